@@ -1,0 +1,2 @@
+// The public API of multiregion-serverless: `import { ... } from "multiregion-serverless"`.
+export {};

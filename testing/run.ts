@@ -1,0 +1,359 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as publicSettings from "@pulumi/pulumi/runtime/settings";
+import * as path from "path";
+import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "./awsOutputs";
+import { CapturedResource, ResourceCapture } from "./capture";
+
+// Runtime internals that `setMocks` and `disconnect` use but the typings leave out: the
+// store (feature flags) and the wait for outstanding registrations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): Record<string, any> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as typeof publicSettings & {
+  waitForRPCs(): Promise<void>;
+};
+
+/** A resource registration as the mocks see it, for {@link MockRunOptions.outputs}. */
+export interface MockResourceRequest {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  /** Effective AWS region (resource input, provider, `aws:region` config or us-east-1). */
+  region: string;
+  /** The explicit provider reference, if any. */
+  provider?: string;
+}
+
+/** How to run a program or component under Pulumi's runtime mocks. */
+export interface MockRunOptions {
+  /** Project name (config keys without a namespace are put under it). @default "project" */
+  project?: string;
+  /** Stack name. @default "test" */
+  stack?: string;
+  /** Run as `pulumi preview` (true) or `pulumi up` (false). @default false */
+  preview?: boolean;
+  /**
+   * Stack config, as `pulumi config set` would hold it: `"<namespace>:<key>"` (or a bare key,
+   * namespaced by the project) to a value; non-string values are JSON-encoded as the CLI does
+   * for structured config.
+   * @default {}
+   */
+  config?: Record<string, unknown>;
+  /** Config keys whose values are secrets (same key form as `config`). @default [] */
+  secretKeys?: string[];
+  /**
+   * Extra or overriding outputs for a registered resource, merged over the built-in AWS
+   * emulation (ARNs, versions, endpoints). Return undefined to keep the defaults.
+   * @default none
+   */
+  outputs?: (request: MockResourceRequest) => Record<string, any> | undefined;
+  /**
+   * Results for provider function calls (`aws.getCallerIdentity`, ...), consulted before the
+   * built-in ones. Return undefined to fall through.
+   * @default none
+   */
+  call?: (token: string, inputs: Record<string, any>) => Record<string, any> | undefined;
+}
+
+/** What a run produced. */
+export interface MockRun<T> {
+  /** The value the component factory returned, or the program's stack outputs. */
+  result: T;
+  /** Every resource registered, in order. */
+  resources: ResourceCapture;
+}
+
+/** A run that failed: the error, plus whatever was registered before it. */
+export class MockRunError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: ResourceCapture,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "MockRunError";
+  }
+}
+
+type Registration = Omit<CapturedResource, "outputs" | "region"> & { outputs: Record<string, any> };
+
+class CapturingMonitor extends MockMonitor {
+  readonly registrations: Registration[] = [];
+  private readonly providerRegions = new Map<string, string>();
+
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly defaultRegion: string,
+  ) {
+    super(mocks);
+  }
+
+  regionFor(inputs: Record<string, any>, provider: string | undefined): string {
+    if (typeof inputs.region === "string") {
+      return inputs.region;
+    }
+    const providerUrn = provider?.split("::").slice(0, -1).join("::");
+    return (providerUrn && this.providerRegions.get(providerUrn)) || this.defaultRegion;
+  }
+
+  override async registerResource(
+    req: any,
+    callback: (err: any, response: any) => void,
+  ): Promise<void> {
+    const object = req.getObject();
+    const raw = object ? object.toJavaScript() : {};
+    const inputs = unwrapSecrets(rpc.deserializeProperties(object)) as Record<string, any>;
+    if (req.getType().startsWith("pulumi:providers:aws") && typeof inputs.region === "string") {
+      this.providerRegions.set(urnOf(req), inputs.region);
+    }
+    const timeouts = req.getCustomtimeouts();
+    const registration: Registration = {
+      urn: "",
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      inputs,
+      secretPaths: secretPathsOf(raw),
+      outputs: {},
+      parent: req.getParent() || undefined,
+      provider: req.getProvider() || undefined,
+      dependencies: req.getDependenciesList(),
+      options: {
+        protect: req.getProtect() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
+        retainOnDelete: req.getRetainondelete() ?? false,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        customTimeouts:
+          timeouts && (timeouts.getCreate() || timeouts.getUpdate() || timeouts.getDelete())
+            ? {
+                create: timeouts.getCreate() || undefined,
+                update: timeouts.getUpdate() || undefined,
+                delete: timeouts.getDelete() || undefined,
+              }
+            : undefined,
+        importId: req.getImportid() || undefined,
+      },
+    };
+    this.registrations.push(registration);
+    return super.registerResource(req, (err: any, response: any) => {
+      if (response) {
+        registration.urn = response.getUrn();
+        registration.outputs = unwrapSecrets(rpc.deserializeProperties(response.getObject()));
+      }
+      callback(err, response);
+    });
+  }
+
+  override registerResourceOutputs(req: any, callback: (err: any, response: any) => void): void {
+    const registration = this.registrations.find((r) => r.urn === req.getUrn());
+    if (registration && req.getOutputs()) {
+      registration.outputs = unwrapSecrets(rpc.deserializeProperties(req.getOutputs()));
+    }
+    super.registerResourceOutputs(req, callback);
+  }
+
+  capture(): ResourceCapture {
+    return new ResourceCapture(
+      this.registrations.map((registration) => ({
+        ...registration,
+        region: registration.type.startsWith("aws:")
+          ? this.regionFor(registration.inputs, registration.provider)
+          : undefined,
+      })),
+    );
+  }
+}
+
+/** The URN the mock monitor gives a registration (same scheme as `MockMonitor.newUrn`). */
+function urnOf(req: any): string {
+  let type: string = req.getType();
+  const parent: string = req.getParent();
+  if (parent) {
+    type = `${parent.split("::")[2].split("$").pop()}$${type}`;
+  }
+  return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${type}::${req.getName()}`;
+}
+
+/** Replaces secret wrappers (`{ <sig>: <secret sig>, value }`) by their values. */
+function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
+  }
+  if (typeof value !== "object" || value === null) {
+    return value;
+  }
+  if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
+    return unwrapSecrets(value.value);
+  }
+  if (rpc.specialSigKey in value) {
+    return value; // assets, archives and resource references keep their shape
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [key, unwrapSecrets(child)]),
+  );
+}
+
+function secretPathsOf(value: unknown, prefix = ""): string[] {
+  if (typeof value !== "object" || value === null) {
+    return [];
+  }
+  const record = value as Record<string, unknown>;
+  if (record[rpc.specialSigKey] === rpc.specialSecretSig) {
+    return [prefix];
+  }
+  return Object.entries(record).flatMap(([key, child]) =>
+    secretPathsOf(child, prefix ? `${prefix}.${key}` : key),
+  );
+}
+
+/** Runs are serialized: Pulumi's mocks are process-wide. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function exclusive<T>(run: () => Promise<T>): Promise<T> {
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function withMocks<T>(
+  options: MockRunOptions,
+  body: () => Promise<T>,
+): Promise<{ result: T; resources: ResourceCapture }> {
+  const project = options.project ?? "project";
+  const stack = options.stack ?? "test";
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    config[qualify(key, project)] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const secretKeys = (options.secretKeys ?? []).map((key) => qualify(key, project));
+  const defaultRegion = config["aws:region"] ?? MOCK_DEFAULT_REGION;
+
+  const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+      const region = monitor.regionFor(args.inputs, args.provider);
+      const id = `${args.name}-id`;
+      const request = {
+        type: args.type,
+        name: args.name,
+        inputs: args.inputs,
+        region,
+        provider: args.provider,
+      };
+      const state = args.type.startsWith("aws:")
+        ? awsOutputs({ type: args.type, name: args.name, inputs: args.inputs, region, id })
+        : { ...args.inputs };
+      return { id, state: { ...state, ...(options.outputs?.(request) ?? {}) } };
+    },
+    call(args) {
+      const custom = options.call?.(args.token, args.inputs);
+      return custom ?? awsCall(args.token, args.inputs, defaultRegion);
+    },
+  };
+  const monitor = new CapturingMonitor(mocks, defaultRegion);
+  settings.setMockOptions(monitor, project, stack, options.preview ?? false);
+  const store = state.getStore();
+  Object.assign(store, {
+    supportsSecrets: true,
+    supportsResourceReferences: true,
+    supportsOutputValues: false,
+    supportsDeletedWith: true,
+    supportsAliasSpecs: true,
+    supportsTransforms: false,
+  });
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const asyncErrors: unknown[] = [];
+  const onRejection = (reason: unknown): void => {
+    asyncErrors.push(reason);
+  };
+  process.on("unhandledRejection", onRejection);
+  try {
+    let result: T;
+    try {
+      result = await body();
+      await settle(monitor);
+    } catch (error) {
+      await settle(monitor).catch(() => undefined);
+      throw new MockRunError(error, monitor.capture());
+    }
+    if (asyncErrors.length > 0) {
+      throw new MockRunError(asyncErrors[0], monitor.capture());
+    }
+    return { result, resources: monitor.capture() };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** Waits until every registration has been answered and no new one arrives. */
+async function settle(monitor: CapturingMonitor): Promise<void> {
+  for (let seen = -1; seen !== monitor.registrations.length;) {
+    seen = monitor.registrations.length;
+    await settings.waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function qualify(key: string, project: string): string {
+  return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/**
+ * Runs a component factory under Pulumi's runtime mocks and captures every resource it
+ * registers. Throws {@link MockRunError} (with the resources registered so far) when the
+ * factory or a registration fails.
+ *
+ * @example
+ * const { result, resources } = await runComponent(() => new TrafficShiftedFunction("orders", args));
+ * resources.hasResourceProperties("aws:lambda/alias:Alias", { name: "live" });
+ */
+export function runComponent<T>(
+  build: () => T | Promise<T>,
+  options: MockRunOptions = {},
+): Promise<MockRun<T>> {
+  return exclusive(() => withMocks(options, async () => build()));
+}
+
+/**
+ * Runs a Pulumi program (a module that registers resources when loaded, like `index.ts`)
+ * under the mocks inside a root `pulumi:pulumi:Stack`, and returns its stack outputs with
+ * every captured resource. The module is loaded afresh on every run.
+ */
+export function runProgram(
+  program: string,
+  options: MockRunOptions = {},
+): Promise<MockRun<Record<string, any>>> {
+  const modulePath = require.resolve(path.resolve(program));
+  return exclusive(() =>
+    withMocks(options, async () => {
+      delete require.cache[modulePath];
+      const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const loaded = require(modulePath);
+        return loaded && typeof loaded.default === "function" ? await loaded.default() : loaded;
+      });
+      return (outputs ?? {}) as Record<string, any>;
+    }),
+  );
+}
+
+/** Returns a run's failure; throws when the run succeeded. */
+export async function expectRunFailure(run: Promise<MockRun<unknown>>): Promise<MockRunError> {
+  try {
+    await run;
+  } catch (error) {
+    if (error instanceof MockRunError) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error("expected the run to fail, but it succeeded");
+}
+
+/** The value of an Output, for assertions (resolves only when the value is known). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply(resolve));
+}
