@@ -1,0 +1,52 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A CodeDeploy lifecycle hook function (SAM's `PreTraffic` = `BeforeAllowTraffic`,
+ * `PostTraffic` = `AfterAllowTraffic`), created by `TrafficShiftedFunction` with exactly
+ * the IAM it needs:
+ * - `codedeploy:PutLifecycleEventHookExecutionStatus` and `codedeploy:GetDeployment` on the
+ *   function's deployment group (the event carries only `DeploymentId` and
+ *   `LifecycleEventHookExecutionId`; the target version is read from the deployment's AppSpec),
+ * - `lambda:InvokeFunction` on the target function's versions,
+ * - plus any `policyStatements` given here.
+ *
+ * The hook receives these environment variables besides its own: `TARGET_FUNCTION_NAME`
+ * (the function under deployment) and `TARGET_ALIAS_NAME` (the alias being shifted).
+ */
+export interface DeploymentHookArgs {
+  /** The hook's code. */
+  readonly code: pulumi.Input<pulumi.asset.Archive>;
+  /**
+   * The handler, `<file>.<export>`.
+   * @default "index.handler"
+   */
+  readonly handler?: pulumi.Input<string>;
+  /**
+   * The Lambda runtime. Node.js 18 and later include AWS SDK v3.
+   * @default "nodejs22.x"
+   */
+  readonly runtime?: pulumi.Input<string>;
+  /**
+   * Timeout in seconds (1-900). CodeDeploy waits up to one hour for a hook's status, so a
+   * hook that times out without reporting stalls the deployment until then.
+   * @default 120
+   */
+  readonly timeout?: number;
+  /**
+   * Memory in MB (128-10240).
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Environment variables of the hook.
+   * @default {}
+   */
+  readonly environment?: Record<string, pulumi.Input<string>>;
+  /**
+   * IAM statements the hook needs beyond reporting its status and invoking the target
+   * function's versions (e.g. `cloudwatch:GetMetricData` for a metrics check).
+   * @default []
+   */
+  readonly policyStatements?: aws.iam.PolicyStatement[];
+}
