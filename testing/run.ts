@@ -55,6 +55,13 @@ export interface MockRunOptions {
    * @default none
    */
   call?: (token: string, inputs: Record<string, any>) => Record<string, any> | undefined;
+  /**
+   * Keep stack traces of errors raised while the mocks run (also `MOCK_STACK_TRACES=1`). Off by
+   * default: Pulumi captures a stack per promise and per resource, which makes runs several
+   * times slower; errors keep their messages either way.
+   * @default false
+   */
+  stackTraces?: boolean;
 }
 
 /** What a run produced. */
@@ -265,6 +272,17 @@ async function withMocks<T>(
   });
   pulumi.runtime.setAllConfig(config, secretKeys);
 
+  // Pulumi records a stack trace for every promise and every resource it creates (for leak
+  // reports and source positions), which dominates run time under mocks. Unless asked to keep
+  // them, stack traces are off while the mocks run; errors keep their messages.
+  const keepStackTraces = options.stackTraces ?? process.env.MOCK_STACK_TRACES === "1";
+  const stackTraceLimit = Error.stackTraceLimit;
+  const resourceClass = pulumi.Resource as unknown as { callsites(): unknown[] };
+  const callsites = resourceClass.callsites;
+  if (!keepStackTraces) {
+    Error.stackTraceLimit = 0;
+    resourceClass.callsites = () => [];
+  }
   const asyncErrors: unknown[] = [];
   const onRejection = (reason: unknown): void => {
     asyncErrors.push(reason);
@@ -285,6 +303,8 @@ async function withMocks<T>(
     return { result, resources: monitor.capture() };
   } finally {
     process.off("unhandledRejection", onRejection);
+    Error.stackTraceLimit = stackTraceLimit;
+    resourceClass.callsites = callsites;
   }
 }
 

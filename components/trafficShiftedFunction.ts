@@ -1,0 +1,826 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  checkDeploymentAlarmsArgs,
+  DeploymentAlarms,
+  DeploymentAlarmsArgs,
+} from "./deploymentAlarms";
+import { DeploymentHookArgs } from "./deploymentHook";
+import { policyDocument, serviceTrustPolicy } from "./iam";
+import {
+  checkDeploymentType,
+  customTrafficRouting,
+  DeploymentType,
+  describeDeploymentType,
+  predefinedConfigName,
+} from "./trafficShifting";
+import { ArgumentProblems, REGION_PATTERN } from "./validation";
+
+/** CodeDeploy moves the alias (SAM `DeploymentPreference` semantics). */
+export interface CodeDeployTrafficShifting {
+  /**
+   * `codedeploy`: CodeDeploy shifts the alias from the serving version to each newly
+   * published one, on `type`'s schedule, stopping and rolling back on an alarm or a failed hook.
+   * @default "codedeploy"
+   */
+  readonly mode?: "codedeploy";
+  /**
+   * How the new version takes traffic: one of SAM's nine types, or a custom canary/linear shape.
+   * @default "Canary10Percent5Minutes"
+   */
+  readonly type?: DeploymentType;
+  /**
+   * An existing CodeDeploy application (compute platform `Lambda`) to put the deployment group
+   * in, shared by several functions.
+   * @default an application for this function
+   */
+  readonly applicationName?: pulumi.Input<string>;
+  /**
+   * ARN of an existing CodeDeploy service role. It must allow what CodeDeploy does during a
+   * Lambda deployment (`AWSCodeDeployRoleForLambdaLimited`, and `lambda:InvokeFunction` on the hooks).
+   * @default a least-privilege role scoped to this function, its alias, alarms and hooks
+   */
+  readonly serviceRoleArn?: pulumi.Input<string>;
+}
+
+/** The alias's routing weights move the traffic; stack config drives them. */
+export interface WeightedTrafficShifting {
+  /** `weighted`: no CodeDeploy; the alias routes `weight` of traffic to the canary version. */
+  readonly mode: "weighted";
+  /**
+   * The published version that serves (1 - weight) of traffic. Unset on the first deployment,
+   * when the alias points at the version just published.
+   * @default the version just published
+   */
+  readonly stableVersion?: string;
+  /**
+   * The published version that gets `weight` of traffic.
+   * @default the version just published (nothing is shifted when it equals `stableVersion`)
+   */
+  readonly canaryVersion?: string;
+  /**
+   * Share of traffic, 0.0 to 1.0, sent to the canary version. Promote by setting
+   * `stableVersion` to the canary version; roll back by setting `weight` to 0.
+   * @default 0
+   */
+  readonly weight?: number;
+}
+
+/** The alarms that stop a rollout. */
+export interface TrafficShiftAlarmsArgs extends Pick<
+  DeploymentAlarmsArgs,
+  "errorThreshold" | "durationBaselineMs" | "durationTolerance" | "throttleAlarm"
+> {
+  /**
+   * Create the default {@link DeploymentAlarms} (errors, duration regression when a baseline is
+   * given, throttles) on the alias.
+   * @default true
+   */
+  readonly createDefaults?: boolean;
+  /**
+   * Names of existing CloudWatch alarms (in the function's region) that also stop a deployment.
+   * CodeDeploy accepts at most 10 alarms per deployment group, defaults included.
+   * @default []
+   */
+  readonly additionalAlarmNames?: pulumi.Input<string>[];
+}
+
+/** Arguments of {@link TrafficShiftedFunction}. */
+export interface TrafficShiftedFunctionArgs {
+  /** The function's code, e.g. `new pulumi.asset.FileArchive("./dist/orders")`. */
+  readonly code: pulumi.Input<pulumi.asset.Archive>;
+  /**
+   * The handler, `<file>.<export>`.
+   * @default "index.handler"
+   */
+  readonly handler?: pulumi.Input<string>;
+  /**
+   * The Lambda runtime.
+   * @default "nodejs22.x"
+   */
+  readonly runtime?: pulumi.Input<string>;
+  /**
+   * Memory in MB, 128 to 10240.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout in seconds, 1 to 900.
+   * @default 10
+   */
+  readonly timeout?: number;
+  /**
+   * Instruction set.
+   * @default "x86_64"
+   */
+  readonly architecture?: "x86_64" | "arm64";
+  /**
+   * Environment variables. `LOG_LEVEL` is set from `logLevel`.
+   * @default {}
+   */
+  readonly environment?: Record<string, pulumi.Input<string>>;
+  /**
+   * Sets the `LOG_LEVEL` environment variable.
+   * @default "INFO"
+   */
+  readonly logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+  /**
+   * ARN of an existing execution role. It must allow writing to the function's log group
+   * (`logGroupName` output) and, with tracing, to X-Ray.
+   * @default a role allowed to write its own log group, X-Ray traces, the dead-letter target and `policyStatements`
+   */
+  readonly role?: pulumi.Input<string>;
+  /**
+   * Extra statements for the created execution role (not allowed with `role`).
+   * @default []
+   */
+  readonly policyStatements?: aws.iam.PolicyStatement[];
+  /**
+   * X-Ray tracing mode.
+   * @default "Active"
+   */
+  readonly tracing?: "Active" | "PassThrough";
+  /**
+   * ARN of an SQS queue or SNS topic for events that failed asynchronous invocation.
+   * @default none
+   */
+  readonly deadLetterTargetArn?: pulumi.Input<string>;
+  /**
+   * Reserved concurrent executions.
+   * @default unreserved
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Days to keep the function's logs (a CloudWatch Logs retention value).
+   * @default 30
+   */
+  readonly logRetentionInDays?: number;
+  /**
+   * Name of the alias that callers use and that traffic shifting moves.
+   * @default "live"
+   */
+  readonly aliasName?: string;
+  /**
+   * Description of the function.
+   * @default none
+   */
+  readonly description?: pulumi.Input<string>;
+  /**
+   * Region of every regional resource (`@pulumi/aws` v7 `region` input). IAM is global.
+   * @default the provider's region
+   */
+  readonly region?: pulumi.Input<string>;
+  /**
+   * Tags on every taggable resource.
+   * @default {}
+   */
+  readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * How new versions take traffic.
+   * @default { mode: "codedeploy", type: "Canary10Percent5Minutes" }
+   */
+  readonly trafficShifting?: CodeDeployTrafficShifting | WeightedTrafficShifting;
+  /**
+   * Validation functions CodeDeploy runs before (`preTraffic`, BeforeAllowTraffic) and after
+   * (`postTraffic`, AfterAllowTraffic) shifting; a failure rolls the deployment back.
+   * `codedeploy` mode only.
+   * @default none
+   */
+  readonly hooks?: {
+    readonly preTraffic?: DeploymentHookArgs;
+    readonly postTraffic?: DeploymentHookArgs;
+  };
+  /**
+   * The alarms that stop and roll back a deployment.
+   * @default the default DeploymentAlarms (errors > 5 for 2 minutes, throttles >= 1)
+   */
+  readonly alarms?: TrafficShiftAlarmsArgs;
+}
+
+/** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
+
+/** CodeDeploy allows at most 10 alarms per deployment group (source: CodeDeploy quotas). */
+export const MAX_DEPLOYMENT_ALARMS = 10;
+
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+
+/**
+ * A Lambda function whose new versions reach users gradually and roll back by themselves:
+ * the function publishes a version on every change, callers use the alias (`live`), and the
+ * alias moves to the new version either through CodeDeploy (`codedeploy` mode: canary,
+ * linear or all-at-once, stopped and rolled back by alarms and hooks, like SAM's
+ * `DeploymentPreference`) or through routing weights set from stack config (`weighted` mode).
+ *
+ * In `codedeploy` mode Pulumi creates the alias at the first version and never moves it
+ * afterwards (`ignoreChanges` on `functionVersion` and `routingConfig`): CodeDeploy owns it.
+ * `currentVersion`-to-`targetVersion` deployments are started for each new published version.
+ */
+export class TrafficShiftedFunction extends pulumi.ComponentResource {
+  /** The Lambda function. */
+  readonly function: aws.lambda.Function;
+  /** The alias callers invoke; integrations and permissions should target it. */
+  readonly alias: aws.lambda.Alias;
+  /** The execution role, when this component created it. */
+  readonly role?: aws.iam.Role;
+  /** The function's log group. */
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  /** Function name. */
+  readonly functionName: pulumi.Output<string>;
+  /** Unqualified function ARN. */
+  readonly functionArn: pulumi.Output<string>;
+  /** The alias ARN (`<function arn>:<alias>`). */
+  readonly aliasArn: pulumi.Output<string>;
+  /** The alias's invoke ARN, for API Gateway integrations. */
+  readonly aliasInvokeArn: pulumi.Output<string>;
+  /** The alias name. */
+  readonly aliasName: string;
+  /** The version just published: the version a deployment moves the alias to. */
+  readonly targetVersion: pulumi.Output<string>;
+  /** `codedeploy` or `weighted`. */
+  readonly mode: "codedeploy" | "weighted";
+  /** The deployment type (`codedeploy` mode), e.g. `Canary10Percent5Minutes`. */
+  readonly deploymentType?: DeploymentType;
+  /** CodeDeploy application name (`codedeploy` mode). */
+  readonly applicationName?: pulumi.Output<string>;
+  /** The deployment group (`codedeploy` mode). */
+  readonly deploymentGroup?: aws.codedeploy.DeploymentGroup;
+  /** Deployment group name (`codedeploy` mode). */
+  readonly deploymentGroupName?: pulumi.Output<string>;
+  /** CodeDeploy deployment config name (`CodeDeployDefault.Lambda...` or the custom one). */
+  readonly deploymentConfigName?: pulumi.Output<string>;
+  /** The default alarms, when created. */
+  readonly deploymentAlarms?: DeploymentAlarms;
+  /** Names of every alarm that stops a deployment. */
+  readonly alarmNames: pulumi.Output<string[]>;
+  /** The hook functions, by lifecycle event. */
+  readonly hookFunctions: { preTraffic?: aws.lambda.Function; postTraffic?: aws.lambda.Function };
+  /** Names of the hook functions, for the deployment's AppSpec. */
+  readonly hookFunctionNames: {
+    beforeAllowTraffic?: pulumi.Output<string>;
+    afterAllowTraffic?: pulumi.Output<string>;
+  };
+
+  /**
+   * @param name The _unique_ name of the component; child names derive from it.
+   * @param args The function, how its versions take traffic, its alarms and hooks.
+   * @param opts Options for the component (providers are inherited by every child).
+   */
+  constructor(
+    name: string,
+    args: TrafficShiftedFunctionArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    // Validate before registering anything: bad input must not leave half a component behind.
+    checkTrafficShiftedFunctionArgs(`TrafficShiftedFunction "${name}"`, args).throwIfAny();
+    super("multiregion-serverless:index:TrafficShiftedFunction", name, {}, opts);
+
+    const shifting = args.trafficShifting ?? {};
+    const weighted =
+      shifting.mode === "weighted" ? (shifting as WeightedTrafficShifting) : undefined;
+    const codeDeploy = weighted ? undefined : (shifting as CodeDeployTrafficShifting);
+    this.mode = weighted ? "weighted" : "codedeploy";
+    this.aliasName = args.aliasName ?? "live";
+    const region = args.region;
+    const tags = args.tags;
+    const tracing = args.tracing ?? "Active";
+
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        region,
+        namePrefix: `/aws/lambda/${name}-`,
+        retentionInDays: args.logRetentionInDays ?? 30,
+        tags,
+      },
+      { parent: this },
+    );
+
+    let roleArn: pulumi.Input<string>;
+    let rolePolicy: aws.iam.RolePolicy | undefined;
+    if (args.role !== undefined) {
+      roleArn = args.role;
+    } else {
+      this.role = new aws.iam.Role(
+        `${name}-role`,
+        { assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"), tags },
+        { parent: this },
+      );
+      rolePolicy = new aws.iam.RolePolicy(
+        `${name}-role-policy`,
+        {
+          role: this.role.name,
+          policy: policyDocument([
+            ...loggingStatements(this.logGroup),
+            ...(tracing === "Active" ? [xrayStatement] : []),
+            ...(args.deadLetterTargetArn ? [deadLetterStatement(args.deadLetterTargetArn)] : []),
+            ...(args.policyStatements ?? []),
+          ]),
+        },
+        { parent: this },
+      );
+      roleArn = this.role.arn;
+    }
+
+    this.function = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        region,
+        description: args.description,
+        code: args.code,
+        handler: args.handler ?? "index.handler",
+        runtime: args.runtime ?? "nodejs22.x",
+        architectures: [args.architecture ?? "x86_64"],
+        memorySize: args.memorySize ?? 256,
+        timeout: args.timeout ?? 10,
+        role: roleArn,
+        // Every change publishes an immutable version; the alias decides which one serves.
+        publish: true,
+        environment: {
+          variables: { ...(args.environment ?? {}), LOG_LEVEL: args.logLevel ?? "INFO" },
+        },
+        tracingConfig: { mode: tracing },
+        deadLetterConfig: args.deadLetterTargetArn
+          ? { targetArn: args.deadLetterTargetArn }
+          : undefined,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+        tags,
+      },
+      // The role's policy must be in place before the function first runs.
+      { parent: this, dependsOn: rolePolicy ? [rolePolicy] : [] },
+    );
+    this.functionName = this.function.name;
+    this.functionArn = this.function.arn;
+    this.targetVersion = this.function.version;
+
+    if (weighted) {
+      this.alias = new aws.lambda.Alias(
+        `${name}-alias`,
+        {
+          region,
+          name: this.aliasName,
+          functionName: this.function.name,
+          functionVersion: weighted.stableVersion ?? this.function.version,
+          routingConfig: weightedRouting(weighted, this.function.version),
+        },
+        { parent: this },
+      );
+    } else {
+      this.alias = new aws.lambda.Alias(
+        `${name}-alias`,
+        {
+          region,
+          name: this.aliasName,
+          functionName: this.function.name,
+          functionVersion: this.function.version,
+        },
+        // CodeDeploy owns the alias after creation; Pulumi moving it would skip the rollout.
+        { parent: this, ignoreChanges: ["functionVersion", "routingConfig"] },
+      );
+    }
+    this.aliasArn = this.alias.arn;
+    this.aliasInvokeArn = this.alias.invokeArn;
+
+    const alarms = args.alarms ?? {};
+    if (alarms.createDefaults ?? true) {
+      this.deploymentAlarms = new DeploymentAlarms(
+        `${name}-alarms`,
+        {
+          functionName: this.function.name,
+          aliasName: this.aliasName,
+          errorThreshold: alarms.errorThreshold,
+          durationBaselineMs: alarms.durationBaselineMs,
+          durationTolerance: alarms.durationTolerance,
+          throttleAlarm: alarms.throttleAlarm,
+          region,
+          tags,
+        },
+        { parent: this },
+      );
+    }
+    this.alarmNames = pulumi
+      .all([this.deploymentAlarms?.alarmNames ?? [], pulumi.all(alarms.additionalAlarmNames ?? [])])
+      .apply(([defaults, additional]) => [...defaults, ...additional]);
+
+    this.hookFunctions = {};
+    this.hookFunctionNames = {};
+
+    if (codeDeploy) {
+      this.deploymentType = codeDeploy.type ?? "Canary10Percent5Minutes";
+      const type = this.deploymentType;
+      let applicationName: pulumi.Input<string>;
+      if (codeDeploy.applicationName !== undefined) {
+        applicationName = codeDeploy.applicationName;
+      } else {
+        const application = new aws.codedeploy.Application(
+          `${name}-deploy`,
+          { region, computePlatform: "Lambda", tags },
+          { parent: this },
+        );
+        applicationName = application.name;
+      }
+      this.applicationName = pulumi.output(applicationName);
+
+      if (typeof type === "string") {
+        this.deploymentConfigName = pulumi.output(predefinedConfigName(type));
+      } else {
+        const config = new aws.codedeploy.DeploymentConfig(
+          `${name}-deployment-config`,
+          { region, computePlatform: "Lambda", trafficRoutingConfig: customTrafficRouting(type) },
+          { parent: this },
+        );
+        this.deploymentConfigName = config.deploymentConfigName;
+      }
+
+      let serviceRole: aws.iam.Role | undefined;
+      if (codeDeploy.serviceRoleArn === undefined) {
+        serviceRole = new aws.iam.Role(
+          `${name}-deploy-role`,
+          { assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com"), tags },
+          { parent: this },
+        );
+      }
+
+      const alarmCount =
+        (this.deploymentAlarms?.alarmCount ?? 0) + (alarms.additionalAlarmNames?.length ?? 0);
+      this.deploymentGroup = new aws.codedeploy.DeploymentGroup(
+        `${name}-deployment-group`,
+        {
+          region,
+          appName: applicationName,
+          // Unique within the application; one group per function.
+          deploymentGroupName: name,
+          serviceRoleArn: serviceRole ? serviceRole.arn : codeDeploy.serviceRoleArn!,
+          deploymentConfigName: this.deploymentConfigName,
+          deploymentStyle: {
+            deploymentType: "BLUE_GREEN",
+            deploymentOption: "WITH_TRAFFIC_CONTROL",
+          },
+          autoRollbackConfiguration: {
+            enabled: true,
+            events: [
+              "DEPLOYMENT_FAILURE",
+              "DEPLOYMENT_STOP_ON_ALARM",
+              "DEPLOYMENT_STOP_ON_REQUEST",
+            ],
+          },
+          alarmConfiguration:
+            alarmCount > 0
+              ? { enabled: true, alarms: this.alarmNames, ignorePollAlarmFailure: false }
+              : undefined,
+          tags,
+        },
+        { parent: this },
+      );
+      this.deploymentGroupName = this.deploymentGroup.deploymentGroupName;
+
+      const hooks = args.hooks ?? {};
+      const createHook = (
+        event: "preTraffic" | "postTraffic",
+        hook: DeploymentHookArgs,
+      ): aws.lambda.Function => this.createHook(name, event, hook, region, tags, tracing);
+      if (hooks.preTraffic) {
+        this.hookFunctions.preTraffic = createHook("preTraffic", hooks.preTraffic);
+        this.hookFunctionNames.beforeAllowTraffic = this.hookFunctions.preTraffic.name;
+      }
+      if (hooks.postTraffic) {
+        this.hookFunctions.postTraffic = createHook("postTraffic", hooks.postTraffic);
+        this.hookFunctionNames.afterAllowTraffic = this.hookFunctions.postTraffic.name;
+      }
+
+      if (serviceRole) {
+        new aws.iam.RolePolicy(
+          `${name}-deploy-role-policy`,
+          {
+            role: serviceRole.name,
+            policy: this.deploymentRolePolicy(alarmCount > 0),
+          },
+          { parent: this },
+        );
+      }
+    }
+
+    this.registerOutputs({
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      aliasArn: this.aliasArn,
+      aliasInvokeArn: this.aliasInvokeArn,
+      targetVersion: this.targetVersion,
+      applicationName: this.applicationName,
+      deploymentGroupName: this.deploymentGroupName,
+      deploymentConfigName: this.deploymentConfigName,
+      alarmNames: this.alarmNames,
+      deploymentType: this.deploymentType ? describeDeploymentType(this.deploymentType) : undefined,
+    });
+  }
+
+  /** A hook function with its own role: report status on this deployment group, invoke this function's versions. */
+  private createHook(
+    name: string,
+    event: "preTraffic" | "postTraffic",
+    hook: DeploymentHookArgs,
+    region: pulumi.Input<string> | undefined,
+    tags: Record<string, pulumi.Input<string>> | undefined,
+    tracing: "Active" | "PassThrough",
+  ): aws.lambda.Function {
+    const childName = `${name}-${event === "preTraffic" ? "pre-traffic" : "post-traffic"}-hook`;
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${childName}-logs`,
+      { region, namePrefix: `/aws/lambda/${childName}-`, retentionInDays: 30, tags },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${childName}-role`,
+      { assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"), tags },
+      { parent: this },
+    );
+    const deploymentGroupArn = this.deploymentGroup!.arn;
+    new aws.iam.RolePolicy(
+      `${childName}-role-policy`,
+      {
+        role: role.name,
+        policy: policyDocument([
+          ...loggingStatements(logGroup),
+          ...(tracing === "Active" ? [xrayStatement] : []),
+          {
+            Sid: "ReportLifecycleHookStatus",
+            Effect: "Allow",
+            // GetDeployment reads the AppSpec's TargetVersion; both act on the deployment group.
+            Action: ["codedeploy:PutLifecycleEventHookExecutionStatus", "codedeploy:GetDeployment"],
+            Resource: deploymentGroupArn,
+          },
+          {
+            Sid: "InvokeTargetVersions",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: pulumi.interpolate`${this.function.arn}:*`,
+          },
+          ...(hook.policyStatements ?? []),
+        ]),
+      },
+      { parent: this },
+    );
+    return new aws.lambda.Function(
+      childName,
+      {
+        region,
+        description: pulumi.interpolate`CodeDeploy ${event === "preTraffic" ? "BeforeAllowTraffic" : "AfterAllowTraffic"} hook for ${this.function.name}`,
+        code: hook.code,
+        handler: hook.handler ?? "index.handler",
+        runtime: hook.runtime ?? "nodejs22.x",
+        memorySize: hook.memorySize ?? 256,
+        timeout: hook.timeout ?? 120,
+        role: role.arn,
+        environment: {
+          variables: {
+            ...(hook.environment ?? {}),
+            TARGET_FUNCTION_NAME: this.function.name,
+            TARGET_ALIAS_NAME: this.aliasName,
+          },
+        },
+        tracingConfig: { mode: tracing },
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        tags,
+      },
+      { parent: this },
+    );
+  }
+
+  /** What CodeDeploy needs: read alarms, read and move this alias, invoke this function's hooks. */
+  private deploymentRolePolicy(hasAlarms: boolean): pulumi.Output<string> {
+    // The function ARN is arn:<partition>:lambda:<region>:<account>:function:<name>; alarms
+    // live in the same partition, region and account.
+    const alarmArns = pulumi
+      .all([this.function.arn, this.alarmNames])
+      .apply(([functionArn, names]) => {
+        const [, partition, , region, account] = functionArn.split(":");
+        return names.map(
+          (alarm) => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarm}`,
+        );
+      });
+    const hookArns = [this.hookFunctions.preTraffic, this.hookFunctions.postTraffic]
+      .filter((fn): fn is aws.lambda.Function => fn !== undefined)
+      .map((fn) => fn.arn);
+    return policyDocument([
+      {
+        Sid: "ShiftAlias",
+        Effect: "Allow",
+        Action: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetProvisionedConcurrencyConfig"],
+        Resource: [this.function.arn, this.alias.arn],
+      },
+      ...(hasAlarms
+        ? [
+            {
+              Sid: "ReadDeploymentAlarms",
+              Effect: "Allow" as const,
+              Action: "cloudwatch:DescribeAlarms",
+              Resource: alarmArns,
+            },
+          ]
+        : []),
+      ...(hookArns.length > 0
+        ? [
+            {
+              Sid: "InvokeHooks",
+              Effect: "Allow" as const,
+              Action: "lambda:InvokeFunction",
+              Resource: hookArns,
+            },
+          ]
+        : []),
+    ]);
+  }
+}
+
+/** X-Ray's write actions do not support resource-level permissions (source: X-Ray IAM docs). */
+const xrayStatement: aws.iam.PolicyStatement = {
+  Sid: "WriteTraces",
+  Effect: "Allow",
+  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+  Resource: "*",
+};
+
+function loggingStatements(logGroup: aws.cloudwatch.LogGroup): aws.iam.PolicyStatement[] {
+  return [
+    {
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+    },
+  ];
+}
+
+function deadLetterStatement(targetArn: pulumi.Input<string>): aws.iam.PolicyStatement {
+  return {
+    Sid: "SendToDeadLetterTarget",
+    Effect: "Allow",
+    Action: pulumi
+      .output(targetArn)
+      .apply((arn) => (arn.split(":")[2] === "sns" ? "sns:Publish" : "sqs:SendMessage")),
+    Resource: targetArn,
+  };
+}
+
+function weightedRouting(
+  shifting: WeightedTrafficShifting,
+  publishedVersion: pulumi.Output<string>,
+): pulumi.Input<aws.types.input.lambda.AliasRoutingConfig> | undefined {
+  const weight = shifting.weight ?? 0;
+  if (shifting.stableVersion === undefined || weight === 0) {
+    return undefined;
+  }
+  const stable = shifting.stableVersion;
+  return pulumi.output(shifting.canaryVersion ?? publishedVersion).apply((canary) =>
+    // Nothing to shift once the stable version is the newest one (promoted, or no code change).
+    canary === stable ? {} : { additionalVersionWeights: { [canary]: weight } },
+  );
+}
+
+const VERSION_PATTERN = /^[1-9][0-9]*$/;
+
+/** Every problem in {@link TrafficShiftedFunctionArgs}, found before anything is registered. */
+export function checkTrafficShiftedFunctionArgs(
+  subject: string,
+  args: TrafficShiftedFunctionArgs,
+  problems = new ArgumentProblems(subject),
+): ArgumentProblems {
+  if (args === undefined || args === null || typeof args !== "object") {
+    problems.add("args", args, "must be an object with at least `code`");
+    return problems;
+  }
+  problems.check(
+    args.code !== undefined && args.code !== null,
+    "code",
+    args.code,
+    "is required: a pulumi.asset.Archive",
+  );
+  problems.integerInRange("memorySize", args.memorySize, 128, 10240, "MB");
+  problems.integerInRange("timeout", args.timeout, 1, 900, "seconds");
+  problems.oneOf("architecture", args.architecture, ["x86_64", "arm64"]);
+  problems.oneOf("logLevel", args.logLevel, LOG_LEVELS);
+  problems.oneOf("tracing", args.tracing, ["Active", "PassThrough"]);
+  problems.oneOf("logRetentionInDays", args.logRetentionInDays, LOG_RETENTION_DAYS);
+  problems.integerInRange("reservedConcurrency", args.reservedConcurrency, 0, 1_000_000);
+  if (args.aliasName !== undefined) {
+    // Alias names: 1-128 characters, letters, digits, - and _, not only digits (source: CreateAlias API).
+    problems.check(
+      typeof args.aliasName === "string" &&
+        /^[a-zA-Z0-9_-]{1,128}$/.test(args.aliasName) &&
+        !/^[0-9]+$/.test(args.aliasName),
+      "aliasName",
+      args.aliasName,
+      "must be 1-128 letters, digits, - or _, and not only digits",
+    );
+  }
+  if (typeof args.region === "string") {
+    problems.check(
+      REGION_PATTERN.test(args.region),
+      "region",
+      args.region,
+      "must be an AWS region name such as us-east-1",
+    );
+  }
+  for (const key of Object.keys(args.environment ?? {})) {
+    problems.check(
+      /^[a-zA-Z][a-zA-Z0-9_]*$/.test(key),
+      `environment.${key}`,
+      key,
+      "environment variable names start with a letter and hold only letters, digits and _",
+    );
+  }
+  if (args.environment && "LOG_LEVEL" in args.environment) {
+    problems.add(
+      "environment.LOG_LEVEL",
+      args.environment.LOG_LEVEL,
+      "set the log level with `logLevel` instead",
+    );
+  }
+  if (args.role !== undefined && args.policyStatements !== undefined) {
+    problems.add(
+      "policyStatements",
+      "(given)",
+      "only applies to the role this component creates; add them to [role] yourself",
+    );
+  }
+
+  const alarms = args.alarms ?? {};
+  checkDeploymentAlarmsArgs(subject, alarms, "alarms.", problems);
+  const shifting = args.trafficShifting ?? {};
+  problems.oneOf("trafficShifting.mode", shifting.mode, ["codedeploy", "weighted"]);
+
+  if (shifting.mode === "weighted") {
+    const weighted = shifting as WeightedTrafficShifting;
+    for (const key of ["stableVersion", "canaryVersion"] as const) {
+      const version = weighted[key];
+      if (version !== undefined) {
+        problems.check(
+          typeof version === "string" && VERSION_PATTERN.test(version),
+          `trafficShifting.${key}`,
+          version,
+          'must be a published version number such as "3" ($LATEST cannot be weighted or rolled back)',
+        );
+      }
+    }
+    problems.numberInRange("trafficShifting.weight", weighted.weight, 0, 1);
+    if (weighted.canaryVersion !== undefined && weighted.canaryVersion === weighted.stableVersion) {
+      problems.add(
+        "trafficShifting.canaryVersion",
+        weighted.canaryVersion,
+        "must differ from stableVersion (an alias routes between two versions)",
+      );
+    }
+    if (
+      weighted.stableVersion === undefined &&
+      (weighted.canaryVersion !== undefined || (weighted.weight ?? 0) > 0)
+    ) {
+      problems.add(
+        "trafficShifting.stableVersion",
+        undefined,
+        "is required to send traffic to a canary version: set it to the version serving now",
+      );
+    }
+    if (args.hooks?.preTraffic || args.hooks?.postTraffic) {
+      problems.add(
+        "hooks",
+        Object.keys(args.hooks),
+        'hooks run in CodeDeploy deployments; use trafficShifting.mode "codedeploy"',
+      );
+    }
+  } else {
+    const codeDeploy = shifting as CodeDeployTrafficShifting;
+    checkDeploymentType(problems, "trafficShifting.type", codeDeploy.type);
+    const defaults = alarms.createDefaults ?? true;
+    const defaultCount = defaults
+      ? 1 +
+        (alarms.durationBaselineMs !== undefined ? 1 : 0) +
+        ((alarms.throttleAlarm ?? true) ? 1 : 0)
+      : 0;
+    const additional = alarms.additionalAlarmNames?.length ?? 0;
+    if (defaultCount + additional > MAX_DEPLOYMENT_ALARMS) {
+      problems.add(
+        "alarms.additionalAlarmNames",
+        `${additional} names`,
+        `CodeDeploy allows at most ${MAX_DEPLOYMENT_ALARMS} alarms per deployment group; with ${defaultCount} default alarm(s) give at most ${MAX_DEPLOYMENT_ALARMS - defaultCount}`,
+      );
+    }
+  }
+  for (const event of ["preTraffic", "postTraffic"] as const) {
+    const hook = args.hooks?.[event];
+    if (hook) {
+      problems.integerInRange(`hooks.${event}.timeout`, hook.timeout, 1, 900, "seconds");
+      problems.integerInRange(`hooks.${event}.memorySize`, hook.memorySize, 128, 10240, "MB");
+      problems.check(
+        hook.code !== undefined && hook.code !== null,
+        `hooks.${event}.code`,
+        hook.code,
+        "is required: a pulumi.asset.Archive",
+      );
+    }
+  }
+  return problems;
+}

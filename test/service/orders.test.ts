@@ -1,0 +1,160 @@
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const orders = require("../../service/orders") as {
+  createHandler(
+    dynamodb: DynamoDBClient | undefined,
+    options: Record<string, unknown>,
+  ): (event: any) => Promise<any>;
+  validateOrder(body: unknown): { customerId: string; total: number };
+};
+
+const dynamodb = mockClient(DynamoDBClient);
+
+function request(method: string, rawPath: string, body?: unknown) {
+  return {
+    rawPath,
+    requestContext: { http: { method } },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
+function handler() {
+  return orders.createHandler(new DynamoDBClient({ region: "eu-west-1" }), {
+    tableName: "orders",
+    region: "eu-west-1",
+    now: () => new Date("2026-11-26T12:00:00Z"),
+    newId: () => "order-1",
+  });
+}
+
+describe("orders service", () => {
+  beforeEach(() => dynamodb.reset());
+
+  describe("validateOrder", () => {
+    it("totals the items in cents, without floating-point drift", () => {
+      const order = orders.validateOrder({
+        customerId: "c-1",
+        items: [
+          { productId: "p-1", quantity: 3, unitPrice: 0.1 },
+          { productId: "p-2", quantity: 1, unitPrice: 0.2 },
+        ],
+      });
+      expect(order.total).to.equal(0.5);
+    });
+
+    for (const [body, message] of [
+      [null, "the body must be a JSON object"],
+      [{ items: [{}] }, "customerId must be a non-empty string"],
+      [{ customerId: "c", items: [] }, "items must be a non-empty array"],
+      [
+        { customerId: "c", items: [{ productId: "p", quantity: 0, unitPrice: 1 }] },
+        "items[0].quantity must be a whole number, 1 or more",
+      ],
+      [
+        { customerId: "c", items: [{ productId: "p", quantity: 1, unitPrice: -1 }] },
+        "items[0].unitPrice must be a number, 0 or more",
+      ],
+    ] as [unknown, string][]) {
+      it(`rejects ${JSON.stringify(body)}: ${message}`, () => {
+        expect(() => orders.validateOrder(body)).to.throw(message);
+      });
+    }
+  });
+
+  it("POST /orders stores the order in this region's table and returns 201", async () => {
+    dynamodb.on(PutItemCommand).resolves({});
+    const response = await handler()(
+      request("POST", "/orders", {
+        customerId: "c-1",
+        items: [{ productId: "p-1", quantity: 2, unitPrice: 10 }],
+      }),
+    );
+    expect(response.statusCode).to.equal(201);
+    expect(JSON.parse(response.body)).to.include({
+      orderId: "order-1",
+      total: 20,
+      status: "PENDING",
+      region: "eu-west-1",
+    });
+    const put = dynamodb.commandCalls(PutItemCommand)[0].args[0].input;
+    expect(put.TableName).to.equal("orders");
+    expect(put.Item?.orderId).to.deep.equal({ S: "order-1" });
+    expect(put.ConditionExpression).to.equal("attribute_not_exists(orderId)");
+  });
+
+  it("POST /orders answers 400 with the validation problem", async () => {
+    const response = await handler()(request("POST", "/orders", { customerId: "c-1", items: [] }));
+    expect(response.statusCode).to.equal(400);
+    expect(JSON.parse(response.body).message).to.equal("items must be a non-empty array");
+    expect(dynamodb.commandCalls(PutItemCommand)).to.have.length(0);
+  });
+
+  it("GET /orders/{id} returns the stored order, 404 when absent", async () => {
+    dynamodb
+      .on(GetItemCommand, { Key: { orderId: { S: "order-1" } } })
+      .resolves({
+        Item: {
+          orderId: { S: "order-1" },
+          customerId: { S: "c-1" },
+          items: { S: "[]" },
+          total: { N: "20" },
+          status: { S: "PENDING" },
+          createdAt: { S: "2026-11-26T12:00:00.000Z" },
+        },
+      })
+      .on(GetItemCommand, { Key: { orderId: { S: "missing" } } })
+      .resolves({});
+    const found = await handler()(request("GET", "/orders/order-1"));
+    expect(found.statusCode).to.equal(200);
+    expect(JSON.parse(found.body)).to.include({ orderId: "order-1", total: 20 });
+    expect((await handler()(request("GET", "/orders/missing"))).statusCode).to.equal(404);
+  });
+
+  it("GET /health is 200 when the region's table is active and 503 when it is not reachable", async () => {
+    dynamodb
+      .on(DescribeTableCommand)
+      .resolvesOnce({ Table: { TableStatus: "ACTIVE" } })
+      .rejects(new Error("timeout"));
+    const healthy = await handler()(request("GET", "/health"));
+    expect(healthy.statusCode).to.equal(200);
+    expect(JSON.parse(healthy.body)).to.deep.include({ status: "ok", region: "eu-west-1" });
+    const unhealthy = await handler()(request("GET", "/health"));
+    expect(unhealthy.statusCode).to.equal(503);
+  });
+
+  it("GET /health is 503 while the table is being deleted or created", async () => {
+    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: "DELETING" } });
+    expect((await handler()(request("GET", "/health"))).statusCode).to.equal(503);
+  });
+
+  it("rethrows storage failures so Lambda counts an error for the deployment alarms", async () => {
+    dynamodb.on(PutItemCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+    let thrown: unknown;
+    try {
+      await handler()(
+        request("POST", "/orders", {
+          customerId: "c",
+          items: [{ productId: "p", quantity: 1, unitPrice: 1 }],
+        }),
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(String(thrown)).to.include("ProvisionedThroughputExceededException");
+  });
+
+  it("without a table, serves /health and refuses orders with 503", async () => {
+    const tableless = orders.createHandler(undefined, { region: "us-east-1" });
+    expect((await tableless(request("GET", "/health"))).statusCode).to.equal(200);
+    expect((await tableless(request("POST", "/orders", {}))).statusCode).to.equal(503);
+  });
+});
