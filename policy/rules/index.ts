@@ -1,0 +1,14 @@
+// Every rule of the multiregion-serverless policy pack. Importing this module has no side
+// effects (unlike `policy/index.ts`, which starts the CrossGuard server), so the offline runner
+// and the tests use it.
+import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { trafficShiftingPolicies } from "./trafficShifting";
+
+export * from "./trafficShifting";
+
+/** The pack's level for a policy that names none (every rule here names its own). */
+export const packEnforcementLevel: EnforcementLevel = "advisory";
+
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  ...trafficShiftingPolicies,
+];
