@@ -2,8 +2,10 @@
 // effects (unlike `policy/index.ts`, which starts the CrossGuard server), so the offline runner
 // and the tests use it.
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { routingPolicies } from "./routing";
 import { trafficShiftingPolicies } from "./trafficShifting";
 
+export * from "./routing";
 export * from "./trafficShifting";
 
 /** The pack's level for a policy that names none (every rule here names its own). */
@@ -11,4 +13,5 @@ export const packEnforcementLevel: EnforcementLevel = "advisory";
 
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...trafficShiftingPolicies,
+  ...routingPolicies,
 ];
