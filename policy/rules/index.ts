@@ -2,9 +2,11 @@
 // effects (unlike `policy/index.ts`, which starts the CrossGuard server), so the offline runner
 // and the tests use it.
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { regionPolicies } from "./regions";
 import { routingPolicies } from "./routing";
 import { trafficShiftingPolicies } from "./trafficShifting";
 
+export * from "./regions";
 export * from "./routing";
 export * from "./trafficShifting";
 
@@ -14,4 +16,5 @@ export const packEnforcementLevel: EnforcementLevel = "advisory";
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...trafficShiftingPolicies,
   ...routingPolicies,
+  ...regionPolicies,
 ];
