@@ -2,10 +2,12 @@
 // effects (unlike `policy/index.ts`, which starts the CrossGuard server), so the offline runner
 // and the tests use it.
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { iamPolicies } from "./iam";
 import { regionPolicies } from "./regions";
 import { routingPolicies } from "./routing";
 import { trafficShiftingPolicies } from "./trafficShifting";
 
+export * from "./iam";
 export * from "./regions";
 export * from "./routing";
 export * from "./trafficShifting";
@@ -17,4 +19,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   ...trafficShiftingPolicies,
   ...routingPolicies,
   ...regionPolicies,
+  ...iamPolicies,
 ];
