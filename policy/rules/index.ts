@@ -2,11 +2,13 @@
 // effects (unlike `policy/index.ts`, which starts the CrossGuard server), so the offline runner
 // and the tests use it.
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { functionPolicies } from "./functions";
 import { iamPolicies } from "./iam";
 import { regionPolicies } from "./regions";
 import { routingPolicies } from "./routing";
 import { trafficShiftingPolicies } from "./trafficShifting";
 
+export * from "./functions";
 export * from "./iam";
 export * from "./regions";
 export * from "./routing";
@@ -20,4 +22,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   ...routingPolicies,
   ...regionPolicies,
   ...iamPolicies,
+  ...functionPolicies,
 ];
