@@ -6,12 +6,14 @@ import { functionPolicies } from "./functions";
 import { iamPolicies } from "./iam";
 import { regionPolicies } from "./regions";
 import { routingPolicies } from "./routing";
+import { tagPolicies } from "./tags";
 import { trafficShiftingPolicies } from "./trafficShifting";
 
 export * from "./functions";
 export * from "./iam";
 export * from "./regions";
 export * from "./routing";
+export * from "./tags";
 export * from "./trafficShifting";
 
 /** The pack's level for a policy that names none (every rule here names its own). */
@@ -23,4 +25,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   ...regionPolicies,
   ...iamPolicies,
   ...functionPolicies,
+  ...tagPolicies,
 ];
