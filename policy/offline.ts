@@ -1,0 +1,365 @@
+// Runs the pack's rules over resources captured under Pulumi's runtime mocks (see `testing/`),
+// the way `pulumi preview --policy-pack policy` runs them over a real preview: resource
+// policies per resource (with its inputs), then stack policies over every resource (with its
+// outputs). Does not construct the PolicyPack, so it needs neither the CLI nor a gRPC server.
+import {
+  EnforcementLevel,
+  Policies,
+  PolicyProviderResource,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import type { CapturedResource } from "../testing";
+import { schemaDefaults, UNKNOWN_STRING_SENTINEL } from "./rules/common";
+import { allPolicies, packEnforcementLevel } from "./rules";
+
+/** One policy violation, as the CLI would print it. */
+export interface Violation {
+  policyName: string;
+  enforcementLevel: EnforcementLevel;
+  message: string;
+  /** The resource in violation; absent when a stack policy reports the stack as a whole. */
+  urn?: string;
+  resourceType?: string;
+  resourceName?: string;
+}
+
+/**
+ * Policy config as the CLI's `--policy-pack-config` file holds it: per policy name either an
+ * enforcement level (`"disabled"`) or `{ enforcementLevel?, ...properties }`; the key `all` sets
+ * the level of every policy.
+ */
+export type OfflinePolicyConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
+
+export interface RunPoliciesOptions {
+  /** Policy config (see {@link OfflinePolicyConfig}). @default {} */
+  config?: OfflinePolicyConfig;
+  /**
+   * The stack's name. Offline convenience (the CLI has no equivalent): policies with an
+   * `environment` setting that the config leaves unset get the stack name, as this package runs
+   * one stack per environment named after it. Also names the default provider's URN.
+   * @default none
+   */
+  stackName?: string;
+  /** The policies to run. @default allPolicies */
+  policies?: Policies;
+}
+
+/**
+ * CrossGuard's own unknown-value proxy and error. `@pulumi/policy` exports both from its index at
+ * run time, but its typings strip them (`@internal`), hence the typed require.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crossGuard = require("@pulumi/policy") as {
+  unknownCheckingProxy<T extends object>(props: T): T;
+  UnknownValueError: new (...args: any[]) => Error;
+};
+const { unknownCheckingProxy, UnknownValueError } = crossGuard;
+
+/** Thrown by `notApplicable`; the engine records it and moves on, and so do we. */
+class NotApplicable extends Error {}
+
+/** A type token as `validateResourceOfType` attaches it (`__pulumiType`) or a class carries it. */
+function pulumiTypeOf(value: unknown): string | undefined {
+  const type = (value as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof type === "string" && type !== "" ? type : undefined;
+}
+
+/** The engine's `isType` test: the class's type token, else its `isInstance`. */
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const classType = pulumiTypeOf(resourceClass);
+  if (classType) {
+    return classType === type;
+  }
+  const isInstance = (resourceClass as { isInstance?: (obj: unknown) => boolean }).isInstance;
+  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
+}
+
+/**
+ * Properties as the engine hands them to a policy: unknowns (`{ __pulumiUnknown: true }` in a
+ * mocked preview) become the engine's unknown sentinel, and the whole is wrapped in CrossGuard's
+ * own proxy, so that reading an unknown throws `UnknownValueError` exactly as at preview.
+ */
+function engineProps(value: Record<string, any>): Record<string, any> {
+  return unknownCheckingProxy(toEngineValue(value));
+}
+
+function toEngineValue(value: any): any {
+  if (Array.isArray(value)) {
+    return value.map(toEngineValue);
+  }
+  if (typeof value !== "object" || value === null) {
+    return value;
+  }
+  if (value.__pulumiUnknown === true) {
+    return UNKNOWN_STRING_SENTINEL;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    return value; // assets, archives
+  }
+  // The engine treats properties with undefined values as absent (`deserializeProperties`).
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, child]) => child !== undefined)
+      .map(([key, child]) => [key, toEngineValue(child)]),
+  );
+}
+
+/** Go duration (`"30m"`, `"1h30m"`, `"90s"`) to seconds, as the engine reports custom timeouts. */
+function durationSeconds(duration: string | undefined): number {
+  if (!duration) {
+    return 0;
+  }
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  let seconds = 0;
+  for (const [, amount, unit] of duration.matchAll(/([\d.]+)(ms|h|m|s)/g)) {
+    seconds += Number(amount) * units[unit];
+  }
+  return seconds;
+}
+
+function optionsOf(resource: CapturedResource): PolicyResourceOptions {
+  const { options } = resource;
+  return {
+    protect: options.protect,
+    ignoreChanges: options.ignoreChanges,
+    deleteBeforeReplace: options.deleteBeforeReplace,
+    aliases: [],
+    customTimeouts: {
+      createSeconds: durationSeconds(options.customTimeouts?.create),
+      updateSeconds: durationSeconds(options.customTimeouts?.update),
+      deleteSeconds: durationSeconds(options.customTimeouts?.delete),
+    },
+    additionalSecretOutputs: options.additionalSecretOutputs,
+    ...(resource.parent ? { parent: resource.parent } : {}),
+  };
+}
+
+/** `urn:pulumi:<stack>::<project>::<type>::<name>` parts. */
+function urnParts(urn: string): { stack: string; project: string } {
+  const [head = "", project = ""] = urn.split("::");
+  return { stack: head.replace(/^urn:pulumi:/, ""), project };
+}
+
+/**
+ * The provider the engine would pass: the explicit one (its captured inputs), else the default
+ * AWS provider, whose region the capture resolved from `aws:region` config.
+ */
+function providerFor(
+  resource: CapturedResource,
+  byUrn: Map<string, CapturedResource>,
+  stackName: string | undefined,
+): PolicyProviderResource | undefined {
+  if (resource.provider) {
+    const urn = resource.provider.split("::").slice(0, -1).join("::");
+    const provider = byUrn.get(urn);
+    if (provider) {
+      return {
+        type: provider.type,
+        name: provider.name,
+        urn: provider.urn,
+        props: engineProps(provider.inputs),
+      };
+    }
+  }
+  if (resource.type.startsWith("aws:") && resource.region) {
+    const { stack, project } = urnParts(resource.urn);
+    return {
+      type: "pulumi:providers:aws",
+      name: "default",
+      urn: `urn:pulumi:${stackName ?? stack}::${project}::pulumi:providers:aws::default`,
+      props: engineProps({ region: resource.region }),
+    };
+  }
+  return undefined;
+}
+
+function levelOf(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  config: OfflinePolicyConfig,
+): EnforcementLevel {
+  const levelIn = (entry: OfflinePolicyConfig[string] | undefined): EnforcementLevel | undefined =>
+    typeof entry === "string" ? entry : entry?.enforcementLevel;
+  return (
+    levelIn(config[policy.name]) ??
+    levelIn(config.all) ??
+    policy.enforcementLevel ??
+    packEnforcementLevel
+  );
+}
+
+function configGetter(
+  policy: ResourceValidationPolicy | StackValidationPolicy,
+  config: OfflinePolicyConfig,
+  stackName: string | undefined,
+): <T extends object>() => T {
+  const entry = config[policy.name];
+  const given = typeof entry === "object" ? { ...entry } : {};
+  delete given.enforcementLevel;
+  const stackDefault =
+    stackName !== undefined && policy.configSchema?.properties.environment
+      ? { environment: stackName }
+      : {};
+  const merged = { ...schemaDefaults(policy.configSchema), ...stackDefault, ...given };
+  return <T extends object>() => structuredClone(merged) as T;
+}
+
+function notApplicable(reason?: string): never {
+  throw new NotApplicable(reason);
+}
+
+/**
+ * Runs policies over captured resources and returns every violation, in the order the engine
+ * would report them: resource policies resource by resource, then stack policies. A policy that
+ * reads a value unknown at preview yields the engine's advisory "can't run policy during
+ * preview" violation; any other error is thrown, as it fails a real preview.
+ */
+export async function runPolicies(
+  resources: readonly CapturedResource[],
+  options: RunPoliciesOptions = {},
+): Promise<Violation[]> {
+  const config = options.config ?? {};
+  const policies = (options.policies ?? allPolicies)
+    .map((policy) => ({ policy, level: levelOf(policy, config) }))
+    .filter(({ level }) => level !== "disabled")
+    .map(({ policy, level }) => ({
+      policy,
+      // A violation that remediation did not fix is reported as mandatory (as the engine does).
+      level: level === "remediate" ? ("mandatory" as const) : level,
+      getConfig: configGetter(policy, config, options.stackName),
+    }));
+  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
+  const violations: Violation[] = [];
+
+  const reporter =
+    (policyName: string, enforcementLevel: EnforcementLevel, fallbackUrn?: string) =>
+    (message: string, urn?: string): void => {
+      const target = byUrn.get(urn ?? fallbackUrn ?? "");
+      violations.push({
+        policyName,
+        enforcementLevel,
+        message,
+        ...((urn ?? fallbackUrn) ? { urn: urn ?? fallbackUrn } : {}),
+        ...(target ? { resourceType: target.type, resourceName: target.name } : {}),
+      });
+    };
+
+  const run = async (policyName: string, urn: string | undefined, body: () => unknown) => {
+    try {
+      await body();
+    } catch (error) {
+      if (error instanceof NotApplicable) {
+        return;
+      }
+      if (error instanceof UnknownValueError) {
+        violations.push({
+          policyName,
+          enforcementLevel: "advisory",
+          message: `can't run policy '${policyName}' during preview: ${error.message}`,
+          ...(urn ? { urn } : {}),
+        });
+        return;
+      }
+      throw new Error(
+        `policy '${policyName}' failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  };
+
+  for (const resource of resources) {
+    for (const { policy, level, getConfig } of policies) {
+      if (!("validateResource" in policy) || !policy.validateResource) {
+        continue;
+      }
+      const validations: ResourceValidation[] = Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : [policy.validateResource];
+      const onlyType = validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined;
+      if (onlyType && onlyType !== resource.type) {
+        continue; // the engine's fast path for validateResourceOfType
+      }
+      const report = reporter(policy.name, level, resource.urn);
+      for (const validation of validations) {
+        await run(policy.name, resource.urn, () => {
+          const props = engineProps(resource.inputs);
+          const provider = providerFor(resource, byUrn, options.stackName);
+          const args: ResourceValidationArgs = {
+            type: resource.type,
+            props,
+            urn: resource.urn,
+            name: resource.name,
+            opts: optionsOf(resource),
+            ...(provider ? { provider } : {}),
+            stackTags: new Map(),
+            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+            asType: (resourceClass) =>
+              isTypeOf(resource.type, resourceClass) ? (props as any) : undefined,
+            getConfig,
+            notApplicable,
+          };
+          return validation(args, (message) => report(message));
+        });
+      }
+    }
+  }
+
+  for (const { policy, level, getConfig } of policies) {
+    if (!("validateStack" in policy) || typeof policy.validateStack !== "function") {
+      continue;
+    }
+    const stackPolicy = policy;
+    const report = reporter(policy.name, level);
+    await run(policy.name, undefined, () => {
+      const policyResources = new Map<string, PolicyResource>();
+      for (const resource of resources) {
+        // Stack policies see outputs: the mocks' state, which echoes the inputs.
+        const props = engineProps(
+          Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
+        );
+        const provider = providerFor(resource, byUrn, options.stackName);
+        policyResources.set(resource.urn, {
+          type: resource.type,
+          props,
+          urn: resource.urn,
+          name: resource.name,
+          opts: optionsOf(resource),
+          ...(provider ? { provider } : {}),
+          dependencies: [],
+          // The capture records dependencies but not which property each came from.
+          propertyDependencies: {},
+          isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+          asType: (resourceClass) =>
+            isTypeOf(resource.type, resourceClass) ? (props as any) : undefined,
+        });
+      }
+      for (const resource of resources) {
+        const policyResource = policyResources.get(resource.urn)!;
+        const parent = resource.parent ? policyResources.get(resource.parent) : undefined;
+        if (parent) {
+          policyResource.parent = parent;
+        }
+        policyResource.dependencies = resource.dependencies
+          .map((urn) => policyResources.get(urn))
+          .filter((dependency): dependency is PolicyResource => dependency !== undefined);
+      }
+      const args: StackValidationArgs = {
+        resources: [...policyResources.values()],
+        stackTags: new Map(),
+        getConfig,
+        notApplicable,
+      };
+      return stackPolicy.validateStack(args, report);
+    });
+  }
+  return violations;
+}

@@ -1,0 +1,72 @@
+// What a violation tells the user to change, in this package's terms: the component and its arg
+// (in brackets, as the components' own validation errors name them) or the stack config key.
+// Kept in one place so that the wording follows the components' public API when it changes.
+
+export const fix = {
+  gradualShift:
+    "Fix: set TrafficShiftedFunction [trafficShifting] (stack config `trafficShifting`) to a " +
+    'canary or linear type, e.g. `{ type: "codedeploy", deploymentType: "Canary10Percent5Minutes" }`, ' +
+    'or to `type: "weighted"`',
+  deploymentGroupShape:
+    "Fix: let TrafficShiftedFunction create the deployment group (it sets BLUE_GREEN with " +
+    "WITH_TRAFFIC_CONTROL, as SAM and CDK do) instead of declaring one by hand",
+  rollback:
+    "Fix: keep TrafficShiftedFunction's rollback defaults (rollback on DEPLOYMENT_FAILURE, " +
+    "DEPLOYMENT_STOP_ON_ALARM and DEPLOYMENT_STOP_ON_REQUEST)",
+  alarms:
+    "Fix: give TrafficShiftedFunction [trafficShifting.alarms] or let DeploymentAlarms create " +
+    "them (error sum, duration regression, throttles)",
+  tooManyAlarms:
+    "Fix: pass at most 10 alarms in [trafficShifting.alarms]; combine the rest in a composite alarm",
+  publishedVersion:
+    "Fix: publish versions (TrafficShiftedFunction sets `publish: true`) and point the alias at " +
+    "`function.version`",
+  oneVersionAtATime:
+    "Fix: shift to one new version at a time (weighted mode: [trafficShifting.weight] moves " +
+    "traffic from the current version to the newly published one)",
+  weightRange:
+    "Fix: set [trafficShifting.weight] to a fraction between 0.0 and 1.0, e.g. 0.1 for 10%",
+  healthCheckOnRecord:
+    "Fix: route through MultiRegionService, which gives each regional record its region's health " +
+    "check (`healthCheckId`) and a `setIdentifier`",
+  routingSet:
+    "Fix: declare the routing in MultiRegionService [routing] (stack config `routing`) instead of " +
+    "adding records by hand",
+  detectionTime:
+    "Fix: lower RegionalService [healthCheck.requestInterval] (10 or 30) or " +
+    "[healthCheck.failureThreshold] (1-10); detection takes about interval x threshold seconds",
+  healthCheckPath:
+    "Fix: let RegionalService create the health check; it targets the regional API's `/health` " +
+    "route ([healthCheck.path])",
+  regionalTarget:
+    "Fix: point the health check at the region's own endpoint (the regional API hostname that " +
+    "RegionalService creates), never at the name Route 53 routes",
+  regions:
+    "Fix: list at least two regions in MultiRegionService [regions] (stack config `regions`)",
+  noWildcardAction:
+    "Fix: list the exact actions the function needs (e.g. `dynamodb:GetItem`), not `*` or `service:*`",
+  noWildcardResource:
+    "Fix: scope `Resource` to the ARNs the actions touch (e.g. the table ARN from " +
+    "MultiRegionService's global table); only actions without resource-level permissions may use `*`",
+  hookStatus:
+    "Fix: scope the hook's `codedeploy:PutLifecycleEventHookExecutionStatus` to its deployment " +
+    "group, `arn:aws:codedeploy:<region>:<account>:deploymentgroup:<application>/<group>`",
+  functionUrlAuth:
+    'Fix: set the function URL\'s `authorizationType: "AWS_IAM"`, or serve the function through ' +
+    "RegionalService's HTTP API",
+  publicPermission:
+    "Fix: set `sourceArn` (e.g. the HTTP API's execution ARN) on the permission, or name a " +
+    "specific principal",
+  tracing:
+    "Fix: leave TrafficShiftedFunction [tracing] at its default, `Active` (stack config `tracing`)",
+  limits:
+    "Fix: set TrafficShiftedFunction [timeout] and [memorySize] (stack config `functions.<name>`)",
+  logLevel:
+    "Fix: set TrafficShiftedFunction [logLevel] (stack config `logLevel`) to INFO or WARN in production",
+  failureDestination:
+    "Fix: give the function a dead-letter queue ([deadLetterQueue]) or an on-failure destination " +
+    "(aws.lambda.FunctionEventInvokeConfig `destinationConfig.onFailure`)",
+  tags:
+    "Fix: create the resource through this package's components (they tag every resource with " +
+    "environment, service and stack), or add the tags, or set them as the provider's `defaultTags`",
+};

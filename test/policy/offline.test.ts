@@ -1,0 +1,379 @@
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { runPolicies, Violation } from "../../policy/offline";
+import { allPolicies } from "../../policy/rules";
+import { runComponent } from "../../testing";
+import { prodTags } from "./fixtures";
+
+const code = new pulumi.asset.AssetArchive({
+  "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });"),
+});
+
+interface SampleArgs {
+  /** Deployment config of the deployment group. */
+  deploymentConfigName: string;
+  /** Whether the west function is also in us-east-1 (a single-region prod stack). */
+  singleRegion?: boolean;
+}
+
+/**
+ * A small prod service as the package's components would build it: a function per region (the
+ * west one through an explicit provider carrying the tags as defaultTags), an alias, a
+ * deployment group, failover records with their regions' health checks and a role.
+ */
+class SampleService extends pulumi.ComponentResource {
+  constructor(name: string, args: SampleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("test:index:SampleService", name, {}, opts);
+    const parent = { parent: this };
+    const west = new aws.Provider(
+      `${name}-west`,
+      { region: args.singleRegion ? "us-east-1" : "us-west-2", defaultTags: { tags: prodTags } },
+      parent,
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "lambda.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+        inlinePolicies: [
+          {
+            name: "tracing",
+            policy: JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Effect: "Allow", Action: "xray:PutTraceSegments", Resource: "*" }],
+            }),
+          },
+        ],
+        tags: prodTags,
+      },
+      parent,
+    );
+    const functionArgs = {
+      role: role.arn,
+      runtime: "nodejs20.x",
+      handler: "index.handler",
+      publish: true,
+      code,
+      timeout: 10,
+      memorySize: 512,
+      tracingConfig: { mode: "Active" },
+      deadLetterConfig: { targetArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq" },
+    };
+    const east = new aws.lambda.Function(
+      `${name}-east`,
+      { ...functionArgs, region: "us-east-1", tags: prodTags },
+      parent,
+    );
+    new aws.lambda.Function(`${name}-west`, functionArgs, { parent: this, provider: west });
+    new aws.lambda.Alias(
+      `${name}-live`,
+      { name: "live", functionName: east.name, functionVersion: east.version, region: "us-east-1" },
+      parent,
+    );
+    new aws.codedeploy.DeploymentGroup(
+      `${name}-deployment-group`,
+      {
+        region: "us-east-1",
+        appName: "orders",
+        deploymentGroupName: "orders-live",
+        serviceRoleArn: role.arn,
+        deploymentConfigName: args.deploymentConfigName,
+        deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+        autoRollbackConfiguration: {
+          enabled: true,
+          events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"],
+        },
+        alarmConfiguration: { enabled: true, alarms: ["orders-errors"] },
+        tags: prodTags,
+      },
+      parent,
+    );
+    for (const [role, region] of [
+      ["PRIMARY", "us-east-1"],
+      ["SECONDARY", "us-west-2"],
+    ]) {
+      const healthCheck = new aws.route53.HealthCheck(
+        `${name}-${region}`,
+        {
+          type: "HTTPS",
+          fqdn: `api.${region}.example.com`,
+          resourcePath: "/health",
+          requestInterval: 10,
+          failureThreshold: 3,
+          tags: prodTags,
+        },
+        parent,
+      );
+      new aws.route53.Record(
+        `${name}-${role.toLowerCase()}`,
+        {
+          zoneId: "Z123",
+          name: "api.example.com",
+          type: "A",
+          setIdentifier: region,
+          healthCheckId: healthCheck.id,
+          failoverRoutingPolicies: [{ type: role }],
+          aliases: [
+            {
+              name: `d-1.execute-api.${region}.amazonaws.com`,
+              zoneId: "Z1",
+              evaluateTargetHealth: true,
+            },
+          ],
+        },
+        parent,
+      );
+    }
+    this.registerOutputs({});
+  }
+}
+
+function summary(violations: Violation[]): string[] {
+  return violations.map((v) =>
+    `${v.enforcementLevel} ${v.policyName} ${v.resourceType ?? "stack"} ${v.resourceName ?? ""}`.trim(),
+  );
+}
+
+describe("offline policy runner", () => {
+  it("a compliant prod service captured under the mocks has no violations", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new SampleService("orders", {
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        }),
+    );
+    expect(summary(await runPolicies(resources.all))).to.deep.equal([]);
+  });
+
+  it("reports each violation with its policy, level, URN, type and name", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new SampleService("orders", {
+          deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
+          singleRegion: true,
+        }),
+    );
+    const violations = await runPolicies(resources.all);
+    expect(summary(violations)).to.deep.equal([
+      "mandatory prod-deployments-shift-traffic-gradually aws:codedeploy/deploymentGroup:DeploymentGroup orders-deployment-group",
+      "mandatory prod-serves-from-multiple-regions stack",
+    ]);
+    const group = resources.get(
+      "aws:codedeploy/deploymentGroup:DeploymentGroup",
+      "orders-deployment-group",
+    );
+    expect(violations[0].urn).to.equal(group.urn);
+  });
+
+  it("honours disabled (shorthand or object), level overrides, and the all key", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new SampleService("orders", {
+          deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
+          singleRegion: true,
+        }),
+    );
+    const disabled = await runPolicies(resources.all, {
+      config: {
+        "prod-deployments-shift-traffic-gradually": "disabled",
+        "prod-serves-from-multiple-regions": { enforcementLevel: "disabled" },
+      },
+    });
+    expect(disabled).to.deep.equal([]);
+    const advisory = await runPolicies(resources.all, {
+      config: { all: "advisory", "prod-serves-from-multiple-regions": "mandatory" },
+    });
+    expect(advisory.map((v) => v.enforcementLevel)).to.deep.equal(["advisory", "mandatory"]);
+    const remediate = await runPolicies(resources.all, {
+      config: {
+        "prod-serves-from-multiple-regions": { enforcementLevel: "remediate", minRegions: 1 },
+      },
+    });
+    expect(remediate.map((v) => v.policyName)).to.deep.equal([
+      "prod-deployments-shift-traffic-gradually",
+    ]);
+  });
+
+  it("the pack's rules report nothing for values a mocked preview leaves unknown", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new SampleService("orders", {
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        }),
+      {
+        preview: true,
+        // Outputs the provider computes only at deployment: unknown during preview.
+        outputs: ({ type }) =>
+          type === "aws:lambda/function:Function"
+            ? { version: undefined, name: undefined, arn: undefined }
+            : type === "aws:iam/role:Role"
+              ? { arn: undefined }
+              : undefined,
+      },
+    );
+    const alias = resources.get("aws:lambda/alias:Alias", "orders-live");
+    expect(alias.inputs.functionVersion).to.deep.equal({ __pulumiUnknown: true });
+    expect(summary(await runPolicies(resources.all))).to.deep.equal([]);
+  });
+
+  it("turns a rule's direct read of an unknown value into the engine's advisory message", async () => {
+    const readsDirectly: ResourceValidationPolicy = {
+      name: "reads-version",
+      description: "Reads functionVersion without handling unknowns.",
+      enforcementLevel: "mandatory",
+      validateResource: (args, reportViolation) => {
+        if (args.type === "aws:lambda/alias:Alias" && args.props.functionVersion === "$LATEST") {
+          reportViolation("never reached");
+        }
+      },
+    };
+    const { resources } = await runComponent(
+      () =>
+        new SampleService("orders", {
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        }),
+      {
+        preview: true,
+        outputs: ({ type }) =>
+          type === "aws:lambda/function:Function" ? { version: undefined } : undefined,
+      },
+    );
+    const violations = await runPolicies(resources.all, { policies: [readsDirectly] });
+    expect(violations).to.have.length(1);
+    expect(violations[0]).to.include({ policyName: "reads-version", enforcementLevel: "advisory" });
+    expect(violations[0].message).to.equal(
+      "can't run policy 'reads-version' during preview: string value at .functionVersion can't be known during preview",
+    );
+  });
+
+  it("runs every function of a validateResource array and passes config merged over schema defaults", async () => {
+    const seen: string[] = [];
+    const policy: ResourceValidationPolicy = {
+      name: "two-validations",
+      description: "Two validations.",
+      configSchema: {
+        properties: { limit: { type: "integer", default: 2 }, label: { type: "string" } },
+      },
+      validateResource: [
+        (args) => {
+          seen.push(`first ${args.name} ${JSON.stringify(args.getConfig())}`);
+        },
+        (args, reportViolation) => {
+          if (args.isType(aws.sqs.Queue)) {
+            reportViolation(`queue ${args.asType(aws.sqs.Queue)?.name}`);
+          }
+        },
+      ],
+    };
+    const { resources } = await runComponent(() => new aws.sqs.Queue("jobs", { name: "jobs" }));
+    const violations = await runPolicies(resources.all, {
+      policies: [policy],
+      config: { "two-validations": { label: "x" } },
+    });
+    expect(seen).to.deep.equal(['first jobs {"limit":2,"label":"x"}']);
+    expect(violations).to.deep.equal([
+      {
+        policyName: "two-validations",
+        enforcementLevel: "advisory",
+        message: "queue jobs",
+        urn: resources.all[0].urn,
+        resourceType: "aws:sqs/queue:Queue",
+        resourceName: "jobs",
+      },
+    ]);
+  });
+
+  it("gives stack policies parents, dependencies, options and providers", async () => {
+    let described: string[] = [];
+    const policy: StackValidationPolicy = {
+      name: "describe-stack",
+      description: "Describes the stack.",
+      validateStack: (args) => {
+        described = args.resources
+          .filter((r) => r.isType(aws.lambda.Function))
+          .map(
+            (r) =>
+              `${r.name} parent=${r.parent?.name} deps=${r.dependencies.map((d) => d.name).join(",")} ` +
+              `provider=${r.provider?.name}:${r.provider?.props.region} timeout=${r.opts.customTimeouts.createSeconds}`,
+          );
+      },
+    };
+    const { resources } = await runComponent(() => {
+      const role = new aws.iam.Role("role", { assumeRolePolicy: "{}" });
+      const west = new aws.Provider("west", { region: "us-west-2" });
+      new aws.lambda.Function(
+        "fn",
+        { role: role.arn, runtime: "nodejs20.x", handler: "index.handler", code },
+        { provider: west, customTimeouts: { create: "5m" } },
+      );
+    });
+    await runPolicies(resources.all, { policies: [policy] });
+    expect(described).to.deep.equal([
+      "fn parent=undefined deps=role provider=west:us-west-2 timeout=300",
+    ]);
+  });
+
+  it("uses the stack name as the environment of untagged resources", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new aws.lambda.Function("untagged", {
+          role: "arn:aws:iam::1:role/r",
+          runtime: "nodejs20.x",
+          handler: "index.handler",
+          code,
+        }),
+      { stack: "prod" },
+    );
+    const tracing = allPolicies.filter((policy) => policy.name === "prod-functions-traced");
+    expect(await runPolicies(resources.all, { policies: tracing })).to.deep.equal([]);
+    expect(
+      await runPolicies(resources.all, { policies: tracing, stackName: "prod" }),
+    ).to.have.length(1);
+  });
+});
+
+describe("policy pack", () => {
+  it("has unique kebab-case policy names, descriptions and explicit levels", () => {
+    const names = allPolicies.map((policy) => policy.name);
+    expect(new Set(names).size).to.equal(names.length);
+    for (const policy of allPolicies) {
+      expect(policy.name).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(policy.description).to.not.equal("");
+      expect(policy.enforcementLevel).to.be.oneOf(["advisory", "mandatory"]);
+    }
+  });
+
+  it("constructs the PolicyPack only in policy/index.ts, so rule modules import without side effects", () => {
+    const policyDir = path.join(__dirname, "..", "..", "policy");
+    const files = ["", "rules"].flatMap((dir) =>
+      fs
+        .readdirSync(path.join(policyDir, dir))
+        .filter((file) => file.endsWith(".ts"))
+        .map((file) => path.join(dir, file)),
+    );
+    const constructing = files.filter((file) =>
+      /new PolicyPack\(/.test(fs.readFileSync(path.join(policyDir, file), "utf8")),
+    );
+    expect(constructing).to.deep.equal(["index.ts"]);
+  });
+
+  it("documents every policy in policy/README.md", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "policy", "README.md"), "utf8");
+    const undocumented = allPolicies
+      .map((p) => p.name)
+      .filter((name) => !readme.includes(`\`${name}\``));
+    expect(undocumented).to.deep.equal([]);
+  });
+});
