@@ -37,6 +37,13 @@ function handler() {
 }
 
 describe("orders service", () => {
+  const logLevel = process.env.LOG_LEVEL;
+  before(() => {
+    process.env.LOG_LEVEL = "FATAL"; // the handler's own request logs would clutter the report
+  });
+  after(() => {
+    process.env.LOG_LEVEL = logLevel;
+  });
   beforeEach(() => dynamodb.reset());
 
   describe("validateOrder", () => {

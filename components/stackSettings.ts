@@ -1,0 +1,721 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { PREDEFINED_DEPLOYMENT_TYPES } from "./trafficShifting";
+import { REGION_PATTERN, showValue } from "./validation";
+
+/**
+ * Stack settings: everything that differs between environments, read from the stack's
+ * Pulumi config (`stacks/Pulumi.<stack>.yaml`, namespace = the project name), validated with
+ * zod, with per-environment defaults. Nothing environment-specific lives in code.
+ */
+
+/** The environments with built-in defaults. */
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"] as const;
+
+const region = z
+  .string()
+  .regex(REGION_PATTERN, { error: "must be an AWS region name such as us-east-1" });
+const version = z.string().regex(/^[1-9][0-9]*$/, {
+  error: 'must be a published version number such as "3" (never $LATEST)',
+});
+const step = z.strictObject({
+  percentage: z.int().min(1).max(99),
+  intervalMinutes: z.int().min(1).max(2880),
+});
+const deploymentType = z.union(
+  [
+    z.enum(PREDEFINED_DEPLOYMENT_TYPES),
+    z.strictObject({ canary: step }),
+    z.strictObject({ linear: step }),
+  ],
+  {
+    error: `must be one of ${PREDEFINED_DEPLOYMENT_TYPES.join(", ")}, or { canary: { percentage, intervalMinutes } } or { linear: { percentage, intervalMinutes } }`,
+  },
+);
+const location = z
+  .strictObject({
+    continent: z.enum(["AF", "AN", "AS", "EU", "OC", "NA", "SA"]).optional(),
+    country: z
+      .string()
+      .regex(/^([A-Z]{2}|\*)$/, { error: "must be an ISO 3166 alpha-2 code such as US, or *" })
+      .optional(),
+    subdivision: z.string().min(1).max(3).optional(),
+  })
+  .refine((l) => (l.continent === undefined) !== (l.country === undefined), {
+    error:
+      "a location has exactly one of continent or country (subdivision goes with country US, UA)",
+  });
+
+/** The config schema of the bundled program, key by key (each is `<project>:<key>` in a stack file). */
+export const stackConfigSchema = z.strictObject({
+  /** dev, staging or prod: picks the defaults. Default: the stack name when it is one of them. */
+  environment: z.enum(ENVIRONMENTS).optional(),
+  /** The AWS account this stack deploys to; the provider refuses any other. */
+  accountId: z.string().regex(/^\d{12}$/, { error: "must be a 12-digit AWS account id" }),
+  /** Service name, for names and the `service` tag. */
+  service: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,29}$/, {
+      error: "must be 1-30 lowercase letters, digits or -, starting with a letter",
+    })
+    .optional(),
+  regions: z.array(region).min(1, { error: "must list at least one region" }).optional(),
+  topology: z.enum(["active-passive", "active-active"]).optional(),
+  primaryRegion: region.optional(),
+  routing: z.enum(["latency", "geolocation", "weighted"]).optional(),
+  geolocation: z.record(region, z.array(location).min(1)).optional(),
+  defaultRegion: region.optional(),
+  weights: z.record(region, z.int().min(0).max(255)).optional(),
+  domain: z
+    .strictObject({
+      zoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]{1,31}$/, { error: "must be a Route 53 hosted zone id such as Z123ABC" }),
+      name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+        error: "must be a DNS name such as api.example.com",
+      }),
+    })
+    .optional(),
+  deployment: z
+    .strictObject({
+      mode: z.enum(["codedeploy", "weighted"]).optional(),
+      type: deploymentType.optional(),
+      stableVersion: version.optional(),
+      canaryVersion: version.optional(),
+      weight: z.number().min(0).max(1).optional(),
+      waves: z.boolean().optional(),
+      waitForCompletion: z.boolean().optional(),
+      timeoutMinutes: z.int().min(1).max(1440).optional(),
+    })
+    .optional(),
+  logLevel: z.enum(LOG_LEVELS).optional(),
+  healthCheck: z
+    .strictObject({
+      requestInterval: z
+        .union([z.literal(10), z.literal(30)], {
+          error: "must be 10 or 30 (seconds; Route 53 offers only these)",
+        })
+        .optional(),
+      failureThreshold: z.int().min(1).max(10).optional(),
+    })
+    .optional(),
+  alarms: z
+    .strictObject({
+      createDefaults: z.boolean().optional(),
+      errorThreshold: z.number().min(0).optional(),
+      durationBaselineMs: z.number().positive().max(900_000).optional(),
+      additionalAlarmNames: z.array(z.string().min(1).max(255)).max(10).optional(),
+    })
+    .optional(),
+  function: z
+    .strictObject({
+      memorySize: z.int().min(128).max(10240).optional(),
+      timeout: z.int().min(1).max(900).optional(),
+      reservedConcurrency: z.int().min(0).optional(),
+      logRetentionInDays: z
+        .union(
+          [
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+            2922, 3288, 3653,
+          ].map((d) => z.literal(d)) as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]],
+          {
+            error:
+              "must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+          },
+        )
+        .optional(),
+    })
+    .optional(),
+  table: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      hashKey: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{1,255}$/)
+        .optional(),
+    })
+    .optional(),
+  protectData: z.boolean().optional(),
+  approvalRequired: z.boolean().optional(),
+  tags: z
+    .record(
+      z.string().regex(/^[\w .:/=+@-]{1,128}$/, {
+        error: "tag keys are 1-128 letters, digits, spaces and _ . : / = + - @",
+      }),
+      z.string().max(256),
+    )
+    .optional(),
+  /** Secret environment variables for every function (`pulumi config set --secret --path 'secretEnvironment.API_KEY' ...`). */
+  secretEnvironment: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, {
+        error: "environment variable names start with a letter and hold letters, digits and _",
+      }),
+      z.string(),
+    )
+    .optional(),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/** The per-environment defaults (README "Environments" shows the same table). */
+export const ENVIRONMENT_DEFAULTS = {
+  dev: {
+    regions: ["us-east-1"],
+    topology: "active-active",
+    deploymentType: "AllAtOnce",
+    logLevel: "DEBUG",
+    requestInterval: 30,
+    failureThreshold: 3,
+    alarmsRequired: false,
+    waves: false,
+    protectData: false,
+    approvalRequired: false,
+    logRetentionInDays: 7,
+  },
+  staging: {
+    regions: ["us-east-1", "us-west-2"],
+    topology: "active-passive",
+    deploymentType: "Linear10PercentEvery1Minute",
+    logLevel: "INFO",
+    requestInterval: 30,
+    failureThreshold: 3,
+    alarmsRequired: false,
+    waves: false,
+    protectData: false,
+    approvalRequired: false,
+    logRetentionInDays: 30,
+  },
+  prod: {
+    regions: ["us-east-1", "us-west-2"],
+    topology: "active-passive",
+    deploymentType: "Canary10Percent10Minutes",
+    logLevel: "INFO",
+    requestInterval: 10,
+    failureThreshold: 3,
+    alarmsRequired: true,
+    waves: true,
+    protectData: true,
+    approvalRequired: true,
+    logRetentionInDays: 90,
+  },
+} as const satisfies Record<EnvironmentName, unknown>;
+
+type DeploymentTypeSetting = NonNullable<NonNullable<StackConfig["deployment"]>["type"]>;
+
+/** The settings the program runs with: config merged over the environment's defaults. */
+export interface StackSettings {
+  project: string;
+  stack: string;
+  /** The stack file the settings came from (for messages). */
+  stackFile: string;
+  environment: EnvironmentName;
+  accountId: string;
+  service: string;
+  /** Regions in rollout order: primary first, then the others as listed. */
+  regions: string[];
+  topology: "active-passive" | "active-active";
+  primaryRegion: string;
+  standbyRegions: string[];
+  routing?: "latency" | "geolocation" | "weighted";
+  geolocation?: Record<string, { continent?: string; country?: string; subdivision?: string }[]>;
+  defaultRegion?: string;
+  weights?: Record<string, number>;
+  domain?: { zoneId: string; name: string };
+  deployment: {
+    mode: "codedeploy" | "weighted";
+    type: DeploymentTypeSetting;
+    stableVersion?: string;
+    canaryVersion?: string;
+    weight?: number;
+    waves: boolean;
+    waitForCompletion: boolean;
+    timeoutMinutes?: number;
+  };
+  logLevel: (typeof LOG_LEVELS)[number];
+  healthCheck: { requestInterval: 10 | 30; failureThreshold: number };
+  alarms: {
+    /** prod: a stack cannot turn every alarm off. */
+    required: boolean;
+    createDefaults: boolean;
+    errorThreshold?: number;
+    durationBaselineMs?: number;
+    additionalAlarmNames: string[];
+  };
+  function: {
+    memorySize?: number;
+    timeout?: number;
+    reservedConcurrency?: number;
+    logRetentionInDays: number;
+  };
+  table: { enabled: boolean; hashKey: string };
+  protectData: boolean;
+  approvalRequired: boolean;
+  tags: Record<string, string>;
+  /** Names of the secret environment variables (values are in {@link LoadedStackSettings.secretEnvironment}). */
+  secretEnvironmentNames: string[];
+}
+
+/** Settings plus the secret values, which never appear in plain outputs. */
+export interface LoadedStackSettings {
+  settings: StackSettings;
+  /** Secret environment variables, each a secret Output. */
+  secretEnvironment: Record<string, pulumi.Output<string>>;
+}
+
+/** Thrown when the stack config is invalid: every problem, each naming key, value, allowed values and file. */
+export class StackConfigError extends Error {
+  constructor(
+    readonly stackFile: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${stackFile} has ${problems.length} invalid setting${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** Where to read config from; defaults to the running Pulumi program's. */
+export interface LoadStackSettingsOptions {
+  /** @default pulumi.getProject() */
+  project?: string;
+  /** @default pulumi.getStack() */
+  stack?: string;
+  /** Raw config, `<namespace>:<key>` to string, as the CLI passes it. @default pulumi.runtime.allConfig() */
+  config?: Record<string, string>;
+  /** Keys whose values are secrets. @default from the runtime */
+  isSecret?: (key: string) => boolean;
+  /** The folder of stack files, for messages. @default "stacks" (Pulumi.yaml `stackConfigDir`) */
+  stackConfigDir?: string;
+}
+
+/**
+ * Reads, validates and resolves the stack settings. Throws one {@link StackConfigError} with
+ * every problem before the program registers anything.
+ */
+export function loadStackSettings(options: LoadStackSettingsOptions = {}): LoadedStackSettings {
+  const project = options.project ?? pulumi.getProject();
+  const stack = options.stack ?? pulumi.getStack();
+  const stackFile = `${options.stackConfigDir ?? "stacks"}/Pulumi.${stack}.yaml`;
+  const raw = options.config ?? pulumi.runtime.allConfig();
+  const isSecret = options.isSecret ?? runtimeIsConfigSecret;
+  const prefix = `${project}:`;
+
+  const problems: string[] = [];
+  const input: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    if (!fullKey.startsWith(prefix)) {
+      continue;
+    }
+    const key = fullKey.slice(prefix.length);
+    input[key] = parseConfigValue(key, value);
+  }
+
+  const parsed = stackConfigSchema.safeParse(input);
+  let config: StackConfig | undefined = parsed.success ? parsed.data : undefined;
+  const flagged = new Set<string>();
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(...describeIssue(issue, input, project));
+      const top =
+        issue.code === "unrecognized_keys" && issue.path.length === 0
+          ? issue.keys
+          : [String(issue.path[0])];
+      top.forEach((k) => flagged.add(k));
+    }
+    // Check what only makes sense together on the settings that are well-formed, so one run
+    // reports every problem: drop the malformed keys (a placeholder stands in for a bad account).
+    const wellFormed = Object.fromEntries(Object.entries(input).filter(([k]) => !flagged.has(k)));
+    const retry = stackConfigSchema.safeParse({ accountId: "000000000000", ...wellFormed });
+    config = retry.success ? retry.data : undefined;
+  }
+  if (config === undefined) {
+    throw new StackConfigError(stackFile, problems);
+  }
+  const crossProblems: string[] = [];
+  const settings = resolve(config, { project, stack, stackFile }, crossProblems);
+  // A cross-field problem about a key already reported as malformed adds nothing.
+  problems.push(
+    ...crossProblems.filter(
+      (p) =>
+        ![...flagged].some(
+          (k) =>
+            p.startsWith(`${project}:${k} `) ||
+            p.startsWith(`${project}:${k}.`) ||
+            p.startsWith(`${project}:${k}[`),
+        ),
+    ),
+  );
+  if (problems.length > 0) {
+    throw new StackConfigError(stackFile, problems);
+  }
+  const data = config;
+
+  const secretEnvironment: Record<string, pulumi.Output<string>> = {};
+  for (const [name, value] of Object.entries(data.secretEnvironment ?? {})) {
+    secretEnvironment[name] = pulumi.secret(value);
+  }
+  if (data.secretEnvironment && !isSecret(`${project}:secretEnvironment`)) {
+    throw new StackConfigError(stackFile, [
+      `${project}:secretEnvironment is stored in plain text: set each value with \`pulumi config set --secret --path 'secretEnvironment.<NAME>' <value>\``,
+    ]);
+  }
+  return { settings, secretEnvironment };
+}
+
+/** Whether the running program received a config key as a secret (the runtime knows; its typings omit it). */
+function runtimeIsConfigSecret(key: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+    isConfigSecret?(k: string): boolean;
+  };
+  return runtimeConfig.isConfigSecret?.(key) ?? false;
+}
+
+/** Config values arrive as strings; structured and typed values are JSON (as the CLI writes them). */
+function parseConfigValue(key: string, value: string): unknown {
+  const shape = stackConfigSchema.shape[key as keyof typeof stackConfigSchema.shape];
+  const wantsString =
+    shape !== undefined &&
+    [
+      "accountId",
+      "service",
+      "primaryRegion",
+      "defaultRegion",
+      "environment",
+      "topology",
+      "routing",
+      "logLevel",
+    ].includes(key);
+  if (wantsString) {
+    return value;
+  }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (value, key) =>
+      typeof value === "object" && value !== null
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined,
+    input,
+  );
+}
+
+function keyName(project: string, path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (name, key) =>
+      typeof key === "number"
+        ? `${name}[${key}]`
+        : name
+          ? `${name}.${String(key)}`
+          : `${project}:${String(key)}`,
+    "",
+  );
+}
+
+/** One line per zod issue: `<project>:<key> is <value>: <what is allowed>`. */
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  input: Record<string, unknown>,
+  project: string,
+): string[] {
+  const value = valueAt(input, issue.path);
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const known =
+        issue.path.length === 0 ? Object.keys(stackConfigSchema.shape) : knownKeysAt(issue.path);
+      const guess = closest(key, known);
+      return `${keyName(project, [...issue.path, key])} is not a setting${guess ? ` (did you mean ${keyName(project, [...issue.path, guess])}?)` : ""}; known: ${known.join(", ")}`;
+    });
+  }
+  if (issue.code === "invalid_key") {
+    // A record key (a region or tag name) failed its own check.
+    return issue.issues.map(
+      (inner) => `${keyName(project, issue.path)} is not an allowed key: ${inner.message}`,
+    );
+  }
+  const name = keyName(project, issue.path);
+  const shown = value === undefined ? "missing" : `is ${showValue(value)}`;
+  let allowed = issue.message;
+  if (issue.code === "invalid_value") {
+    allowed = `must be one of ${issue.values.map((v) => showValue(v)).join(", ")}`;
+  } else if (issue.code === "invalid_type" && value === undefined) {
+    allowed = `is required (${issue.expected})`;
+  } else if (issue.code === "invalid_type") {
+    allowed = `must be ${issue.expected === "int" ? "a whole number" : `a${/^[aeiou]/.test(issue.expected) ? "n" : ""} ${issue.expected}`}`;
+  } else if (issue.code === "too_small") {
+    allowed =
+      issue.origin === "array"
+        ? `must list at least ${issue.minimum}`
+        : `must be ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}`;
+  } else if (issue.code === "too_big") {
+    allowed =
+      issue.origin === "array"
+        ? `must list at most ${issue.maximum}`
+        : `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
+  } else if (issue.code === "invalid_format") {
+    allowed = issue.message.startsWith("Invalid") ? `must match ${issue.format}` : issue.message;
+  }
+  return [`${name} ${shown}: ${allowed}`];
+}
+
+function knownKeysAt(path: PropertyKey[]): string[] {
+  let schema: any = stackConfigSchema;
+  for (const key of path) {
+    schema = schema?.unwrap?.() ?? schema;
+    schema = schema?.shape?.[key];
+  }
+  schema = schema?.unwrap?.() ?? schema;
+  return schema?.shape ? Object.keys(schema.shape) : [];
+}
+
+/** The closest known key within edit distance 2 (typos like `regoins`). */
+function closest(key: string, known: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length];
+  };
+  const ranked = known
+    .map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const)
+    .sort((a, b) => a[1] - b[1]);
+  return ranked.length > 0 && ranked[0][1] <= 2 ? ranked[0][0] : undefined;
+}
+
+/** Merges config over the environment's defaults and checks what only makes sense together. */
+function resolve(
+  config: StackConfig,
+  where: { project: string; stack: string; stackFile: string },
+  problems: string[],
+): StackSettings {
+  const { project, stack } = where;
+  const key = (name: string): string => `${project}:${name}`;
+  const environment =
+    config.environment ??
+    ((ENVIRONMENTS as readonly string[]).includes(stack) ? (stack as EnvironmentName) : undefined);
+  if (environment === undefined) {
+    problems.push(
+      `${key("environment")} missing: is required when the stack name (${JSON.stringify(stack)}) is not one of ${ENVIRONMENTS.join(", ")}`,
+    );
+  }
+  const defaults = ENVIRONMENT_DEFAULTS[environment ?? "dev"];
+  const topology = config.topology ?? defaults.topology;
+  const listed = config.regions ?? [...defaults.regions];
+  const duplicates = listed.filter((r, i) => listed.indexOf(r) !== i);
+  if (duplicates.length > 0) {
+    problems.push(
+      `${key("regions")} is ${showValue(listed)}: lists ${[...new Set(duplicates)].join(", ")} more than once`,
+    );
+  }
+  const primaryRegion = config.primaryRegion ?? listed[0];
+  if (!listed.includes(primaryRegion)) {
+    problems.push(
+      `${key("primaryRegion")} is ${showValue(primaryRegion)}: must be one of regions (${listed.join(", ")})`,
+    );
+  }
+  const regions = [primaryRegion, ...listed.filter((r) => r !== primaryRegion)];
+  const standbyRegions = topology === "active-passive" ? regions.slice(1) : [];
+
+  if (topology === "active-passive") {
+    if (regions.length < 2) {
+      problems.push(
+        `${key("topology")} is "active-passive": needs a standby, so ${key("regions")} must list at least two regions (has ${showValue(listed)})`,
+      );
+    }
+    for (const name of ["routing", "geolocation", "weights", "defaultRegion"] as const) {
+      if (config[name] !== undefined) {
+        problems.push(
+          `${key(name)} is ${showValue(config[name])}: only applies to topology "active-active"`,
+        );
+      }
+    }
+  }
+  if (config.primaryRegion !== undefined && topology === "active-active") {
+    problems.push(
+      `${key("primaryRegion")} is ${showValue(config.primaryRegion)}: only applies to topology "active-passive" (active-active regions are equals)`,
+    );
+  }
+  const routing = topology === "active-active" ? (config.routing ?? "latency") : undefined;
+  if (routing !== "geolocation") {
+    for (const name of ["geolocation", "defaultRegion"] as const) {
+      if (config[name] !== undefined && topology === "active-active") {
+        problems.push(
+          `${key(name)} is ${showValue(config[name])}: only applies to routing "geolocation" (routing is ${showValue(routing)})`,
+        );
+      }
+    }
+  } else {
+    if (config.geolocation === undefined) {
+      problems.push(
+        `${key("geolocation")} missing: routing "geolocation" needs the locations each region serves`,
+      );
+    }
+    if (config.defaultRegion === undefined) {
+      problems.push(
+        `${key("defaultRegion")} missing: routing "geolocation" needs a default region for users outside every location (else they get NXDOMAIN)`,
+      );
+    } else if (!regions.includes(config.defaultRegion)) {
+      problems.push(
+        `${key("defaultRegion")} is ${showValue(config.defaultRegion)}: must be one of regions (${regions.join(", ")})`,
+      );
+    }
+    for (const r of Object.keys(config.geolocation ?? {})) {
+      if (!regions.includes(r)) {
+        problems.push(
+          `${key("geolocation")}.${r} is set: ${r} is not one of regions (${regions.join(", ")})`,
+        );
+      }
+    }
+  }
+  if (routing !== "weighted" && config.weights !== undefined && topology === "active-active") {
+    problems.push(
+      `${key("weights")} is ${showValue(config.weights)}: only applies to routing "weighted" (routing is ${showValue(routing)})`,
+    );
+  }
+  if (routing === "weighted") {
+    const weights = config.weights;
+    if (weights === undefined) {
+      problems.push(
+        `${key("weights")} missing: routing "weighted" needs a weight (0-255) for every region`,
+      );
+    } else {
+      for (const r of regions.filter((r) => !(r in weights))) {
+        problems.push(`${key("weights")}.${r} missing: every region needs a weight (0-255)`);
+      }
+      for (const r of Object.keys(weights).filter((r) => !regions.includes(r))) {
+        problems.push(
+          `${key("weights")}.${r} is ${weights[r]}: ${r} is not one of regions (${regions.join(", ")})`,
+        );
+      }
+      if (Object.values(weights).every((w) => w === 0)) {
+        problems.push(
+          `${key("weights")} is ${showValue(weights)}: at least one weight must be above 0 (all zero sends traffic nowhere)`,
+        );
+      }
+    }
+  }
+  if (regions.length > 1 && config.domain === undefined) {
+    problems.push(
+      `${key("domain")} missing: ${regions.length} regions need a Route 53 zone and name to route between them ({ zoneId, name })`,
+    );
+  }
+
+  const deployment = config.deployment ?? {};
+  const mode = deployment.mode ?? "codedeploy";
+  if (mode === "codedeploy") {
+    for (const name of ["stableVersion", "canaryVersion", "weight"] as const) {
+      if (deployment[name] !== undefined) {
+        problems.push(
+          `${key("deployment")}.${name} is ${showValue(deployment[name])}: only applies to deployment.mode "weighted"`,
+        );
+      }
+    }
+  } else {
+    if (deployment.type !== undefined) {
+      problems.push(
+        `${key("deployment")}.type is ${showValue(deployment.type)}: only applies to deployment.mode "codedeploy"`,
+      );
+    }
+    if (
+      deployment.canaryVersion !== undefined &&
+      deployment.canaryVersion === deployment.stableVersion
+    ) {
+      problems.push(
+        `${key("deployment")}.canaryVersion is ${showValue(deployment.canaryVersion)}: must differ from deployment.stableVersion`,
+      );
+    }
+    if (
+      deployment.stableVersion === undefined &&
+      ((deployment.weight ?? 0) > 0 || deployment.canaryVersion !== undefined)
+    ) {
+      problems.push(
+        `${key("deployment")}.stableVersion missing: weighted traffic needs the version serving now`,
+      );
+    }
+  }
+
+  const alarmsRequired = defaults.alarmsRequired;
+  const createDefaultAlarms = config.alarms?.createDefaults ?? true;
+  if (
+    alarmsRequired &&
+    !createDefaultAlarms &&
+    (config.alarms?.additionalAlarmNames ?? []).length === 0
+  ) {
+    problems.push(
+      `${key("alarms")}.createDefaults is false: ${environment} stacks require alarms to stop a bad rollout; keep the defaults or list alarms in alarms.additionalAlarmNames`,
+    );
+  }
+  const table = {
+    enabled: config.table?.enabled ?? true,
+    hashKey: config.table?.hashKey ?? "orderId",
+  };
+  const service = config.service ?? "orders";
+  return {
+    project,
+    stack,
+    stackFile: where.stackFile,
+    environment: environment ?? "dev",
+    accountId: config.accountId,
+    service,
+    regions,
+    topology,
+    primaryRegion,
+    standbyRegions,
+    routing,
+    geolocation: config.geolocation,
+    defaultRegion: config.defaultRegion,
+    weights: config.weights,
+    domain: config.domain,
+    deployment: {
+      mode,
+      type: deployment.type ?? defaults.deploymentType,
+      stableVersion: deployment.stableVersion,
+      canaryVersion: deployment.canaryVersion,
+      weight: deployment.weight,
+      waves: deployment.waves ?? defaults.waves,
+      waitForCompletion: deployment.waitForCompletion ?? true,
+      timeoutMinutes: deployment.timeoutMinutes,
+    },
+    logLevel: config.logLevel ?? defaults.logLevel,
+    healthCheck: {
+      requestInterval: config.healthCheck?.requestInterval ?? defaults.requestInterval,
+      failureThreshold: config.healthCheck?.failureThreshold ?? defaults.failureThreshold,
+    },
+    alarms: {
+      required: alarmsRequired,
+      createDefaults: createDefaultAlarms,
+      errorThreshold: config.alarms?.errorThreshold,
+      durationBaselineMs: config.alarms?.durationBaselineMs,
+      additionalAlarmNames: config.alarms?.additionalAlarmNames ?? [],
+    },
+    function: {
+      memorySize: config.function?.memorySize,
+      timeout: config.function?.timeout,
+      reservedConcurrency: config.function?.reservedConcurrency,
+      logRetentionInDays: config.function?.logRetentionInDays ?? defaults.logRetentionInDays,
+    },
+    table,
+    protectData: config.protectData ?? defaults.protectData,
+    approvalRequired: config.approvalRequired ?? defaults.approvalRequired,
+    tags: { ...(config.tags ?? {}), environment: environment ?? "dev", service, stack },
+    secretEnvironmentNames: Object.keys(config.secretEnvironment ?? {}),
+  };
+}

@@ -1,0 +1,232 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import {
+  ENVIRONMENT_DEFAULTS,
+  loadStackSettings,
+  StackConfigError,
+} from "../components/stackSettings";
+import { promiseOf } from "../testing";
+
+const PROJECT = "multiregion-serverless";
+const DOMAIN = { zoneId: "Z0123456789ABC", name: "api.example.com" };
+
+function load(stack: string, config: Record<string, unknown>, secret: string[] = []) {
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    raw[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return loadStackSettings({
+    project: PROJECT,
+    stack,
+    config: raw,
+    isSecret: (key) => secret.includes(key.slice(PROJECT.length + 1)),
+  });
+}
+
+function problemsOf(stack: string, config: Record<string, unknown>): string[] {
+  try {
+    load(stack, config);
+  } catch (error) {
+    expect(error).to.be.instanceOf(StackConfigError);
+    return [...(error as StackConfigError).problems];
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("stack settings", () => {
+  describe("per-environment defaults", () => {
+    it("dev: one region, AllAtOnce, DEBUG, 30 s health checks, no approval, no waves", () => {
+      const { settings } = load("dev", { accountId: "111111111111" });
+      expect(settings).to.deep.include({
+        environment: "dev",
+        regions: ["us-east-1"],
+        topology: "active-active",
+        routing: "latency",
+        logLevel: "DEBUG",
+        healthCheck: { requestInterval: 30, failureThreshold: 3 },
+        protectData: false,
+        approvalRequired: false,
+      });
+      expect(settings.deployment).to.deep.include({
+        mode: "codedeploy",
+        type: "AllAtOnce",
+        waves: false,
+      });
+      expect(settings.alarms.required).to.equal(false);
+    });
+
+    it("staging: two regions, active-passive, Linear10PercentEvery1Minute, INFO", () => {
+      const { settings } = load("staging", { accountId: "111111111111", domain: DOMAIN });
+      expect(settings).to.deep.include({
+        regions: ["us-east-1", "us-west-2"],
+        topology: "active-passive",
+        primaryRegion: "us-east-1",
+        standbyRegions: ["us-west-2"],
+        logLevel: "INFO",
+      });
+      expect(settings.deployment.type).to.equal("Linear10PercentEvery1Minute");
+    });
+
+    it("prod: Canary10Percent10Minutes, 10 s health checks, alarms required, waves, protected data, approval", () => {
+      const { settings } = load("prod", { accountId: "222222222222", domain: DOMAIN });
+      expect(settings.deployment).to.deep.include({
+        type: "Canary10Percent10Minutes",
+        waves: true,
+      });
+      expect(settings.healthCheck).to.deep.equal({ requestInterval: 10, failureThreshold: 3 });
+      expect(settings).to.deep.include({
+        protectData: true,
+        approvalRequired: true,
+        logLevel: "INFO",
+      });
+      expect(settings.alarms.required).to.equal(true);
+      expect(settings.tags).to.deep.equal({
+        environment: "prod",
+        service: "orders",
+        stack: "prod",
+      });
+    });
+
+    it("a stack with another name takes its environment from config", () => {
+      const { settings } = load("prod-eu", {
+        environment: "prod",
+        accountId: "222222222222",
+        domain: DOMAIN,
+      });
+      expect(settings.environment).to.equal("prod");
+      expect(settings.tags.stack).to.equal("prod-eu");
+      expect(settings.stackFile).to.equal("stacks/Pulumi.prod-eu.yaml");
+    });
+  });
+
+  describe("overrides", () => {
+    it("every default can be overridden per stack", () => {
+      const { settings } = load("prod", {
+        accountId: "222222222222",
+        domain: DOMAIN,
+        regions: ["eu-west-1", "eu-central-1", "us-east-1"],
+        primaryRegion: "eu-central-1",
+        logLevel: "WARN",
+        healthCheck: { requestInterval: 30, failureThreshold: 2 },
+        deployment: { type: { canary: { percentage: 5, intervalMinutes: 30 } }, waves: false },
+        alarms: { errorThreshold: 0, durationBaselineMs: 150 },
+        function: { memorySize: 1024, timeout: 20, logRetentionInDays: 365 },
+        protectData: false,
+        approvalRequired: false,
+        tags: { team: "payments" },
+      });
+      expect(settings.regions).to.deep.equal(["eu-central-1", "eu-west-1", "us-east-1"]);
+      expect(settings.standbyRegions).to.deep.equal(["eu-west-1", "us-east-1"]);
+      expect(settings.logLevel).to.equal("WARN");
+      expect(settings.healthCheck).to.deep.equal({ requestInterval: 30, failureThreshold: 2 });
+      expect(settings.deployment).to.deep.include({
+        type: { canary: { percentage: 5, intervalMinutes: 30 } },
+        waves: false,
+      });
+      expect(settings.alarms).to.deep.include({ errorThreshold: 0, durationBaselineMs: 150 });
+      expect(settings.function).to.deep.equal({
+        memorySize: 1024,
+        timeout: 20,
+        reservedConcurrency: undefined,
+        logRetentionInDays: 365,
+      });
+      expect(settings).to.deep.include({ protectData: false, approvalRequired: false });
+      expect(settings.tags).to.deep.equal({
+        team: "payments",
+        environment: "prod",
+        service: "orders",
+        stack: "prod",
+      });
+    });
+
+    it("reads active-active geolocation and weighted routing", () => {
+      const geo = load("geo", {
+        environment: "prod",
+        accountId: "222222222222",
+        domain: DOMAIN,
+        topology: "active-active",
+        routing: "geolocation",
+        regions: ["us-east-1", "eu-west-1", "ap-southeast-1"],
+        geolocation: {
+          "us-east-1": [{ continent: "NA" }],
+          "eu-west-1": [{ continent: "EU" }],
+          "ap-southeast-1": [{ continent: "AS" }],
+        },
+        defaultRegion: "us-east-1",
+      }).settings;
+      expect(geo).to.deep.include({
+        topology: "active-active",
+        routing: "geolocation",
+        defaultRegion: "us-east-1",
+        standbyRegions: [],
+      });
+      const weighted = load("w", {
+        environment: "staging",
+        accountId: "222222222222",
+        domain: DOMAIN,
+        topology: "active-active",
+        routing: "weighted",
+        regions: ["us-east-1", "us-west-2"],
+        weights: { "us-east-1": 200, "us-west-2": 55 },
+      }).settings;
+      expect(weighted.weights).to.deep.equal({ "us-east-1": 200, "us-west-2": 55 });
+    });
+
+    it("reads weighted alias traffic settings", () => {
+      const { settings } = load("dev", {
+        accountId: "111111111111",
+        deployment: { mode: "weighted", stableVersion: "7", weight: 0.1 },
+      });
+      expect(settings.deployment).to.deep.include({
+        mode: "weighted",
+        stableVersion: "7",
+        weight: 0.1,
+      });
+    });
+  });
+
+  describe("secrets", () => {
+    it("turns secretEnvironment into secret outputs and keeps only the names in the settings", async () => {
+      const { settings, secretEnvironment } = load(
+        "dev",
+        { accountId: "111111111111", secretEnvironment: { PAYMENT_API_KEY: "s3cr3t" } },
+        ["secretEnvironment"],
+      );
+      expect(settings.secretEnvironmentNames).to.deep.equal(["PAYMENT_API_KEY"]);
+      expect(JSON.stringify(settings)).to.not.include("s3cr3t");
+      expect(await pulumi.isSecret(secretEnvironment.PAYMENT_API_KEY)).to.equal(true);
+      expect(await promiseOf(secretEnvironment.PAYMENT_API_KEY)).to.equal("s3cr3t");
+    });
+
+    it("refuses secretEnvironment stored in plain text", () => {
+      expect(() =>
+        load("dev", { accountId: "111111111111", secretEnvironment: { API_KEY: "visible" } }),
+      ).to.throw("multiregion-serverless:secretEnvironment is stored in plain text");
+    });
+  });
+
+  it("documents the same defaults it applies", () => {
+    expect(ENVIRONMENT_DEFAULTS.prod.deploymentType).to.equal("Canary10Percent10Minutes");
+    expect(ENVIRONMENT_DEFAULTS.dev.regions).to.have.length(1);
+    expect(ENVIRONMENT_DEFAULTS.staging.regions).to.have.length(2);
+  });
+
+  it("reports every problem in one error naming the stack file", () => {
+    const problems = problemsOf("prod", {
+      accountId: "12",
+      regoins: ["us-east-1"],
+      logLevel: "verbose",
+      healthCheck: { requestInterval: 15 },
+    });
+    expect(problems).to.deep.equal([
+      'multiregion-serverless:accountId is "12": must be a 12-digit AWS account id',
+      'multiregion-serverless:logLevel is "verbose": must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"',
+      "multiregion-serverless:healthCheck.requestInterval is 15: must be 10 or 30 (seconds; Route 53 offers only these)",
+      "multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, approvalRequired, tags, secretEnvironment",
+      "multiregion-serverless:domain missing: 2 regions need a Route 53 zone and name to route between them ({ zoneId, name })",
+    ]);
+    expect(() => load("prod", { accountId: "12" })).to.throw(
+      /^stacks\/Pulumi\.prod\.yaml has 2 invalid settings:/,
+    );
+  });
+});
