@@ -42,7 +42,11 @@ describe("orders service", () => {
     process.env.LOG_LEVEL = "FATAL"; // the handler's own request logs would clutter the report
   });
   after(() => {
-    process.env.LOG_LEVEL = logLevel;
+    if (logLevel === undefined) {
+      delete process.env.LOG_LEVEL;
+    } else {
+      process.env.LOG_LEVEL = logLevel;
+    }
   });
   beforeEach(() => dynamodb.reset());
 
