@@ -4,9 +4,9 @@
 
 export const fix = {
   gradualShift:
-    "Fix: set TrafficShiftedFunction [trafficShifting] (stack config `trafficShifting`) to a " +
-    'canary or linear type, e.g. `{ type: "codedeploy", deploymentType: "Canary10Percent5Minutes" }`, ' +
-    'or to `type: "weighted"`',
+    "Fix: set TrafficShiftedFunction [trafficShifting.type] (stack config `deployment.type`) to a " +
+    'canary or linear type, e.g. `"Canary10Percent10Minutes"` or `{ linear: { percentage: 10, intervalMinutes: 2 } }`, ' +
+    'or use `trafficShifting.mode: "weighted"` (stack config `deployment.mode`)',
   deploymentGroupShape:
     "Fix: let TrafficShiftedFunction create the deployment group (it sets BLUE_GREEN with " +
     "WITH_TRAFFIC_CONTROL, as SAM and CDK do) instead of declaring one by hand",
@@ -14,18 +14,18 @@ export const fix = {
     "Fix: keep TrafficShiftedFunction's rollback defaults (rollback on DEPLOYMENT_FAILURE, " +
     "DEPLOYMENT_STOP_ON_ALARM and DEPLOYMENT_STOP_ON_REQUEST)",
   alarms:
-    "Fix: give TrafficShiftedFunction [trafficShifting.alarms] or let DeploymentAlarms create " +
-    "them (error sum, duration regression, throttles)",
+    "Fix: keep TrafficShiftedFunction [alarms.createDefaults] (DeploymentAlarms: error sum, duration " +
+    "regression, throttles) or list alarms in [alarms.additionalAlarmNames] (stack config `alarms`)",
   tooManyAlarms:
-    "Fix: pass at most 10 alarms in [trafficShifting.alarms]; combine the rest in a composite alarm",
+    "Fix: pass at most 10 alarms in total ([alarms.additionalAlarmNames] plus the defaults); combine the rest in a composite alarm",
   publishedVersion:
     "Fix: publish versions (TrafficShiftedFunction sets `publish: true`) and point the alias at " +
     "`function.version`",
   oneVersionAtATime:
-    "Fix: shift to one new version at a time (weighted mode: [trafficShifting.weight] moves " +
-    "traffic from the current version to the newly published one)",
+    "Fix: shift to one new version at a time (weighted mode: [trafficShifting.weight], stack config " +
+    "`deployment.weight`, moves traffic from [trafficShifting.stableVersion] to the newly published one)",
   weightRange:
-    "Fix: set [trafficShifting.weight] to a fraction between 0.0 and 1.0, e.g. 0.1 for 10%",
+    "Fix: set [trafficShifting.weight] (stack config `deployment.weight`) to a fraction between 0.0 and 1.0, e.g. 0.1 for 10%",
   healthCheckOnRecord:
     "Fix: route through MultiRegionService, which gives each regional record its region's health " +
     "check (`healthCheckId`) and a `setIdentifier`",
@@ -57,14 +57,13 @@ export const fix = {
   publicPermission:
     "Fix: set `sourceArn` (e.g. the HTTP API's execution ARN) on the permission, or name a " +
     "specific principal",
-  tracing:
-    "Fix: leave TrafficShiftedFunction [tracing] at its default, `Active` (stack config `tracing`)",
+  tracing: "Fix: leave TrafficShiftedFunction [tracing] at its default, `Active`",
   limits:
-    "Fix: set TrafficShiftedFunction [timeout] and [memorySize] (stack config `functions.<name>`)",
+    "Fix: set TrafficShiftedFunction [timeout] and [memorySize] (stack config `function.timeout`, `function.memorySize`)",
   logLevel:
     "Fix: set TrafficShiftedFunction [logLevel] (stack config `logLevel`) to INFO or WARN in production",
   failureDestination:
-    "Fix: give the function a dead-letter queue ([deadLetterQueue]) or an on-failure destination " +
+    "Fix: give the function a dead-letter queue (TrafficShiftedFunction [deadLetterTargetArn]) or an on-failure destination " +
     "(aws.lambda.FunctionEventInvokeConfig `destinationConfig.onFailure`)",
   tags:
     "Fix: create the resource through this package's components (they tag every resource with " +

@@ -39,7 +39,7 @@ describe("policy prod-deployments-shift-traffic-gradually", () => {
       resourceName: "orders-deployment-group",
     });
     expect(violations[0].message).to.match(
-      /LambdaAllAtOnce.*all traffic at once.*\[trafficShifting\]/,
+      /LambdaAllAtOnce.*all traffic at once.*\[trafficShifting.type\].*deployment.type/,
     );
   });
 
