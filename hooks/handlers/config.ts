@@ -2,6 +2,7 @@
 // validated with zod both by the factories (`smokeTestHook`, `metricsCheckHook`, at
 // `pulumi preview` time) and by the handlers at run time. Packaged into the hook's archive:
 // imports only packages that `hooks/package.ts` bundles.
+import { inspect } from "util";
 import { z } from "zod";
 import { DEFAULT_SAFETY_MARGIN_MS, HookCheckFailed } from "./report";
 
@@ -51,7 +52,11 @@ const safetyMarginMs = z
 /** What the smoke test expects of the new version's response. */
 export const smokeTestExpectationsShape = {
   /** Expected `statusCode` of the parsed payload (an API Gateway / Function URL style result): one code or a list. */
-  statusCode: z.union([httpStatusCode, z.array(httpStatusCode).min(1)]).optional(),
+  statusCode: z
+    .union([httpStatusCode, z.array(httpStatusCode).min(1)], {
+      error: "must be an HTTP status code (an integer 100-599) or a non-empty list of them",
+    })
+    .optional(),
   /** A substring the payload's `body` must contain (base64 bodies are decoded first). */
   bodyContains: z.string().min(1).optional(),
   /** A JSON subset the payload's `body` (parsed as JSON when it is a string) must match. */
@@ -91,29 +96,37 @@ export const metricsCheckConfigShape = {
 /** The default allowed duration regression over the baseline: +20% (the seed's practice). */
 export const DEFAULT_DURATION_FACTOR = 1.2;
 
-/** Cross-option rules of the metrics check (added to every problem of the single options). */
-export function checkDurationOptions(
-  value: { maxDurationMs?: number; durationBaselineMs?: number; durationFactor?: number },
-  ctx: z.RefinementCtx,
-): void {
-  if (value.maxDurationMs !== undefined && value.durationBaselineMs !== undefined) {
-    ctx.addIssue({
-      code: "custom",
+/** A problem with a combination of options, found apart from the schema. */
+export interface OptionIssue {
+  path: string[];
+  message: string;
+}
+
+/**
+ * A rule across options. It runs on the raw input even when single options are invalid (zod
+ * skips refinements after a type error), so every problem is reported at once.
+ */
+export type CrossOptionCheck = (input: Record<string, unknown>) => OptionIssue[];
+
+/** The metrics check's duration options: one limit, and a factor only with a baseline. */
+export const checkDurationOptions: CrossOptionCheck = (input) => {
+  const issues: OptionIssue[] = [];
+  if (input.maxDurationMs !== undefined && input.durationBaselineMs !== undefined) {
+    issues.push({
       path: ["maxDurationMs"],
       message: "only one of [maxDurationMs] and [durationBaselineMs] can be specified",
     });
   }
-  if (value.durationFactor !== undefined && value.durationBaselineMs === undefined) {
-    ctx.addIssue({
-      code: "custom",
+  if (input.durationFactor !== undefined && input.durationBaselineMs === undefined) {
+    issues.push({
       path: ["durationFactor"],
       message: "[durationFactor] applies to [durationBaselineMs], which is not set",
     });
   }
-}
+  return issues;
+};
 
-export const metricsCheckConfigSchema =
-  strictOptions(metricsCheckConfigShape).superRefine(checkDurationOptions);
+export const metricsCheckConfigSchema = strictOptions(metricsCheckConfigShape);
 export type MetricsCheckConfig = z.output<typeof metricsCheckConfigSchema>;
 
 /** The value at a path of an input, for error messages. */
@@ -127,29 +140,49 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function show(value: unknown): string {
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return "a function";
-  try {
-    const text = JSON.stringify(value);
-    if (text !== undefined) return text.length > 200 ? `${text.slice(0, 200)}...` : text;
-  } catch {
-    // fall through: cyclic or BigInt
-  }
-  return String(value);
+  const text =
+    typeof value === "string"
+      ? JSON.stringify(value)
+      : inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 10 });
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
 /**
  * One line per problem: the option's path in brackets, the value given and what is allowed,
  * e.g. `[expect.statusCode] = "200": Invalid input: expected number, received string`.
  */
-export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
+export function formatIssues(
+  input: unknown,
+  issues: readonly (z.core.$ZodIssue | OptionIssue)[],
+): string[] {
   return issues.map((issue) => {
-    const name = issue.path.length ? issue.path.map(String).join(".") : "(options)";
-    if (issue.code === "unrecognized_keys") {
-      return `[${name}]: ${issue.message}`;
+    const name = issue.path.length ? `[${issue.path.map(String).join(".")}]` : "options";
+    if ("code" in issue && issue.code === "unrecognized_keys") {
+      return `${name}: ${issue.message}`;
     }
-    return `[${name}] = ${show(valueAt(input, issue.path))}: ${issue.message}`;
+    return `${name} = ${show(valueAt(input, issue.path))}: ${issue.message}`;
   });
+}
+
+/** Validates options against a schema and cross-option rules; every problem, formatted. */
+export function validateOptions<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+  crossChecks: readonly CrossOptionCheck[] = [],
+): { success: true; data: z.output<Schema> } | { success: false; problems: string[] } {
+  const parsed = schema.safeParse(input);
+  const record =
+    typeof input === "object" && input !== null && !Array.isArray(input)
+      ? (input as Record<string, unknown>)
+      : undefined;
+  const crossIssues = record ? crossChecks.flatMap((check) => check(record)) : [];
+  if (parsed.success && crossIssues.length === 0) {
+    return { success: true, data: parsed.data };
+  }
+  return {
+    success: false,
+    problems: formatIssues(input, [...(parsed.success ? [] : parsed.error.issues), ...crossIssues]),
+  };
 }
 
 /**
@@ -159,6 +192,7 @@ export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]
 export function parseHookConfig<Schema extends z.ZodType>(
   schema: Schema,
   raw: unknown,
+  crossChecks: readonly CrossOptionCheck[] = [],
   what = "HOOK_CONFIG",
 ): z.output<Schema> {
   let input = raw;
@@ -171,11 +205,9 @@ export function parseHookConfig<Schema extends z.ZodType>(
   } else if (raw === undefined) {
     input = {};
   }
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new HookCheckFailed(
-      `${what} is invalid: ${formatIssues(input, parsed.error.issues).join("; ")}`,
-    );
+  const result = validateOptions(schema, input, crossChecks);
+  if (!result.success) {
+    throw new HookCheckFailed(`${what} is invalid: ${result.problems.join("; ")}`);
   }
-  return parsed.data;
+  return result.data;
 }

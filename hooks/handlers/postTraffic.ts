@@ -23,6 +23,7 @@ import {
 import { CodeDeployClient, GetDeploymentCommand } from "@aws-sdk/client-codedeploy";
 import { readLambdaTarget, type LambdaDeploymentTarget } from "./appSpec";
 import {
+  checkDurationOptions,
   DEFAULT_DURATION_FACTOR,
   metricsCheckConfigSchema,
   parseHookConfig,
@@ -83,7 +84,9 @@ export function createPostTrafficHandler(deps: PostTrafficDependencies): Lifecyc
       context,
       { hook: "PostTraffic", codedeploy: deps.codedeploy, safetyMarginMs, log },
       async (lifecycleEvent, signal) => {
-        const config = parseHookConfig(metricsCheckConfigSchema, deps.config);
+        const config = parseHookConfig(metricsCheckConfigSchema, deps.config, [
+          checkDurationOptions,
+        ]);
         const env = deps.env ?? process.env;
         const functionName = env.TARGET_FUNCTION_NAME;
         if (!functionName) {
