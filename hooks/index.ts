@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import { z } from "zod";
 import type { DeploymentHookArgs } from "../components/deploymentHook";
 import {

@@ -42,7 +42,9 @@ function invokePackagedHook(
   taskDir: string,
   script: string,
 ): Record<string, any> {
-  const runtimeModules = fs.mkdtempSync(path.join(os.tmpdir(), "hook-runtime-"));
+  // Beside the task folder, so the test's cleanup removes it too.
+  const runtimeModules = path.join(path.dirname(taskDir), "runtime-modules");
+  fs.mkdirSync(runtimeModules, { recursive: true });
   fs.symlinkSync(
     path.join(repoRoot, "node_modules", "@aws-sdk"),
     path.join(runtimeModules, "@aws-sdk"),
