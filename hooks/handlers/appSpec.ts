@@ -1,0 +1,125 @@
+// Finding what a CodeDeploy Lambda deployment shifts: the lifecycle event carries only the
+// deployment id, so the function, alias and versions come from the deployment's AppSpec
+// (GetDeployment -> deploymentInfo.revision.appSpecContent.content). Packaged into the hook's
+// archive: imports only packages that `hooks/package.ts` bundles.
+import type { DeploymentInfo } from "@aws-sdk/client-codedeploy";
+import { parse as parseYaml } from "yaml";
+import { HookCheckFailed } from "./report";
+
+/** The `AWS::Lambda::Function` resource of a Lambda AppSpec. */
+export interface LambdaDeploymentTarget {
+  /** The function name as the AppSpec gives it (`Name`). */
+  functionName: string;
+  /** The alias whose traffic shifts (`Alias`). */
+  alias: string;
+  /** The version the alias pointed to before the deployment (`CurrentVersion`). */
+  currentVersion: string;
+  /** The new, published version under test (`TargetVersion`). */
+  targetVersion: string;
+}
+
+/** The function name of a name, a partial ARN or a (qualified) ARN. */
+export function functionNameOf(nameOrArn: string): string {
+  // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>], or <account>:function:<name>
+  const match = /(?:^|:)function:([^:]+)/.exec(nameOrArn);
+  return match ? match[1] : nameOrArn;
+}
+
+/** The AppSpec text of a deployment; throws when the revision is not inline. */
+export function appSpecContentOf(deployment: DeploymentInfo): string {
+  const revision = deployment.revision;
+  // AppSpecContent is what CreateDeployment takes for Lambda today; "String" (RawString) is
+  // its deprecated predecessor. S3 revisions would need s3:GetObject, which the hook lacks.
+  const content = revision?.appSpecContent?.content ?? revision?.string?.content;
+  if (!content) {
+    throw new HookCheckFailed(
+      `deployment ${deployment.deploymentId ?? "?"} has no inline AppSpec (revision type ${
+        revision?.revisionType ?? "none"
+      }); this hook reads the AppSpec from revision.appSpecContent`,
+    );
+  }
+  return content;
+}
+
+function parseAppSpec(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    // not JSON: AppSpec files are JSON or YAML
+  }
+  try {
+    return parseYaml(content);
+  } catch (error) {
+    throw new HookCheckFailed(
+      `the deployment's AppSpec is neither JSON nor YAML: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Scalars of an AppSpec as strings: YAML reads `TargetVersion: 7` as a number. */
+function scalar(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+/**
+ * The Lambda target of a deployment, checked against the function this hook guards: the
+ * resource whose `Name` is `expected.functionName` (names and ARNs compare by function name),
+ * with the alias `expected.aliasName` when given, and a published `TargetVersion` (digits:
+ * never `$LATEST`, never an alias, so the hook tests exactly the new version).
+ */
+export function readLambdaTarget(
+  deployment: DeploymentInfo,
+  expected: { functionName: string; aliasName?: string },
+): LambdaDeploymentTarget {
+  const appSpec = parseAppSpec(appSpecContentOf(deployment));
+  const resources = (appSpec as { Resources?: unknown } | null)?.Resources;
+  if (!Array.isArray(resources)) {
+    throw new HookCheckFailed("the deployment's AppSpec has no Resources list");
+  }
+  // Resources: [{ <logical name>: { Type, Properties: { Name, Alias, CurrentVersion, TargetVersion } } }]
+  const lambdaResources = resources
+    .flatMap((entry) =>
+      typeof entry === "object" && entry !== null ? Object.values(entry as object) : [],
+    )
+    .filter(
+      (resource): resource is { Properties?: Record<string, unknown> } =>
+        typeof resource === "object" &&
+        resource !== null &&
+        (resource as { Type?: unknown }).Type === "AWS::Lambda::Function",
+    )
+    .map((resource) => resource.Properties ?? {});
+  const wanted = functionNameOf(expected.functionName);
+  const properties = lambdaResources.find((props) => {
+    const name = scalar(props.Name);
+    return name !== undefined && functionNameOf(name) === wanted;
+  });
+  if (!properties) {
+    const names = lambdaResources.map((props) => JSON.stringify(props.Name ?? null));
+    throw new HookCheckFailed(
+      `the deployment's AppSpec does not deploy function "${wanted}" (TARGET_FUNCTION_NAME); its AWS::Lambda::Function resources name: ${
+        names.length ? names.join(", ") : "none"
+      }`,
+    );
+  }
+  const alias = scalar(properties.Alias);
+  const currentVersion = scalar(properties.CurrentVersion);
+  const targetVersion = scalar(properties.TargetVersion);
+  if (!alias) {
+    throw new HookCheckFailed(`the deployment's AppSpec gives no Alias for "${wanted}"`);
+  }
+  if (expected.aliasName && alias !== expected.aliasName) {
+    throw new HookCheckFailed(
+      `the deployment shifts alias "${alias}" of "${wanted}", not "${expected.aliasName}" (TARGET_ALIAS_NAME)`,
+    );
+  }
+  if (!targetVersion || !/^[0-9]+$/.test(targetVersion)) {
+    throw new HookCheckFailed(
+      `the deployment's AppSpec TargetVersion of "${wanted}" is ${JSON.stringify(
+        properties.TargetVersion ?? null,
+      )}; expected a published version number`,
+    );
+  }
+  return { functionName: wanted, alias, currentVersion: currentVersion ?? "", targetVersion };
+}

@@ -1,0 +1,313 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { DeploymentHookArgs } from "../../components/deploymentHook";
+import { metricsCheckHook, smokeTestHook } from "../../hooks";
+import { bundleHandler, BUNDLED_PACKAGES } from "../../hooks/package";
+import { runComponent } from "../../testing";
+import { appSpecJson, appSpecYaml, FUNCTION_NAME, ALIAS_NAME } from "./fixtures";
+
+const repoRoot = path.resolve(__dirname, "../..");
+
+/** Writes an archive's files under a folder, as Lambda unpacks it into /var/task. */
+async function unpack(archive: pulumi.asset.Archive, dir: string): Promise<string[]> {
+  const assets = await (archive as pulumi.asset.AssetArchive).assets;
+  const written: string[] = [];
+  for (const [name, asset] of Object.entries(assets)) {
+    const target = path.join(dir, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (asset instanceof pulumi.asset.StringAsset) {
+      fs.writeFileSync(target, await asset.text);
+    } else if (asset instanceof pulumi.asset.FileAsset) {
+      fs.copyFileSync(await asset.path, target);
+    } else {
+      throw new Error(`unexpected asset kind for ${name}`);
+    }
+    written.push(name);
+  }
+  return written;
+}
+
+/**
+ * Runs a packaged hook's `handler` in a separate Node process that sees only the unpacked
+ * archive plus the AWS SDK v3 (on NODE_PATH, as the Lambda runtime provides it), with the SDK
+ * clients mocked by aws-sdk-client-mock. Returns what the script prints.
+ */
+function invokePackagedHook(
+  hook: DeploymentHookArgs,
+  taskDir: string,
+  script: string,
+): Record<string, any> {
+  // Beside the task folder, so the test's cleanup removes it too.
+  const runtimeModules = path.join(path.dirname(taskDir), "runtime-modules");
+  fs.mkdirSync(runtimeModules, { recursive: true });
+  fs.symlinkSync(
+    path.join(repoRoot, "node_modules", "@aws-sdk"),
+    path.join(runtimeModules, "@aws-sdk"),
+    "dir",
+  );
+  const scriptFile = path.join(path.dirname(taskDir), "invoke.js");
+  fs.writeFileSync(
+    scriptFile,
+    `const { mockClient } = require(${JSON.stringify(require.resolve("aws-sdk-client-mock"))});
+const codedeployModule = require("@aws-sdk/client-codedeploy");
+const lambdaModule = require("@aws-sdk/client-lambda");
+const cloudwatchModule = require("@aws-sdk/client-cloudwatch");
+const codedeployMock = mockClient(codedeployModule.CodeDeployClient);
+const lambdaMock = mockClient(lambdaModule.LambdaClient);
+const cloudwatchMock = mockClient(cloudwatchModule.CloudWatchClient);
+codedeployMock.on(codedeployModule.PutLifecycleEventHookExecutionStatusCommand).resolves({});
+${script}
+const { handler } = require(${JSON.stringify(path.join(taskDir, "index.js"))});
+handler(
+  { DeploymentId: "d-ABCDEFGH1", LifecycleEventHookExecutionId: "exec-1" },
+  { getRemainingTimeInMillis: () => 30000 },
+).then((result) => {
+  const loaded = Object.keys(require.cache);
+  console.log(JSON.stringify({
+    result,
+    reported: codedeployMock.commandCalls(codedeployModule.PutLifecycleEventHookExecutionStatusCommand).map((c) => c.args[0].input),
+    invokes: lambdaMock.commandCalls(lambdaModule.InvokeCommand).map((c) => c.args[0].input),
+    metricQueries: cloudwatchMock.commandCalls(cloudwatchModule.GetMetricDataCommand).length,
+    bundledLoaded: loaded.filter((file) => file.startsWith(${JSON.stringify(taskDir)})).map((file) => file.slice(${taskDir.length + 1})),
+  }));
+});
+`,
+  );
+  const environment = Object.fromEntries(
+    Object.entries(hook.environment ?? {}).map(([key, value]) => [key, String(value)]),
+  );
+  const output = execFileSync(process.execPath, [scriptFile], {
+    cwd: taskDir,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH,
+      NODE_PATH: runtimeModules,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      NODE_NO_WARNINGS: "1",
+      TARGET_FUNCTION_NAME: FUNCTION_NAME,
+      TARGET_ALIAS_NAME: ALIAS_NAME,
+      ...environment,
+    },
+  });
+  const lines = output.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]) as Record<string, any>;
+}
+
+describe("ready-made hook factories", () => {
+  it("smokeTestHook packages the pre-traffic handler with its config in HOOK_CONFIG", () => {
+    const hook = smokeTestHook({
+      event: { rawPath: "/health" },
+      expect: { statusCode: 200 },
+      memorySize: 512,
+    });
+    expect(hook.handler).to.equal("index.handler");
+    expect(hook.timeout).to.equal(120);
+    expect(hook.memorySize).to.equal(512);
+    expect(hook.runtime).to.equal(undefined);
+    expect(hook.policyStatements).to.equal(undefined);
+    expect(JSON.parse(String(hook.environment?.HOOK_CONFIG))).to.deep.equal({
+      event: { rawPath: "/health" },
+      expect: { statusCode: 200 },
+      safetyMarginMs: 3000,
+    });
+    expect(hook.code).to.be.instanceOf(pulumi.asset.AssetArchive);
+  });
+
+  it("metricsCheckHook adds cloudwatch:GetMetricData on Resource '*' (no resource-level permissions)", () => {
+    const hook = metricsCheckHook({ maxErrors: 1, durationBaselineMs: 80, timeout: 60 });
+    expect(hook.policyStatements).to.deep.equal([
+      { Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" },
+    ]);
+    expect(hook.timeout).to.equal(60);
+    expect(JSON.parse(String(hook.environment?.HOOK_CONFIG))).to.deep.equal({
+      maxErrors: 1,
+      maxThrottles: 0,
+      minInvocations: 0,
+      durationBaselineMs: 80,
+      safetyMarginMs: 3000,
+    });
+  });
+
+  it("rejects invalid options with one error naming every option, its value and what is allowed", () => {
+    const options = {
+      event: { at: undefined },
+      expect: { statusCode: "200", bodyContain: "ok" },
+      timeout: 2,
+      runtime: "nodejs16.x",
+    } as unknown as Parameters<typeof smokeTestHook>[0];
+    let message = "";
+    try {
+      smokeTestHook(options);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain("smokeTestHook: invalid options:");
+    expect(message).to.contain("[event] = { at: undefined }: must be a JSON value");
+    expect(message).to.contain('[expect.statusCode] = "200": must be an HTTP status code');
+    expect(message).to.contain(
+      '[expect]: unknown option(s) "bodyContain"; allowed: statusCode, bodyContains, bodyMatches, payloadMatches',
+    );
+    expect(message).to.contain('[runtime] = "nodejs16.x": must be nodejs18.x or later');
+    expect(message).to.contain(
+      "[timeout] = 2: must leave at least 1 s of work beyond [safetyMarginMs] (3000 ms)",
+    );
+  });
+
+  it("rejects exclusive and dangling metrics options", () => {
+    expect(() => metricsCheckHook({ maxDurationMs: 100, durationBaselineMs: 80 })).to.throw(
+      "only one of [maxDurationMs] and [durationBaselineMs] can be specified",
+    );
+    expect(() => metricsCheckHook({ durationFactor: 1.5 })).to.throw(
+      "[durationFactor] = 1.5: [durationFactor] applies to [durationBaselineMs], which is not set",
+    );
+    expect(() => metricsCheckHook({ maxErrors: -1 })).to.throw("[maxErrors] = -1: Too small");
+  });
+
+  it("rejects a test event that would not fit Lambda's 4 KB of environment variables", () => {
+    expect(() => smokeTestHook({ event: { blob: "x".repeat(4000) } })).to.throw(
+      /HOOK_CONFIG would be \d+ bytes; Lambda allows 4 KB/,
+    );
+  });
+
+  it("gives an archive that a Lambda function accepts under Pulumi's mocks", async () => {
+    const hook = smokeTestHook();
+    const { resources } = await runComponent(
+      () =>
+        new aws.lambda.Function("orders-pre-traffic", {
+          code: hook.code,
+          handler: hook.handler,
+          runtime: "nodejs22.x",
+          role: "arn:aws:iam::123456789012:role/hook",
+          environment: { variables: hook.environment },
+        }),
+    );
+    const fn = resources.get("aws:lambda/function:Function", "orders-pre-traffic");
+    // The harness captures an archive input by its marker only (its assets come back empty),
+    // so the contents are checked on the archive itself in "hook archives" below.
+    expect(fn.inputs.code).to.have.property("__pulumiArchive", true);
+    expect(fn.inputs.handler).to.equal("index.handler");
+    expect(JSON.parse(fn.inputs.environment.variables.HOOK_CONFIG)).to.have.property("event");
+  });
+});
+
+describe("hook archives", () => {
+  let workDir: string;
+
+  beforeEach(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "hook-archive-"));
+  });
+
+  afterEach(() => {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it("hold the handler as index.js, its sibling modules and only the packages Lambda lacks", async () => {
+    const files = await unpack(smokeTestHook().code as pulumi.asset.Archive, workDir);
+    expect(files).to.include.members(["index.js", "report.js", "config.js", "appSpec.js"]);
+    const packages = new Set(
+      files.filter((file) => file.startsWith("node_modules/")).map((file) => file.split("/")[1]),
+    );
+    expect([...packages].sort()).to.deep.equal([...BUNDLED_PACKAGES].sort());
+    expect(files.some((file) => file.includes("@aws-sdk"))).to.equal(false);
+    expect(files.some((file) => file.endsWith(".ts"))).to.equal(false);
+  });
+
+  it("run the packaged smoke test with only the archive and the runtime's AWS SDK", async function () {
+    this.timeout(30_000);
+    const taskDir = path.join(workDir, "task");
+    const hook = smokeTestHook({ event: { ping: true }, expect: { bodyMatches: { ok: true } } });
+    await unpack(hook.code as pulumi.asset.Archive, taskDir);
+    const outcome = invokePackagedHook(
+      hook,
+      taskDir,
+      `codedeployMock.on(codedeployModule.GetDeploymentCommand).resolves({
+  deploymentInfo: { deploymentId: "d-ABCDEFGH1", revision: { revisionType: "AppSpecContent", appSpecContent: { content: ${JSON.stringify(appSpecYaml)} } } },
+});
+lambdaMock.on(lambdaModule.InvokeCommand).resolves({ StatusCode: 200, Payload: Buffer.from(JSON.stringify({ statusCode: 200, body: '{"ok":true}' })) });`,
+    );
+    expect(outcome.result).to.include({ status: "Succeeded", reported: true });
+    expect(outcome.reported).to.deep.equal([
+      { deploymentId: "d-ABCDEFGH1", lifecycleEventHookExecutionId: "exec-1", status: "Succeeded" },
+    ]);
+    expect(outcome.invokes).to.have.length(1);
+    expect(outcome.invokes[0]).to.include({ FunctionName: FUNCTION_NAME, Qualifier: "7" });
+    // zod and yaml came from the archive, not from this repository's node_modules.
+    const loaded: string[] = outcome.bundledLoaded;
+    expect(loaded.some((file) => file.startsWith("node_modules/zod/"))).to.equal(true);
+    expect(loaded.some((file) => file.startsWith("node_modules/yaml/"))).to.equal(true);
+  });
+
+  it("run the packaged metrics check, which reports Failed over the threshold", async function () {
+    this.timeout(30_000);
+    const taskDir = path.join(workDir, "task");
+    const hook = metricsCheckHook({ maxErrors: 0 });
+    await unpack(hook.code as pulumi.asset.Archive, taskDir);
+    const outcome = invokePackagedHook(
+      hook,
+      taskDir,
+      `codedeployMock.on(codedeployModule.GetDeploymentCommand).resolves({
+  deploymentInfo: { deploymentId: "d-ABCDEFGH1", createTime: new Date(Date.now() - 600000), revision: { revisionType: "AppSpecContent", appSpecContent: { content: ${JSON.stringify(appSpecJson())} } } },
+});
+cloudwatchMock.on(cloudwatchModule.GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "errors", Values: [2], StatusCode: "Complete" }] });`,
+    );
+    expect(outcome.result).to.include({ status: "Failed", reported: true });
+    expect(outcome.result.reason).to.contain("2 errors > maxErrors 0");
+    expect(outcome.metricQueries).to.equal(1);
+    expect(outcome.reported[0]).to.include({ status: "Failed" });
+  });
+
+  it("are built from the compiled .js when it exists (the published package)", () => {
+    const handlersDir = path.join(workDir, "handlers");
+    fs.mkdirSync(handlersDir);
+    fs.writeFileSync(
+      path.join(handlersDir, "preTraffic.js"),
+      'const report = require("./report");\nexports.handler = report.run;\n//# sourceMappingURL=preTraffic.js.map\n',
+    );
+    fs.writeFileSync(
+      path.join(handlersDir, "report.js"),
+      'require("@aws-sdk/client-codedeploy");\nexports.run = async () => ({});\n',
+    );
+    // A stale .ts beside it is ignored: the compiled code is what ships.
+    fs.writeFileSync(path.join(handlersDir, "report.ts"), 'import "left-pad";\n');
+    const bundle = bundleHandler("preTraffic", handlersDir);
+    expect([...bundle.keys()]).to.deep.equal(["index.js", "report.js"]);
+    expect(bundle.get("index.js")).to.deep.equal({
+      text: 'const report = require("./report");\nexports.handler = report.run;\n',
+    });
+  });
+
+  it("refuse requires that Lambda could not satisfy, listing every one", () => {
+    const handlersDir = path.join(workDir, "hooks", "handlers");
+    fs.mkdirSync(handlersDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(handlersDir, "postTraffic.ts"),
+      [
+        'import padStart from "left-pad";',
+        'import { helper } from "./missing";',
+        'import { Config } from "../../components/config";',
+        'import { z } from "zod";',
+        "export const handler = () => [padStart, helper, Config, z];",
+      ].join("\n"),
+    );
+    let message = "";
+    try {
+      bundleHandler("postTraffic", handlersDir);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.contain("cannot package the postTraffic hook for Lambda");
+    expect(message).to.contain(
+      'postTraffic.ts requires "left-pad", which the Lambda runtime lacks and the hook archive does not bundle',
+    );
+    expect(message).to.contain('requires "missing", which exists neither as .js nor as .ts');
+    expect(message).to.contain('postTraffic.ts requires "../../components/config", outside');
+    expect(message).to.not.contain('"zod"');
+  });
+});
