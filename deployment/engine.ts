@@ -93,7 +93,8 @@ export interface DeploymentResult {
 export class DeploymentError extends Error {
   constructor(
     message: string,
-    readonly kind: "failed" | "stopped" | "timeout",
+    /** `lost`: the deployment was created but could not be followed (e.g. access denied). */
+    readonly kind: "failed" | "stopped" | "timeout" | "lost",
     readonly result: DeploymentResult,
   ) {
     super(message);
@@ -724,12 +725,31 @@ export async function deploy(
     return { deploymentId, status: "Created", deployedVersion: previousVersion, previousVersion };
   }
 
+  const createdId = deploymentId;
   const outcome = await watchDeployment(
     run,
     deploymentId,
     { label: deploymentId, detailed: { alias: request, targetVersion: target } },
     run.deadline,
-  );
+  ).catch((error: unknown) => {
+    // The deployment exists and runs on; say so rather than fail as if nothing had started.
+    throw new DeploymentError(
+      [
+        `Lost track of CodeDeploy deployment ${createdId} of ${request.functionName}:${request.aliasName} ` +
+          `(version ${previousVersion} -> ${target}, ${request.region}): ${errorMessage(error)}`,
+        "It was NOT stopped: CodeDeploy keeps shifting traffic, or rolls back on an alarm, on its own.",
+        `Follow it: ${getDeploymentCommand(createdId, request.region)}`,
+        `Console: ${consoleUrl(createdId, request.region)}`,
+      ].join("\n"),
+      "lost",
+      {
+        deploymentId: createdId,
+        status: "Created",
+        deployedVersion: previousVersion,
+        previousVersion,
+      },
+    );
+  });
   const status = (outcome.info.status ?? "Unknown") as DeploymentStatus;
   if (outcome.timedOut) {
     throw new DeploymentError(

@@ -670,3 +670,27 @@ describe("deployment engine: stop", () => {
     expect(aws.codedeploy.commandCalls(StopDeploymentCommand)).to.have.length(0);
   });
 });
+
+describe("deployment engine: losing track", () => {
+  it("says a created deployment was not stopped when it can no longer be followed", async () => {
+    const aws = mockAws();
+    aws.lambda.on(GetAliasCommand).resolves(alias("3"));
+    aws.codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+    aws.codedeploy.on(CreateDeploymentCommand).resolves({ deploymentId: "d-ABC" });
+    aws.codedeploy
+      .on(GetDeploymentCommand)
+      .rejects(Object.assign(new Error("not authorized"), { name: "AccessDeniedException" }));
+
+    const error = await deployFailure(
+      deploy(ordersRequest, aws.clients, () => undefined, new FakeClock()),
+    );
+
+    expect(error.kind).to.equal("lost");
+    expect(error.message).to.include(
+      "Lost track of CodeDeploy deployment d-ABC of orders-fn:live (version 3 -> 4, eu-west-1): " +
+        "GetDeployment d-ABC failed: AccessDeniedException: not authorized",
+    );
+    expect(error.message).to.include("It was NOT stopped");
+    expect(error.result).to.deep.include({ deploymentId: "d-ABC", status: "Created" });
+  });
+});
