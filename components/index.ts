@@ -13,3 +13,10 @@ export {
   TrafficStep,
 } from "./trafficShifting";
 export { InvalidArgumentsError } from "./validation";
+export {
+  chainWaves,
+  LAMBDA_DEPLOYMENT_TYPE,
+  LambdaDeployment,
+  LambdaDeploymentArgs,
+} from "./lambdaDeployment";
+export { estimatedRolloutMinutes, SAM_DEPLOYMENT_TYPES } from "../deployment/rollout";

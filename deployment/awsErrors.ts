@@ -1,0 +1,95 @@
+/**
+ * How AWS SDK v3 errors are told apart. The SDK's own retry strategy classifies an error as
+ * throttling when its `name` is one of the known throttling codes, its HTTP status is 429, or
+ * it carries `$retryable: { throttling: true }` (`@smithy/core` retry,
+ * `service-error-classification`). CodeDeploy throttles with `ThrottlingException` (HTTP
+ * 400); Lambda with `TooManyRequestsException` (HTTP 429).
+ */
+
+/** Error names the SDK treats as throttling (`THROTTLING_ERROR_CODES` in `@smithy/core`). */
+const THROTTLING_ERROR_NAMES = [
+  "BandwidthLimitExceeded",
+  "EC2ThrottledException",
+  "LimitExceededException",
+  "PriorRequestNotComplete",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ThrottledException",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "TransactionInProgressException",
+];
+
+const TRANSIENT_ERROR_NAMES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
+const TRANSIENT_NETWORK_CODES = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+];
+
+interface SdkErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $retryable?: { throttling?: boolean };
+  $metadata?: { httpStatusCode?: number };
+}
+
+function shape(error: unknown): SdkErrorShape {
+  return typeof error === "object" && error !== null ? (error as SdkErrorShape) : {};
+}
+
+/** The error's `name` (the AWS error code for service errors). */
+export function errorName(error: unknown): string {
+  const name = shape(error).name;
+  return typeof name === "string" ? name : "Error";
+}
+
+/** The error's message, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  const message = shape(error).message;
+  return typeof message === "string" ? message : String(error);
+}
+
+/** True when AWS asked us to slow down. */
+export function isThrottlingError(error: unknown): boolean {
+  const e = shape(error);
+  return (
+    THROTTLING_ERROR_NAMES.includes(errorName(error)) ||
+    e.$metadata?.httpStatusCode === 429 ||
+    e.$retryable?.throttling === true
+  );
+}
+
+/** True for throttling, 5xx answers, timeouts and dropped connections: worth another try. */
+export function isRetryableError(error: unknown): boolean {
+  const e = shape(error);
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  return (
+    isThrottlingError(error) ||
+    e.$retryable !== undefined ||
+    (status >= 500 && status <= 599) ||
+    TRANSIENT_ERROR_NAMES.includes(errorName(error)) ||
+    (typeof e.code === "string" && TRANSIENT_NETWORK_CODES.includes(e.code))
+  );
+}
+
+/**
+ * The id of the deployment that blocks a new one, from CreateDeployment's
+ * `DeploymentLimitExceededException` ("The Deployment Group 'orders' already has an active
+ * Deployment 'd-ABCDEF123'"); undefined for any other error.
+ */
+export function conflictingDeploymentId(error: unknown): string | undefined {
+  if (errorName(error) !== "DeploymentLimitExceededException") {
+    return undefined;
+  }
+  return /active deployment '?(d-[A-Z0-9]+)'?/i.exec(errorMessage(error))?.[1];
+}

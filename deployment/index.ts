@@ -1,0 +1,37 @@
+/**
+ * The deployment engine behind `LambdaDeployment`: plain functions over AWS SDK v3 clients,
+ * usable on their own (a CI step, a script) and tested against `aws-sdk-client-mock`.
+ */
+export {
+  appSpecContent,
+  AppSpecHooks,
+  buildAppSpec,
+  LambdaAppSpec,
+  LambdaAppSpecInput,
+} from "./appSpec";
+export {
+  ACTIVE_DEPLOYMENT_STATUSES,
+  consoleUrl,
+  deploy,
+  DeploymentClients,
+  DeploymentError,
+  DeploymentOutcome,
+  DeploymentRequest,
+  DeploymentResult,
+  detectDrift,
+  DriftCheck,
+  DriftRequest,
+  getDeploymentCommand,
+  Reporter,
+  stop,
+  StopRequest,
+  StopResult,
+} from "./engine";
+export {
+  CustomTrafficShift,
+  estimatedRolloutMinutes,
+  SAM_DEPLOYMENT_TYPES,
+  SamDeploymentType,
+  TrafficShift,
+} from "./rollout";
+export { BackoffPolicy, Clock, systemClock } from "./timing";

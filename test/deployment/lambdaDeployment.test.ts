@@ -1,0 +1,211 @@
+import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
+import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import Module from "module";
+import * as path from "path";
+import {
+  chainWaves,
+  LAMBDA_DEPLOYMENT_TYPE,
+  LambdaDeployment,
+  LambdaDeploymentArgs,
+  lambdaDeploymentProviderInstance,
+} from "../../components/lambdaDeployment";
+import { expectRunFailure, runComponent } from "../../testing";
+import { alias } from "./fakes";
+
+const code = new pulumi.asset.AssetArchive({
+  "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });"),
+});
+
+const args: LambdaDeploymentArgs = {
+  applicationName: "orders",
+  deploymentGroupName: "orders-live",
+  functionName: "orders-fn",
+  aliasName: "live",
+  targetVersion: "4",
+  region: "eu-west-1",
+};
+
+/** Loads serialized provider text the way `pulumi-resource-pulumi-nodejs` does (require-from-string). */
+function loadSerialized(text: string): any {
+  const filename = path.join(process.cwd(), "__serialized_provider__.js");
+  const loaded = new Module(filename, module);
+  loaded.filename = filename;
+  loaded.paths = (Module as any)._nodeModulePaths(process.cwd());
+  (loaded as any)._compile(text, filename);
+  return loaded.exports;
+}
+
+describe("LambdaDeployment component", () => {
+  it("registers a dynamic LambdaDeployment with the deployment's inputs and defaults", async () => {
+    const { resources } = await runComponent(() => {
+      const role = new aws.iam.Role("orders-role", { assumeRolePolicy: "{}" });
+      const fn = new aws.lambda.Function("orders-fn", {
+        region: "eu-west-1",
+        role: role.arn,
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        publish: true,
+        code,
+      });
+      return new LambdaDeployment("orders-deployment", {
+        ...args,
+        functionName: fn.name,
+        targetVersion: fn.version,
+        hooks: { beforeAllowTraffic: "CodeDeployHook_orders-pre" },
+      });
+    });
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(LAMBDA_DEPLOYMENT_TYPE).to.equal("pulumi-nodejs:dynamic:LambdaDeployment");
+    expect(deployment.custom).to.equal(true);
+    expect(deployment.inputs).to.deep.include({
+      applicationName: "orders",
+      deploymentGroupName: "orders-live",
+      functionName: "orders-fn-mock123",
+      aliasName: "live",
+      targetVersion: "1",
+      hooks: { beforeAllowTraffic: "CodeDeployHook_orders-pre" },
+      waitForCompletion: true,
+      region: "eu-west-1",
+    });
+    expect(deployment.inputs).not.to.have.property("timeoutMinutes");
+    expect(deployment.inputs.__provider)
+      .to.be.a("string")
+      .and.match(/^exports\.handler = /);
+    const fn = resources.get("aws:lambda/function:Function", "orders-fn");
+    expect(deployment.dependencies).to.include(fn.urn);
+  });
+
+  it("rejects bad arguments before registering anything, listing every problem", async () => {
+    const failure = await expectRunFailure(
+      runComponent(
+        () =>
+          new LambdaDeployment("orders-deployment", {
+            ...args,
+            targetVersion: "$LATEST",
+            functionName: "arn:aws:lambda:eu-west-1:123456789012:function:orders-fn",
+            timeoutMinutes: 0,
+            region: "Ireland",
+          }),
+      ),
+    );
+
+    expect(failure.message).to.equal(
+      [
+        'LambdaDeployment "orders-deployment" has invalid arguments:',
+        '  - [functionName] is "arn:aws:lambda:eu-west-1:123456789012:function:orders-fn"; allowed: a Lambda function name (1-64 letters, digits, - or _), not an ARN',
+        '  - [targetVersion] is "$LATEST"; allowed: a published version number such as "4" (CodeDeploy shifts an alias between published versions, never $LATEST)',
+        '  - [region] is "Ireland"; allowed: an AWS region code such as "eu-west-1"',
+        "  - [timeoutMinutes] is 0; allowed: a whole number of minutes from 1 to 2880, or unset to derive it from the deployment group's configuration",
+      ].join("\n"),
+    );
+    expect(failure.resources.all).to.have.length(0);
+  });
+
+  it("rejects customTimeouts shorter than timeoutMinutes", async () => {
+    const failure = await expectRunFailure(
+      runComponent(
+        () =>
+          new LambdaDeployment(
+            "orders-deployment",
+            { ...args, timeoutMinutes: 90 },
+            { customTimeouts: { update: "1h" } },
+          ),
+      ),
+    );
+
+    expect(failure.message).to.include(
+      '[customTimeouts.update] is "1h", shorter than [timeoutMinutes] 90; allowed: at least "90m", or unset',
+    );
+  });
+
+  it("chains regional deployments into waves: each depends on the previous region's", async () => {
+    const { result, resources } = await runComponent(() =>
+      chainWaves(
+        ["us-east-1", "eu-west-1", "ap-southeast-2"],
+        (region, after) =>
+          new LambdaDeployment(`orders-${region}`, { ...args, region }, { dependsOn: after }),
+      ),
+    );
+
+    expect(result).to.have.length(3);
+    const [first, second, third] = ["us-east-1", "eu-west-1", "ap-southeast-2"].map((region) =>
+      resources.get(LAMBDA_DEPLOYMENT_TYPE, `orders-${region}`),
+    );
+    expect(first.inputs.region).to.equal("us-east-1");
+    expect(first.dependencies).to.deep.equal([]);
+    expect(second.dependencies).to.deep.equal([first.urn]);
+    expect(third.dependencies).to.deep.equal([second.urn]);
+  });
+});
+
+describe("LambdaDeployment provider serialization", () => {
+  let serialized: string;
+
+  before(async () => {
+    // What `pulumi.dynamic.Resource` does with the provider before registering it.
+    serialized = (await pulumi.runtime.serializeFunction(() => lambdaDeploymentProviderInstance))
+      .text;
+  });
+
+  it("serializes each method, capturing no SDK client and requiring the SDK by package name", async () => {
+    const provider = lambdaDeploymentProviderInstance as unknown as Record<string, () => unknown>;
+    for (const method of ["create", "update", "diff", "delete"]) {
+      const { text } = await pulumi.runtime.serializeFunction(provider[method]);
+      expect(text, method).to.match(/^exports\.handler = /);
+    }
+
+    // A captured client would carry its middleware stack and resolved config.
+    expect(serialized).not.to.match(/middlewareStack|credentialDefaultProvider/);
+    const required = [...serialized.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]);
+    expect([...new Set(required)].sort()).to.deep.equal([
+      "@aws-sdk/client-codedeploy",
+      "@aws-sdk/client-lambda",
+    ]);
+    expect(serialized).not.to.include("@pulumi/pulumi");
+  });
+
+  it("runs after deserialization as the dynamic provider host would, with clients built inside", async () => {
+    const lambda = mockClient(LambdaClient);
+    const codedeploy = mockClient(CodeDeployClient);
+    const log = console.log;
+    const logged: string[] = [];
+    console.log = (line: string) => logged.push(line);
+    try {
+      lambda.on(GetAliasCommand).resolves(alias("4"));
+      const provider = loadSerialized(serialized).handler();
+
+      const news = { ...args, waitForCompletion: true };
+      const state = {
+        ...news,
+        status: "Succeeded",
+        deployedVersion: "4",
+        previousVersion: "3",
+      };
+      const diff = await provider.diff("eu-west-1/orders-fn:live/0badf00d", state, news);
+      const created = await provider.create(news);
+
+      expect(diff).to.deep.equal({ changes: false });
+      expect(created.outs.status).to.equal("AlreadyAtTarget");
+      expect(lambda.commandCalls(GetAliasCommand)[0].args[0].input).to.deep.equal({
+        FunctionName: "orders-fn",
+        Name: "live",
+      });
+      expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.region()).to.equal(
+        "eu-west-1",
+      );
+      expect(codedeploy.calls()).to.have.length(0);
+      expect(logged).to.deep.equal([
+        "LambdaDeployment orders-fn:live (eu-west-1): alias live points at version 4; no deployment needed",
+      ]);
+    } finally {
+      console.log = log;
+      lambda.restore();
+      codedeploy.restore();
+    }
+  });
+});

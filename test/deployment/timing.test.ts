@@ -1,0 +1,79 @@
+import { DeploymentLimitExceededException, ThrottlingException } from "@aws-sdk/client-codedeploy";
+import { TooManyRequestsException } from "@aws-sdk/client-lambda";
+import { expect } from "chai";
+import {
+  conflictingDeploymentId,
+  isRetryableError,
+  isThrottlingError,
+} from "../../deployment/awsErrors";
+import { backoffDelayMs, POLL_BACKOFF } from "../../deployment/timing";
+
+describe("backoff", () => {
+  it("grows exponentially to the cap and stays within [floor, ceiling] whatever the jitter", () => {
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const ceiling = Math.min(POLL_BACKOFF.capMs, POLL_BACKOFF.baseMs * 2 ** attempt);
+      for (const random of [0, 0.25, 0.5, 0.999999]) {
+        const delay = backoffDelayMs(attempt, () => random, POLL_BACKOFF);
+        expect(delay, `attempt ${attempt}, random ${random}`).to.be.within(
+          POLL_BACKOFF.floorMs,
+          ceiling,
+        );
+      }
+    }
+    const highest = (attempt: number) => backoffDelayMs(attempt, () => 0.999999, POLL_BACKOFF);
+    expect([0, 1, 2, 3, 4, 5, 20].map(highest)).to.deep.equal([
+      1999, 3999, 7999, 15999, 29999, 29999, 29999,
+    ]);
+    expect(backoffDelayMs(3, () => 0, POLL_BACKOFF)).to.equal(POLL_BACKOFF.floorMs);
+  });
+});
+
+describe("AWS error classification", () => {
+  it("recognises CodeDeploy and Lambda throttling the way the SDK does", () => {
+    const codedeploy = new ThrottlingException({
+      message: "Rate exceeded",
+      $metadata: { httpStatusCode: 400 },
+    });
+    const lambda = new TooManyRequestsException({
+      message: "Rate exceeded",
+      $metadata: { httpStatusCode: 429 },
+    });
+    expect(isThrottlingError(codedeploy)).to.equal(true);
+    expect(isThrottlingError(lambda)).to.equal(true);
+    expect(isThrottlingError({ name: "Whatever", $metadata: { httpStatusCode: 429 } })).to.equal(
+      true,
+    );
+    expect(isThrottlingError({ name: "Whatever", $retryable: { throttling: true } })).to.equal(
+      true,
+    );
+    expect(
+      isThrottlingError({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } }),
+    ).to.equal(false);
+  });
+
+  it("retries 5xx and dropped connections but not client errors", () => {
+    expect(
+      isRetryableError({ name: "InternalFailure", $metadata: { httpStatusCode: 503 } }),
+    ).to.equal(true);
+    expect(
+      isRetryableError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })),
+    ).to.equal(true);
+    expect(
+      isRetryableError({
+        name: "InvalidDeploymentIdException",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    ).to.equal(false);
+  });
+
+  it("reads the blocking deployment's id from DeploymentLimitExceededException", () => {
+    const error = new DeploymentLimitExceededException({
+      message: "The Deployment Group 'orders-live' already has an active Deployment 'd-9Y84SF70K'",
+      $metadata: {},
+    });
+    expect(conflictingDeploymentId(error)).to.equal("d-9Y84SF70K");
+    expect(conflictingDeploymentId(new Error("already has an active Deployment 'd-1'"))).to.equal(
+      undefined,
+    );
+  });
+});
