@@ -20,3 +20,10 @@ export {
   LambdaDeploymentArgs,
 } from "./lambdaDeployment";
 export { estimatedRolloutMinutes, SAM_DEPLOYMENT_TYPES } from "../deployment/rollout";
+export {
+  metricsCheckHook,
+  MetricsCheckHookOptions,
+  smokeTestHook,
+  SmokeTestExpectations,
+  SmokeTestHookOptions,
+} from "../hooks";

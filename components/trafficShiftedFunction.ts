@@ -6,6 +6,7 @@ import {
   DeploymentAlarmsArgs,
 } from "./deploymentAlarms";
 import { DeploymentHookArgs } from "./deploymentHook";
+import { LambdaDeployment } from "./lambdaDeployment";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import {
   checkDeploymentType,
@@ -41,6 +42,25 @@ export interface CodeDeployTrafficShifting {
    * @default a least-privilege role scoped to this function, its alias, alarms and hooks
    */
   readonly serviceRoleArn?: pulumi.Input<string>;
+  /**
+   * Wait for each deployment to finish, and fail `pulumi up` with CodeDeploy's reason when it
+   * fails or rolls back. With `false`, `pulumi up` returns once the deployment has started and
+   * the alarms and hooks alone guard the rollout.
+   * @default true
+   */
+  readonly waitForCompletion?: boolean;
+  /**
+   * Minutes to wait for a deployment before failing `pulumi up` (the deployment keeps running).
+   * @default the deployment config's traffic-shifting time plus 30 minutes for hooks
+   */
+  readonly timeoutMinutes?: number;
+  /**
+   * Deployments that must succeed before this function's traffic shift starts: pass the
+   * previous region's `deployment` to roll out region by region (waves), so a failing canary
+   * stops the rollout before the next region.
+   * @default none
+   */
+  readonly deployAfter?: pulumi.Resource[];
 }
 
 /** The alias's routing weights move the traffic; stack config drives them. */
@@ -258,6 +278,11 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string[]>;
   /** The hook functions, by lifecycle event. */
   readonly hookFunctions: { preTraffic?: aws.lambda.Function; postTraffic?: aws.lambda.Function };
+  /**
+   * The CodeDeploy deployment that moves the alias to `targetVersion` on every `pulumi up`
+   * that publishes a new version (`codedeploy` mode).
+   */
+  readonly deployment?: LambdaDeployment;
   /** Names of the hook functions, for the deployment's AppSpec. */
   readonly hookFunctionNames: {
     beforeAllowTraffic?: pulumi.Output<string>;
@@ -492,16 +517,44 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         this.hookFunctionNames.afterAllowTraffic = this.hookFunctions.postTraffic.name;
       }
 
-      if (serviceRole) {
-        new aws.iam.RolePolicy(
-          `${name}-deploy-role-policy`,
-          {
-            role: serviceRole.name,
-            policy: this.deploymentRolePolicy(alarmCount > 0),
-          },
-          { parent: this },
-        );
-      }
+      const serviceRolePolicy = serviceRole
+        ? new aws.iam.RolePolicy(
+            `${name}-deploy-role-policy`,
+            {
+              role: serviceRole.name,
+              policy: this.deploymentRolePolicy(alarmCount > 0),
+            },
+            { parent: this },
+          )
+        : undefined;
+
+      this.deployment = new LambdaDeployment(
+        `${name}-deployment`,
+        {
+          applicationName,
+          deploymentGroupName: this.deploymentGroup.deploymentGroupName,
+          functionName: this.function.name,
+          aliasName: this.aliasName,
+          targetVersion: this.function.version,
+          hooks: this.hookFunctionNames,
+          waitForCompletion: codeDeploy.waitForCompletion ?? true,
+          timeoutMinutes: codeDeploy.timeoutMinutes,
+          // The function ARN names its region when the provider's default region is used.
+          region: region ?? this.function.arn.apply((arn) => arn.split(":")[3]),
+        },
+        {
+          parent: this,
+          // Everything a deployment uses must exist first: the alias it moves, the group and
+          // the role CodeDeploy acts with, the hooks it invokes, and earlier waves.
+          dependsOn: [
+            this.alias,
+            this.deploymentGroup,
+            ...(serviceRolePolicy ? [serviceRolePolicy] : []),
+            ...Object.values(this.hookFunctions),
+            ...(codeDeploy.deployAfter ?? []),
+          ],
+        },
+      );
     }
 
     this.registerOutputs({
@@ -514,6 +567,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       deploymentGroupName: this.deploymentGroupName,
       deploymentConfigName: this.deploymentConfigName,
       alarmNames: this.alarmNames,
+      deploymentId: this.deployment?.deploymentId,
       deploymentType: this.deploymentType ? describeDeploymentType(this.deploymentType) : undefined,
     });
   }
@@ -794,6 +848,13 @@ export function checkTrafficShiftedFunctionArgs(
   } else {
     const codeDeploy = shifting as CodeDeployTrafficShifting;
     checkDeploymentType(problems, "trafficShifting.type", codeDeploy.type);
+    problems.integerInRange(
+      "trafficShifting.timeoutMinutes",
+      codeDeploy.timeoutMinutes,
+      1,
+      2880,
+      "minutes",
+    );
     const defaults = alarms.createDefaults ?? true;
     const defaultCount = defaults
       ? 1 +

@@ -13,6 +13,7 @@ const GROUP = "aws:codedeploy/deploymentGroup:DeploymentGroup";
 const CONFIG = "aws:codedeploy/deploymentConfig:DeploymentConfig";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const DEPLOYMENT = "pulumi-nodejs:dynamic:LambdaDeployment";
 
 const code = new pulumi.asset.AssetArchive({
   "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });"),
@@ -157,6 +158,73 @@ describe("TrafficShiftedFunction", () => {
           ],
         }),
       });
+    });
+  });
+
+  describe("the deployment that shifts traffic", () => {
+    it("hands CodeDeploy the function, alias, group, target version and hooks", async () => {
+      const { resources } = await build({
+        region: "eu-west-1",
+        hooks: { preTraffic: hook(), postTraffic: hook() },
+        trafficShifting: { timeoutMinutes: 45 },
+      });
+      resources.hasResourceProperties(DEPLOYMENT, {
+        applicationName: "orders-deploy-mock123",
+        deploymentGroupName: "orders",
+        functionName: "orders-function-mock123",
+        aliasName: "live",
+        targetVersion: "1",
+        hooks: {
+          beforeAllowTraffic: "orders-pre-traffic-hook-mock123",
+          afterAllowTraffic: "orders-post-traffic-hook-mock123",
+        },
+        waitForCompletion: true,
+        timeoutMinutes: 45,
+        region: "eu-west-1",
+      });
+    });
+
+    it("starts only after the alias, the group, the service role's policy and the hooks exist", async () => {
+      const { resources } = await build({ hooks: { preTraffic: hook() } });
+      const deployment = resources.get(DEPLOYMENT, "orders-deployment");
+      const urnOf = (type: string, name: string) => resources.get(type, name).urn;
+      expect(deployment.dependencies).to.include.members([
+        urnOf(ALIAS, "orders-alias"),
+        urnOf(GROUP, "orders-deployment-group"),
+        urnOf(ROLE_POLICY, "orders-deploy-role-policy"),
+        urnOf(FUNCTION, "orders-pre-traffic-hook"),
+      ]);
+    });
+
+    it("takes the region from the function when the provider's default region is used", async () => {
+      const { resources } = await build();
+      resources.hasResourceProperties(DEPLOYMENT, { region: "us-east-1", waitForCompletion: true });
+    });
+
+    it("waits for earlier waves: the second region's deployment depends on the first's", async () => {
+      const { resources } = await runComponent(() => {
+        const first = new TrafficShiftedFunction("orders-use1", { code, region: "us-east-1" });
+        return new TrafficShiftedFunction("orders-usw2", {
+          code,
+          region: "us-west-2",
+          trafficShifting: { deployAfter: [first.deployment!] },
+        });
+      });
+      const first = resources.get(DEPLOYMENT, "orders-use1-deployment");
+      const second = resources.get(DEPLOYMENT, "orders-usw2-deployment");
+      expect(second.dependencies).to.include(first.urn);
+      expect(first.dependencies).to.not.include(second.urn);
+    });
+
+    it("can return at once instead of waiting for the rollout", async () => {
+      const { resources } = await build({ trafficShifting: { waitForCompletion: false } });
+      resources.hasResourceProperties(DEPLOYMENT, { waitForCompletion: false });
+    });
+
+    it("is not created in weighted mode, where stack config moves the alias", async () => {
+      const { resources, result } = await build({ trafficShifting: { mode: "weighted" } });
+      resources.resourceCountIs(DEPLOYMENT, 0);
+      expect(result.deployment).to.equal(undefined);
     });
   });
 
@@ -583,7 +651,7 @@ describe("TrafficShiftedFunction", () => {
       const tags = { environment: "prod", service: "orders", stack: "prod" };
       const { resources } = await build({ tags, hooks: { preTraffic: hook() } });
       const taggable = resources.all.filter(
-        (r) => r.custom && ![ALIAS, ROLE_POLICY, CONFIG].includes(r.type),
+        (r) => r.custom && ![ALIAS, ROLE_POLICY, CONFIG, DEPLOYMENT].includes(r.type),
       );
       for (const resource of taggable) {
         expect(resource.inputs.tags, `${resource.type} ${resource.name}`).to.deep.equal(tags);
