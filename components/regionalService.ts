@@ -9,9 +9,9 @@ import {
 } from "./regions";
 import {
   checkTrafficShiftedFunctionArgs,
+  TrafficShiftedFunction,
   TrafficShiftedFunctionArgs,
 } from "./trafficShiftedFunction";
-import { TrafficShiftedFunction } from "./trafficShiftedFunction";
 import { ArgumentProblems, isKnown } from "./validation";
 
 /** A function of a service: everything {@link TrafficShiftedFunctionArgs} takes but the placement. */
