@@ -1,6 +1,14 @@
 // The public API of multiregion-serverless: `import { ... } from "multiregion-serverless"`.
 export * from "./deploymentAlarms";
 export * from "./deploymentHook";
+export * from "./multiRegionService";
+export * from "./regionalService";
+export {
+  AWS_COMMERCIAL_REGIONS,
+  HEALTH_CHECKER_REGIONS,
+  HealthCheckerRegion,
+  MIN_HEALTH_CHECKER_REGIONS,
+} from "./regions";
 export * from "./trafficShiftedFunction";
 export {
   CanaryDeployment,

@@ -48,13 +48,33 @@ export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
  * problems.throwIfAny();
  */
 export class ArgumentProblems {
-  private readonly problems: string[] = [];
+  private readonly problems: string[];
 
-  constructor(private readonly subject: string) {}
+  /**
+   * @param subject What the arguments belong to, e.g. `MultiRegionService "orders"`.
+   * @param keyPrefix Put before every key (see {@link within}).
+   * @param shared The list to record into (shared with the scope this one was made from).
+   */
+  constructor(
+    private readonly subject: string,
+    private readonly keyPrefix = "",
+    shared?: string[],
+  ) {
+    this.problems = shared ?? [];
+  }
+
+  /**
+   * A view that records into the same list with `prefix` before every key, so a checker
+   * written for one argument object can check it where it is nested:
+   * `checkTrafficShiftedFunctionArgs(subject, fn, problems.within("functions.orders."))`.
+   */
+  within(prefix: string): ArgumentProblems {
+    return new ArgumentProblems(this.subject, this.keyPrefix + prefix, this.problems);
+  }
 
   /** Records a problem: `[key] <value>: <what is allowed>`. */
   add(key: string, value: unknown, allowed: string): void {
-    this.problems.push(`[${key}] is ${showValue(value)}: ${allowed}`);
+    this.problems.push(`[${this.keyPrefix}${key}] is ${showValue(value)}: ${allowed}`);
   }
 
   /** Records a problem when `ok` is false. */

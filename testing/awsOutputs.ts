@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+
 /** The account id the mocks report (`aws.getCallerIdentity`) and put in every ARN. */
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -124,6 +126,12 @@ export function awsOutputs(resource: MockedResource): Record<string, any> {
         streamArn: inputs.streamEnabled
           ? `arn:aws:dynamodb:${region}:${account}:table/${name}/stream/2026-01-01T00:00:00.000`
           : undefined,
+        // Global table replicas: the same table name in each replica's region.
+        replicas: (inputs.replicas ?? []).map((replica: Record<string, any>) => ({
+          ...replica,
+          arn: `arn:aws:dynamodb:${replica.regionName}:${account}:table/${name}`,
+          streamArn: `arn:aws:dynamodb:${replica.regionName}:${account}:table/${name}/stream/2026-01-01T00:00:00.000`,
+        })),
       });
       break;
     case "aws:apigatewayv2/api:Api":
@@ -153,15 +161,28 @@ export function awsOutputs(resource: MockedResource): Record<string, any> {
     case "aws:acm/certificate:Certificate":
       Object.assign(out, {
         arn: `arn:aws:acm:${region}:${account}:certificate/${id}`,
+        // ACM derives the validation CNAME from the account and the domain name, so it is the
+        // same for a certificate of that name in any region of the account (source: ACM user
+        // guide, "DNS validation"); certificates in several regions share one record.
         domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
-          (domainName: string) => ({
-            domainName,
-            resourceRecordName: `_mock${id}.${domainName}.`,
-            resourceRecordType: "CNAME",
-            resourceRecordValue: `_mock${id}.acm-validations.aws.`,
-          }),
+          (domainName: string) => {
+            const token = createHash("sha256")
+              .update(`${account}/${domainName}`)
+              .digest("hex")
+              .slice(0, 32);
+            return {
+              domainName,
+              resourceRecordName: `_${token}.${domainName}.`,
+              resourceRecordType: "CNAME",
+              resourceRecordValue: `_${token.split("").reverse().join("")}.mock.acm-validations.aws.`,
+            };
+          },
         ),
       });
+      break;
+    case "aws:acm/certificateValidation:CertificateValidation":
+      // The validated certificate's ARN, echoed; `id` is the certificate's issue time in AWS.
+      Object.assign(out, { certificateArn: inputs.certificateArn });
       break;
     case "aws:route53/healthCheck:HealthCheck":
       Object.assign(out, { arn: `arn:aws:route53:::healthcheck/${id}` });
@@ -173,7 +194,8 @@ export function awsOutputs(resource: MockedResource): Record<string, any> {
       });
       break;
     case "aws:route53/record:Record":
-      Object.assign(out, { fqdn: inputs.name });
+      // The provider reports the name without the trailing dot, lowercased.
+      Object.assign(out, { fqdn: String(inputs.name).replace(/\.$/, "").toLowerCase() });
       break;
     default:
       if (type.startsWith("aws:") && out.arn === undefined) {

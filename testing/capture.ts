@@ -18,6 +18,8 @@ export interface CapturedOptions {
 /** One resource as a `pulumi preview` would show it, with what the program sent. */
 export interface CapturedResource {
   urn: string;
+  /** The physical id the mock assigned (`<name>-id`); empty for components. */
+  id: string;
   /** Type token, e.g. `aws:lambda/alias:Alias` or `multiregion-serverless:index:TrafficShiftedFunction`. */
   type: string;
   /** Logical name. */
@@ -73,6 +75,11 @@ export class ResourceCapture {
       });
     }
     return found;
+  }
+
+  /** The custom resource with this physical id (e.g. a health check named by `healthCheckId`). */
+  byId(id: string): CapturedResource | undefined {
+    return id ? this.all.find((resource) => resource.custom && resource.id === id) : undefined;
   }
 
   /** The resource with this URN, if registered. */

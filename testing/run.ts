@@ -117,6 +117,7 @@ class CapturingMonitor extends MockMonitor {
     const timeouts = req.getCustomtimeouts();
     const registration: Registration = {
       urn: "",
+      id: "",
       type: req.getType(),
       name: req.getName(),
       custom: req.getCustom(),
@@ -148,6 +149,7 @@ class CapturingMonitor extends MockMonitor {
     return super.registerResource(req, (err: any, response: any) => {
       if (response) {
         registration.urn = response.getUrn();
+        registration.id = response.getId() ?? "";
         registration.outputs = unwrapSecrets(rpc.deserializeProperties(response.getObject()));
       }
       callback(err, response);

@@ -1,0 +1,834 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { checkRegionName, checkUnlistedRegions } from "./regions";
+import {
+  checkHealthCheckArgs,
+  checkServiceShape,
+  isDnsName,
+  RegionalHealthCheckArgs,
+  RegionalService,
+  ServiceShapeArgs,
+} from "./regionalService";
+import { ArgumentProblems, showValue } from "./validation";
+
+/** Route 53 continent codes (source: Route 53 API reference, `GeoLocation.ContinentCode`). */
+export const CONTINENTS = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"] as const;
+
+/** A continent code: Africa, Antarctica, Asia, Europe, North America, Oceania, South America. */
+export type Continent = (typeof CONTINENTS)[number];
+
+/**
+ * Where users come from, for geolocation routing: a continent, a country (ISO 3166 alpha-2,
+ * e.g. `DE`), or a country subdivision (e.g. `{ country: "US", subdivision: "CA" }`). When
+ * locations overlap, Route 53 answers with the most specific one.
+ */
+export type GeoLocation =
+  { readonly continent: Continent } | { readonly country: string; readonly subdivision?: string };
+
+/** The DynamoDB global table shared by the regions. */
+export interface GlobalTableArgs {
+  /**
+   * The table name, the same in every region (3-255 letters, digits, `_`, `-`, `.`).
+   * @default a name Pulumi generates from the component name
+   */
+  readonly name?: string;
+  /**
+   * The partition key attribute, e.g. `orderId` for the orders service.
+   * @default "id"
+   */
+  readonly hashKey?: string;
+  /**
+   * The partition key's type: `S` string, `N` number, `B` binary.
+   * @default "S"
+   */
+  readonly hashKeyType?: "S" | "N" | "B";
+  /**
+   * The sort key attribute.
+   * @default none
+   */
+  readonly rangeKey?: string;
+  /**
+   * The sort key's type.
+   * @default "S"
+   */
+  readonly rangeKeyType?: "S" | "N" | "B";
+  /**
+   * Protect the data: DynamoDB deletion protection on the table and every replica, and
+   * Pulumi's `protect` on the table resource. Set it in production stacks.
+   * @default false
+   */
+  readonly protectData?: boolean;
+}
+
+/** What both topologies take. */
+export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
+  /**
+   * Per-region health check settings, merged over `healthCheck`, e.g. a slower interval for a
+   * standby or region-specific alarms: `{ "us-west-2": { requestInterval: 30 } }`.
+   * @default {}
+   */
+  readonly healthCheckByRegion?: Record<string, RegionalHealthCheckArgs>;
+  /**
+   * A DynamoDB global table: created in the first region of {@link MultiRegionService.regionOrder}
+   * with a replica in every other region; each region's functions get its name (`TABLE_NAME`)
+   * and read/write access to their own region's replica only.
+   * @default no table
+   */
+  readonly table?: GlobalTableArgs;
+  /**
+   * An `aws` provider per region, for per-region credentials. Regional resources still carry
+   * the `region` input. The provider must be in the account of the hosted zone: each region
+   * writes its certificate validation record, and Route 53 records can only use health checks
+   * of their own account.
+   * @default every region uses the provider the component inherits
+   */
+  readonly providers?: Record<string, aws.Provider>;
+}
+
+/** One region serves; standbys take over when its health check fails. */
+export interface ActivePassiveServiceArgs extends MultiRegionServiceCommonArgs {
+  readonly topology: "active-passive";
+  /** The region that serves while it is healthy (failover PRIMARY). */
+  readonly primaryRegion: string;
+  /**
+   * The regions that take over, at least one. One standby is the failover SECONDARY itself;
+   * with several, the SECONDARY points at `standbyRecordName`, where latency records with
+   * health checks choose among the healthy standbys.
+   */
+  readonly standbyRegions: string[];
+  /**
+   * The name that routes between several standbys by latency. Only used with two or more
+   * standbys; it must be in the same hosted zone. Clients never call it: it is a DNS step
+   * that resolves to the standby's API Gateway domain for `domain.name`.
+   * @default "standby.<domain.name>"
+   */
+  readonly standbyRecordName?: string;
+}
+
+/** Every region serves; Route 53 sends each user to a healthy region. */
+export interface ActiveActiveServiceArgs extends MultiRegionServiceCommonArgs {
+  readonly topology: "active-active";
+  /** The regions, at least one; the first holds the global table. */
+  readonly regions: string[];
+  /**
+   * How Route 53 chooses a region: `latency` (lowest latency from the user's resolver),
+   * `geolocation` (where the user is: `geolocation` + `defaultRegion`) or `weighted`
+   * (`weights`).
+   */
+  readonly routing: "latency" | "geolocation" | "weighted";
+  /**
+   * Geolocation routing: the locations each region serves. Each location is one record.
+   * @default {}
+   */
+  readonly geolocation?: Record<string, GeoLocation[]>;
+  /**
+   * Geolocation routing: the region answering every user no location matches (the `*`
+   * record), so nobody gets an empty answer. Required with `geolocation` routing.
+   */
+  readonly defaultRegion?: string;
+  /**
+   * Weighted routing: each region's weight, a whole number from 0 to 255, not all 0; a
+   * region gets weight / sum of the share of answers. Given, it names every region.
+   * @default 1 for every region (equal shares)
+   */
+  readonly weights?: Record<string, number>;
+}
+
+/** Arguments of {@link MultiRegionService}: one of the two topologies. */
+export type MultiRegionServiceArgs = ActivePassiveServiceArgs | ActiveActiveServiceArgs;
+
+/** The arguments as a JavaScript caller may pass them: any topology's keys may be present. */
+type LooseArgs = MultiRegionServiceCommonArgs &
+  Partial<Omit<ActivePassiveServiceArgs, "topology">> &
+  Partial<Omit<ActiveActiveServiceArgs, "topology">> & { readonly topology?: unknown };
+
+const TOPOLOGIES = ["active-passive", "active-active"];
+const ROUTINGS = ["latency", "geolocation", "weighted"];
+const ACTIVE_PASSIVE_KEYS = ["primaryRegion", "standbyRegions", "standbyRecordName"] as const;
+const ACTIVE_ACTIVE_KEYS = [
+  "regions",
+  "routing",
+  "geolocation",
+  "defaultRegion",
+  "weights",
+] as const;
+const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+/**
+ * A serverless service in several regions and the Route 53 records that route between them.
+ *
+ * Every region is a {@link RegionalService} (its functions, HTTP API, custom domain and the
+ * health check on its own endpoint). `active-passive`: failover records for `domain.name`, the
+ * primary region as PRIMARY with its health check, the standby (or, with several, a latency
+ * record set of standbys at `standbyRecordName`) as SECONDARY. `active-active`: one record per
+ * region (per location for geolocation) with the region's health check, routed by latency,
+ * geolocation (with a `*` default) or weight. When every record is unhealthy, Route 53 answers
+ * as if all were healthy. An optional DynamoDB global table is shared by the regions.
+ */
+export class MultiRegionService extends pulumi.ComponentResource {
+  /** `active-passive` or `active-active`. */
+  readonly topology: "active-passive" | "active-active";
+  /**
+   * The regions in a fixed order: the primary then the standbys as given (active-passive), or
+   * `regions` as given (active-active). Region-by-region rollouts follow it.
+   */
+  readonly regionOrder: string[];
+  /** The service in each region. */
+  readonly services: Record<string, RegionalService>;
+  /** `https://<domain.name>`, or the single region's own endpoint without a domain. */
+  readonly globalEndpoint: pulumi.Output<string>;
+  /** Each region's own endpoint (`https://<api id>.execute-api.<region>.amazonaws.com`). */
+  readonly regionalEndpoints: pulumi.Output<Record<string, string>>;
+  /** The health check id that decides each region's health. */
+  readonly healthCheckIds: pulumi.Output<Record<string, string>>;
+  /** Seconds until a failed region is noticed (`requestInterval x failureThreshold`), by region. */
+  readonly failoverDetectionSeconds: Record<string, number>;
+  /** The Route 53 records for the global name (and the standby name), in creation order. */
+  readonly records: aws.route53.Record[];
+  /** The global table, when `table` is set. */
+  readonly table?: aws.dynamodb.Table;
+  /** The global table's name, the same in every region. */
+  readonly tableName?: pulumi.Output<string>;
+
+  /**
+   * @param name The _unique_ name of the component; child names derive from it.
+   * @param args The topology, regions, routing, functions, domain, health checks and table.
+   * @param opts Options for the component (providers are inherited by every child).
+   */
+  constructor(
+    name: string,
+    args: MultiRegionServiceArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    // Validate before registering anything: a bad shape must not leave half the regions behind.
+    checkMultiRegionServiceArgs(`MultiRegionService "${name}"`, args).throwIfAny();
+    super("multiregion-serverless:index:MultiRegionService", name, {}, opts);
+
+    this.topology = args.topology;
+    this.regionOrder = regionOrderOf(args);
+    const providers = args.providers ?? {};
+    const providerOf = (region: string): pulumi.ComponentResourceOptions =>
+      providers[region] ? { providers: [providers[region]] } : {};
+    const tags = args.tags;
+
+    if (args.table) {
+      this.table = this.createGlobalTable(name, args.table, providers, tags);
+      this.tableName = this.table.name;
+    }
+
+    this.services = {};
+    this.failoverDetectionSeconds = {};
+    for (const region of this.regionOrder) {
+      const service = new RegionalService(
+        `${name}-${region}`,
+        {
+          region,
+          functions: args.functions,
+          routes: args.routes,
+          healthFunction: args.healthFunction,
+          domain: args.domain,
+          ipAddressType: args.ipAddressType,
+          healthCheck: {
+            ...(args.healthCheck ?? {}),
+            ...(args.healthCheckByRegion?.[region] ?? {}),
+          },
+          table: this.table ? { name: this.table.name, arn: this.table.arn } : undefined,
+          unlistedRegions: args.unlistedRegions,
+          tags,
+        },
+        { parent: this, ...providerOf(region) },
+      );
+      this.services[region] = service;
+      this.failoverDetectionSeconds[region] = service.failoverDetectionSeconds;
+    }
+
+    this.records = args.domain
+      ? this.createRecords(name, args, args.domain.zoneId, args.domain.name)
+      : [];
+    this.globalEndpoint = args.domain
+      ? pulumi.output(`https://${args.domain.name}`)
+      : this.services[this.regionOrder[0]].apiEndpoint;
+    this.regionalEndpoints = pulumi.output(
+      byRegion(this.regionOrder, (region) => this.services[region].apiEndpoint),
+    );
+    this.healthCheckIds = pulumi.output(
+      byRegion(this.regionOrder, (region) => this.services[region].healthCheckId),
+    );
+
+    this.registerOutputs({
+      topology: this.topology,
+      regionOrder: this.regionOrder,
+      globalEndpoint: this.globalEndpoint,
+      regionalEndpoints: this.regionalEndpoints,
+      healthCheckIds: this.healthCheckIds,
+      failoverDetectionSeconds: this.failoverDetectionSeconds,
+      tableName: this.tableName,
+    });
+  }
+
+  /** The table in the first region, a replica in every other, streams on (replicas need them). */
+  private createGlobalTable(
+    name: string,
+    table: GlobalTableArgs,
+    providers: Record<string, aws.Provider>,
+    tags: Record<string, pulumi.Input<string>> | undefined,
+  ): aws.dynamodb.Table {
+    const [home, ...replicaRegions] = this.regionOrder;
+    const hashKey = table.hashKey ?? "id";
+    const protect = table.protectData ?? false;
+    return new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        region: home,
+        name: table.name,
+        billingMode: "PAY_PER_REQUEST",
+        hashKey,
+        rangeKey: table.rangeKey,
+        attributes: [
+          { name: hashKey, type: table.hashKeyType ?? "S" },
+          ...(table.rangeKey ? [{ name: table.rangeKey, type: table.rangeKeyType ?? "S" }] : []),
+        ],
+        // Global table replicas (version 2019.11.21) need a stream with new and old images.
+        streamEnabled: true,
+        streamViewType: "NEW_AND_OLD_IMAGES",
+        pointInTimeRecovery: { enabled: true },
+        deletionProtectionEnabled: protect,
+        replicas: replicaRegions.map((regionName) => ({
+          regionName,
+          pointInTimeRecovery: true,
+          deletionProtectionEnabled: protect,
+          propagateTags: true,
+        })),
+        tags,
+      },
+      { parent: this, protect, ...(providers[home] ? { provider: providers[home] } : {}) },
+    );
+  }
+
+  /** The records for the global name; A, and AAAA too for dualstack domains. */
+  private createRecords(
+    name: string,
+    args: MultiRegionServiceArgs,
+    zoneId: pulumi.Input<string>,
+    globalName: string,
+  ): aws.route53.Record[] {
+    const types = args.ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];
+    const records: aws.route53.Record[] = [];
+    const aliasTo = (region: string) => {
+      const target = this.services[region].customDomain!;
+      return [
+        { name: target.targetDomainName, zoneId: target.hostedZoneId, evaluateTargetHealth: true },
+      ];
+    };
+    for (const type of types) {
+      // Logical names of A records carry no suffix, so adding AAAA later changes nothing else.
+      const suffix = type === "A" ? "" : "-aaaa";
+      const record = (
+        logicalName: string,
+        recordArgs: Omit<aws.route53.RecordArgs, "zoneId" | "type">,
+        dependsOn: pulumi.Resource[] = [],
+      ) => {
+        const created = new aws.route53.Record(
+          `${logicalName}${suffix}`,
+          { zoneId, type, ...recordArgs },
+          { parent: this, dependsOn },
+        );
+        records.push(created);
+        return created;
+      };
+
+      if (args.topology === "active-passive") {
+        // Set identifiers name the role, not the region: moving the primary to another region
+        // updates the records in place; new identifiers would create a second PRIMARY first.
+        record(`${name}-failover-primary`, {
+          name: globalName,
+          setIdentifier: "primary",
+          failoverRoutingPolicies: [{ type: "PRIMARY" }],
+          healthCheckId: this.services[args.primaryRegion].healthCheckId,
+          aliases: aliasTo(args.primaryRegion),
+        });
+        if (args.standbyRegions.length === 1) {
+          const standby = args.standbyRegions[0];
+          record(`${name}-failover-secondary`, {
+            name: globalName,
+            setIdentifier: "secondary",
+            failoverRoutingPolicies: [{ type: "SECONDARY" }],
+            healthCheckId: this.services[standby].healthCheckId,
+            aliases: aliasTo(standby),
+          });
+        } else {
+          // Route 53 takes one PRIMARY and one SECONDARY per name: with several standbys the
+          // SECONDARY aliases a name where latency records, each with its region's health
+          // check, choose among the healthy standbys.
+          const standbyName = args.standbyRecordName ?? `standby.${globalName}`;
+          const chain = args.standbyRegions.map((region) =>
+            record(`${name}-standby-${region}`, {
+              name: standbyName,
+              setIdentifier: region,
+              latencyRoutingPolicies: [{ region }],
+              healthCheckId: this.services[region].healthCheckId,
+              aliases: aliasTo(region),
+            }),
+          );
+          record(
+            `${name}-failover-secondary`,
+            {
+              name: globalName,
+              setIdentifier: "secondary",
+              failoverRoutingPolicies: [{ type: "SECONDARY" }],
+              // Healthy while any standby's latency record is healthy.
+              aliases: [{ name: standbyName, zoneId, evaluateTargetHealth: true }],
+            },
+            // Route 53 rejects an alias to a name that has no records yet.
+            chain,
+          );
+        }
+        continue;
+      }
+
+      if (args.routing === "geolocation") {
+        for (const region of this.regionOrder) {
+          for (const location of args.geolocation?.[region] ?? []) {
+            const id = geoLocationId(location);
+            // Keyed by location, not region: moving a location to another region is an update.
+            record(`${name}-geo-${id}`, {
+              name: globalName,
+              setIdentifier: id,
+              geolocationRoutingPolicies: [geoRoutingPolicy(location)],
+              healthCheckId: this.services[region].healthCheckId,
+              aliases: aliasTo(region),
+            });
+          }
+        }
+        const defaultRegion = args.defaultRegion!;
+        record(`${name}-geo-default`, {
+          name: globalName,
+          setIdentifier: "default",
+          // `*`: every user no other record matches, so nobody gets an empty answer.
+          geolocationRoutingPolicies: [{ country: "*" }],
+          healthCheckId: this.services[defaultRegion].healthCheckId,
+          aliases: aliasTo(defaultRegion),
+        });
+        continue;
+      }
+
+      for (const region of this.regionOrder) {
+        record(`${name}-${args.routing}-${region}`, {
+          name: globalName,
+          setIdentifier: region,
+          ...(args.routing === "latency"
+            ? { latencyRoutingPolicies: [{ region }] }
+            : { weightedRoutingPolicies: [{ weight: args.weights?.[region] ?? 1 }] }),
+          healthCheckId: this.services[region].healthCheckId,
+          aliases: aliasTo(region),
+        });
+      }
+    }
+    return records;
+  }
+}
+
+function byRegion<T>(regions: string[], value: (region: string) => T): Record<string, T> {
+  return Object.fromEntries(regions.map((region) => [region, value(region)]));
+}
+
+/**
+ * The regions of a service in a fixed order: the primary, then the standbys as given
+ * (active-passive); `regions` as given (active-active). Duplicates are dropped.
+ */
+export function regionOrderOf(args: MultiRegionServiceArgs): string[] {
+  const listed =
+    args.topology === "active-passive"
+      ? [args.primaryRegion, ...(args.standbyRegions ?? [])]
+      : [...(args.regions ?? [])];
+  return [...new Set(listed)];
+}
+
+/** A record's set identifier (and logical name part) for a location: `continent-EU`, `country-US-CA`. */
+export function geoLocationId(location: GeoLocation): string {
+  if ("continent" in location) {
+    return `continent-${location.continent}`;
+  }
+  return location.subdivision
+    ? `country-${location.country}-${location.subdivision}`
+    : `country-${location.country}`;
+}
+
+function geoRoutingPolicy(
+  location: GeoLocation,
+): aws.types.input.route53.RecordGeolocationRoutingPolicy {
+  return "continent" in location
+    ? { continent: location.continent }
+    : { country: location.country, subdivision: location.subdivision };
+}
+
+/** Every problem in {@link MultiRegionServiceArgs}, found before anything is registered. */
+export function checkMultiRegionServiceArgs(
+  subject: string,
+  args: MultiRegionServiceArgs,
+  problems = new ArgumentProblems(subject),
+): ArgumentProblems {
+  if (args === undefined || args === null || typeof args !== "object") {
+    problems.add("args", args, "must be an object with at least `topology` and `functions`");
+    return problems;
+  }
+  const loose = args as LooseArgs;
+  const unlisted = checkUnlistedRegions(problems, loose.unlistedRegions);
+  let regions: string[] = [];
+  if (loose.topology === "active-passive") {
+    regions = checkActivePassive(problems, loose, unlisted);
+  } else if (loose.topology === "active-active") {
+    regions = checkActiveActive(problems, loose, unlisted);
+  } else {
+    problems.add(
+      "topology",
+      loose.topology,
+      `must be one of ${TOPOLOGIES.map(showValue).join(", ")}`,
+    );
+  }
+
+  checkServiceShape(problems, loose, loose.table !== undefined);
+  if (regions.length > 1 && loose.domain === undefined) {
+    problems.add(
+      "domain",
+      undefined,
+      "is required with more than one region: Route 53 routes the global name between them",
+    );
+  }
+  if (loose.standbyRecordName !== undefined) {
+    problems.check(
+      isDnsName(loose.standbyRecordName) && loose.standbyRecordName !== loose.domain?.name,
+      "standbyRecordName",
+      loose.standbyRecordName,
+      "must be a lowercase DNS name in the domain's zone, other than domain.name",
+    );
+  }
+  checkRegionKeys(
+    problems,
+    "healthCheckByRegion",
+    loose.healthCheckByRegion,
+    regions,
+    (key, value) => checkHealthCheckArgs(problems.within(`healthCheckByRegion.${key}.`), value),
+  );
+  checkRegionKeys(problems, "providers", loose.providers, regions, (key, value) =>
+    problems.check(
+      aws.Provider.isInstance(value),
+      `providers.${key}`,
+      "(not an aws.Provider)",
+      "must be an aws.Provider",
+    ),
+  );
+  if (loose.table !== undefined) {
+    checkGlobalTableArgs(problems.within("table."), loose.table);
+  }
+  return problems;
+}
+
+function checkActivePassive(
+  problems: ArgumentProblems,
+  args: LooseArgs,
+  unlisted: string[],
+): string[] {
+  wrongTopologyKeys(problems, args, ACTIVE_ACTIVE_KEYS, "active-active");
+  const regions: string[] = [];
+  if (args.primaryRegion === undefined) {
+    problems.add(
+      "primaryRegion",
+      undefined,
+      "is required for active-passive: the region that serves while healthy",
+    );
+  } else if (checkRegionName(problems, "primaryRegion", args.primaryRegion, unlisted)) {
+    regions.push(args.primaryRegion);
+  }
+  const standbys = args.standbyRegions;
+  if (!Array.isArray(standbys) || standbys.length === 0) {
+    problems.add("standbyRegions", standbys, "active-passive needs at least one standby region");
+    return regions;
+  }
+  standbys.forEach((region, i) => {
+    const key = `standbyRegions[${i}]`;
+    if (!checkRegionName(problems, key, region, unlisted)) {
+      return;
+    }
+    if (region === args.primaryRegion) {
+      problems.add(key, region, "must differ from primaryRegion");
+    } else if (standbys.indexOf(region) !== i) {
+      problems.add(key, region, "is listed twice");
+    } else {
+      regions.push(region);
+    }
+  });
+  return regions;
+}
+
+function checkActiveActive(
+  problems: ArgumentProblems,
+  args: LooseArgs,
+  unlisted: string[],
+): string[] {
+  wrongTopologyKeys(problems, args, ACTIVE_PASSIVE_KEYS, "active-passive");
+  const regions: string[] = [];
+  const listed = args.regions;
+  if (!Array.isArray(listed) || listed.length === 0) {
+    problems.add("regions", listed, "active-active needs at least one region");
+  } else {
+    listed.forEach((region, i) => {
+      const key = `regions[${i}]`;
+      if (!checkRegionName(problems, key, region, unlisted)) {
+        return;
+      }
+      if (listed.indexOf(region) !== i) {
+        problems.add(key, region, "is listed twice");
+      } else {
+        regions.push(region);
+      }
+    });
+  }
+
+  const routing = args.routing;
+  if (routing === undefined) {
+    problems.add(
+      "routing",
+      routing,
+      `active-active needs one of ${ROUTINGS.map(showValue).join(", ")}`,
+    );
+  } else {
+    problems.oneOf("routing", routing, ROUTINGS);
+  }
+  for (const [key, wanted] of [
+    ["geolocation", "geolocation"],
+    ["defaultRegion", "geolocation"],
+    ["weights", "weighted"],
+  ] as const) {
+    if (args[key] !== undefined && routing !== wanted) {
+      problems.add(key, args[key], `applies to routing "${wanted}" only`);
+    }
+  }
+  const listedRegions = `one of regions: ${regions.map(showValue).join(", ")}`;
+  if (routing === "geolocation") {
+    checkGeolocation(problems, args, regions, listedRegions);
+  }
+  if (routing === "weighted" && args.weights !== undefined) {
+    checkWeights(problems, args.weights, regions, listedRegions);
+  }
+  return regions;
+}
+
+function wrongTopologyKeys(
+  problems: ArgumentProblems,
+  args: LooseArgs,
+  keys: readonly (keyof LooseArgs)[],
+  topology: string,
+): void {
+  for (const key of keys) {
+    if (args[key] !== undefined) {
+      problems.add(key, args[key], `applies to topology "${topology}" only`);
+    }
+  }
+}
+
+function checkGeolocation(
+  problems: ArgumentProblems,
+  args: LooseArgs,
+  regions: string[],
+  listedRegions: string,
+): void {
+  if (args.defaultRegion === undefined) {
+    problems.add(
+      "defaultRegion",
+      undefined,
+      "geolocation routing needs the region answering users no location matches (without a default record they get no answer)",
+    );
+  } else {
+    problems.check(
+      regions.includes(args.defaultRegion),
+      "defaultRegion",
+      args.defaultRegion,
+      `must be ${listedRegions}`,
+    );
+  }
+  const geolocation = args.geolocation ?? {};
+  if (typeof geolocation !== "object" || geolocation === null || Array.isArray(geolocation)) {
+    problems.add(
+      "geolocation",
+      geolocation,
+      'must map regions to locations: { "eu-west-1": [{ continent: "EU" }] }',
+    );
+    return;
+  }
+  const routedTo = new Map<string, string>();
+  for (const [region, locations] of Object.entries(geolocation)) {
+    const key = `geolocation.${region}`;
+    if (!regions.includes(region)) {
+      problems.add(key, locations, `is not ${listedRegions}`);
+      continue;
+    }
+    if (!Array.isArray(locations) || locations.length === 0) {
+      problems.add(
+        key,
+        locations,
+        "must be a non-empty list of { continent } or { country, subdivision? }",
+      );
+      continue;
+    }
+    locations.forEach((location, i) => {
+      const locationKey = `${key}[${i}]`;
+      if (!checkGeoLocation(problems, locationKey, location)) {
+        return;
+      }
+      const id = geoLocationId(location);
+      const previous = routedTo.get(id);
+      if (previous !== undefined) {
+        problems.add(
+          locationKey,
+          location,
+          previous === region ? "is listed twice" : `is already routed to ${previous}`,
+        );
+      } else {
+        routedTo.set(id, region);
+      }
+    });
+  }
+  for (const region of regions) {
+    if (region !== args.defaultRegion && geolocation[region] === undefined) {
+      problems.add(
+        `geolocation.${region}`,
+        undefined,
+        "every region but defaultRegion needs at least one location, or it gets no traffic",
+      );
+    }
+  }
+}
+
+function checkGeoLocation(problems: ArgumentProblems, key: string, location: unknown): boolean {
+  const allowed = `must be { continent } (one of ${CONTINENTS.join(", ")}) or { country, subdivision? } (country: two capital letters such as "DE"; the default "*" comes from defaultRegion)`;
+  if (typeof location !== "object" || location === null) {
+    problems.add(key, location, allowed);
+    return false;
+  }
+  const { continent, country, subdivision } = location as Record<string, unknown>;
+  const ok =
+    continent !== undefined
+      ? country === undefined &&
+        subdivision === undefined &&
+        (CONTINENTS as readonly unknown[]).includes(continent)
+      : typeof country === "string" &&
+        /^[A-Z]{2}$/.test(country) &&
+        (subdivision === undefined ||
+          (typeof subdivision === "string" && /^[A-Z0-9]{1,3}$/.test(subdivision)));
+  problems.check(ok, key, location, allowed);
+  return ok;
+}
+
+function checkWeights(
+  problems: ArgumentProblems,
+  weights: unknown,
+  regions: string[],
+  listedRegions: string,
+): void {
+  if (typeof weights !== "object" || weights === null || Array.isArray(weights)) {
+    problems.add(
+      "weights",
+      weights,
+      'must map regions to weights: { "us-east-1": 3, "eu-west-1": 1 }',
+    );
+    return;
+  }
+  const record = weights as Record<string, unknown>;
+  let valid = true;
+  for (const [region, weight] of Object.entries(record)) {
+    if (!regions.includes(region)) {
+      problems.add(`weights.${region}`, weight, `is not ${listedRegions}`);
+      valid = false;
+    }
+  }
+  for (const region of regions) {
+    const weight = record[region];
+    const ok =
+      typeof weight === "number" && Number.isInteger(weight) && weight >= 0 && weight <= 255;
+    problems.check(
+      ok,
+      `weights.${region}`,
+      weight,
+      weight === undefined
+        ? "every region needs a weight when weights are given"
+        : "must be a whole number from 0 to 255",
+    );
+    valid &&= ok;
+  }
+  if (valid && regions.every((region) => record[region] === 0)) {
+    problems.add(
+      "weights",
+      weights,
+      "at least one weight must be above 0, or no region gets traffic by weight",
+    );
+  }
+}
+
+function checkRegionKeys<T>(
+  problems: ArgumentProblems,
+  key: string,
+  value: Record<string, T> | undefined,
+  regions: string[],
+  checkValue: (region: string, value: T) => void,
+): void {
+  if (value === undefined) {
+    return;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.add(key, value, "must map region names to settings");
+    return;
+  }
+  for (const [region, setting] of Object.entries(value)) {
+    if (regions.includes(region)) {
+      checkValue(region, setting);
+    } else {
+      problems.add(
+        `${key}.${region}`,
+        region,
+        `is not one of the service's regions: ${regions.map(showValue).join(", ")}`,
+      );
+    }
+  }
+}
+
+/** Every problem in {@link GlobalTableArgs}; keys are relative (`hashKey`). */
+export function checkGlobalTableArgs(problems: ArgumentProblems, table: unknown): void {
+  if (typeof table !== "object" || table === null) {
+    problems.add("", table, "must be { hashKey?, name?, protectData?, ... }");
+    return;
+  }
+  const args = table as GlobalTableArgs;
+  if (args.name !== undefined) {
+    problems.check(
+      typeof args.name === "string" && TABLE_NAME_PATTERN.test(args.name),
+      "name",
+      args.name,
+      "must be 3-255 letters, digits, _, - or .",
+    );
+  }
+  for (const key of ["hashKey", "rangeKey"] as const) {
+    const attribute = args[key];
+    if (attribute !== undefined) {
+      problems.check(
+        typeof attribute === "string" && attribute.length >= 1 && attribute.length <= 255,
+        key,
+        attribute,
+        "must be an attribute name of 1-255 characters",
+      );
+    }
+  }
+  problems.oneOf("hashKeyType", args.hashKeyType, ["S", "N", "B"]);
+  problems.oneOf("rangeKeyType", args.rangeKeyType, ["S", "N", "B"]);
+  if (args.rangeKeyType !== undefined && args.rangeKey === undefined) {
+    problems.add("rangeKeyType", args.rangeKeyType, "needs rangeKey");
+  }
+  if (args.protectData !== undefined) {
+    problems.check(
+      typeof args.protectData === "boolean",
+      "protectData",
+      args.protectData,
+      "must be true or false",
+    );
+  }
+}
