@@ -357,6 +357,7 @@ describe("RegionalService", () => {
         API_MAPPING,
         RECORD,
         CERTIFICATE_VALIDATION,
+        "pulumi-nodejs:dynamic:LambdaDeployment",
       ];
       const taggable = resources.all.filter((r) => r.custom && !untaggable.includes(r.type));
       for (const resource of taggable) {

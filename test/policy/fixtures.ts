@@ -25,6 +25,7 @@ export function resource(
 ): CapturedResource {
   return {
     urn: `urn:pulumi:test::project::${type}::${name}`,
+    id: `${name}-id`,
     type,
     name,
     custom: true,
