@@ -76,6 +76,13 @@ export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
    */
   readonly table?: GlobalTableArgs;
   /**
+   * Roll out new versions one region at a time, in `regionOrder` (primary first): a region's
+   * CodeDeploy deployments start only after the previous region's succeeded, so a failing
+   * canary stops the rollout in the first region. Off, every region shifts at once.
+   * @default false
+   */
+  readonly rolloutWaves?: boolean;
+  /**
    * An `aws` provider per region, for per-region credentials. Regional resources still carry
    * the `region` input. The provider must be in the account of the hosted zone: each region
    * writes its certificate validation record, and Route 53 records can only use health checks
@@ -218,6 +225,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
 
     this.services = {};
     this.failoverDetectionSeconds = {};
+    let previous: RegionalService | undefined;
     for (const region of this.regionOrder) {
       const service = new RegionalService(
         `${name}-${region}`,
@@ -235,9 +243,14 @@ export class MultiRegionService extends pulumi.ComponentResource {
           table: this.table ? { name: this.table.name, arn: this.table.arn } : undefined,
           unlistedRegions: args.unlistedRegions,
           tags,
+          deployAfter:
+            args.rolloutWaves && previous && previous.deployments.length > 0
+              ? previous.deployments
+              : undefined,
         },
         { parent: this, ...providerOf(region) },
       );
+      previous = service;
       this.services[region] = service;
       this.failoverDetectionSeconds[region] = service.failoverDetectionSeconds;
     }

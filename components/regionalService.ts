@@ -13,6 +13,7 @@ import {
   TrafficShiftedFunctionArgs,
 } from "./trafficShiftedFunction";
 import { ArgumentProblems, isKnown } from "./validation";
+import { LambdaDeployment } from "./lambdaDeployment";
 
 /** A function of a service: everything {@link TrafficShiftedFunctionArgs} takes but the placement. */
 export type ServiceFunctionArgs = Omit<TrafficShiftedFunctionArgs, "region" | "tags">;
@@ -162,6 +163,13 @@ export interface RegionalServiceArgs extends ServiceShapeArgs {
    * @default none
    */
   readonly table?: ServiceTableArgs;
+  /**
+   * Deployments that must succeed before this region's functions shift traffic: the previous
+   * region's `deployments`, for a region-by-region rollout (waves). Applies to functions in
+   * `codedeploy` mode.
+   * @default none
+   */
+  readonly deployAfter?: pulumi.Resource[];
 }
 
 /** The API methods an HTTP API route may use (source: API Gateway "Working with routes for HTTP APIs"). */
@@ -202,6 +210,8 @@ export class RegionalService extends pulumi.ComponentResource {
   readonly region: string;
   /** The functions by short name. */
   readonly functions: Record<string, TrafficShiftedFunction>;
+  /** The CodeDeploy deployments of the functions in `codedeploy` mode (for waves). */
+  readonly deployments: LambdaDeployment[];
   /** The HTTP API. */
   readonly api: aws.apigatewayv2.Api;
   /** The `$default` stage (auto-deploy). */
@@ -272,12 +282,20 @@ export class RegionalService extends pulumi.ComponentResource {
             fn.role === undefined && (fn.policyStatements || tableStatements.length > 0)
               ? [...(fn.policyStatements ?? []), ...tableStatements]
               : fn.policyStatements,
+          trafficShifting:
+            args.deployAfter && fn.trafficShifting?.mode !== "weighted"
+              ? { ...(fn.trafficShifting ?? {}), deployAfter: args.deployAfter }
+              : fn.trafficShifting,
           region,
           tags,
         },
         { parent: this },
       );
     }
+
+    this.deployments = Object.values(this.functions)
+      .map((fn) => fn.deployment)
+      .filter((deployment): deployment is LambdaDeployment => deployment !== undefined);
 
     this.api = new aws.apigatewayv2.Api(
       `${name}-api`,
