@@ -1,14 +1,165 @@
-// The bundled program: the orders service as one TrafficShiftedFunction. The per-environment
-// program (regions, topology, deployment type and alarms from stack config) builds on this.
+// The bundled program: the orders service (POST /orders, GET /orders/{id}, GET /health) in
+// every region of the stack, behind Route 53, with its versions rolled out by CodeDeploy.
+// Everything that differs between dev, staging and prod comes from the stack's config
+// (stacks/Pulumi.<stack>.yaml, validated by loadStackSettings); nothing here does.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { TrafficShiftedFunction } from "./components";
+import {
+  checkMultiRegionServiceArgs,
+  DeploymentHookArgs,
+  loadStackSettings,
+  metricsCheckHook,
+  MultiRegionService,
+  MultiRegionServiceArgs,
+  ServiceFunctionArgs,
+  smokeTestHook,
+  StackConfigError,
+  StackSettings,
+  TrafficShiftedFunctionArgs,
+} from "./components";
 
-const orders = new TrafficShiftedFunction("orders", {
+const { settings, secretEnvironment } = loadStackSettings();
+
+/** How new versions of the orders function reach users, from `deployment` config. */
+function trafficShifting(s: StackSettings): TrafficShiftedFunctionArgs["trafficShifting"] {
+  const deployment = s.deployment;
+  if (deployment.mode === "weighted") {
+    return {
+      mode: "weighted",
+      stableVersion: deployment.stableVersion,
+      canaryVersion: deployment.canaryVersion,
+      weight: deployment.weight,
+    };
+  }
+  return {
+    mode: "codedeploy",
+    type: deployment.type,
+    waitForCompletion: deployment.waitForCompletion,
+    timeoutMinutes: deployment.timeoutMinutes,
+  };
+}
+
+const codeDeploy = settings.deployment.mode === "codedeploy";
+/** Every function, hooks included, knows its environment (LOG_LEVEL comes with `logLevel`). */
+const withEnvironment = (hook: DeploymentHookArgs): DeploymentHookArgs => ({
+  ...hook,
+  environment: { ...(hook.environment ?? {}), ENVIRONMENT: settings.environment },
+});
+const orders: ServiceFunctionArgs = {
   code: new pulumi.asset.FileArchive(path.join(__dirname, "service", "orders")),
-  environment: { ENVIRONMENT: pulumi.getStack() },
+  description: `${settings.service} API (${settings.environment})`,
+  memorySize: settings.function.memorySize ?? 256,
+  timeout: settings.function.timeout ?? 10,
+  reservedConcurrency: settings.function.reservedConcurrency,
+  logRetentionInDays: settings.function.logRetentionInDays,
+  logLevel: settings.logLevel,
+  environment: { ENVIRONMENT: settings.environment, ...secretEnvironment },
+  trafficShifting: trafficShifting(settings),
+  alarms: {
+    createDefaults: settings.alarms.createDefaults,
+    errorThreshold: settings.alarms.errorThreshold,
+    durationBaselineMs: settings.alarms.durationBaselineMs,
+    additionalAlarmNames: settings.alarms.additionalAlarmNames,
+  },
+  // Before traffic moves, the new version must answer its region's health route; after, it
+  // must have served the window without errors or throttles (and within the baseline).
+  hooks:
+    codeDeploy && settings.deployment.hooks
+      ? {
+          preTraffic: withEnvironment(
+            smokeTestHook({
+              event: {
+                version: "2.0",
+                rawPath: "/health",
+                requestContext: { http: { method: "GET", path: "/health" } },
+              },
+              expect: { statusCode: 200 },
+            }),
+          ),
+          postTraffic: withEnvironment(
+            metricsCheckHook({
+              maxErrors: 0,
+              maxThrottles: 0,
+              ...(settings.alarms.durationBaselineMs
+                ? { durationBaselineMs: settings.alarms.durationBaselineMs }
+                : {}),
+            }),
+          ),
+        }
+      : undefined,
+};
+
+const shared = {
+  functions: { orders },
+  routes: { "POST /orders": "orders", "GET /orders/{id}": "orders" },
+  healthFunction: "orders",
+  domain: settings.domain,
+  healthCheck: settings.healthCheck,
+  table: settings.table.enabled
+    ? { hashKey: settings.table.hashKey, protectData: settings.protectData }
+    : undefined,
+  rolloutWaves: settings.deployment.waves,
+  unlistedRegions: settings.unlistedRegions,
+  tags: settings.tags,
+};
+const serviceArgs: MultiRegionServiceArgs =
+  settings.topology === "active-passive"
+    ? {
+        topology: "active-passive",
+        primaryRegion: settings.primaryRegion,
+        standbyRegions: settings.standbyRegions,
+        ...shared,
+      }
+    : {
+        topology: "active-active",
+        regions: settings.regions,
+        routing: settings.routing ?? "latency",
+        geolocation: settings.geolocation,
+        defaultRegion: settings.defaultRegion,
+        weights: settings.weights,
+        ...shared,
+      };
+
+// The component checks its arguments again (a region listed under two locations, ...); do it
+// before the provider exists so that a bad stack registers nothing at all.
+const argumentProblems = checkMultiRegionServiceArgs(
+  `MultiRegionService "${settings.service}"`,
+  serviceArgs,
+);
+if (argumentProblems.count > 0) {
+  throw new StackConfigError(
+    settings.stackFile,
+    argumentProblems.messages.map((problem) => `the service the settings describe: ${problem}`),
+  );
+}
+
+// One provider for every region (resources carry their own `region`). It refuses to act in
+// any account but the stack's, so prod config can never land in the dev account, and tags
+// everything it creates.
+const provider = new aws.Provider("aws", {
+  region: settings.primaryRegion as aws.Region,
+  allowedAccountIds: [settings.accountId],
+  defaultTags: { tags: settings.tags },
 });
 
-export const functionName = orders.functionName;
-export const aliasArn = orders.aliasArn;
-export const deploymentGroupName = orders.deploymentGroupName;
+// The same guard, with a message that names the stack file, as soon as credentials are read.
+export const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId.apply((actual) => {
+  if (actual !== settings.accountId) {
+    throw new Error(
+      `${settings.stackFile} deploys to account ${settings.accountId}, but the credentials are for account ${actual}: switch credentials (AWS_PROFILE) or use the stack for that account`,
+    );
+  }
+  return actual;
+});
+
+const service = new MultiRegionService(settings.service, serviceArgs, { provider });
+
+/** The settings that applied (config merged over the environment's defaults); no secret values. */
+export const resolvedSettings = settings;
+export const endpoint = service.globalEndpoint;
+export const regionalEndpoints = service.regionalEndpoints;
+export const healthCheckIds = service.healthCheckIds;
+export const failoverDetectionSeconds = service.failoverDetectionSeconds;
+export const tableName = service.tableName;
+export const regionOrder = service.regionOrder;

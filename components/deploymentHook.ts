@@ -12,7 +12,8 @@ import * as pulumi from "@pulumi/pulumi";
  * - plus any `policyStatements` given here.
  *
  * The hook receives these environment variables besides its own: `TARGET_FUNCTION_NAME`
- * (the function under deployment) and `TARGET_ALIAS_NAME` (the alias being shifted).
+ * (the function under deployment), `TARGET_ALIAS_NAME` (the alias being shifted) and, unless
+ * its own environment sets it, `LOG_LEVEL` (the function's `logLevel`).
  */
 export interface DeploymentHookArgs {
   /** The hook's code. */

@@ -35,3 +35,15 @@ export {
   SmokeTestExpectations,
   SmokeTestHookOptions,
 } from "../hooks";
+export {
+  ENVIRONMENT_DEFAULTS,
+  ENVIRONMENTS,
+  EnvironmentName,
+  LoadedStackSettings,
+  loadStackSettings,
+  LoadStackSettingsOptions,
+  StackConfig,
+  StackConfigError,
+  stackConfigSchema,
+  StackSettings,
+} from "./stackSettings";

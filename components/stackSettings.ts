@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { GeoLocation } from "./multiRegionService";
+import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES } from "./trafficShifting";
 import { REGION_PATTERN, showValue } from "./validation";
 
@@ -40,7 +42,9 @@ const location = z
     continent: z.enum(["AF", "AN", "AS", "EU", "OC", "NA", "SA"]).optional(),
     country: z
       .string()
-      .regex(/^([A-Z]{2}|\*)$/, { error: "must be an ISO 3166 alpha-2 code such as US, or *" })
+      .regex(/^[A-Z]{2}$/, {
+        error: "must be an ISO 3166 alpha-2 code such as US (users elsewhere go to defaultRegion)",
+      })
       .optional(),
     subdivision: z.string().min(1).max(3).optional(),
   })
@@ -63,6 +67,8 @@ export const stackConfigSchema = z.strictObject({
     })
     .optional(),
   regions: z.array(region).min(1, { error: "must list at least one region" }).optional(),
+  /** Regions to accept although they are not in AWS_COMMERCIAL_REGIONS (launched later, or another partition). */
+  unlistedRegions: z.array(region).optional(),
   topology: z.enum(["active-passive", "active-active"]).optional(),
   primaryRegion: region.optional(),
   routing: z.enum(["latency", "geolocation", "weighted"]).optional(),
@@ -87,6 +93,7 @@ export const stackConfigSchema = z.strictObject({
       canaryVersion: version.optional(),
       weight: z.number().min(0).max(1).optional(),
       waves: z.boolean().optional(),
+      hooks: z.boolean().optional(),
       waitForCompletion: z.boolean().optional(),
       timeoutMinutes: z.int().min(1).max(1440).optional(),
     })
@@ -217,11 +224,13 @@ export interface StackSettings {
   service: string;
   /** Regions in rollout order: primary first, then the others as listed. */
   regions: string[];
+  /** Regions accepted although not in AWS_COMMERCIAL_REGIONS. */
+  unlistedRegions: string[];
   topology: "active-passive" | "active-active";
   primaryRegion: string;
   standbyRegions: string[];
   routing?: "latency" | "geolocation" | "weighted";
-  geolocation?: Record<string, { continent?: string; country?: string; subdivision?: string }[]>;
+  geolocation?: Record<string, GeoLocation[]>;
   defaultRegion?: string;
   weights?: Record<string, number>;
   domain?: { zoneId: string; name: string };
@@ -232,6 +241,8 @@ export interface StackSettings {
     canaryVersion?: string;
     weight?: number;
     waves: boolean;
+    /** Run the pre-traffic smoke test and the post-traffic metrics check (codedeploy mode). */
+    hooks: boolean;
     waitForCompletion: boolean;
     timeoutMinutes?: number;
   };
@@ -337,7 +348,7 @@ export function loadStackSettings(options: LoadStackSettingsOptions = {}): Loade
     throw new StackConfigError(stackFile, problems);
   }
   const crossProblems: string[] = [];
-  const settings = resolve(config, { project, stack, stackFile }, crossProblems);
+  const settings = resolve(config, { project, stack, stackFile }, crossProblems, flagged);
   // A cross-field problem about a key already reported as malformed adds nothing.
   problems.push(
     ...crossProblems.filter(
@@ -447,7 +458,12 @@ function describeIssue(
   const name = keyName(project, issue.path);
   const shown = value === undefined ? "missing" : `is ${showValue(value)}`;
   let allowed = issue.message;
-  if (issue.code === "invalid_value") {
+  // zod's own messages ("Invalid input: ...", "Too small: ...") are rewritten in this file's
+  // words; messages written in the schema ("must be a 12-digit AWS account id") are kept.
+  const ownMessage = !/^(Invalid|Too (small|big)|Unrecognized|Expected)/.test(issue.message);
+  if (ownMessage && value !== undefined) {
+    allowed = issue.message;
+  } else if (issue.code === "invalid_value") {
     allowed = `must be one of ${issue.values.map((v) => showValue(v)).join(", ")}`;
   } else if (issue.code === "invalid_type" && value === undefined) {
     allowed = `is required (${issue.expected})`;
@@ -464,7 +480,7 @@ function describeIssue(
         ? `must list at most ${issue.maximum}`
         : `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
   } else if (issue.code === "invalid_format") {
-    allowed = issue.message.startsWith("Invalid") ? `must match ${issue.format}` : issue.message;
+    allowed = `must match ${issue.format}`;
   }
   return [`${name} ${shown}: ${allowed}`];
 }
@@ -505,6 +521,7 @@ function resolve(
   config: StackConfig,
   where: { project: string; stack: string; stackFile: string },
   problems: string[],
+  flagged: ReadonlySet<string> = new Set(),
 ): StackSettings {
   const { project, stack } = where;
   const key = (name: string): string => `${project}:${name}`;
@@ -525,6 +542,14 @@ function resolve(
       `${key("regions")} is ${showValue(listed)}: lists ${[...new Set(duplicates)].join(", ")} more than once`,
     );
   }
+  const unlisted = config.unlistedRegions ?? [];
+  listed.forEach((region, i) => {
+    if (!AWS_COMMERCIAL_REGIONS.includes(region) && !unlisted.includes(region)) {
+      problems.push(
+        `${key("regions")}[${i}] is ${showValue(region)}: is not an AWS commercial region (${AWS_COMMERCIAL_REGIONS.join(", ")}); if AWS launched it after this list, add it to ${key("unlistedRegions")}`,
+      );
+    }
+  });
   const primaryRegion = config.primaryRegion ?? listed[0];
   if (!listed.includes(primaryRegion)) {
     problems.push(
@@ -534,8 +559,11 @@ function resolve(
   const regions = [primaryRegion, ...listed.filter((r) => r !== primaryRegion)];
   const standbyRegions = topology === "active-passive" ? regions.slice(1) : [];
 
-  if (topology === "active-passive") {
-    if (regions.length < 2) {
+  // A problem in a key that others depend on is reported once, not again through them.
+  const topologyKnown = !flagged.has("topology");
+  const routingKnown = topologyKnown && !flagged.has("routing");
+  if (topology === "active-passive" && topologyKnown) {
+    if (regions.length < 2 && duplicates.length === 0) {
       problems.push(
         `${key("topology")} is "active-passive": needs a standby, so ${key("regions")} must list at least two regions (has ${showValue(listed)})`,
       );
@@ -548,13 +576,15 @@ function resolve(
       }
     }
   }
-  if (config.primaryRegion !== undefined && topology === "active-active") {
+  if (config.primaryRegion !== undefined && topology === "active-active" && topologyKnown) {
     problems.push(
       `${key("primaryRegion")} is ${showValue(config.primaryRegion)}: only applies to topology "active-passive" (active-active regions are equals)`,
     );
   }
   const routing = topology === "active-active" ? (config.routing ?? "latency") : undefined;
-  if (routing !== "geolocation") {
+  if (!routingKnown) {
+    // The routing itself was reported; what depends on it cannot be judged.
+  } else if (routing !== "geolocation") {
     for (const name of ["geolocation", "defaultRegion"] as const) {
       if (config[name] !== undefined && topology === "active-active") {
         problems.push(
@@ -585,12 +615,17 @@ function resolve(
       }
     }
   }
-  if (routing !== "weighted" && config.weights !== undefined && topology === "active-active") {
+  if (
+    routingKnown &&
+    routing !== "weighted" &&
+    config.weights !== undefined &&
+    topology === "active-active"
+  ) {
     problems.push(
       `${key("weights")} is ${showValue(config.weights)}: only applies to routing "weighted" (routing is ${showValue(routing)})`,
     );
   }
-  if (routing === "weighted") {
+  if (routingKnown && routing === "weighted") {
     const weights = config.weights;
     if (weights === undefined) {
       problems.push(
@@ -676,11 +711,13 @@ function resolve(
     accountId: config.accountId,
     service,
     regions,
+    unlistedRegions: unlisted,
     topology,
     primaryRegion,
     standbyRegions,
     routing,
-    geolocation: config.geolocation,
+    // The schema's refinement guarantees exactly one of continent or country per location.
+    geolocation: config.geolocation as Record<string, GeoLocation[]> | undefined,
     defaultRegion: config.defaultRegion,
     weights: config.weights,
     domain: config.domain,
@@ -691,6 +728,7 @@ function resolve(
       canaryVersion: deployment.canaryVersion,
       weight: deployment.weight,
       waves: deployment.waves ?? defaults.waves,
+      hooks: deployment.hooks ?? true,
       waitForCompletion: deployment.waitForCompletion ?? true,
       timeoutMinutes: deployment.timeoutMinutes,
     },

@@ -507,7 +507,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       const createHook = (
         event: "preTraffic" | "postTraffic",
         hook: DeploymentHookArgs,
-      ): aws.lambda.Function => this.createHook(name, event, hook, region, tags, tracing);
+      ): aws.lambda.Function =>
+        this.createHook(name, event, hook, region, tags, tracing, args.logLevel ?? "INFO");
       if (hooks.preTraffic) {
         this.hookFunctions.preTraffic = createHook("preTraffic", hooks.preTraffic);
         this.hookFunctionNames.beforeAllowTraffic = this.hookFunctions.preTraffic.name;
@@ -580,6 +581,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     region: pulumi.Input<string> | undefined,
     tags: Record<string, pulumi.Input<string>> | undefined,
     tracing: "Active" | "PassThrough",
+    logLevel: string,
   ): aws.lambda.Function {
     const childName = `${name}-${event === "preTraffic" ? "pre-traffic" : "post-traffic"}-hook`;
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -631,6 +633,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         role: role.arn,
         environment: {
           variables: {
+            LOG_LEVEL: logLevel,
             ...(hook.environment ?? {}),
             TARGET_FUNCTION_NAME: this.function.name,
             TARGET_ALIAS_NAME: this.aliasName,

@@ -124,6 +124,11 @@ export class ArgumentProblems {
     );
   }
 
+  /** Every problem recorded so far, as `[key] is <value>: <what is allowed>`. */
+  get messages(): readonly string[] {
+    return [...this.problems];
+  }
+
   get count(): number {
     return this.problems.length;
   }

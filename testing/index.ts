@@ -23,3 +23,9 @@ export {
   runProgram,
 } from "./run";
 export { MOCK_ACCOUNT_ID, MOCK_DEFAULT_REGION } from "./awsOutputs";
+export {
+  OFFLINE_SECRET_PLACEHOLDER,
+  readStackConfig,
+  StackConfigFile,
+  stackConfigPath,
+} from "./stackConfig";
