@@ -33,16 +33,18 @@ export const fix = {
     "Fix: declare the routing in MultiRegionService [routing] (stack config `routing`) instead of " +
     "adding records by hand",
   detectionTime:
-    "Fix: lower RegionalService [healthCheck.requestInterval] (10 or 30) or " +
-    "[healthCheck.failureThreshold] (1-10); detection takes about interval x threshold seconds",
+    "Fix: lower MultiRegionService [healthCheck.requestInterval] (10 or 30) or " +
+    "[healthCheck.failureThreshold] (1-10) (stack config `healthCheck`); detection takes about " +
+    "interval x threshold seconds",
   healthCheckPath:
-    "Fix: let RegionalService create the health check; it targets the regional API's `/health` " +
-    "route ([healthCheck.path])",
+    "Fix: let RegionalService create the health check; it checks `GET /health` on the region's " +
+    "own API endpoint",
   regionalTarget:
     "Fix: point the health check at the region's own endpoint (the regional API hostname that " +
     "RegionalService creates), never at the name Route 53 routes",
   regions:
-    "Fix: list at least two regions in MultiRegionService [regions] (stack config `regions`)",
+    "Fix: serve from at least two regions: MultiRegionService [primaryRegion] and [standbyRegions], " +
+    "or [regions] (stack config `regions`)",
   noWildcardAction:
     "Fix: list the exact actions the function needs (e.g. `dynamodb:GetItem`), not `*` or `service:*`",
   noWildcardResource:
