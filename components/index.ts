@@ -27,7 +27,7 @@ export {
   LambdaDeployment,
   LambdaDeploymentArgs,
 } from "./lambdaDeployment";
-export { estimatedRolloutMinutes, SAM_DEPLOYMENT_TYPES } from "../deployment/rollout";
+export { estimatedRolloutMinutes } from "../deployment/rollout";
 export {
   metricsCheckHook,
   MetricsCheckHookOptions,

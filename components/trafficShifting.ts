@@ -1,24 +1,20 @@
+import {
+  deploymentConfigNameOf,
+  SAM_DEPLOYMENT_TYPES,
+  SamDeploymentType,
+} from "../deployment/rollout";
 import { ArgumentProblems, isKnown } from "./validation";
 
 /**
  * SAM's predefined `DeploymentPreference` types. Each maps to the CodeDeploy predefined
  * config `CodeDeployDefault.Lambda<Type>` (source: AWS SAM `DeploymentPreference`,
- * CodeDeploy "Deployment configurations on an AWS Lambda compute platform").
+ * CodeDeploy "Deployment configurations on an AWS Lambda compute platform"). The list lives
+ * with the rollout timings in `deployment/rollout.ts`.
  */
-export const PREDEFINED_DEPLOYMENT_TYPES = [
-  "Canary10Percent5Minutes",
-  "Canary10Percent10Minutes",
-  "Canary10Percent15Minutes",
-  "Canary10Percent30Minutes",
-  "Linear10PercentEvery1Minute",
-  "Linear10PercentEvery2Minutes",
-  "Linear10PercentEvery3Minutes",
-  "Linear10PercentEvery10Minutes",
-  "AllAtOnce",
-] as const;
+export const PREDEFINED_DEPLOYMENT_TYPES = SAM_DEPLOYMENT_TYPES;
 
 /** One of SAM's nine predefined deployment types. */
-export type PredefinedDeploymentType = (typeof PREDEFINED_DEPLOYMENT_TYPES)[number];
+export type PredefinedDeploymentType = SamDeploymentType;
 
 /** A traffic step: `percentage` of traffic moves, then CodeDeploy waits `intervalMinutes`. */
 export interface TrafficStep {
@@ -42,9 +38,7 @@ export interface LinearDeployment {
 export type DeploymentType = PredefinedDeploymentType | CanaryDeployment | LinearDeployment;
 
 /** The CodeDeploy predefined deployment config for a SAM type. */
-export function predefinedConfigName(type: PredefinedDeploymentType): string {
-  return `CodeDeployDefault.Lambda${type}`;
-}
+export const predefinedConfigName = deploymentConfigNameOf;
 
 export function isPredefinedDeploymentType(type: unknown): type is PredefinedDeploymentType {
   return (

@@ -2,7 +2,11 @@
 // deployment id, so the function, alias and versions come from the deployment's AppSpec
 // (GetDeployment -> deploymentInfo.revision.appSpecContent.content). Packaged into the hook's
 // archive: imports only packages that `hooks/package.ts` bundles.
-import type { DeploymentInfo } from "@aws-sdk/client-codedeploy";
+import {
+  GetDeploymentCommand,
+  type CodeDeployClient,
+  type DeploymentInfo,
+} from "@aws-sdk/client-codedeploy";
 import { parse as parseYaml } from "yaml";
 import { HookCheckFailed } from "./report";
 
@@ -122,4 +126,38 @@ export function readLambdaTarget(
     );
   }
   return { functionName: wanted, alias, currentVersion: currentVersion ?? "", targetVersion };
+}
+
+/**
+ * Reads the deployment a lifecycle event belongs to and the function version it shifts to,
+ * checked against the hook's own `TARGET_FUNCTION_NAME` / `TARGET_ALIAS_NAME` (returned as
+ * `functionName`, the name to invoke and to read metrics of).
+ */
+export async function fetchDeploymentTarget(
+  codedeploy: Pick<CodeDeployClient, "send">,
+  deploymentId: string,
+  env: Record<string, string | undefined>,
+  signal: AbortSignal,
+): Promise<{
+  functionName: string;
+  deploymentInfo: DeploymentInfo;
+  target: LambdaDeploymentTarget;
+}> {
+  const functionName = env.TARGET_FUNCTION_NAME;
+  if (!functionName) {
+    throw new HookCheckFailed(
+      "TARGET_FUNCTION_NAME is not set; the hook cannot tell which function is being deployed",
+    );
+  }
+  const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId }), {
+    abortSignal: signal,
+  });
+  if (!deploymentInfo) {
+    throw new HookCheckFailed(`GetDeployment returned nothing for ${deploymentId}`);
+  }
+  const target = readLambdaTarget(deploymentInfo, {
+    functionName,
+    aliasName: env.TARGET_ALIAS_NAME || undefined,
+  });
+  return { functionName, deploymentInfo, target };
 }

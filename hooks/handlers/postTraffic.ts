@@ -20,8 +20,8 @@ import {
   GetMetricDataCommand,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
-import { CodeDeployClient, GetDeploymentCommand } from "@aws-sdk/client-codedeploy";
-import { readLambdaTarget, type LambdaDeploymentTarget } from "./appSpec";
+import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
+import { fetchDeploymentTarget, type LambdaDeploymentTarget } from "./appSpec";
 import {
   checkDurationOptions,
   DEFAULT_DURATION_FACTOR,
@@ -88,25 +88,12 @@ export function createPostTrafficHandler(deps: PostTrafficDependencies): Lifecyc
           checkDurationOptions,
         ]);
         const env = deps.env ?? process.env;
-        const functionName = env.TARGET_FUNCTION_NAME;
-        if (!functionName) {
-          throw new HookCheckFailed(
-            "TARGET_FUNCTION_NAME is not set; the hook cannot tell what to check",
-          );
-        }
-        const { deploymentInfo } = await deps.codedeploy.send(
-          new GetDeploymentCommand({ deploymentId: lifecycleEvent.DeploymentId }),
-          { abortSignal: signal },
+        const { functionName, deploymentInfo, target } = await fetchDeploymentTarget(
+          deps.codedeploy,
+          lifecycleEvent.DeploymentId,
+          env,
+          signal,
         );
-        if (!deploymentInfo) {
-          throw new HookCheckFailed(
-            `GetDeployment returned nothing for ${lifecycleEvent.DeploymentId}`,
-          );
-        }
-        const target = readLambdaTarget(deploymentInfo, {
-          functionName,
-          aliasName: env.TARGET_ALIAS_NAME || undefined,
-        });
         if (!deploymentInfo.createTime) {
           throw new HookCheckFailed(`deployment ${lifecycleEvent.DeploymentId} has no createTime`);
         }

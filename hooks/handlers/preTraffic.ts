@@ -5,9 +5,9 @@
 // Packaged into the hook's Lambda archive as index.js (see hooks/package.ts): imports only
 // Node built-ins, the AWS SDK v3 that the Lambda Node.js runtimes include, sibling modules
 // and the bundled packages.
-import { CodeDeployClient, GetDeploymentCommand } from "@aws-sdk/client-codedeploy";
+import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
 import { InvokeCommand, LambdaClient, type InvocationResponse } from "@aws-sdk/client-lambda";
-import { readLambdaTarget } from "./appSpec";
+import { fetchDeploymentTarget } from "./appSpec";
 import {
   parseHookConfig,
   smokeTestConfigSchema,
@@ -16,7 +16,6 @@ import {
 } from "./config";
 import {
   DEFAULT_SAFETY_MARGIN_MS,
-  HookCheckFailed,
   jsonLineLogger,
   runHook,
   type HookLogger,
@@ -55,25 +54,12 @@ export function createPreTrafficHandler(deps: PreTrafficDependencies): Lifecycle
       async (lifecycleEvent, signal) => {
         const config = parseHookConfig(smokeTestConfigSchema, deps.config);
         const env = deps.env ?? process.env;
-        const functionName = env.TARGET_FUNCTION_NAME;
-        if (!functionName) {
-          throw new HookCheckFailed(
-            "TARGET_FUNCTION_NAME is not set; the hook cannot tell what to test",
-          );
-        }
-        const { deploymentInfo } = await deps.codedeploy.send(
-          new GetDeploymentCommand({ deploymentId: lifecycleEvent.DeploymentId }),
-          { abortSignal: signal },
+        const { functionName, target } = await fetchDeploymentTarget(
+          deps.codedeploy,
+          lifecycleEvent.DeploymentId,
+          env,
+          signal,
         );
-        if (!deploymentInfo) {
-          throw new HookCheckFailed(
-            `GetDeployment returned nothing for ${lifecycleEvent.DeploymentId}`,
-          );
-        }
-        const target = readLambdaTarget(deploymentInfo, {
-          functionName,
-          aliasName: env.TARGET_ALIAS_NAME || undefined,
-        });
         log({
           level: "INFO",
           hook: "PreTraffic",
