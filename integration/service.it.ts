@@ -50,6 +50,21 @@ const progress = (failures: Finding[], attempt: number): void =>
 
 const context = runContext();
 const mode = context.prerequisites.mode;
+
+/**
+ * How long each eventually-true check is retried. A throwaway stack was created minutes ago
+ * (certificates, custom domains, records and health checks still coming up); an existing stack
+ * normally is settled, and the pipeline job has 30 minutes in all.
+ */
+const WAIT_MINUTES =
+  mode.kind === "throwaway"
+    ? { health: 3, roundTrips: 12, healthChecks: 12, dns: 8 }
+    : { health: 1, roundTrips: 3, healthChecks: 5, dns: 2 };
+const waitFor = (minutes: number, intervalMs: number) => ({
+  timeoutMs: minutes * MINUTE,
+  intervalMs,
+  onRetry: progress,
+});
 const clients = new RegionalClients();
 const route53 = loadRoute53Reader();
 const http = { fetch: globalThis.fetch };
@@ -60,24 +75,22 @@ function serviceChecks(current: () => StackOutputs): void {
   it("answers GET /health in every region, from that region", async function () {
     report(
       this,
-      await untilPassing(() => checkRegionalHealth(current(), http), {
-        timeoutMs: 3 * MINUTE,
-        intervalMs: 10_000,
-        onRetry: progress,
-      }),
+      await untilPassing(
+        () => checkRegionalHealth(current(), http),
+        waitFor(WAIT_MINUTES.health, 10_000),
+      ),
     );
   });
 
   it("creates and reads an order through each regional endpoint and the global name", async function () {
-    this.timeout(15 * MINUTE);
+    this.timeout((WAIT_MINUTES.roundTrips + 3) * MINUTE);
     // The global name needs its records, certificate and custom domain to be live.
     report(
       this,
-      await untilPassing(() => checkOrderRoundTrips(current(), http, customerId), {
-        timeoutMs: 12 * MINUTE,
-        intervalMs: 20_000,
-        onRetry: progress,
-      }),
+      await untilPassing(
+        () => checkOrderRoundTrips(current(), http, customerId),
+        waitFor(WAIT_MINUTES.roundTrips, 20_000),
+      ),
     );
   });
 
@@ -94,17 +107,13 @@ function serviceChecks(current: () => StackOutputs): void {
   });
 
   it("has a Route 53 health check on each region's own /health, and each is healthy", async function () {
-    this.timeout(15 * MINUTE);
+    this.timeout((WAIT_MINUTES.healthChecks + 3) * MINUTE);
     // A new health check publishes its first HealthCheckStatus after a few minutes.
     report(
       this,
       await untilPassing(
         () => checkHealthChecks(current(), { route53, cloudwatch: clients.cloudwatch }),
-        {
-          timeoutMs: 12 * MINUTE,
-          intervalMs: 30_000,
-          onRetry: progress,
-        },
+        waitFor(WAIT_MINUTES.healthChecks, 30_000),
       ),
     );
   });
@@ -114,14 +123,13 @@ function serviceChecks(current: () => StackOutputs): void {
   });
 
   it("resolves the domain in DNS", async function () {
-    this.timeout(10 * MINUTE);
+    this.timeout((WAIT_MINUTES.dns + 2) * MINUTE);
     report(
       this,
-      await untilPassing(() => checkDnsResolution(current(), (name) => dns.resolve4(name)), {
-        timeoutMs: 8 * MINUTE,
-        intervalMs: 15_000,
-        onRetry: progress,
-      }),
+      await untilPassing(
+        () => checkDnsResolution(current(), (name) => dns.resolve4(name)),
+        waitFor(WAIT_MINUTES.dns, 15_000),
+      ),
     );
   });
 }
