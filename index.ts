@@ -163,3 +163,29 @@ export const healthCheckIds = service.healthCheckIds;
 export const failoverDetectionSeconds = service.failoverDetectionSeconds;
 export const tableName = service.tableName;
 export const regionOrder = service.regionOrder;
+/**
+ * Per region, per function (`orders`): the alias, the version the last `pulumi up` published
+ * (where the alias must end), and the CodeDeploy application, group and configuration that
+ * move it. What `npm run test:integration` checks against AWS (docs/integration-tests.md).
+ * Only values known at preview: the deployment's own outputs (its id) are unknown until the
+ * update, and an unknown nested output would hide every output of the preview.
+ */
+export const functions = Object.fromEntries(
+  service.regionOrder.map((region) => [
+    region,
+    Object.fromEntries(
+      Object.entries(service.services[region].functions).map(([key, fn]) => [
+        key,
+        {
+          functionName: fn.functionName,
+          aliasName: fn.aliasName,
+          targetVersion: fn.targetVersion,
+          mode: fn.mode,
+          applicationName: fn.applicationName,
+          deploymentGroupName: fn.deploymentGroupName,
+          deploymentConfigName: fn.deploymentConfigName,
+        },
+      ]),
+    ),
+  ]),
+);
