@@ -1,8 +1,7 @@
-// Route 53 reads for the health check and record checks. `@aws-sdk/client-route-53` is not a
-// dependency of this package yet, so the checks take this small interface; `loadRoute53Reader`
-// builds it from the SDK when the package is installed (`npm install -D
-// @aws-sdk/client-route-53`) and returns undefined otherwise, and those checks report
-// themselves as skipped instead of passing.
+// Route 53 reads for the health check and record checks. `@aws-sdk/client-route-53` is a
+// devDependency of this repository; the checks take this small interface, and
+// `loadRoute53Reader` builds it from the SDK when the package is installed (a checkout with
+// `npm ci --omit=dev` lacks it: those checks then report themselves as skipped, never passed).
 
 /** A health check's configuration (GetHealthCheck). */
 export interface HealthCheckDescription {
