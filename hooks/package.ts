@@ -51,6 +51,9 @@ function requiresOf(code: string): string[] {
 
 const transpiled = new Map<string, string>();
 
+/** Where a caching `(source, fileName, compilerOptions) => javascript` transpiler may be registered. */
+const CACHED_TRANSPILE = Symbol.for("multiregion-serverless.cachedTranspile");
+
 /** The JavaScript of a handler module: its compiled `.js` when present, else its transpiled `.ts`. */
 function handlerModuleCode(modulePath: string): { file: string; code: string } | undefined {
   const js = `${modulePath}.js`;
@@ -66,16 +69,21 @@ function handlerModuleCode(modulePath: string): { file: string; code: string } |
     // Only reached when running from the TypeScript sources (ts-node), where typescript exists.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const typescript = require("typescript") as typeof import("typescript");
+    const source = fs.readFileSync(ts, "utf8");
+    const compilerOptions = {
+      module: typescript.ModuleKind.CommonJS,
+      target: typescript.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      sourceMap: false,
+    };
+    // The offline preview's loader (preview/register.js) offers its disk cache: same compiler,
+    // same options, same output, without transpiling again on every run.
+    const cachedTranspile = (globalThis as Record<symbol, unknown>)[CACHED_TRANSPILE] as
+      ((source: string, fileName: string, options: object) => string) | undefined;
     code = stripSourceMap(
-      typescript.transpileModule(fs.readFileSync(ts, "utf8"), {
-        fileName: ts,
-        compilerOptions: {
-          module: typescript.ModuleKind.CommonJS,
-          target: typescript.ScriptTarget.ES2022,
-          esModuleInterop: true,
-          sourceMap: false,
-        },
-      }).outputText,
+      cachedTranspile
+        ? cachedTranspile(source, ts, compilerOptions)
+        : typescript.transpileModule(source, { fileName: ts, compilerOptions }).outputText,
     );
     transpiled.set(ts, code);
   }

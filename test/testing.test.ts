@@ -1,7 +1,16 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { expectRunFailure, Match, matches, mismatches, promiseOf, runComponent } from "../testing";
+import * as path from "path";
+import {
+  expectRunFailure,
+  Match,
+  matches,
+  mismatches,
+  promiseOf,
+  runComponent,
+  runProgram,
+} from "../testing";
 
 const code = new pulumi.asset.AssetArchive({
   "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });"),
@@ -109,6 +118,84 @@ describe("testing harness", () => {
     );
     expect(failure.message).to.equal("[trafficShifting.type] must be one of ...");
     expect(failure.resources.all.map((r) => r.name)).to.include("first-function");
+  });
+});
+
+describe("testing harness: preview unknowns", () => {
+  /** A function, an alias on its version and a global table: computed outputs feed inputs. */
+  const build = () => {
+    const sample = new Sample("orders", "eu-west-1");
+    const fn = new aws.lambda.Function("billing", {
+      region: "eu-west-1",
+      role: "arn:aws:iam::123456789012:role/billing",
+      runtime: "nodejs20.x",
+      handler: "index.handler",
+      publish: true,
+      code,
+    });
+    const alias = new aws.lambda.Alias("orders-live", {
+      region: "eu-west-1",
+      name: "live",
+      functionName: fn.name,
+      functionVersion: fn.version,
+    });
+    const table = new aws.dynamodb.Table("orders-table", {
+      region: "eu-west-1",
+      hashKey: "id",
+      attributes: [{ name: "id", type: "S" }],
+      replicas: [{ regionName: "us-east-1" }],
+    });
+    return { sample, fn, alias, table };
+  };
+  const UNKNOWN = { __pulumiUnknown: true };
+
+  it("leaves every computed output and id unknown, and the inputs built from them", async () => {
+    const { resources, result } = await runComponent(build, {
+      preview: true,
+      previewUnknowns: true,
+    });
+    const fn = resources.get("aws:lambda/function:Function", "orders-function");
+    expect(fn.id).to.equal("");
+    expect(fn.outputs.arn).to.deep.equal(UNKNOWN);
+    expect(fn.outputs.version).to.deep.equal(UNKNOWN);
+    expect(fn.outputs.name).to.equal("orders-function-mock123"); // auto-named in Check: known
+    expect(fn.outputs.publish).to.equal(true); // inputs stay known
+    expect(resources.get("test:index:Sample", "orders").outputs.functionArn).to.deep.equal(UNKNOWN);
+    expect(
+      resources.get("aws:lambda/alias:Alias", "orders-live").inputs.functionVersion,
+    ).to.deep.equal(UNKNOWN);
+    const table = resources.get("aws:dynamodb/table:Table", "orders-table");
+    expect(table.outputs.replicas).to.deep.equal([
+      { regionName: "us-east-1", arn: UNKNOWN, streamArn: UNKNOWN },
+    ]);
+    let applied = false;
+    result.sample.functionArn.apply(() => (applied = true));
+    await promiseOf(result.table.hashKey);
+    expect(applied).to.equal(false);
+  });
+
+  it("keeps the emulated outputs by default, and when not previewing", async () => {
+    for (const options of [{ preview: true }, { preview: false, previewUnknowns: true }]) {
+      const { resources } = await runComponent(build, options);
+      const fn = resources.get("aws:lambda/function:Function", "orders-function");
+      expect(fn.id).to.equal("orders-function-id");
+      expect(fn.outputs.version).to.equal("1");
+      expect(
+        resources.get("aws:lambda/alias:Alias", "orders-live").inputs.functionVersion,
+      ).to.equal("1");
+    }
+  });
+
+  it("returns a program's stack outputs with the unknown ones marked", async () => {
+    const { result } = await runProgram(path.join(__dirname, "fixtures", "previewProgram.ts"), {
+      preview: true,
+      previewUnknowns: true,
+    });
+    expect(result).to.deep.equal({ queueName: "orders-queue", queueArn: UNKNOWN });
+    const known = await runProgram(path.join(__dirname, "fixtures", "previewProgram.ts"), {
+      preview: true,
+    });
+    expect(known.result.queueArn).to.equal("arn:aws:sqs:us-east-1:123456789012:orders-queue");
   });
 });
 

@@ -24,6 +24,14 @@ export {
 } from "./run";
 export { MOCK_ACCOUNT_ID, MOCK_DEFAULT_REGION } from "./awsOutputs";
 export {
+  expectNoViolations,
+  multiregionServerlessPolicies,
+  OfflinePolicyConfig,
+  runPolicies,
+  RunPoliciesOptions,
+  Violation,
+} from "./policies";
+export {
   OFFLINE_SECRET_PLACEHOLDER,
   readStackConfig,
   StackConfigFile,

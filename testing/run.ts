@@ -35,6 +35,19 @@ export interface MockRunOptions {
   /** Run as `pulumi preview` (true) or `pulumi up` (false). @default false */
   preview?: boolean;
   /**
+   * With `preview: true`, answer as a real `pulumi preview` of a new stack does: every custom
+   * resource is being created, so only its inputs are known. The outputs the provider computes
+   * (what the AWS emulation adds beyond the inputs: ARNs, published versions, endpoints, nested
+   * fields such as a replica's ARN) and the physical id are unknown, and so is everything the
+   * program derives from them (`apply` callbacks do not run on them). Auto-names (`name` filled
+   * from the logical name) stay known: the provider assigns them before the preview, in `Check`.
+   * Captured inputs show unknowns as `{ __pulumiUnknown: true }`. Without it, a preview run
+   * sees the emulated outputs, as `pulumi up` would after creating the resources.
+   * Ignored when `preview` is false.
+   * @default false
+   */
+  previewUnknowns?: boolean;
+  /**
    * Stack config, as `pulumi config set` would hold it: `"<namespace>:<key>"` (or a bare key,
    * namespaced by the project) to a value; non-string values are JSON-encoded as the CLI does
    * for structured config.
@@ -239,11 +252,13 @@ async function withMocks<T>(
   }
   const secretKeys = (options.secretKeys ?? []).map((key) => qualify(key, project));
   const defaultRegion = config["aws:region"] ?? MOCK_DEFAULT_REGION;
+  const unknownOutputs = (options.preview ?? false) && (options.previewUnknowns ?? false);
 
   const mocks: pulumi.runtime.Mocks = {
     newResource(args) {
       const region = monitor.regionFor(args.inputs, args.provider);
       const id = `${args.name}-id`;
+      const creating = unknownOutputs && args.custom === true;
       const request = {
         type: args.type,
         name: args.name,
@@ -251,10 +266,12 @@ async function withMocks<T>(
         region,
         provider: args.provider,
       };
-      const state = args.type.startsWith("aws:")
+      const emulated = args.type.startsWith("aws:")
         ? awsOutputs({ type: args.type, name: args.name, inputs: args.inputs, region, id })
         : { ...args.inputs };
-      return { id, state: { ...state, ...(options.outputs?.(request) ?? {}) } };
+      const state = creating ? knownAtPreview(emulated, args.inputs) : emulated;
+      // An empty id is the engine's "unknown until created".
+      return { id: creating ? "" : id, state: { ...state, ...(options.outputs?.(request) ?? {}) } };
     },
     call(args) {
       const custom = options.call?.(args.token, args.inputs);
@@ -310,6 +327,55 @@ async function withMocks<T>(
   }
 }
 
+/**
+ * What a preview of a create knows of a resource's outputs: its inputs, and the unknown value
+ * wherever the provider would compute one (a property the emulated outputs add, at any depth).
+ * Top-level auto-names stay known (the provider fills them in `Check`, before the preview).
+ */
+function knownAtPreview(
+  emulated: Record<string, any>,
+  inputs: Record<string, any>,
+): Record<string, any> {
+  const state: Record<string, any> = {};
+  for (const [key, value] of Object.entries(emulated)) {
+    if (key in inputs) {
+      state[key] = unknownBeyond(value, inputs[key]);
+    } else if (key === "name" && typeof value === "string") {
+      state[key] = value;
+    } else if (value !== undefined) {
+      state[key] = rpc.unknownValue;
+    }
+  }
+  return state;
+}
+
+/** The input value, with the unknown value wherever the emulated output has more. */
+function unknownBeyond(output: any, input: any): any {
+  if (Array.isArray(output) && Array.isArray(input)) {
+    return input.map((item, index) => unknownBeyond(output[index], item));
+  }
+  if (isPlainRecord(output) && isPlainRecord(input)) {
+    const merged: Record<string, any> = {};
+    for (const [key, value] of Object.entries(output)) {
+      if (key in input) {
+        merged[key] = unknownBeyond(value, input[key]);
+      } else if (value !== undefined) {
+        merged[key] = rpc.unknownValue;
+      }
+    }
+    return merged;
+  }
+  return input;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, any> {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && !(rpc.specialSigKey in value);
+}
+
 /** Waits until every registration has been answered and no new one arrives. */
 async function settle(monitor: CapturingMonitor): Promise<void> {
   for (let seen = -1; seen !== monitor.registrations.length;) {
@@ -342,24 +408,31 @@ export function runComponent<T>(
 /**
  * Runs a Pulumi program (a module that registers resources when loaded, like `index.ts`)
  * under the mocks inside a root `pulumi:pulumi:Stack`, and returns its stack outputs with
- * every captured resource. The module is loaded afresh on every run.
+ * every captured resource. The module is loaded afresh on every run. With `previewUnknowns`,
+ * an output unknown at preview is `{ __pulumiUnknown: true }` in the result.
  */
 export function runProgram(
   program: string,
   options: MockRunOptions = {},
 ): Promise<MockRun<Record<string, any>>> {
   const modulePath = require.resolve(path.resolve(program));
-  return exclusive(() =>
-    withMocks(options, async () => {
+  return exclusive(async () => {
+    const run = await withMocks(options, async () => {
       delete require.cache[modulePath];
-      const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+      return pulumi.runtime.runInPulumiStack(async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const loaded = require(modulePath);
         return loaded && typeof loaded.default === "function" ? await loaded.default() : loaded;
       });
-      return (outputs ?? {}) as Record<string, any>;
-    }),
-  );
+    });
+    if (run.result !== undefined) {
+      return { ...run, result: run.result as Record<string, any> };
+    }
+    // At preview, outputs holding an unknown make the whole set unknown; the root stack's
+    // registered outputs still show each one, with `{ __pulumiUnknown: true }` where unknown.
+    const stack = run.resources.ofType("pulumi:pulumi:Stack")[0];
+    return { ...run, result: stack?.outputs ?? {} };
+  });
 }
 
 /** Returns a run's failure; throws when the run succeeded. */

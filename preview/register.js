@@ -1,0 +1,117 @@
+// Loads TypeScript files (`require("./x.ts")`) transpiled with the project's tsconfig.json, and
+// caches the JavaScript on disk, keyed by the file's content, the compiler options and the
+// TypeScript version. Transpiling this package (ts-node --transpile-only does it on every run)
+// takes about 3 s of a 5 s preview; with the cache a run transpiles only what changed.
+// No type checking: `npm test` runs `tsc --noEmit`.
+//
+// Cache folder: $MULTIREGION_SERVERLESS_TS_CACHE, else <os tmpdir>/multiregion-serverless-ts-<uid>.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const projectDir = path.resolve(__dirname, "..");
+const tsconfigFile = path.join(projectDir, "tsconfig.json");
+const cacheDir =
+  process.env.MULTIREGION_SERVERLESS_TS_CACHE ||
+  path.join(
+    os.tmpdir(),
+    `multiregion-serverless-ts-${typeof process.getuid === "function" ? process.getuid() : "user"}`,
+  );
+
+let typescript;
+let compilerOptions;
+let keyPrefix;
+
+function keyOf(filename, source) {
+  if (keyPrefix === undefined) {
+    const tsVersion = require("typescript/package.json").version;
+    keyPrefix = `${tsVersion}\u0000${fs.readFileSync(tsconfigFile, "utf8")}\u0000`;
+  }
+  return crypto
+    .createHash("sha256")
+    .update(keyPrefix)
+    .update(filename)
+    .update("\u0000")
+    .update(source)
+    .digest("hex");
+}
+
+function transpile(filename, source) {
+  if (compilerOptions === undefined) {
+    typescript ??= require("typescript");
+    const { config, error } = typescript.readConfigFile(tsconfigFile, typescript.sys.readFile);
+    if (error) {
+      throw new Error(typescript.flattenDiagnosticMessageText(error.messageText, "\n"));
+    }
+    compilerOptions = {
+      ...typescript.convertCompilerOptionsFromJson(config.compilerOptions || {}, projectDir)
+        .options,
+      module: typescript.ModuleKind.CommonJS,
+      declaration: false,
+      sourceMap: false,
+      inlineSourceMap: true,
+      inlineSources: false,
+      noEmit: false,
+    };
+  }
+  return typescript.transpileModule(source, { compilerOptions, fileName: filename }).outputText;
+}
+
+/** The cached output for `key`, else `produce()`'s, stored under `key`. */
+function cached(key, produce) {
+  const file = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    const code = produce();
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      // Write then rename: concurrent runs never read a half-written file.
+      const partial = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, code);
+      fs.renameSync(partial, file);
+    } catch {
+      // A read-only or full disk only costs speed.
+    }
+    return code;
+  }
+}
+
+function load(module, filename) {
+  const source = fs.readFileSync(filename, "utf8");
+  module._compile(
+    cached(keyOf(filename, source), () => transpile(filename, source)),
+    filename,
+  );
+}
+
+/**
+ * `typescript.transpileModule(source, { fileName, compilerOptions }).outputText`, cached: for
+ * code that is transpiled as data, such as the hook handlers packaged into Lambda archives
+ * (hooks/package.ts looks for it under this symbol).
+ */
+function cachedTranspile(source, fileName, options) {
+  const key = keyOf(`${fileName}\u0000${JSON.stringify(options)}`, source);
+  return cached(key, () => {
+    typescript ??= require("typescript");
+    return typescript.transpileModule(source, { fileName, compilerOptions: options }).outputText;
+  });
+}
+
+/**
+ * Registers the `.ts` loader once (unless another one, such as ts-node, is already there).
+ * @param sourceMaps Map stack traces to the TypeScript sources (costs ~0.1 s per run).
+ */
+function register(sourceMaps = false) {
+  if (!require.extensions[".ts"]) {
+    require.extensions[".ts"] = load;
+  }
+  globalThis[Symbol.for("multiregion-serverless.cachedTranspile")] ??= cachedTranspile;
+  if (sourceMaps) {
+    process.setSourceMapsEnabled(true);
+  }
+}
+
+module.exports = { register, cacheDir, cachedTranspile };
