@@ -146,14 +146,72 @@ const failureDestinationSchema: PolicyConfigSchema = {
       items: { type: "string" },
       default: [],
       description:
-        "Logical or physical names of the functions invoked asynchronously (events, queues, " +
-        "schedules). Empty: every production function is checked.",
+        "Logical or physical names of the functions invoked asynchronously. Empty: the functions " +
+        "the stack visibly wires to an asynchronous source (a Lambda permission for S3, SNS, " +
+        "EventBridge, CloudWatch Logs, SES or IoT; an SNS subscription; an EventBridge target; " +
+        "an S3 bucket notification).",
     },
   },
 };
 
 interface FailureDestinationSettings extends EnvironmentSettings {
   asyncFunctions: string[];
+}
+
+/**
+ * Services that invoke Lambda asynchronously (Lambda Developer Guide, "Invoking a Lambda
+ * function asynchronously" and the per-service pages). API Gateway, ALB and SQS/stream event
+ * source mappings invoke synchronously and are not here.
+ */
+const ASYNC_INVOKING_PRINCIPALS = [
+  "s3.amazonaws.com",
+  "sns.amazonaws.com",
+  "events.amazonaws.com",
+  "logs.amazonaws.com",
+  "ses.amazonaws.com",
+  "iot.amazonaws.com",
+];
+
+/** The functions the stack wires to an asynchronous source; undefined when one cannot be attributed. */
+function asyncallyInvoked(
+  resources: readonly PolicyResource[],
+  functions: readonly PolicyResource[],
+): Set<PolicyResource> | undefined {
+  const invoked = new Set<PolicyResource>();
+  const add = (source: PolicyResource, property: string): boolean => {
+    const targets = referencedResources(source, property, functions, refersToFunction);
+    targets?.forEach((target) => invoked.add(target));
+    return targets !== undefined;
+  };
+  for (const resource of resources) {
+    const props = plain(resource.props) as Record<string, any>;
+    let attributed = true;
+    if (resource.isType(aws.lambda.Permission)) {
+      const principal = knownString(props.principal);
+      if (principal !== undefined && ASYNC_INVOKING_PRINCIPALS.includes(principal)) {
+        attributed = add(resource, "function");
+      }
+    } else if (resource.isType(aws.sns.TopicSubscription)) {
+      if (knownString(props.protocol) === "lambda") {
+        attributed = add(resource, "endpoint");
+      }
+    } else if (resource.isType(aws.cloudwatch.EventTarget)) {
+      attributed = add(resource, "arn");
+    } else if (resource.isType(aws.s3.BucketNotification)) {
+      for (const notification of Array.isArray(props.lambdaFunctions)
+        ? props.lambdaFunctions
+        : []) {
+        const arn = knownString(notification?.lambdaFunctionArn);
+        const targets = arn ? functions.filter((fn) => refersToFunction(fn, arn)) : [];
+        targets.forEach((target) => invoked.add(target));
+        attributed = attributed && targets.length > 0;
+      }
+    }
+    if (!attributed) {
+      return undefined;
+    }
+  }
+  return invoked;
 }
 
 function refersToFunction(fn: PolicyResource, reference: string): boolean {
@@ -168,9 +226,11 @@ function refersToFunction(fn: PolicyResource, reference: string): boolean {
  * Asynchronously invoked production functions keep failed events: a dead-letter queue
  * (`deadLetterConfig.targetArn`) or an `aws.lambda.FunctionEventInvokeConfig` with
  * `destinationConfig.onFailure` for the function (Lambda Developer Guide, "Asynchronous
- * invocation"). A stack policy, because the invoke config is a separate resource. Advisory:
- * functions behind the HTTP API are invoked synchronously and need neither; list the async ones
- * in `asyncFunctions` (and raise the level to mandatory) to enforce it where it matters.
+ * invocation"). A stack policy, because the invoke config is a separate resource. Which
+ * functions are asynchronous: those in `asyncFunctions`, or, when it is empty, those the stack
+ * wires to an asynchronous source (see {@link ASYNC_INVOKING_PRINCIPALS}); functions behind the
+ * HTTP API are invoked synchronously and need neither. When a source's target cannot be told at
+ * preview, every production function is checked. Advisory: raise it to mandatory to enforce.
  */
 export const prodFunctionsHaveFailureDestination: StackValidationPolicy = {
   name: "prod-functions-have-failure-destination",
@@ -204,14 +264,19 @@ export const prodFunctionsHaveFailureDestination: StackValidationPolicy = {
     if (unresolved) {
       return; // an invoke config we cannot attribute may cover any function
     }
+    const wiredAsync =
+      settings.asyncFunctions.length === 0
+        ? asyncallyInvoked(args.resources, functions)
+        : undefined;
 
     for (const resource of functions) {
       const fn = plain(resource.props);
       const names = [resource.name, knownString(fn.name)];
-      if (
-        settings.asyncFunctions.length > 0 &&
-        !names.some((name) => name !== undefined && settings.asyncFunctions.includes(name))
-      ) {
+      const isAsync =
+        settings.asyncFunctions.length > 0
+          ? names.some((name) => name !== undefined && settings.asyncFunctions.includes(name))
+          : wiredAsync === undefined || wiredAsync.has(resource);
+      if (!isAsync) {
         continue;
       }
       const deadLetter = fn.deadLetterConfig;

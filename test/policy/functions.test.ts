@@ -146,14 +146,72 @@ describe("policy prod-functions-have-failure-destination", () => {
     expect(violations).to.deep.equal([]);
   });
 
-  it("a prod function with neither is an advisory violation on that function", async () => {
+  function permission(name: string, fn: string, principal: string) {
+    return resource("aws:lambda/permission:Permission", name, {
+      action: "lambda:InvokeFunction",
+      function: fn,
+      principal,
+    });
+  }
+
+  it("an asynchronously invoked prod function with neither is an advisory violation on that function", async () => {
     const violations = await check(prodFunctionsHaveFailureDestination, [
       lambdaFunction("orders"),
+      permission("orders-from-sns", "orders-mock123", "sns.amazonaws.com"),
       lambdaFunction("dev", { tags: devTags }),
+      permission("dev-from-sns", "dev-mock123", "sns.amazonaws.com"),
     ]);
     expect(violations).to.have.length(1);
     expect(violations[0]).to.include({ enforcementLevel: "advisory", resourceName: "orders" });
     expect(violations[0].message).to.match(/no dead-letter queue and no on-failure destination/);
+  });
+
+  it("leaves functions invoked only synchronously (API Gateway) alone", async () => {
+    const violations = await check(prodFunctionsHaveFailureDestination, [
+      lambdaFunction("api"),
+      permission("api-from-gateway", "api-mock123", "apigateway.amazonaws.com"),
+    ]);
+    expect(violations).to.deep.equal([]);
+  });
+
+  it("finds asynchronous sources in SNS subscriptions, EventBridge targets and S3 notifications", async () => {
+    const fromSns = lambdaFunction("from-sns");
+    const fromEvents = lambdaFunction("from-events");
+    const fromS3 = lambdaFunction("from-s3");
+    const violations = await check(prodFunctionsHaveFailureDestination, [
+      fromSns,
+      fromEvents,
+      fromS3,
+      resource("aws:sns/topicSubscription:TopicSubscription", "sub", {
+        protocol: "lambda",
+        endpoint: fromSns.outputs.arn,
+        topic: "arn:aws:sns:us-east-1:1:t",
+      }),
+      resource("aws:cloudwatch/eventTarget:EventTarget", "target", {
+        arn: fromEvents.outputs.arn,
+        rule: "r",
+      }),
+      resource("aws:s3/bucketNotification:BucketNotification", "notify", {
+        bucket: "b",
+        lambdaFunctions: [
+          { lambdaFunctionArn: fromS3.outputs.arn, events: ["s3:ObjectCreated:*"] },
+        ],
+      }),
+    ]);
+    expect(violations.map((v) => v.resourceName).sort()).to.deep.equal([
+      "from-events",
+      "from-s3",
+      "from-sns",
+    ]);
+  });
+
+  it("checks every prod function when an asynchronous source's target is unknown at preview", async () => {
+    const violations = await check(prodFunctionsHaveFailureDestination, [
+      lambdaFunction("a"),
+      lambdaFunction("b"),
+      permission("unknown-target", UNKNOWN_INPUT as unknown as string, "events.amazonaws.com"),
+    ]);
+    expect(violations.map((v) => v.resourceName).sort()).to.deep.equal(["a", "b"]);
   });
 
   it("checks only the functions listed in asyncFunctions when the list is set", async () => {
@@ -170,6 +228,7 @@ describe("policy prod-functions-have-failure-destination", () => {
       [lambdaFunction("orders")],
       {
         enforcementLevel: "mandatory",
+        asyncFunctions: ["orders"],
       },
     );
     expect(violations[0].enforcementLevel).to.equal("mandatory");

@@ -51,6 +51,9 @@ describe("offline preview CLI", () => {
       "prod",
       "--config",
       "deployment.type=AllAtOnce",
+      // DEBUG logging in prod adds advisory violations: one per function (2 services, 4 hooks).
+      "--config",
+      "logLevel=DEBUG",
       "--json",
       files.json,
       "--sarif",

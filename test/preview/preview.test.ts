@@ -267,9 +267,17 @@ describe("offline preview: config overrides, policy config and failures", () => 
   });
 
   it("a policy config that raises every level makes advisory violations mandatory", async () => {
-    const result = await runPreview({ stack: "prod", policyConfig: { all: "mandatory" } });
-    expect(result.exitCode).to.equal(1);
-    expect(result.policies.counts).to.deep.equal({ mandatory: 6, advisory: 0 });
+    // DEBUG logging in prod is advisory: one violation per function (2 services, 4 hooks).
+    const advisory = await runPreview({ stack: "prod", config: ["logLevel=DEBUG"] });
+    expect(advisory.exitCode).to.equal(0);
+    expect(advisory.policies.counts).to.deep.equal({ mandatory: 0, advisory: 6 });
+    const raised = await runPreview({
+      stack: "prod",
+      config: ["logLevel=DEBUG"],
+      policyConfig: { all: "mandatory" },
+    });
+    expect(raised.exitCode).to.equal(1);
+    expect(raised.policies.counts).to.deep.equal({ mandatory: 6, advisory: 0 });
   });
 
   it("a malformed setting exits 2 with the program's message naming the stack file; nothing is checked", async () => {
