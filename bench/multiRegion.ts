@@ -5,16 +5,12 @@
  * Run: `npx ts-node --transpile-only bench/multiRegion.ts`. Target: < 5 s wall.
  * Wall time suffers when other processes share the cores; CPU time is the steadier figure.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { MultiRegionService, ServiceFunctionArgs } from "../components";
 import { runComponent } from "../testing";
+import { benchCode as code, timeRun, Timing } from "./measure";
 
 const TARGET_MS = 5000;
 const REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"];
-
-const code = new pulumi.asset.AssetArchive({
-  "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({ statusCode: 200 });"),
-});
 
 function functions(count: number): Record<string, ServiceFunctionArgs> {
   return Object.fromEntries(
@@ -30,33 +26,24 @@ function functions(count: number): Record<string, ServiceFunctionArgs> {
   );
 }
 
-async function timeService(
-  regions: string[],
-  functionCount: number,
-): Promise<{ ms: number; cpuMs: number; resources: number }> {
+function timeService(regions: string[], functionCount: number): Promise<Timing> {
   const fns = functions(functionCount);
   const routes = Object.fromEntries(Object.keys(fns).map((key) => [`ANY /${key}/{proxy+}`, key]));
-  const started = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  const { resources } = await runComponent(
-    () =>
-      new MultiRegionService("bench", {
-        topology: "active-active",
-        regions,
-        routing: "latency",
-        functions: fns,
-        routes,
-        domain: { zoneId: "Z0BENCH", name: "api.example.com" },
-        healthCheck: { requestInterval: 10, alarms: [{ alarmName: "bench-5xx" }] },
-        table: { hashKey: "id" },
-      }),
+  return timeRun(() =>
+    runComponent(
+      () =>
+        new MultiRegionService("bench", {
+          topology: "active-active",
+          regions,
+          routing: "latency",
+          functions: fns,
+          routes,
+          domain: { zoneId: "Z0BENCH", name: "api.example.com" },
+          healthCheck: { requestInterval: 10, alarms: [{ alarmName: "bench-5xx" }] },
+          table: { hashKey: "id" },
+        }),
+    ),
   );
-  const used = process.cpuUsage(cpu);
-  return {
-    ms: Number(process.hrtime.bigint() - started) / 1e6,
-    cpuMs: (used.user + used.system) / 1000,
-    resources: resources.all.length,
-  };
 }
 
 async function main(): Promise<void> {

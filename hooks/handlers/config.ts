@@ -211,3 +211,25 @@ export function parseHookConfig<Schema extends z.ZodType>(
   }
   return result.data;
 }
+
+/** JSON.parse that answers undefined instead of throwing. */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The safety margin a configuration asks for, read before the guarded work starts (the work
+ * parses the configuration again and reports a bad one as Failed); the default when the
+ * configuration does not parse.
+ */
+export function safetyMarginOf(
+  schema: z.ZodType<{ safetyMarginMs: number }, any>,
+  raw: unknown,
+): number {
+  const parsed = schema.safeParse(typeof raw === "string" ? safeJson(raw) : (raw ?? {}));
+  return parsed.success ? parsed.data.safetyMarginMs : DEFAULT_SAFETY_MARGIN_MS;
+}

@@ -27,10 +27,10 @@ import {
   DEFAULT_DURATION_FACTOR,
   metricsCheckConfigSchema,
   parseHookConfig,
+  safetyMarginOf,
   type MetricsCheckConfig,
 } from "./config";
 import {
-  DEFAULT_SAFETY_MARGIN_MS,
   HookCheckFailed,
   jsonLineLogger,
   runHook,
@@ -73,12 +73,7 @@ export function createPostTrafficHandler(deps: PostTrafficDependencies): Lifecyc
   const log = deps.log ?? jsonLineLogger;
   const now = deps.now ?? (() => new Date());
   return async (event, context) => {
-    const preParsed = metricsCheckConfigSchema.safeParse(
-      typeof deps.config === "string" ? safeJson(deps.config) : (deps.config ?? {}),
-    );
-    const safetyMarginMs = preParsed.success
-      ? preParsed.data.safetyMarginMs
-      : DEFAULT_SAFETY_MARGIN_MS;
+    const safetyMarginMs = safetyMarginOf(metricsCheckConfigSchema, deps.config);
     return runHook(
       event,
       context,
@@ -121,14 +116,6 @@ export function createPostTrafficHandler(deps: PostTrafficDependencies): Lifecyc
       },
     );
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The GetMetricData queries for a target (see the top of this file for the dimensions). */

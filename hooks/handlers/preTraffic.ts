@@ -10,12 +10,13 @@ import { InvokeCommand, LambdaClient, type InvocationResponse } from "@aws-sdk/c
 import { fetchDeploymentTarget } from "./appSpec";
 import {
   parseHookConfig,
+  safeJson,
+  safetyMarginOf,
   smokeTestConfigSchema,
   type JsonValue,
   type SmokeTestExpectations,
 } from "./config";
 import {
-  DEFAULT_SAFETY_MARGIN_MS,
   jsonLineLogger,
   runHook,
   type HookLogger,
@@ -39,14 +40,7 @@ export interface PreTrafficDependencies {
 export function createPreTrafficHandler(deps: PreTrafficDependencies): LifecycleHookHandler {
   const log = deps.log ?? jsonLineLogger;
   return async (event, context) => {
-    // Parsed inside the guarded work too, so a bad configuration is reported as Failed; here
-    // only to learn the safety margin before the deadline starts.
-    const preParsed = smokeTestConfigSchema.safeParse(
-      typeof deps.config === "string" ? safeJson(deps.config) : (deps.config ?? {}),
-    );
-    const safetyMarginMs = preParsed.success
-      ? preParsed.data.safetyMarginMs
-      : DEFAULT_SAFETY_MARGIN_MS;
+    const safetyMarginMs = safetyMarginOf(smokeTestConfigSchema, deps.config);
     return runHook(
       event,
       context,
@@ -91,14 +85,6 @@ export function createPreTrafficHandler(deps: PreTrafficDependencies): Lifecycle
       },
     );
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
