@@ -7,6 +7,7 @@ import {
 } from "./deploymentAlarms";
 import { DeploymentHookArgs } from "./deploymentHook";
 import { LambdaDeployment } from "./lambdaDeployment";
+import { boundedName, NAME_LIMITS } from "./naming";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import {
   checkDeploymentType,
@@ -331,7 +332,11 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     } else {
       this.role = new aws.iam.Role(
         `${name}-role`,
-        { assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"), tags },
+        {
+          name: boundedName(`${name}-role`, NAME_LIMITS.iamRole),
+          assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+          tags,
+        },
         { parent: this },
       );
       rolePolicy = new aws.iam.RolePolicy(
@@ -353,6 +358,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {
+        name: boundedName(`${name}-function`, NAME_LIMITS.lambdaFunction),
         region,
         description: args.description,
         code: args.code,
@@ -465,7 +471,11 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       if (codeDeploy.serviceRoleArn === undefined) {
         serviceRole = new aws.iam.Role(
           `${name}-deploy-role`,
-          { assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com"), tags },
+          {
+            name: boundedName(`${name}-deploy-role`, NAME_LIMITS.iamRole),
+            assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com"),
+            tags,
+          },
           { parent: this },
         );
       }
@@ -508,7 +518,16 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         event: "preTraffic" | "postTraffic",
         hook: DeploymentHookArgs,
       ): aws.lambda.Function =>
-        this.createHook(name, event, hook, region, tags, tracing, args.logLevel ?? "INFO");
+        this.createHook(
+          name,
+          event,
+          hook,
+          region,
+          tags,
+          tracing,
+          args.logLevel ?? "INFO",
+          args.logRetentionInDays ?? 30,
+        );
       if (hooks.preTraffic) {
         this.hookFunctions.preTraffic = createHook("preTraffic", hooks.preTraffic);
         this.hookFunctionNames.beforeAllowTraffic = this.hookFunctions.preTraffic.name;
@@ -582,20 +601,30 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     tags: Record<string, pulumi.Input<string>> | undefined,
     tracing: "Active" | "PassThrough",
     logLevel: string,
+    logRetentionInDays: number,
   ): aws.lambda.Function {
     const childName = `${name}-${event === "preTraffic" ? "pre-traffic" : "post-traffic"}-hook`;
     const logGroup = new aws.cloudwatch.LogGroup(
       `${childName}-logs`,
-      { region, namePrefix: `/aws/lambda/${childName}-`, retentionInDays: 30, tags },
+      {
+        region,
+        namePrefix: `/aws/lambda/${childName}-`,
+        retentionInDays: logRetentionInDays,
+        tags,
+      },
       { parent: this },
     );
     const role = new aws.iam.Role(
       `${childName}-role`,
-      { assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"), tags },
+      {
+        name: boundedName(`${childName}-role`, NAME_LIMITS.iamRole),
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+        tags,
+      },
       { parent: this },
     );
     const deploymentGroupArn = this.deploymentGroup!.arn;
-    new aws.iam.RolePolicy(
+    const rolePolicy = new aws.iam.RolePolicy(
       `${childName}-role-policy`,
       {
         role: role.name,
@@ -623,6 +652,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     return new aws.lambda.Function(
       childName,
       {
+        name: boundedName(childName, NAME_LIMITS.lambdaFunction),
         region,
         description: pulumi.interpolate`CodeDeploy ${event === "preTraffic" ? "BeforeAllowTraffic" : "AfterAllowTraffic"} hook for ${this.function.name}`,
         code: hook.code,
@@ -643,7 +673,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         tags,
       },
-      { parent: this },
+      // The role's policy must be in place before CodeDeploy first invokes the hook.
+      { parent: this, dependsOn: [rolePolicy] },
     );
   }
 

@@ -109,6 +109,16 @@ describe("testing harness", () => {
     resources.resourceCountIs("aws:lambda/alias:Alias", 0);
   });
 
+  it("fails like the AWS provider when an auto-generated name exceeds AWS's limit", async () => {
+    const failure = await expectRunFailure(
+      runComponent(() => new aws.iam.Role("r".repeat(57), { assumeRolePolicy: "{}" })),
+    );
+    expect(failure.message).to.equal(
+      `failed to register new resource ${"r".repeat(57)} [aws:iam/role:Role]: aws:iam/role:Role "${"r".repeat(57)}": name "${"r".repeat(57)}-mock123" is longer than maximum length 64 (Pulumi's auto-name: the logical name plus 8 characters)`,
+    );
+    await runComponent(() => new aws.iam.Role("r".repeat(56), { assumeRolePolicy: "{}" }));
+  });
+
   it("reports a failed run with the resources registered before the failure", async () => {
     const failure = await expectRunFailure(
       runComponent(() => {

@@ -647,6 +647,32 @@ describe("TrafficShiftedFunction", () => {
       ]);
     });
 
+    it("keeps IAM role and Lambda function names within AWS's 64 characters for long component names", async () => {
+      const name = "orders-global-ap-southeast-1-orders-reporting";
+      const { resources } = await build(
+        { hooks: { preTraffic: hook(), postTraffic: hook() } },
+        name,
+      );
+      const limited = [...resources.ofType("aws:iam/role:Role"), ...resources.ofType(FUNCTION)];
+      expect(limited).to.have.length(7); // 4 roles (function, CodeDeploy, 2 hooks), 3 functions
+      const physical = limited.map((r) => r.outputs.name as string);
+      for (const resource of limited) {
+        expect(resource.outputs.name.length, resource.name).to.be.at.most(64);
+        expect(resource.outputs.name).to.match(/^orders-global-ap-southeast-1-orders-reporting/);
+      }
+      expect(new Set(physical).size).to.equal(physical.length);
+      // Short names are left to Pulumi's auto-naming.
+      const short = await build();
+      expect(short.resources.get(FUNCTION, "orders-function").inputs.name).to.equal(undefined);
+      // The cut-short names are stable from run to run.
+      const again = await build({ hooks: { preTraffic: hook(), postTraffic: hook() } }, name);
+      expect(
+        [...again.resources.ofType("aws:iam/role:Role"), ...again.resources.ofType(FUNCTION)].map(
+          (r) => r.outputs.name,
+        ),
+      ).to.deep.equal(physical);
+    });
+
     it("tags every taggable resource", async () => {
       const tags = { environment: "prod", service: "orders", stack: "prod" };
       const { resources } = await build({ tags, hooks: { preTraffic: hook() } });

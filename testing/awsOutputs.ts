@@ -28,6 +28,23 @@ const apiGatewayRegionalZoneIds: Record<string, string> = {
   "sa-east-1": "ZCMLWB8V5SYIT",
 };
 
+/**
+ * Name length limits the AWS provider enforces at preview (its schema validation), for the
+ * types this package creates: an auto-name `<logical>-<7 characters>` or an explicit `name`
+ * longer than this fails `pulumi preview` (sources: IAM, Lambda, CloudWatch, CodeDeploy,
+ * DynamoDB, SQS and SNS API references).
+ */
+export const NAME_LENGTH_LIMITS: Record<string, number> = {
+  "aws:iam/role:Role": 64,
+  "aws:iam/policy:Policy": 128,
+  "aws:lambda/function:Function": 64,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": 255,
+  "aws:codedeploy/application:Application": 100,
+  "aws:dynamodb/table:Table": 255,
+  "aws:sqs/queue:Queue": 80,
+  "aws:sns/topic:Topic": 256,
+};
+
 /** What a mocked resource needs to compute plausible provider outputs. */
 export interface MockedResource {
   type: string;
@@ -49,6 +66,15 @@ export function awsOutputs(resource: MockedResource): Record<string, any> {
   const account = MOCK_ACCOUNT_ID;
   const name: string =
     inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}mock` : physicalName(resource.name));
+  const limit = NAME_LENGTH_LIMITS[type];
+  if (limit !== undefined && name.length > limit) {
+    throw new Error(
+      `${type} "${resource.name}": name "${name}" is longer than maximum length ${limit}` +
+        (inputs.name === undefined
+          ? " (Pulumi's auto-name: the logical name plus 8 characters)"
+          : ""),
+    );
+  }
   const [, mod = "", kind = ""] = type.split(/[:/]/);
   const out: Record<string, any> = { ...inputs };
 
