@@ -146,7 +146,6 @@ export const stackConfigSchema = z.strictObject({
     })
     .optional(),
   protectData: z.boolean().optional(),
-  approvalRequired: z.boolean().optional(),
   tags: z
     .record(
       z.string().regex(/^[\w .:/=+@-]{1,128}$/, {
@@ -180,7 +179,6 @@ export const ENVIRONMENT_DEFAULTS = {
     alarmsRequired: false,
     waves: false,
     protectData: false,
-    approvalRequired: false,
     logRetentionInDays: 7,
   },
   staging: {
@@ -193,7 +191,6 @@ export const ENVIRONMENT_DEFAULTS = {
     alarmsRequired: false,
     waves: false,
     protectData: false,
-    approvalRequired: false,
     logRetentionInDays: 30,
   },
   prod: {
@@ -206,7 +203,6 @@ export const ENVIRONMENT_DEFAULTS = {
     alarmsRequired: true,
     waves: true,
     protectData: true,
-    approvalRequired: true,
     logRetentionInDays: 90,
   },
 } as const satisfies Record<EnvironmentName, unknown>;
@@ -264,7 +260,6 @@ export interface StackSettings {
   };
   table: { enabled: boolean; hashKey: string };
   protectData: boolean;
-  approvalRequired: boolean;
   tags: Record<string, string>;
   /** Names of the secret environment variables (values are in {@link LoadedStackSettings.secretEnvironment}). */
   secretEnvironmentNames: string[];
@@ -323,7 +318,10 @@ export function loadStackSettings(options: LoadStackSettingsOptions = {}): Loade
       continue;
     }
     const key = fullKey.slice(prefix.length);
-    input[key] = parseConfigValue(key, value);
+    const parsed = parseConfigValue(key, value);
+    if (parsed !== undefined) {
+      input[key] = parsed;
+    }
   }
 
   const parsed = stackConfigSchema.safeParse(input);
@@ -387,22 +385,43 @@ function runtimeIsConfigSecret(key: string): boolean {
   return runtimeConfig.isConfigSecret?.(key) ?? false;
 }
 
-/** Config values arrive as strings; structured and typed values are JSON (as the CLI writes them). */
+/**
+ * Keys Pulumi.yaml declares with an empty default ("" or []) so that the CLI checks their type
+ * without requiring every stack to set them: an empty value means "not set".
+ */
+export const EMPTY_MEANS_UNSET = [
+  "environment",
+  "service",
+  "regions",
+  "unlistedRegions",
+  "topology",
+  "primaryRegion",
+  "routing",
+  "defaultRegion",
+  "logLevel",
+] as const;
+
+/** Keys whose values are plain strings (everything else arrives as JSON). */
+const STRING_KEYS = new Set([
+  "accountId",
+  "service",
+  "primaryRegion",
+  "defaultRegion",
+  "environment",
+  "topology",
+  "routing",
+  "logLevel",
+]);
+
+/**
+ * Config values arrive as strings; structured and typed values are JSON (as the CLI writes
+ * them). Undefined means "not set" (an empty value of a key in {@link EMPTY_MEANS_UNSET}).
+ */
 function parseConfigValue(key: string, value: string): unknown {
-  const shape = stackConfigSchema.shape[key as keyof typeof stackConfigSchema.shape];
-  const wantsString =
-    shape !== undefined &&
-    [
-      "accountId",
-      "service",
-      "primaryRegion",
-      "defaultRegion",
-      "environment",
-      "topology",
-      "routing",
-      "logLevel",
-    ].includes(key);
-  if (wantsString) {
+  if ((EMPTY_MEANS_UNSET as readonly string[]).includes(key) && (value === "" || value === "[]")) {
+    return undefined;
+  }
+  if (STRING_KEYS.has(key)) {
     return value;
   }
   try {
@@ -752,7 +771,6 @@ function resolve(
     },
     table,
     protectData: config.protectData ?? defaults.protectData,
-    approvalRequired: config.approvalRequired ?? defaults.approvalRequired,
     tags: { ...(config.tags ?? {}), environment: environment ?? "dev", service, stack },
     secretEnvironmentNames: Object.keys(config.secretEnvironment ?? {}),
   };

@@ -45,7 +45,6 @@ describe("stack settings", () => {
         logLevel: "DEBUG",
         healthCheck: { requestInterval: 30, failureThreshold: 3 },
         protectData: false,
-        approvalRequired: false,
       });
       expect(settings.deployment).to.deep.include({
         mode: "codedeploy",
@@ -76,7 +75,6 @@ describe("stack settings", () => {
       expect(settings.healthCheck).to.deep.equal({ requestInterval: 10, failureThreshold: 3 });
       expect(settings).to.deep.include({
         protectData: true,
-        approvalRequired: true,
         logLevel: "INFO",
       });
       expect(settings.alarms.required).to.equal(true);
@@ -112,7 +110,6 @@ describe("stack settings", () => {
         alarms: { errorThreshold: 0, durationBaselineMs: 150 },
         function: { memorySize: 1024, timeout: 20, logRetentionInDays: 365 },
         protectData: false,
-        approvalRequired: false,
         tags: { team: "payments" },
       });
       expect(settings.regions).to.deep.equal(["eu-central-1", "eu-west-1", "us-east-1"]);
@@ -130,7 +127,7 @@ describe("stack settings", () => {
         reservedConcurrency: undefined,
         logRetentionInDays: 365,
       });
-      expect(settings).to.deep.include({ protectData: false, approvalRequired: false });
+      expect(settings).to.deep.include({ protectData: false });
       expect(settings.tags).to.deep.equal({
         team: "payments",
         environment: "prod",
@@ -222,7 +219,7 @@ describe("stack settings", () => {
       'multiregion-serverless:accountId is "12": must be a 12-digit AWS account id',
       'multiregion-serverless:logLevel is "verbose": must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"',
       "multiregion-serverless:healthCheck.requestInterval is 15: must be 10 or 30 (seconds; Route 53 offers only these)",
-      "multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, approvalRequired, tags, secretEnvironment",
+      "multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment",
       "multiregion-serverless:domain missing: 2 regions need a Route 53 zone and name to route between them ({ zoneId, name })",
     ]);
     expect(() => load("prod", { accountId: "12" })).to.throw(

@@ -34,11 +34,11 @@ export const malformedCases: MalformedCase[] = [
       'stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regions is "us-east-1": must be an array',
   },
   {
-    what: "an empty region list",
+    what: "a region list with an empty name",
     stack: "dev",
-    options: { set: { regions: [] } },
+    options: { set: { regions: [""] } },
     message:
-      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regions is []: must list at least one region",
+      'stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regions[0] is "": must be an AWS region name such as us-east-1',
   },
   {
     what: "a region name that is not one",
@@ -238,7 +238,7 @@ export const malformedCases: MalformedCase[] = [
     stack: "dev",
     options: { set: { regoins: ["us-east-1"] } },
     message:
-      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, approvalRequired, tags, secretEnvironment",
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment",
   },
   {
     what: "a misspelled nested key",

@@ -45,7 +45,6 @@ describe("the bundled program, per stack file", () => {
       expect(result.endpoint).to.match(/^https:\/\/.*\.execute-api\.us-east-1\.amazonaws\.com$/);
       expect(result.resolvedSettings).to.deep.include({
         environment: "dev",
-        approvalRequired: false,
       });
     });
   });
@@ -105,7 +104,6 @@ describe("the bundled program, per stack file", () => {
       resources.allResourcesProperties(FUNCTION, { tracingConfig: { mode: "Active" } });
       expect(result.resolvedSettings).to.deep.include({
         environment: "prod",
-        approvalRequired: true,
         protectData: true,
       });
     });
