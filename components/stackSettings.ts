@@ -703,6 +703,18 @@ function resolve(
       problems.push(
         `${key("deployment")}.stableVersion missing: weighted traffic needs the version serving now`,
       );
+    } else if (deployment.stableVersion === undefined && defaults.alarmsRequired) {
+      // Without a stable version the alias follows every new version at once: all-at-once,
+      // with no alarm or rollback, which production stacks must not do.
+      problems.push(
+        `${key("deployment")}.stableVersion missing: ${environment} stacks in weighted mode must pin the version serving now (else every new version takes all traffic at once); or use deployment.mode "codedeploy"`,
+      );
+    }
+    if (regions.length > 1) {
+      // Lambda numbers versions per function and region: "7" is different code in each region.
+      problems.push(
+        `${key("deployment")}.mode is "weighted": supports one region only (version numbers differ between regions' functions; ${regions.length} regions listed); use deployment.mode "codedeploy" for several regions`,
+      );
     }
   }
 

@@ -6,7 +6,8 @@ export const fix = {
   gradualShift:
     "Fix: set TrafficShiftedFunction [trafficShifting.type] (stack config `deployment.type`) to a " +
     'canary or linear type, e.g. `"Canary10Percent10Minutes"` or `{ linear: { percentage: 10, intervalMinutes: 2 } }`, ' +
-    'or use `trafficShifting.mode: "weighted"` (stack config `deployment.mode`)',
+    'or use `trafficShifting.mode: "weighted"` with a pinned `stableVersion` and a `weight` ' +
+    "(stack config `deployment`), where the alias moves only when the config says so",
   deploymentGroupShape:
     "Fix: let TrafficShiftedFunction create the deployment group (it sets BLUE_GREEN with " +
     "WITH_TRAFFIC_CONTROL, as SAM and CDK do) instead of declaring one by hand",

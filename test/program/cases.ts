@@ -303,4 +303,21 @@ export const malformedCases: MalformedCase[] = [
     message:
       "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:secretEnvironment is stored in plain text: set each value with `pulumi config set --secret --path 'secretEnvironment.<NAME>' <value>`",
   },
+  {
+    what: "weighted mode in prod without a pinned stable version",
+    stack: "prod",
+    options: {
+      set: { regions: ["us-east-1"], topology: "active-active", deployment: { mode: "weighted" } },
+      unset: ["domain"],
+    },
+    message:
+      'stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.stableVersion missing: prod stacks in weighted mode must pin the version serving now (else every new version takes all traffic at once); or use deployment.mode "codedeploy"',
+  },
+  {
+    what: "weighted mode across two regions",
+    stack: "staging",
+    options: { set: { deployment: { mode: "weighted", stableVersion: "3", weight: 0.1 } } },
+    message:
+      'stacks/Pulumi.staging.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.mode is "weighted": supports one region only (version numbers differ between regions\' functions; 2 regions listed); use deployment.mode "codedeploy" for several regions',
+  },
 ];
