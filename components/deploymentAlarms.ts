@@ -28,6 +28,14 @@ export interface DeploymentAlarmsArgs {
    */
   readonly durationBaselineMs?: number;
   /**
+   * The version whose duration is watched: the version a deployment shifts to. The duration
+   * alarm then reads the alias's metrics for that version only (`ExecutedVersion` dimension);
+   * an average over both versions would hide a regression at 10% canary traffic (the new
+   * version would have to be over three times slower to move the mix by 20%).
+   * @default the alias's average over every version
+   */
+  readonly version?: pulumi.Input<string>;
+  /**
    * Allowed duration increase over the baseline, as a fraction (0.2 = +20%, the seed's value).
    * @default 0.2
    */
@@ -118,6 +126,10 @@ export class DeploymentAlarms extends pulumi.ComponentResource {
           ...common,
           alarmDescription: pulumi.interpolate`Average duration of ${args.functionName}:${aliasName} above ${threshold} ms (baseline ${args.durationBaselineMs} ms).`,
           metricName: "Duration",
+          dimensions:
+            args.version === undefined
+              ? dimensions
+              : { ...dimensions, ExecutedVersion: args.version },
           statistic: "Average",
           comparisonOperator: "GreaterThanThreshold",
           threshold,

@@ -426,6 +426,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           errorThreshold: alarms.errorThreshold,
           durationBaselineMs: alarms.durationBaselineMs,
           durationTolerance: alarms.durationTolerance,
+          // The new version's own duration, not the mix the alias serves during a canary.
+          version: this.function.version,
           throttleAlarm: alarms.throttleAlarm,
           region,
           tags,

@@ -272,6 +272,29 @@ describe("TrafficShiftedFunction", () => {
       });
     });
 
+    it("watches the new version's own duration, not the average of both versions during a canary", async () => {
+      const { resources } = await runComponent(
+        () => new TrafficShiftedFunction("orders", { code, alarms: { durationBaselineMs: 250 } }),
+        { outputs: ({ type }) => (type === FUNCTION ? { version: "7" } : undefined) },
+      );
+      resources.hasResourceProperties(ALARM, {
+        metricName: "Duration",
+        dimensions: Match.exact({
+          FunctionName: "orders-function-mock123",
+          Resource: "orders-function-mock123:live",
+          ExecutedVersion: "7",
+        }),
+      });
+      // Errors and throttles of either version count: the alias's whole traffic.
+      resources.hasResourceProperties(ALARM, {
+        metricName: "Errors",
+        dimensions: Match.exact({
+          FunctionName: "orders-function-mock123",
+          Resource: "orders-function-mock123:live",
+        }),
+      });
+    });
+
     it("wires the default and the user's alarms into the deployment group", async () => {
       const { resources, result } = await build({
         alarms: { errorThreshold: 0, additionalAlarmNames: ["orders-p99-latency", "orders-5xx"] },
