@@ -123,6 +123,8 @@ export interface MetricsCheckHookOptions extends HookFunctionOptions {
 /** Lambda allows 4 KB for all environment variables together; leave room for TARGET_*. */
 const MAX_HOOK_CONFIG_BYTES = 3500;
 const DEFAULT_HOOK_TIMEOUT_SECONDS = 120;
+/** The metrics check waits settleSeconds (120 by default) for late metrics before reading. */
+const DEFAULT_METRICS_HOOK_TIMEOUT_SECONDS = 300;
 
 const functionOptionsShape = {
   timeout: z.number().int().min(1).max(900).optional(),
@@ -137,19 +139,21 @@ const functionOptionsShape = {
 };
 
 /** The hook's timeout must leave time for work beyond the safety margin. */
-const checkTimeout: CrossOptionCheck = (input) => {
-  const timeout = typeof input.timeout === "number" ? input.timeout : DEFAULT_HOOK_TIMEOUT_SECONDS;
-  const marginMs =
-    typeof input.safetyMarginMs === "number" ? input.safetyMarginMs : DEFAULT_SAFETY_MARGIN_MS;
-  return timeout * 1000 < marginMs + 1000
-    ? [
-        {
-          path: ["timeout"],
-          message: `must leave at least 1 s of work beyond [safetyMarginMs] (${marginMs} ms)`,
-        },
-      ]
-    : [];
-};
+const checkTimeout =
+  (defaultTimeout: number): CrossOptionCheck =>
+  (input) => {
+    const timeout = typeof input.timeout === "number" ? input.timeout : defaultTimeout;
+    const marginMs =
+      typeof input.safetyMarginMs === "number" ? input.safetyMarginMs : DEFAULT_SAFETY_MARGIN_MS;
+    return timeout * 1000 < marginMs + 1000
+      ? [
+          {
+            path: ["timeout"],
+            message: `must leave at least 1 s of work beyond [safetyMarginMs] (${marginMs} ms)`,
+          },
+        ]
+      : [];
+  };
 
 const smokeTestOptionsSchema = strictOptions({ ...smokeTestConfigShape, ...functionOptionsShape });
 const metricsCheckOptionsSchema = strictOptions({
@@ -178,6 +182,7 @@ function hookArgs(
   factory: string,
   entry: "preTraffic" | "postTraffic",
   validated: FunctionOptions & Record<string, unknown>,
+  defaultTimeout: number,
   policyStatements: aws.iam.PolicyStatement[],
 ): DeploymentHookArgs {
   const { timeout, memorySize, runtime, ...config } = validated;
@@ -191,7 +196,7 @@ function hookArgs(
   return {
     code: handlerArchive(entry),
     handler: "index.handler",
-    timeout: timeout ?? DEFAULT_HOOK_TIMEOUT_SECONDS,
+    timeout: timeout ?? defaultTimeout,
     ...(memorySize !== undefined ? { memorySize } : {}),
     ...(runtime !== undefined ? { runtime } : {}),
     environment: { HOOK_CONFIG: hookConfig },
@@ -211,8 +216,10 @@ function hookArgs(
  * @throws when an option is invalid, listing every problem with its value and what is allowed.
  */
 export function smokeTestHook(options: SmokeTestHookOptions = {}): DeploymentHookArgs {
-  const validated = validate("smokeTestHook", smokeTestOptionsSchema, options, [checkTimeout]);
-  return hookArgs("smokeTestHook", "preTraffic", validated, []);
+  const validated = validate("smokeTestHook", smokeTestOptionsSchema, options, [
+    checkTimeout(DEFAULT_HOOK_TIMEOUT_SECONDS),
+  ]);
+  return hookArgs("smokeTestHook", "preTraffic", validated, DEFAULT_HOOK_TIMEOUT_SECONDS, []);
 }
 
 /**
@@ -229,15 +236,21 @@ export function smokeTestHook(options: SmokeTestHookOptions = {}): DeploymentHoo
 export function metricsCheckHook(options: MetricsCheckHookOptions = {}): DeploymentHookArgs {
   const validated = validate("metricsCheckHook", metricsCheckOptionsSchema, options, [
     checkDurationOptions,
-    checkTimeout,
+    checkTimeout(DEFAULT_METRICS_HOOK_TIMEOUT_SECONDS),
   ]);
-  return hookArgs("metricsCheckHook", "postTraffic", validated, [
-    {
-      Effect: "Allow",
-      Action: ["cloudwatch:GetMetricData"],
-      // GetMetricData supports no resource-level permissions (Service Authorization Reference,
-      // "Actions defined by Amazon CloudWatch": no resource type for it), so "*" is required.
-      Resource: "*",
-    },
-  ]);
+  return hookArgs(
+    "metricsCheckHook",
+    "postTraffic",
+    validated,
+    DEFAULT_METRICS_HOOK_TIMEOUT_SECONDS,
+    [
+      {
+        Effect: "Allow",
+        Action: ["cloudwatch:GetMetricData"],
+        // GetMetricData supports no resource-level permissions (Service Authorization Reference,
+        // "Actions defined by Amazon CloudWatch": no resource type for it), so "*" is required.
+        Resource: "*",
+      },
+    ],
+  );
 }

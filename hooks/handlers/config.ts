@@ -76,6 +76,9 @@ export const smokeTestConfigSchema = strictOptions(smokeTestConfigShape);
 export type SmokeTestConfig = z.output<typeof smokeTestConfigSchema>;
 export type SmokeTestExpectations = SmokeTestConfig["expect"];
 
+/** How long the metrics check waits for late CloudWatch datapoints by default. */
+export const DEFAULT_SETTLE_SECONDS = 120;
+
 /** `HOOK_CONFIG` of the post-traffic metrics check. */
 export const metricsCheckConfigShape = {
   /** Most `Errors` (sum) of the new version in the deployment window. */
@@ -90,6 +93,13 @@ export const metricsCheckConfigShape = {
   durationBaselineMs: z.number().positive().optional(),
   /** Allowed regression over `durationBaselineMs`. @default 1.2 (+20%) */
   durationFactor: z.number().min(1).max(100).optional(),
+  /**
+   * Seconds to wait after all traffic has shifted before reading the metrics: Lambda's
+   * CloudWatch metrics arrive a minute or two late, and the window's last minutes (all of it,
+   * under AllAtOnce) would otherwise be empty. Cut short when the hook's deadline is nearer.
+   * @default 120
+   */
+  settleSeconds: z.number().int().min(0).max(840).default(DEFAULT_SETTLE_SECONDS),
   safetyMarginMs,
 };
 

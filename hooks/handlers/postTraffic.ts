@@ -51,6 +51,18 @@ export interface PostTrafficDependencies {
   log?: HookLogger;
   /** The clock, for tests. @default () => new Date() */
   now?: () => Date;
+  /** Waits, for tests. @default a timer that the abort signal cancels */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** The metrics of the new version over the deployment window. */
@@ -91,6 +103,22 @@ export function createPostTrafficHandler(deps: PostTrafficDependencies): Lifecyc
         );
         if (!deploymentInfo.createTime) {
           throw new HookCheckFailed(`deployment ${lifecycleEvent.DeploymentId} has no createTime`);
+        }
+        // Late datapoints: wait for them, but leave 10 s before the safety margin for the reads.
+        const settleMs = Math.max(
+          0,
+          Math.min(
+            config.settleSeconds * 1000,
+            context.getRemainingTimeInMillis() - safetyMarginMs - 10_000,
+          ),
+        );
+        if (settleMs > 0) {
+          log({
+            level: "INFO",
+            hook: "PostTraffic",
+            message: `waiting ${Math.round(settleMs / 1000)} s for CloudWatch metrics to arrive`,
+          });
+          await (deps.sleep ?? abortableSleep)(settleMs, signal);
         }
         const end = now();
         // Whole minutes: datapoints are stamped with the start of their minute.

@@ -131,6 +131,7 @@ describe("ready-made hook factories", () => {
       maxThrottles: 0,
       minInvocations: 0,
       durationBaselineMs: 80,
+      settleSeconds: 120,
       safetyMarginMs: 3000,
     });
   });
@@ -247,7 +248,7 @@ lambdaMock.on(lambdaModule.InvokeCommand).resolves({ StatusCode: 200, Payload: B
   it("run the packaged metrics check, which reports Failed over the threshold", async function () {
     this.timeout(30_000);
     const taskDir = path.join(workDir, "task");
-    const hook = metricsCheckHook({ maxErrors: 0 });
+    const hook = metricsCheckHook({ maxErrors: 0, settleSeconds: 0 });
     await unpack(hook.code as pulumi.asset.Archive, taskDir);
     const outcome = invokePackagedHook(
       hook,

@@ -56,6 +56,9 @@ describe("post-traffic metrics check hook", () => {
     cloudwatchMock.on(GetMetricDataCommand).resolves(metricPage(healthy));
   });
 
+  let slept: number[] = [];
+  let readAfterSleep: boolean[] = [];
+
   function run(config: unknown = {}, remainingMs = 60_000) {
     const log = collectingLogger();
     const handler = createPostTrafficHandler({
@@ -65,9 +68,27 @@ describe("post-traffic metrics check hook", () => {
       env,
       log,
       now: () => NOW,
+      sleep: async (ms) => {
+        slept.push(ms);
+        readAfterSleep.push(cloudwatchMock.commandCalls(GetMetricDataCommand).length === 0);
+      },
     });
     return handler(lifecycleEvent, contextWith(remainingMs));
   }
+
+  it("waits for late CloudWatch datapoints before reading, within the hook's deadline", async () => {
+    slept = [];
+    readAfterSleep = [];
+    await run({}, 600_000);
+    expect(slept).to.deep.equal([120_000]);
+    expect(readAfterSleep).to.deep.equal([true]);
+    slept = [];
+    await run({ settleSeconds: 300 }, 60_000);
+    expect(slept).to.deep.equal([60_000 - 3_000 - 10_000]);
+    slept = [];
+    await run({ settleSeconds: 0 }, 600_000);
+    expect(slept).to.deep.equal([]);
+  });
 
   function reportedStatuses(): string[] {
     return codedeployMock.commandCalls(PutLifecycleEventHookExecutionStatusCommand).map((call) => {
@@ -194,7 +215,13 @@ describe("post-traffic metrics check hook", () => {
 });
 
 describe("metrics thresholds", () => {
-  const defaults = { maxErrors: 0, maxThrottles: 0, minInvocations: 0, safetyMarginMs: 3000 };
+  const defaults = {
+    maxErrors: 0,
+    maxThrottles: 0,
+    minInvocations: 0,
+    settleSeconds: 120,
+    safetyMarginMs: 3000,
+  };
 
   it("passes a deployment without traffic by default and says duration was not checked", () => {
     const verdict = evaluateMetrics(

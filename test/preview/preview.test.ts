@@ -155,13 +155,13 @@ describe("offline preview: the rollout plan", () => {
       {
         event: "AfterAllowTraffic",
         function: "orders-us-east-1-orders-post-traffic-hook",
-        timeoutSeconds: 120,
+        timeoutSeconds: 300, // the metrics check waits up to 2 min for late datapoints
       },
     ]);
     expect(rollout.waves).to.equal(true);
     expect(rollout.waveRegions).to.deep.equal([["us-east-1"], ["us-west-2"]]);
     expect(rollout.totalMinutes).to.equal(20);
-    expect(rollout.totalMinutesAtMost).to.equal(28); // + 2 hooks x 2 min in each region
+    expect(rollout.totalMinutesAtMost).to.equal(34); // + hooks of 2 and 5 min in each region
     expect(rollout.failover.map((c) => [c.region, c.detectionSeconds])).to.deep.equal([
       ["us-east-1", 30],
       ["us-west-2", 30],
