@@ -95,7 +95,7 @@ export const stackConfigSchema = z.strictObject({
       waves: z.boolean().optional(),
       hooks: z.boolean().optional(),
       waitForCompletion: z.boolean().optional(),
-      timeoutMinutes: z.int().min(1).max(1440).optional(),
+      timeoutMinutes: z.int().min(1).max(2880).optional(),
     })
     .optional(),
   logLevel: z.enum(LOG_LEVELS).optional(),
