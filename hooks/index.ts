@@ -18,9 +18,10 @@ export type { JsonValue } from "./handlers/config";
 /** Settings of the hook function itself, common to the ready-made hooks. */
 export interface HookFunctionOptions {
   /**
-   * Timeout of the hook function in seconds (1-900); must leave room beyond `safetyMarginMs`.
+   * Timeout of the hook function in seconds (1-900); must leave room beyond `safetyMarginMs`
+   * (the metrics check's default is 300, to wait `settleSeconds` first).
    * CodeDeploy waits up to an hour for a hook's status; the hooks report before this ends.
-   * @default 120
+   * @default 120 (smoke test), 300 (metrics check)
    */
   readonly timeout?: number;
   /**
@@ -118,6 +119,12 @@ export interface MetricsCheckHookOptions extends HookFunctionOptions {
    * @default 1.2 (+20%)
    */
   readonly durationFactor?: number;
+  /**
+   * Seconds to wait for late CloudWatch datapoints before reading (0-840); cut short 10 s
+   * before the safety margin. Keep `timeout` above it.
+   * @default 120
+   */
+  readonly settleSeconds?: number;
 }
 
 /** Lambda allows 4 KB for all environment variables together; leave room for TARGET_*. */
