@@ -7,7 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
  * the IAM it needs:
  * - `codedeploy:PutLifecycleEventHookExecutionStatus` and `codedeploy:GetDeployment` on the
  *   function's deployment group (the event carries only `DeploymentId` and
- *   `LifecycleEventHookExecutionId`; the target version is read from the deployment's AppSpec),
+ *   `LifecycleEventHookExecutionId`),
+ * - `codedeploy:GetApplicationRevision` on the function's CodeDeploy application (GetDeployment
+ *   gives only the AppSpec's sha256; the target version is read from the AppSpec's content),
  * - `lambda:InvokeFunction` on the target function's versions,
  * - plus any `policyStatements` given here.
  *

@@ -636,9 +636,20 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           {
             Sid: "ReportLifecycleHookStatus",
             Effect: "Allow",
-            // GetDeployment reads the AppSpec's TargetVersion; both act on the deployment group.
+            // Both act on the deployment group: the Service Authorization Reference lists no
+            // resource type for PutLifecycleEventHookExecutionStatus, but CodeDeploy's
+            // permissions reference and SAM's documented hook policy scope it to the
+            // deployment group, and SAM's hooks run with exactly that grant.
             Action: ["codedeploy:PutLifecycleEventHookExecutionStatus", "codedeploy:GetDeployment"],
             Resource: deploymentGroupArn,
+          },
+          {
+            Sid: "ReadDeploymentAppSpec",
+            Effect: "Allow",
+            // GetDeployment gives only the AppSpec's sha256; its content (the TargetVersion)
+            // comes from GetApplicationRevision, which acts on the application.
+            Action: "codedeploy:GetApplicationRevision",
+            Resource: deploymentGroupArn.apply(applicationArnOfDeploymentGroup),
           },
           {
             Sid: "InvokeTargetVersions",
@@ -724,6 +735,15 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         : []),
     ]);
   }
+}
+
+/**
+ * The application ARN of a deployment group ARN (Service Authorization Reference, CodeDeploy:
+ * `...:deploymentgroup:${ApplicationName}/${DeploymentGroupName}` and
+ * `...:application:${ApplicationName}`).
+ */
+export function applicationArnOfDeploymentGroup(deploymentGroupArn: string): string {
+  return deploymentGroupArn.replace(/:deploymentgroup:([^/]+)\/.*$/, ":application:$1");
 }
 
 /** X-Ray's write actions do not support resource-level permissions (source: X-Ray IAM docs). */

@@ -331,7 +331,7 @@ describe("TrafficShiftedFunction", () => {
   });
 
   describe("hooks", () => {
-    it("scopes each hook to reporting on its deployment group and invoking the function's versions", async () => {
+    it("scopes each hook to reporting on its deployment group, reading its application's AppSpec and invoking the function's versions", async () => {
       const { resources } = await build({ hooks: { preTraffic: hook(), postTraffic: hook() } });
       const groupArn =
         "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:orders-deploy-mock123/orders";
@@ -346,6 +346,12 @@ describe("TrafficShiftedFunction", () => {
             Effect: "Allow",
             Action: ["codedeploy:PutLifecycleEventHookExecutionStatus", "codedeploy:GetDeployment"],
             Resource: groupArn,
+          },
+          {
+            Sid: "ReadDeploymentAppSpec",
+            Effect: "Allow",
+            Action: "codedeploy:GetApplicationRevision",
+            Resource: "arn:aws:codedeploy:us-east-1:123456789012:application:orders-deploy-mock123",
           },
           {
             Sid: "InvokeTargetVersions",

@@ -1,11 +1,18 @@
 // Finding what a CodeDeploy Lambda deployment shifts: the lifecycle event carries only the
-// deployment id, so the function, alias and versions come from the deployment's AppSpec
-// (GetDeployment -> deploymentInfo.revision.appSpecContent.content). Packaged into the hook's
-// archive: imports only packages that `hooks/package.ts` bundles.
+// deployment id, so the function, alias and versions come from the deployment's AppSpec.
+// GetDeployment identifies an inline AppSpec only by its hash: "The content property of the
+// appSpecContent object in the returned revision is always null. Use GetApplicationRevision and
+// the sha256 property of the returned appSpecContent object to get the content" (CodeDeploy API
+// Reference, GetDeployment; the same note is on the SDK's GetDeploymentCommand). So:
+// GetDeployment -> revision { revisionType, appSpecContent.sha256 } -> GetApplicationRevision
+// (codedeploy:GetApplicationRevision on the application) -> revision.appSpecContent.content.
+// Packaged into the hook's archive: imports only packages that `hooks/package.ts` bundles.
 import {
+  GetApplicationRevisionCommand,
   GetDeploymentCommand,
   type CodeDeployClient,
   type DeploymentInfo,
+  type RevisionLocation,
 } from "@aws-sdk/client-codedeploy";
 import { parse as parseYaml } from "yaml";
 import { HookCheckFailed } from "./report";
@@ -29,17 +36,52 @@ export function functionNameOf(nameOrArn: string): string {
   return match ? match[1] : nameOrArn;
 }
 
-/** The AppSpec text of a deployment; throws when the revision is not inline. */
-export function appSpecContentOf(deployment: DeploymentInfo): string {
+/**
+ * The inline revision of a deployment, as GetApplicationRevision takes it back; throws when the
+ * revision is not inline. `AppSpecContent` is what CreateDeployment takes for Lambda today;
+ * `String` (RawString) is its deprecated predecessor. S3 and GitHub revisions would need access
+ * the hook does not have.
+ */
+export function inlineRevisionOf(deployment: DeploymentInfo): RevisionLocation {
   const revision = deployment.revision;
-  // AppSpecContent is what CreateDeployment takes for Lambda today; "String" (RawString) is
-  // its deprecated predecessor. S3 revisions would need s3:GetObject, which the hook lacks.
-  const content = revision?.appSpecContent?.content ?? revision?.string?.content;
-  if (!content) {
+  const inline =
+    (revision?.revisionType === "AppSpecContent" && revision.appSpecContent?.sha256) ||
+    (revision?.revisionType === "String" && revision.string?.sha256);
+  if (!revision || !inline) {
     throw new HookCheckFailed(
       `deployment ${deployment.deploymentId ?? "?"} has no inline AppSpec (revision type ${
         revision?.revisionType ?? "none"
-      }); this hook reads the AppSpec from revision.appSpecContent`,
+      }); this hook reads an AppSpecContent revision by its sha256`,
+    );
+  }
+  return revision;
+}
+
+/**
+ * The AppSpec text of a deployment: GetApplicationRevision of the deployment's application with
+ * the revision (type and sha256) that GetDeployment returned.
+ */
+export async function fetchAppSpecContent(
+  codedeploy: Pick<CodeDeployClient, "send">,
+  deployment: DeploymentInfo,
+  signal: AbortSignal,
+): Promise<string> {
+  const revision = inlineRevisionOf(deployment);
+  if (!deployment.applicationName) {
+    throw new HookCheckFailed(
+      `GetDeployment returned no applicationName for ${deployment.deploymentId ?? "?"}`,
+    );
+  }
+  const output = await codedeploy.send(
+    new GetApplicationRevisionCommand({ applicationName: deployment.applicationName, revision }),
+    { abortSignal: signal },
+  );
+  const content = output.revision?.appSpecContent?.content ?? output.revision?.string?.content;
+  if (!content) {
+    throw new HookCheckFailed(
+      `GetApplicationRevision returned no AppSpec content for deployment ${
+        deployment.deploymentId ?? "?"
+      } (application ${deployment.applicationName})`,
     );
   }
   return content;
@@ -74,10 +116,10 @@ function scalar(value: unknown): string | undefined {
  * never `$LATEST`, never an alias, so the hook tests exactly the new version).
  */
 export function readLambdaTarget(
-  deployment: DeploymentInfo,
+  appSpecContent: string,
   expected: { functionName: string; aliasName?: string },
 ): LambdaDeploymentTarget {
-  const appSpec = parseAppSpec(appSpecContentOf(deployment));
+  const appSpec = parseAppSpec(appSpecContent);
   const resources = (appSpec as { Resources?: unknown } | null)?.Resources;
   if (!Array.isArray(resources)) {
     throw new HookCheckFailed("the deployment's AppSpec has no Resources list");
@@ -129,7 +171,8 @@ export function readLambdaTarget(
 }
 
 /**
- * Reads the deployment a lifecycle event belongs to and the function version it shifts to,
+ * Reads the deployment a lifecycle event belongs to (GetDeployment) and, from its AppSpec
+ * (GetApplicationRevision), the function version it shifts to,
  * checked against the hook's own `TARGET_FUNCTION_NAME` / `TARGET_ALIAS_NAME` (returned as
  * `functionName`, the name to invoke and to read metrics of).
  */
@@ -155,7 +198,8 @@ export async function fetchDeploymentTarget(
   if (!deploymentInfo) {
     throw new HookCheckFailed(`GetDeployment returned nothing for ${deploymentId}`);
   }
-  const target = readLambdaTarget(deploymentInfo, {
+  const content = await fetchAppSpecContent(codedeploy, deploymentInfo, signal);
+  const target = readLambdaTarget(content, {
     functionName,
     aliasName: env.TARGET_ALIAS_NAME || undefined,
   });

@@ -9,7 +9,14 @@ import type { DeploymentHookArgs } from "../../components/deploymentHook";
 import { metricsCheckHook, smokeTestHook } from "../../hooks";
 import { bundleHandler, BUNDLED_PACKAGES } from "../../hooks/package";
 import { runComponent } from "../../testing";
-import { appSpecJson, appSpecYaml, FUNCTION_NAME, ALIAS_NAME } from "./fixtures";
+import {
+  appSpecJson,
+  appSpecYaml,
+  applicationRevision,
+  deploymentInfo,
+  FUNCTION_NAME,
+  ALIAS_NAME,
+} from "./fixtures";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
@@ -228,9 +235,8 @@ describe("hook archives", () => {
     const outcome = invokePackagedHook(
       hook,
       taskDir,
-      `codedeployMock.on(codedeployModule.GetDeploymentCommand).resolves({
-  deploymentInfo: { deploymentId: "d-ABCDEFGH1", revision: { revisionType: "AppSpecContent", appSpecContent: { content: ${JSON.stringify(appSpecYaml)} } } },
-});
+      `codedeployMock.on(codedeployModule.GetDeploymentCommand).resolves(${JSON.stringify({ deploymentInfo: deploymentInfo(appSpecYaml) })});
+codedeployMock.on(codedeployModule.GetApplicationRevisionCommand).resolves(${JSON.stringify(applicationRevision(appSpecYaml))});
 lambdaMock.on(lambdaModule.InvokeCommand).resolves({ StatusCode: 200, Payload: Buffer.from(JSON.stringify({ statusCode: 200, body: '{"ok":true}' })) });`,
     );
     expect(outcome.result).to.include({ status: "Succeeded", reported: true });
@@ -253,9 +259,8 @@ lambdaMock.on(lambdaModule.InvokeCommand).resolves({ StatusCode: 200, Payload: B
     const outcome = invokePackagedHook(
       hook,
       taskDir,
-      `codedeployMock.on(codedeployModule.GetDeploymentCommand).resolves({
-  deploymentInfo: { deploymentId: "d-ABCDEFGH1", createTime: new Date(Date.now() - 600000), revision: { revisionType: "AppSpecContent", appSpecContent: { content: ${JSON.stringify(appSpecJson())} } } },
-});
+      `codedeployMock.on(codedeployModule.GetDeploymentCommand).callsFake(() => { const out = ${JSON.stringify({ deploymentInfo: deploymentInfo() })}; out.deploymentInfo.createTime = new Date(Date.now() - 600000); return out; });
+codedeployMock.on(codedeployModule.GetApplicationRevisionCommand).resolves(${JSON.stringify(applicationRevision(appSpecJson()))});
 cloudwatchMock.on(cloudwatchModule.GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: "errors", Values: [2], StatusCode: "Complete" }] });`,
     );
     expect(outcome.result).to.include({ status: "Failed", reported: true });

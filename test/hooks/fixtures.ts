@@ -1,4 +1,11 @@
-import type { DeploymentInfo } from "@aws-sdk/client-codedeploy";
+import { createHash } from "crypto";
+import {
+  GetApplicationRevisionCommand,
+  GetDeploymentCommand,
+  type DeploymentInfo,
+  type GetApplicationRevisionOutput,
+} from "@aws-sdk/client-codedeploy";
+import type { AwsStub } from "aws-sdk-client-mock";
 import type { HookContext, HookLogger } from "../../hooks/handlers/report";
 
 export const DEPLOYMENT_ID = "d-ABCDEFGH1";
@@ -54,17 +61,82 @@ Hooks:
 
 export const DEPLOYMENT_CREATED = new Date("2026-03-01T10:02:30Z");
 
-/** GetDeployment's deploymentInfo for an inline AppSpec. */
+export const APPLICATION_NAME = "orders";
+
+/** The hex SHA-256 CodeDeploy identifies an inline AppSpec revision by. */
+export function sha256Of(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/**
+ * GetDeployment's deploymentInfo for an inline AppSpec, as AWS returns it: the revision's type
+ * and `appSpecContent.sha256`, never its content. Source: CodeDeploy API Reference,
+ * GetDeployment ("The content property of the appSpecContent object in the returned revision is
+ * always null"), and the SDK's `DeploymentInfo` / `AppSpecContent` types.
+ */
 export function deploymentInfo(content: string = appSpecJson()): DeploymentInfo {
   return {
     deploymentId: DEPLOYMENT_ID,
-    applicationName: "orders",
+    applicationName: APPLICATION_NAME,
     deploymentGroupName: "orders-live",
     computePlatform: "Lambda",
     status: "InProgress",
     createTime: DEPLOYMENT_CREATED,
-    revision: { revisionType: "AppSpecContent", appSpecContent: { content } },
+    revision: { revisionType: "AppSpecContent", appSpecContent: { sha256: sha256Of(content) } },
   };
+}
+
+/**
+ * GetApplicationRevision's answer for an inline AppSpec revision: the revision with its content
+ * and hash, and the generic revision info. Source: CodeDeploy API Reference,
+ * GetApplicationRevision response syntax (`applicationName`, `revision.appSpecContent.{content,
+ * sha256}`, `revisionInfo.{description, deploymentGroups, firstUsedTime, lastUsedTime,
+ * registerTime}`) and the AWS CLI `get-application-revision` example for the revisionInfo values.
+ */
+export function applicationRevision(content: string): GetApplicationRevisionOutput {
+  return {
+    applicationName: APPLICATION_NAME,
+    revision: {
+      revisionType: "AppSpecContent",
+      appSpecContent: { content, sha256: sha256Of(content) },
+    },
+    revisionInfo: {
+      description: `Application revision registered by Deployment ID: ${DEPLOYMENT_ID}`,
+      deploymentGroups: ["orders-live"],
+      firstUsedTime: DEPLOYMENT_CREATED,
+      lastUsedTime: DEPLOYMENT_CREATED,
+      registerTime: DEPLOYMENT_CREATED,
+    },
+  };
+}
+
+/** The error CodeDeploy answers for an unknown revision (API Reference, GetApplicationRevision Errors). */
+function revisionDoesNotExist(): Error {
+  return Object.assign(
+    new Error("The named revision does not exist with the IAM user or AWS account."),
+    {
+      name: "RevisionDoesNotExistException",
+    },
+  );
+}
+
+/**
+ * A deployment of the given AppSpec as CodeDeploy serves it: GetDeployment answers the revision's
+ * hash, and GetApplicationRevision answers the content only for this application and that hash.
+ */
+export function givenDeployment(
+  codedeploy: AwsStub<any, any, any>,
+  content: string = appSpecJson(),
+  info: DeploymentInfo = deploymentInfo(content),
+): void {
+  codedeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: info });
+  codedeploy.on(GetApplicationRevisionCommand).rejects(revisionDoesNotExist());
+  codedeploy
+    .on(GetApplicationRevisionCommand, {
+      applicationName: APPLICATION_NAME,
+      revision: { revisionType: "AppSpecContent", appSpecContent: { sha256: sha256Of(content) } },
+    })
+    .resolves(applicationRevision(content));
 }
 
 /** A Lambda context with a fixed amount of time left. */

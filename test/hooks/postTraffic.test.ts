@@ -1,7 +1,6 @@
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CodeDeployClient,
-  GetDeploymentCommand,
   PutLifecycleEventHookExecutionStatusCommand,
 } from "@aws-sdk/client-codedeploy";
 import { mockClient } from "aws-sdk-client-mock";
@@ -12,7 +11,7 @@ import {
   collectingLogger,
   contextWith,
   DEPLOYMENT_ID,
-  deploymentInfo,
+  givenDeployment,
   env,
   EXECUTION_ID,
   FUNCTION_NAME,
@@ -51,7 +50,7 @@ describe("post-traffic metrics check hook", () => {
   beforeEach(() => {
     codedeployMock.reset();
     cloudwatchMock.reset();
-    codedeployMock.on(GetDeploymentCommand).resolves({ deploymentInfo: deploymentInfo() });
+    givenDeployment(codedeployMock);
     codedeployMock.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
     cloudwatchMock.on(GetMetricDataCommand).resolves(metricPage(healthy));
   });

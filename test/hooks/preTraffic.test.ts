@@ -1,5 +1,6 @@
 import {
   CodeDeployClient,
+  GetApplicationRevisionCommand,
   GetDeploymentCommand,
   PutLifecycleEventHookExecutionStatusCommand,
 } from "@aws-sdk/client-codedeploy";
@@ -20,6 +21,9 @@ import {
   contextWith,
   DEPLOYMENT_ID,
   deploymentInfo,
+  givenDeployment,
+  APPLICATION_NAME,
+  sha256Of,
   env,
   EXECUTION_ID,
   FUNCTION_NAME,
@@ -36,7 +40,7 @@ describe("pre-traffic smoke test hook", () => {
   beforeEach(() => {
     codedeployMock.reset();
     lambdaMock.reset();
-    codedeployMock.on(GetDeploymentCommand).resolves({ deploymentInfo: deploymentInfo() });
+    givenDeployment(codedeployMock);
     codedeployMock.on(PutLifecycleEventHookExecutionStatusCommand).resolves({
       lifecycleEventHookExecutionId: EXECUTION_ID,
     });
@@ -95,23 +99,54 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reads the target version from a YAML AppSpec too", async () => {
-    codedeployMock
-      .on(GetDeploymentCommand)
-      .resolves({ deploymentInfo: deploymentInfo(appSpecYaml) });
+    givenDeployment(codedeployMock, appSpecYaml);
     const outcome = await run().result;
     expect(outcome.status, outcome.reason).to.equal("Succeeded");
     expect(lambdaMock.commandCalls(InvokeCommand)[0].args[0].input.Qualifier).to.equal("7");
   });
 
-  it("picks the guarded function when the AppSpec names a function by ARN", async () => {
-    codedeployMock.on(GetDeploymentCommand).resolves({
-      deploymentInfo: deploymentInfo(
-        appSpecJson({
-          Name: `arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION_NAME}`,
-          TargetVersion: 12,
-        }),
+  it("reads the AppSpec with GetApplicationRevision by the sha256 GetDeployment returns", async () => {
+    const outcome = await run().result;
+    expect(outcome.status, outcome.reason).to.equal("Succeeded");
+    const revisions = codedeployMock
+      .commandCalls(GetApplicationRevisionCommand)
+      .map((call) => call.args[0].input);
+    expect(revisions).to.deep.equal([
+      {
+        applicationName: APPLICATION_NAME,
+        revision: {
+          revisionType: "AppSpecContent",
+          appSpecContent: { sha256: sha256Of(appSpecJson()) },
+        },
+      },
+    ]);
+  });
+
+  it("reports Failed, naming the application, when the revision cannot be read", async () => {
+    codedeployMock.on(GetApplicationRevisionCommand).rejects(
+      // AccessDenied as the SDK raises it (CodeDeploy API Reference, Common Errors).
+      Object.assign(
+        new Error("User is not authorized to perform: codedeploy:GetApplicationRevision"),
+        {
+          name: "AccessDeniedException",
+        },
       ),
-    });
+    );
+    const outcome = await run().result;
+    expect(outcome.status).to.equal("Failed");
+    expect(outcome.reason).to.contain("codedeploy:GetApplicationRevision");
+    expect(lambdaMock.calls()).to.have.length(0);
+    expectReported("Failed");
+  });
+
+  it("picks the guarded function when the AppSpec names a function by ARN", async () => {
+    givenDeployment(
+      codedeployMock,
+      appSpecJson({
+        Name: `arn:aws:lambda:us-east-1:123456789012:function:${FUNCTION_NAME}`,
+        TargetVersion: 12,
+      }),
+    );
     const outcome = await run().result;
     expect(outcome.status, outcome.reason).to.equal("Succeeded");
     expect(lambdaMock.commandCalls(InvokeCommand)[0].args[0].input).to.include({
@@ -255,9 +290,7 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when the deployment is not of the guarded function", async () => {
-    codedeployMock.on(GetDeploymentCommand).resolves({
-      deploymentInfo: deploymentInfo(appSpecJson({ Name: "billing-function" })),
-    });
+    givenDeployment(codedeployMock, appSpecJson({ Name: "billing-function" }));
     const outcome = await run().result;
     expect(outcome.status).to.equal("Failed");
     expect(outcome.reason).to.contain(`does not deploy function "${FUNCTION_NAME}"`);
@@ -267,9 +300,7 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when the AppSpec's TargetVersion is not a published version", async () => {
-    codedeployMock.on(GetDeploymentCommand).resolves({
-      deploymentInfo: deploymentInfo(appSpecJson({ TargetVersion: "$LATEST" })),
-    });
+    givenDeployment(codedeployMock, appSpecJson({ TargetVersion: "$LATEST" }));
     const outcome = await run().result;
     expect(outcome.status).to.equal("Failed");
     expect(outcome.reason).to.contain('TargetVersion of "orders-function-mock123" is "$LATEST"');
@@ -277,10 +308,12 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when the revision is not an inline AppSpec", async () => {
-    codedeployMock.on(GetDeploymentCommand).resolves({
-      deploymentInfo: {
-        ...deploymentInfo(),
-        revision: { revisionType: "S3", s3Location: { bucket: "b", key: "appspec.yaml" } },
+    // An S3 revision as GetDeployment returns it (API Reference, RevisionLocation / S3Location).
+    givenDeployment(codedeployMock, appSpecJson(), {
+      ...deploymentInfo(),
+      revision: {
+        revisionType: "S3",
+        s3Location: { bucket: "b", key: "appspec.yaml", bundleType: "YAML" },
       },
     });
     const outcome = await run().result;
@@ -289,9 +322,7 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when the deployment shifts another alias than TARGET_ALIAS_NAME", async () => {
-    codedeployMock.on(GetDeploymentCommand).resolves({
-      deploymentInfo: deploymentInfo(appSpecJson({ Alias: "beta" })),
-    });
+    givenDeployment(codedeployMock, appSpecJson({ Alias: "beta" }));
     const outcome = await run().result;
     expect(outcome.status).to.equal("Failed");
     expect(outcome.reason).to.contain('shifts alias "beta"');
