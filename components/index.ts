@@ -47,3 +47,11 @@ export {
   stackConfigSchema,
   StackSettings,
 } from "./stackSettings";
+export {
+  DEPLOYMENT_ENGINE_COMMAND_ACTIONS,
+  deployerPolicy,
+  deployerPolicyDocument,
+  DeployerPolicyDocument,
+  DeployerPolicyStatement,
+  DeployerPolicyTarget,
+} from "./deployerPolicy";
