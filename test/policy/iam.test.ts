@@ -5,6 +5,7 @@ import {
   iamLeastPrivilege,
   permissionNotPublic,
 } from "../../policy/rules";
+import { deployerPolicyDocument } from "../../components/deployerPolicy";
 import { check, messages, resource, UNKNOWN_INPUT } from "./fixtures";
 
 const POLICY = "aws:iam/policy:Policy";
@@ -102,6 +103,25 @@ describe("policy iam-least-privilege", () => {
       ),
     ]);
     expect(messages(violations)).to.have.length(2);
+  });
+
+  it("passes the deployer policy: CodeDeploy's StopDeployment and target reads accept only *", async () => {
+    const violations = await check(iamLeastPrivilege, [
+      managedPolicy(
+        "deployer",
+        JSON.stringify(
+          deployerPolicyDocument([
+            {
+              functionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders",
+              applicationName: "orders",
+              deploymentGroupName: "orders-live",
+              deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+            },
+          ]),
+        ),
+      ),
+    ]);
+    expect(violations).to.deep.equal([]);
   });
 
   it("honours a custom resourceWildcardActions list", async () => {
