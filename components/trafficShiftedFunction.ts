@@ -710,8 +710,16 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       {
         Sid: "ShiftAlias",
         Effect: "Allow",
-        Action: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetProvisionedConcurrencyConfig"],
+        Action: ["lambda:GetAlias", "lambda:UpdateAlias"],
         Resource: [this.function.arn, this.alias.arn],
+      },
+      {
+        // The Service Authorization Reference gives this action the alias and version resource
+        // types only: the unqualified function ARN would grant nothing.
+        Sid: "ReadAliasProvisionedConcurrency",
+        Effect: "Allow",
+        Action: "lambda:GetProvisionedConcurrencyConfig",
+        Resource: this.alias.arn,
       },
       ...(hasAlarms
         ? [
@@ -759,8 +767,11 @@ function loggingStatements(logGroup: aws.cloudwatch.LogGroup): aws.iam.PolicySta
     {
       Sid: "WriteOwnLogs",
       Effect: "Allow",
+      // Both act on log streams (Service Authorization Reference, CloudWatch Logs:
+      // `log-group:<name>:log-stream:<stream>`), so the log group's own ARN would grant nothing;
+      // `<log group ARN>:*` is the form the Lambda Developer Guide uses for a function's logs.
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+      Resource: pulumi.interpolate`${logGroup.arn}:*`,
     },
   ];
 }

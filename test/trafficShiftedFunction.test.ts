@@ -134,12 +134,14 @@ describe("TrafficShiftedFunction", () => {
         {
           Sid: "ShiftAlias",
           Effect: "Allow",
-          Action: [
-            "lambda:GetAlias",
-            "lambda:UpdateAlias",
-            "lambda:GetProvisionedConcurrencyConfig",
-          ],
+          Action: ["lambda:GetAlias", "lambda:UpdateAlias"],
           Resource: [arn, `${arn}:live`],
+        },
+        {
+          Sid: "ReadAliasProvisionedConcurrency",
+          Effect: "Allow",
+          Action: "lambda:GetProvisionedConcurrencyConfig",
+          Resource: `${arn}:live`,
         },
         {
           Sid: "ReadDeploymentAlarms",
@@ -326,7 +328,10 @@ describe("TrafficShiftedFunction", () => {
       resources.resourceCountIs(ALARM, 0);
       resources.hasResourceProperties(GROUP, { alarmConfiguration: Match.absent() });
       const policy = policyOf(resources, "orders-deploy-role-policy");
-      expect(policy.Statement.map((s: any) => s.Sid)).to.deep.equal(["ShiftAlias"]);
+      expect(policy.Statement.map((s: any) => s.Sid)).to.deep.equal([
+        "ShiftAlias",
+        "ReadAliasProvisionedConcurrency",
+      ]);
     });
   });
 

