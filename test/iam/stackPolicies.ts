@@ -1,6 +1,6 @@
 // The IAM policies each bundled stack creates, as the engine would receive them after `pulumi up`
 // (outputs resolved by the mocks' AWS-shaped ARNs, see testing/awsOutputs.ts), by role.
-import { CapturedResource } from "../../testing";
+import { CapturedResource, ResourceCapture } from "../../testing";
 import { runStack } from "../program/runStack";
 
 export const BUNDLED_STACKS = ["dev", "staging", "prod", "prod-global"] as const;
@@ -46,7 +46,27 @@ function parse(document: unknown, where: string): PolicyDocument {
 
 /** The roles of a stack with every policy that grants them something. */
 export async function stackRoles(stack: string): Promise<RolePolicies[]> {
-  const { resources } = await runStack(stack, { preview: false });
+  return (await bundledStack(stack)).roles;
+}
+
+const stacks = new Map<string, Promise<{ roles: RolePolicies[]; resources: ResourceCapture }>>();
+
+/** A bundled stack's resources and roles, run once per test process (each run takes seconds). */
+export function bundledStack(
+  stack: string,
+): Promise<{ roles: RolePolicies[]; resources: ResourceCapture }> {
+  let run = stacks.get(stack);
+  if (!run) {
+    run = runStack(stack, { preview: false }).then(({ resources }) => ({
+      resources,
+      roles: rolesOf(stack, resources),
+    }));
+    stacks.set(stack, run);
+  }
+  return run;
+}
+
+function rolesOf(stack: string, resources: ResourceCapture): RolePolicies[] {
   const byName = new Map<string, RolePolicies>();
   for (const role of resources.ofType(ROLE)) {
     const trust = parse(role.inputs.assumeRolePolicy, `${stack} ${role.name}`);
@@ -84,14 +104,9 @@ function regionOf(all: readonly CapturedResource[], role: CapturedResource): str
   return all.find((resource) => resource.parent === role.parent && resource.region)?.region;
 }
 
-let cached: Promise<RolePolicies[]> | undefined;
-
-/** The roles of every bundled stack, run once per test process (each run takes seconds). */
-export function bundledStackRoles(): Promise<RolePolicies[]> {
-  cached ??= (async () => {
-    const all: RolePolicies[] = [];
-    for (const stack of BUNDLED_STACKS) all.push(...(await stackRoles(stack)));
-    return all;
-  })();
-  return cached;
+/** The roles of every bundled stack. */
+export async function bundledStackRoles(): Promise<RolePolicies[]> {
+  const all: RolePolicies[] = [];
+  for (const stack of BUNDLED_STACKS) all.push(...(await stackRoles(stack)));
+  return all;
 }

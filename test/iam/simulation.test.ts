@@ -1,0 +1,319 @@
+// Each generated role, run through an IAM policy simulator (@cloud-copilot/iam-simulate, which
+// evaluates identity policies the way IAM does and validates actions and resource ARNs against
+// the Service Authorization Reference): allowed exactly the calls its component makes, denied a
+// sample of calls it must not make.
+import { expect } from "chai";
+import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { CapturedResource, MOCK_ACCOUNT_ID } from "../../testing";
+import { SCOPED_DESPITE_REFERENCE } from "./catalog";
+import { deployerPolicyDocument } from "../../components/deployerPolicy";
+import { BUNDLED_STACKS, bundledStack, PolicyDocument, RolePolicies } from "./stackPolicies";
+
+const account = MOCK_ACCOUNT_ID;
+
+/** Actions whose resource types share one ARN format (Lambda's alias and version). */
+const AMBIGUOUS_ARN_ACTIONS = ["lambda:GetProvisionedConcurrencyConfig"];
+
+type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+
+/** What IAM decides when the role calls `action` on `resource`. */
+async function decide(role: RolePolicies, action: string, resource: string): Promise<Decision> {
+  const simulation: Simulation = {
+    identityPolicies: role.documents.map(({ name, document }) => ({ name, policy: document })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    request: {
+      principal: `arn:aws:sts::${account}:assumed-role/${role.roleName}/session`,
+      action,
+      resource: { resource, accountId: account },
+      contextVariables: {},
+    },
+  };
+  if (SCOPED_DESPITE_REFERENCE[action]) {
+    // The simulator follows the Service Authorization Reference, which lists no resource type
+    // for this action and so refuses any ARN; CodeDeploy authorizes it against the deployment
+    // group (SAM's and CDK's hook grants are scoped so and work), which is what is simulated.
+    return runUnsafeSimulation(simulation, {}) as Decision;
+  }
+  const response = await runSimulation(simulation, {});
+  if (
+    response.resultType === "error" &&
+    response.errors.message === "multiple.resource.types" &&
+    AMBIGUOUS_ARN_ACTIONS.includes(action)
+  ) {
+    // `function:<name>:live` fits both the alias and the version ARN format, and the simulator
+    // cannot be told which; the evaluation does not depend on it.
+    return runUnsafeSimulation(simulation, {}) as Decision;
+  }
+  if (response.resultType === "error") {
+    throw new Error(
+      `simulating ${action} on ${resource}: ${JSON.stringify(response.errors, undefined, 1)}`,
+    );
+  }
+  return response.overallResult as Decision;
+}
+
+interface Call {
+  action: string;
+  resource: string;
+}
+
+/** The calls of `calls` whose decision is not `expected`, with what IAM decided. */
+async function unexpected(
+  role: RolePolicies,
+  calls: Call[],
+  expected: "Allowed" | "Denied",
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const call of calls) {
+    const decision = await decide(role, call.action, call.resource);
+    const allowed = decision === "Allowed";
+    if (allowed !== (expected === "Allowed")) {
+      wrong.push(`${call.action} on ${call.resource}: ${decision}`);
+    }
+  }
+  return wrong;
+}
+
+/** One TrafficShiftedFunction of a stack with the ARNs its roles must reach. */
+interface FunctionUnderTest {
+  stack: string;
+  name: string;
+  region: string;
+  functionArn: string;
+  aliasArn: string;
+  deploymentGroupArn: string;
+  applicationArn: string;
+  alarmArns: string[];
+  hookArns: string[];
+  logGroupArn: string;
+  tableArn: string;
+  roles: { function: RolePolicies; deploy: RolePolicies; hooks: RolePolicies[] };
+}
+
+async function functionsOf(stack: string): Promise<FunctionUnderTest[]> {
+  const { resources, roles } = await bundledStack(stack);
+  const output = (type: string, name: string, key = "arn"): string => {
+    const value = resources.get(type, name).outputs[key];
+    if (typeof value !== "string") throw new Error(`${stack} ${name}.${key} is ${String(value)}`);
+    return value;
+  };
+  const role = (logical: string): RolePolicies => {
+    const found = roles.find((candidate) => candidate.role === logical);
+    if (!found) throw new Error(`${stack}: no role ${logical}`);
+    return found;
+  };
+  const table = resources.ofType("aws:dynamodb/table:Table")[0] as CapturedResource;
+  return resources
+    .ofType("multiregion-serverless:index:TrafficShiftedFunction")
+    .map((component) => {
+      const name = component.name;
+      const functionArn = output("aws:lambda/function:Function", `${name}-function`);
+      const region = functionArn.split(":")[3];
+      const group = resources.get(
+        "aws:codedeploy/deploymentGroup:DeploymentGroup",
+        `${name}-deployment-group`,
+      );
+      const deploymentGroupArn = String(group.outputs.arn);
+      const hookNames = [`${name}-pre-traffic-hook`, `${name}-post-traffic-hook`];
+      return {
+        stack,
+        name,
+        region,
+        functionArn,
+        aliasArn: output("aws:lambda/alias:Alias", `${name}-alias`),
+        deploymentGroupArn,
+        applicationArn: `arn:aws:codedeploy:${region}:${account}:application:${group.inputs.appName}`,
+        alarmArns: (group.inputs.alarmConfiguration?.alarms ?? []).map(
+          (alarm: string) => `arn:aws:cloudwatch:${region}:${account}:alarm:${alarm}`,
+        ),
+        hookArns: hookNames.map((hook) => output("aws:lambda/function:Function", hook)),
+        logGroupArn: output("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`),
+        // The global table's replica in this function's region: same name, this region.
+        tableArn: `arn:aws:dynamodb:${region}:${account}:table/${String(table.outputs.name)}`,
+        roles: {
+          function: role(`${name}-role`),
+          deploy: role(`${name}-deploy-role`),
+          hooks: hookNames.map((hook) => role(`${hook}-role`)),
+        },
+      };
+    });
+}
+
+const elsewhere = (arn: string, region: string): string =>
+  arn.replace(`:${region}:`, ":sa-east-1:");
+
+describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make exactly its component's calls", function () {
+  this.timeout(120_000);
+
+  for (const stack of BUNDLED_STACKS) {
+    describe(`${stack} stack`, () => {
+      let functions: FunctionUnderTest[];
+      before(async () => {
+        functions = await functionsOf(stack);
+        expect(functions.length, `functions of ${stack}`).to.be.greaterThan(0);
+      });
+
+      it("the CodeDeploy role moves this alias, reads these alarms and invokes these hooks, nothing else", async () => {
+        for (const fn of functions) {
+          expect(fn.alarmArns.length, `${fn.name} alarms`).to.be.greaterThan(0);
+          const allowed: Call[] = [
+            { action: "lambda:GetAlias", resource: fn.aliasArn },
+            { action: "lambda:UpdateAlias", resource: fn.aliasArn },
+            { action: "lambda:GetProvisionedConcurrencyConfig", resource: fn.aliasArn },
+            ...fn.alarmArns.map((resource) => ({ action: "cloudwatch:DescribeAlarms", resource })),
+            ...fn.hookArns.map((resource) => ({ action: "lambda:InvokeFunction", resource })),
+          ];
+          const otherFunction = fn.functionArn.replace(/function:[^:]+$/, "function:billing");
+          const denied: Call[] = [
+            { action: "lambda:UpdateAlias", resource: `${otherFunction}:live` },
+            { action: "lambda:UpdateAlias", resource: elsewhere(fn.aliasArn, fn.region) },
+            { action: "lambda:InvokeFunction", resource: otherFunction },
+            { action: "lambda:InvokeFunction", resource: `${fn.functionArn}:1` },
+            {
+              action: "cloudwatch:DescribeAlarms",
+              resource: `arn:aws:cloudwatch:${fn.region}:${account}:alarm:billing-errors`,
+            },
+            { action: "lambda:UpdateFunctionCode", resource: fn.functionArn },
+            { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin` },
+            { action: "iam:CreateRole", resource: `arn:aws:iam::${account}:role/backdoor` },
+          ];
+          const role = fn.roles.deploy;
+          expect(await unexpected(role, allowed, "Allowed"), `${fn.name} allowed`).to.deep.equal(
+            [],
+          );
+          expect(await unexpected(role, denied, "Denied"), `${fn.name} denied`).to.deep.equal([]);
+        }
+      });
+
+      it("a hook reports on this deployment group, reads its AppSpec and invokes this function's versions, nothing else", async () => {
+        for (const fn of functions) {
+          const otherGroup = fn.deploymentGroupArn.replace(/\/[^/]+$/, "/billing");
+          for (const role of fn.roles.hooks) {
+            const allowed: Call[] = [
+              {
+                action: "codedeploy:PutLifecycleEventHookExecutionStatus",
+                resource: fn.deploymentGroupArn,
+              },
+              { action: "codedeploy:GetDeployment", resource: fn.deploymentGroupArn },
+              { action: "codedeploy:GetApplicationRevision", resource: fn.applicationArn },
+              { action: "lambda:InvokeFunction", resource: `${fn.functionArn}:7` },
+            ];
+            const denied: Call[] = [
+              { action: "codedeploy:PutLifecycleEventHookExecutionStatus", resource: otherGroup },
+              { action: "codedeploy:GetDeployment", resource: otherGroup },
+              {
+                action: "codedeploy:GetApplicationRevision",
+                resource: `arn:aws:codedeploy:${fn.region}:${account}:application:billing`,
+              },
+              {
+                action: "lambda:InvokeFunction",
+                resource: fn.functionArn.replace(/function:[^:]+$/, "function:billing:7"),
+              },
+              { action: "lambda:UpdateAlias", resource: fn.aliasArn },
+              { action: "codedeploy:CreateDeployment", resource: fn.deploymentGroupArn },
+              { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin` },
+            ];
+            expect(
+              await unexpected(role, allowed, "Allowed"),
+              `${role.role} allowed`,
+            ).to.deep.equal([]);
+            expect(await unexpected(role, denied, "Denied"), `${role.role} denied`).to.deep.equal(
+              [],
+            );
+          }
+        }
+      });
+
+      it("the function reads and writes its table in its own region and writes its own logs, nothing else", async () => {
+        for (const fn of functions) {
+          const allowed: Call[] = [
+            ...["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query"].map((name) => ({
+              action: `dynamodb:${name}`,
+              resource: fn.tableArn,
+            })),
+            {
+              action: "logs:PutLogEvents",
+              resource: `${fn.logGroupArn}:log-stream:2026/03/01/[7]abcdef`,
+            },
+          ];
+          const denied: Call[] = [
+            { action: "dynamodb:GetItem", resource: elsewhere(fn.tableArn, fn.region) },
+            {
+              action: "dynamodb:PutItem",
+              resource: fn.tableArn.replace(/table\/.*$/, "table/billing"),
+            },
+            { action: "dynamodb:DeleteTable", resource: fn.tableArn },
+            { action: "dynamodb:Scan", resource: fn.tableArn },
+            {
+              action: "logs:PutLogEvents",
+              resource: `arn:aws:logs:${fn.region}:${account}:log-group:/aws/lambda/billing:log-stream:x`,
+            },
+            { action: "lambda:UpdateAlias", resource: fn.aliasArn },
+            { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin` },
+            {
+              action: "iam:AttachRolePolicy",
+              resource: `arn:aws:iam::${account}:role/${fn.roles.function.roleName}`,
+            },
+          ];
+          const role = fn.roles.function;
+          expect(await unexpected(role, allowed, "Allowed"), `${fn.name} allowed`).to.deep.equal(
+            [],
+          );
+          expect(await unexpected(role, denied, "Denied"), `${fn.name} denied`).to.deep.equal([]);
+        }
+      });
+    });
+  }
+
+  it("the deployer starts, follows and stops these deployments and prunes versions, nothing else", async () => {
+    const functionArn = `arn:aws:lambda:us-east-1:${account}:function:orders`;
+    const group = `arn:aws:codedeploy:us-east-1:${account}:deploymentgroup:orders-deploy/orders`;
+    const deployer: RolePolicies = {
+      stack: "-",
+      role: "deployer",
+      roleName: "ci-deployer",
+      service: "-",
+      documents: [
+        {
+          name: "deployer",
+          document: deployerPolicyDocument([
+            {
+              functionArn,
+              applicationName: "orders-deploy",
+              deploymentGroupName: "orders",
+              deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+            },
+          ]) as PolicyDocument,
+        },
+      ],
+    };
+    const allowed: Call[] = [
+      { action: "lambda:GetAlias", resource: `${functionArn}:live` },
+      { action: "lambda:ListVersionsByFunction", resource: functionArn },
+      { action: "lambda:DeleteFunction", resource: `${functionArn}:3` },
+      { action: "codedeploy:CreateDeployment", resource: group },
+      { action: "codedeploy:GetDeployment", resource: group },
+      { action: "codedeploy:ListDeployments", resource: group },
+      {
+        action: "codedeploy:GetDeploymentConfig",
+        resource: `arn:aws:codedeploy:us-east-1:${account}:deploymentconfig:CodeDeployDefault.LambdaCanary10Percent5Minutes`,
+      },
+      {
+        action: "codedeploy:RegisterApplicationRevision",
+        resource: `arn:aws:codedeploy:us-east-1:${account}:application:orders-deploy`,
+      },
+      { action: "codedeploy:StopDeployment", resource: "*" },
+      { action: "codedeploy:BatchGetDeploymentTargets", resource: "*" },
+    ];
+    const denied: Call[] = [
+      { action: "lambda:DeleteFunction", resource: functionArn },
+      { action: "lambda:UpdateAlias", resource: `${functionArn}:live` },
+      { action: "codedeploy:CreateDeployment", resource: group.replace("/orders", "/billing") },
+      { action: "codedeploy:DeleteDeploymentGroup", resource: group },
+      { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin` },
+    ];
+    expect(await unexpected(deployer, allowed, "Allowed")).to.deep.equal([]);
+    expect(await unexpected(deployer, denied, "Denied")).to.deep.equal([]);
+  });
+});
