@@ -69,6 +69,8 @@ export const fix = {
     "Fix: give the function a dead-letter queue (TrafficShiftedFunction [deadLetterTargetArn]) or an on-failure destination " +
     "(aws.lambda.FunctionEventInvokeConfig `destinationConfig.onFailure`)",
   tags:
-    "Fix: create the resource through this package's components (they tag every resource with " +
-    "environment, service and stack), or add the tags, or set them as the provider's `defaultTags`",
+    "Fix: give the package's components [tags] with environment, service and stack (they copy " +
+    "their `tags` to every taggable child and add none of their own), or add the tags to the " +
+    "resource, or set them as the provider's `defaultTags` (the bundled program does both, from " +
+    "`loadStackSettings().tags`)",
 };
