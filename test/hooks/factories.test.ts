@@ -67,6 +67,7 @@ const cloudwatchModule = require("@aws-sdk/client-cloudwatch");
 const codedeployMock = mockClient(codedeployModule.CodeDeployClient);
 const lambdaMock = mockClient(lambdaModule.LambdaClient);
 const cloudwatchMock = mockClient(cloudwatchModule.CloudWatchClient);
+// PutLifecycleEventHookExecutionStatus: its one response field is optional (API Reference).
 codedeployMock.on(codedeployModule.PutLifecycleEventHookExecutionStatusCommand).resolves({});
 ${script}
 const { handler } = require(${JSON.stringify(path.join(taskDir, "index.js"))});
@@ -232,6 +233,8 @@ describe("hook archives", () => {
     const taskDir = path.join(workDir, "task");
     const hook = smokeTestHook({ event: { ping: true }, expect: { bodyMatches: { ok: true } } });
     await unpack(hook.code as pulumi.asset.Archive, taskDir);
+    // GetDeployment / GetApplicationRevision as test/hooks/fixtures.ts documents them; Invoke's
+    // Response Syntax (Lambda API Reference).
     const outcome = invokePackagedHook(
       hook,
       taskDir,
@@ -256,6 +259,8 @@ lambdaMock.on(lambdaModule.InvokeCommand).resolves({ StatusCode: 200, Payload: B
     const taskDir = path.join(workDir, "task");
     const hook = metricsCheckHook({ maxErrors: 0, settleSeconds: 0 });
     await unpack(hook.code as pulumi.asset.Archive, taskDir);
+    // GetDeployment / GetApplicationRevision as test/hooks/fixtures.ts documents them;
+    // GetMetricData's MetricDataResults (CloudWatch API Reference, MetricDataResult).
     const outcome = invokePackagedHook(
       hook,
       taskDir,

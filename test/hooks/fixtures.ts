@@ -110,13 +110,24 @@ export function applicationRevision(content: string): GetApplicationRevisionOutp
   };
 }
 
+/**
+ * An AWS service error as SDK v3 raises it: an Error whose `name` is the exception's name (the
+ * API reference's "Errors" section), with `$fault` and `$metadata.httpStatusCode` (SDK type
+ * `ServiceException` in `@smithy/smithy-client`).
+ */
+export function awsError(name: string, message: string, httpStatusCode = 400): Error {
+  return Object.assign(new Error(message), {
+    name,
+    $fault: httpStatusCode >= 500 ? "server" : "client",
+    $metadata: { httpStatusCode },
+  });
+}
+
 /** The error CodeDeploy answers for an unknown revision (API Reference, GetApplicationRevision Errors). */
 function revisionDoesNotExist(): Error {
-  return Object.assign(
-    new Error("The named revision does not exist with the IAM user or AWS account."),
-    {
-      name: "RevisionDoesNotExistException",
-    },
+  return awsError(
+    "RevisionDoesNotExistException",
+    "The named revision does not exist with the IAM user or AWS account.",
   );
 }
 
@@ -154,7 +165,7 @@ export function collectingLogger(): HookLogger & { entries: Record<string, unkno
   return log;
 }
 
-/** A JSON payload as Lambda's Invoke returns it. */
+/** A JSON payload as Lambda's Invoke returns it (SDK `InvocationResponse.Payload`: bytes of the function's JSON result). */
 export function payload(value: unknown): Uint8Array {
   return new Uint8Array(Buffer.from(JSON.stringify(value)));
 }

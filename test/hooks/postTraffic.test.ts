@@ -11,6 +11,7 @@ import {
   collectingLogger,
   contextWith,
   DEPLOYMENT_ID,
+  awsError,
   givenDeployment,
   env,
   EXECUTION_ID,
@@ -20,7 +21,11 @@ import {
 
 const NOW = new Date("2026-03-01T10:15:10Z");
 
-/** One GetMetricData page: per query id, per-minute values. */
+/**
+ * One GetMetricData page: per query id, per-minute values, newest first, with StatusCode
+ * Complete, or PartialData and a NextToken when more pages follow (CloudWatch API Reference,
+ * GetMetricData Response Elements and MetricDataResult).
+ */
 function metricPage(values: Record<string, number[]>, nextToken?: string) {
   return {
     MetricDataResults: Object.entries(values).map(([Id, Values]) => ({
@@ -51,6 +56,7 @@ describe("post-traffic metrics check hook", () => {
     codedeployMock.reset();
     cloudwatchMock.reset();
     givenDeployment(codedeployMock);
+    // The response's only field, lifecycleEventHookExecutionId, is optional (API Reference).
     codedeployMock.on(PutLifecycleEventHookExecutionStatusCommand).resolves({});
     cloudwatchMock.on(GetMetricDataCommand).resolves(metricPage(healthy));
   });
@@ -167,6 +173,8 @@ describe("post-traffic metrics check hook", () => {
   });
 
   it("reports Failed when CloudWatch denies the metrics", async () => {
+    // A query CloudWatch refuses comes back with StatusCode "Forbidden" and no values
+    // (MetricDataResult.StatusCode: Complete | InternalError | PartialData | Forbidden).
     cloudwatchMock.on(GetMetricDataCommand).resolves({
       MetricDataResults: [{ Id: "errors", Values: [], StatusCode: "Forbidden" }],
     });
@@ -176,9 +184,17 @@ describe("post-traffic metrics check hook", () => {
   });
 
   it("still reports Failed when GetMetricData throws", async () => {
-    cloudwatchMock.on(GetMetricDataCommand).rejects(new Error("AccessDenied"));
+    // An IAM denial: AccessDenied, HTTP 403 (CloudWatch API Reference, Common Errors).
+    cloudwatchMock
+      .on(GetMetricDataCommand)
+      .rejects(
+        awsError("AccessDenied", "not authorized to perform: cloudwatch:GetMetricData", 403),
+      );
     const outcome = await run();
-    expect(outcome).to.include({ status: "Failed", reason: "hook error: AccessDenied" });
+    expect(outcome).to.include({
+      status: "Failed",
+      reason: "hook error: AccessDenied: not authorized to perform: cloudwatch:GetMetricData",
+    });
     expect(reportedStatuses()).to.deep.equal(["Failed"]);
   });
 

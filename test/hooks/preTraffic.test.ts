@@ -20,6 +20,7 @@ import {
   collectingLogger,
   contextWith,
   DEPLOYMENT_ID,
+  awsError,
   deploymentInfo,
   givenDeployment,
   APPLICATION_NAME,
@@ -41,9 +42,12 @@ describe("pre-traffic smoke test hook", () => {
     codedeployMock.reset();
     lambdaMock.reset();
     givenDeployment(codedeployMock);
+    // PutLifecycleEventHookExecutionStatus answers the execution id (API Reference, Response Syntax).
     codedeployMock.on(PutLifecycleEventHookExecutionStatusCommand).resolves({
       lifecycleEventHookExecutionId: EXECUTION_ID,
     });
+    // A synchronous Invoke: StatusCode 200, ExecutedVersion, Payload (Lambda API Reference,
+    // Invoke Response Syntax; a RequestResponse invocation returns 200).
     lambdaMock.on(InvokeCommand).resolves({
       StatusCode: 200,
       ExecutedVersion: "7",
@@ -156,6 +160,7 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when the payload's statusCode is not the expected one", async () => {
+    // Invoke succeeded (StatusCode 200); the function's own result says 503 (Invoke Response Syntax).
     lambdaMock.on(InvokeCommand).resolves({
       StatusCode: 200,
       Payload: payload({ statusCode: 503, body: "unavailable" }),
@@ -177,6 +182,8 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when the new version throws (FunctionError), with its error message", async () => {
+    // A function error: StatusCode 200, FunctionError "Unhandled", the error object as payload,
+    // the base64 log tail with LogType Tail (Lambda API Reference, Invoke Response Syntax).
     lambdaMock.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: "Unhandled",
@@ -196,6 +203,8 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("reports Failed when Lambda's own StatusCode is not 200", async () => {
+    // 202 is what an asynchronous (Event) invocation answers (Invoke Response Syntax); the hook
+    // must not accept it as a synchronous success.
     lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 } as never);
     const outcome = await run().result;
     expect(outcome.status).to.equal("Failed");
@@ -204,11 +213,19 @@ describe("pre-traffic smoke test hook", () => {
   });
 
   it("still reports Failed when its own code throws (Invoke rejects)", async () => {
-    lambdaMock.on(InvokeCommand).rejects(new Error("AccessDeniedException: not authorized"));
+    // Invoke's AccessDeniedException is not in its Errors list; IAM denials come back as
+    // AccessDeniedException with HTTP 403 (Lambda API Reference, Common Errors).
+    lambdaMock
+      .on(InvokeCommand)
+      .rejects(
+        awsError("AccessDeniedException", "not authorized to perform: lambda:InvokeFunction", 403),
+      );
     const { result, log } = run();
     const outcome = await result;
     expect(outcome.status).to.equal("Failed");
-    expect(outcome.reason).to.equal("hook error: AccessDeniedException: not authorized");
+    expect(outcome.reason).to.equal(
+      "hook error: AccessDeniedException: not authorized to perform: lambda:InvokeFunction",
+    );
     expect(log.entries.some((entry) => entry.message === "the hook's own code failed")).to.equal(
       true,
     );
@@ -331,7 +348,8 @@ describe("pre-traffic smoke test hook", () => {
   it("rethrows when the status cannot be reported, so Lambda retries the invocation", async () => {
     codedeployMock
       .on(PutLifecycleEventHookExecutionStatusCommand)
-      .rejects(new Error("ThrottlingException"));
+      // ThrottlingException (CodeDeploy API Reference, Common Errors; HTTP 400).
+      .rejects(awsError("ThrottlingException", "Rate exceeded"));
     const { result, log } = run();
     let thrown: unknown;
     await result.catch((error: unknown) => (thrown = error));
