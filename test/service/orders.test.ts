@@ -82,6 +82,7 @@ describe("orders service", () => {
   });
 
   it("POST /orders stores the order in this region's table and returns 201", async () => {
+    // PutItem without ReturnValues answers no attributes (DynamoDB API Reference, PutItem).
     dynamodb.on(PutItemCommand).resolves({});
     const response = await handler()(
       request("POST", "/orders", {
@@ -110,6 +111,8 @@ describe("orders service", () => {
   });
 
   it("GET /orders/{id} returns the stored order, 404 when absent", async () => {
+    // GetItem answers the Item in attribute-value form, and no Item when the key is absent
+    // (DynamoDB API Reference, GetItem Response Elements).
     dynamodb
       .on(GetItemCommand, { Key: { orderId: { S: "order-1" } } })
       .resolves({
@@ -133,8 +136,12 @@ describe("orders service", () => {
   it("GET /health is 200 when the region's table is active and 503 when it is not reachable", async () => {
     dynamodb
       .on(DescribeTableCommand)
+      // DescribeTable's Table.TableStatus (DynamoDB API Reference, TableDescription); then the
+      // network error the SDK raises when the endpoint does not answer (Node's ETIMEDOUT).
       .resolvesOnce({ Table: { TableStatus: "ACTIVE" } })
-      .rejects(new Error("timeout"));
+      .rejects(
+        Object.assign(new Error("connect ETIMEDOUT"), { name: "TimeoutError", code: "ETIMEDOUT" }),
+      );
     const healthy = await handler()(request("GET", "/health"));
     expect(healthy.statusCode).to.equal(200);
     expect(JSON.parse(healthy.body)).to.deep.include({ status: "ok", region: "eu-west-1" });
@@ -143,12 +150,23 @@ describe("orders service", () => {
   });
 
   it("GET /health is 503 while the table is being deleted or created", async () => {
+    // TableStatus values: CREATING | UPDATING | DELETING | ACTIVE | ... (TableDescription).
     dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: "DELETING" } });
     expect((await handler()(request("GET", "/health"))).statusCode).to.equal(503);
   });
 
   it("rethrows storage failures so Lambda counts an error for the deployment alarms", async () => {
-    dynamodb.on(PutItemCommand).rejects(new Error("ProvisionedThroughputExceededException"));
+    // PutItem's ProvisionedThroughputExceededException, HTTP 400 (DynamoDB API Reference, PutItem Errors).
+    dynamodb.on(PutItemCommand).rejects(
+      Object.assign(
+        new Error("The level of configured provisioned throughput for the table was exceeded."),
+        {
+          name: "ProvisionedThroughputExceededException",
+          $fault: "client",
+          $metadata: { httpStatusCode: 400 },
+        },
+      ),
+    );
     let thrown: unknown;
     try {
       await handler()(

@@ -12,7 +12,9 @@ describe("the prod stack", () => {
       config: stack.config,
       secretKeys: stack.secretKeys,
       preview: true,
-      // The program checks the credentials' account; answer as the stack's account would.
+      // The program checks the credentials' account; answer as the stack's account would
+      // (aws.getCallerIdentity's accountId, @pulumi/aws GetCallerIdentityResult; the program
+      // reads nothing else of it).
       call: (token) =>
         token === "aws:index/getCallerIdentity:getCallerIdentity" ? { accountId } : undefined,
     });
