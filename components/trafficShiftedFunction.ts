@@ -7,7 +7,7 @@ import {
 } from "./deploymentAlarms";
 import { DeploymentHookArgs } from "./deploymentHook";
 import { LambdaDeployment } from "./lambdaDeployment";
-import { boundedName, NAME_LIMITS } from "./naming";
+import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import {
   checkDeploymentType,
@@ -320,7 +320,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       `${name}-logs`,
       {
         region,
-        namePrefix: `/aws/lambda/${name}-`,
+        namePrefix: boundedPrefix(`/aws/lambda/${name}-`, NAME_LIMITS.logGroup),
         retentionInDays: args.logRetentionInDays ?? 30,
         tags,
       },
@@ -447,7 +447,12 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       } else {
         const application = new aws.codedeploy.Application(
           `${name}-deploy`,
-          { region, computePlatform: "Lambda", tags },
+          {
+            region,
+            name: boundedName(`${name}-deploy`, NAME_LIMITS.codeDeployApplication),
+            computePlatform: "Lambda",
+            tags,
+          },
           { parent: this },
         );
         applicationName = application.name;
@@ -459,7 +464,15 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       } else {
         const config = new aws.codedeploy.DeploymentConfig(
           `${name}-deployment-config`,
-          { region, computePlatform: "Lambda", trafficRoutingConfig: customTrafficRouting(type) },
+          {
+            region,
+            deploymentConfigName: boundedName(
+              `${name}-deployment-config`,
+              NAME_LIMITS.codeDeployDeploymentConfig,
+            ),
+            computePlatform: "Lambda",
+            trafficRoutingConfig: customTrafficRouting(type),
+          },
           { parent: this },
         );
         this.deploymentConfigName = config.deploymentConfigName;
@@ -485,8 +498,14 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         {
           region,
           appName: applicationName,
-          // Unique within the application; one group per function.
-          deploymentGroupName: name,
+          // Unique within the application: one group per function. In an application of this
+          // component's own (auto-named, so per stack) the component name is enough; in a
+          // shared application, other stacks of the same program put their groups there too.
+          deploymentGroupName: explicitName(
+            name,
+            NAME_LIMITS.codeDeployDeploymentGroup,
+            codeDeploy.applicationName !== undefined,
+          ),
           serviceRoleArn: serviceRole ? serviceRole.arn : codeDeploy.serviceRoleArn!,
           deploymentConfigName: this.deploymentConfigName,
           deploymentStyle: {
@@ -606,7 +625,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       `${childName}-logs`,
       {
         region,
-        namePrefix: `/aws/lambda/${childName}-`,
+        namePrefix: boundedPrefix(`/aws/lambda/${childName}-`, NAME_LIMITS.logGroup),
         retentionInDays: logRetentionInDays,
         tags,
       },
