@@ -2,7 +2,9 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
+import * as components from "../../components";
 import { runPolicies } from "../../policy/offline";
 import { runComponent } from "../../testing";
 
@@ -22,8 +24,8 @@ function readmeExample(): string {
 /** Runs the example's statements, with the package's own name resolved to this repository. */
 function runExample(js: string): void {
   const modules: Record<string, unknown> = {
-    "multiregion-serverless": require("../../components"),
-    "@pulumi/pulumi": require("@pulumi/pulumi"),
+    "multiregion-serverless": components,
+    "@pulumi/pulumi": pulumi,
   };
   const requireModule = (name: string) => {
     if (!(name in modules)) {
