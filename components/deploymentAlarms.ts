@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { boundedName, NAME_LIMITS } from "./naming";
 import { ArgumentProblems } from "./validation";
 
 /** Arguments of {@link DeploymentAlarms}. */
@@ -108,6 +109,7 @@ export class DeploymentAlarms extends pulumi.ComponentResource {
       `${name}-errors`,
       {
         ...common,
+        name: boundedName(`${name}-errors`, NAME_LIMITS.metricAlarm),
         alarmDescription: pulumi.interpolate`Errors on ${args.functionName}:${aliasName} during a rollout; stops and rolls back the deployment.`,
         metricName: "Errors",
         statistic: "Sum",
@@ -124,6 +126,7 @@ export class DeploymentAlarms extends pulumi.ComponentResource {
         `${name}-duration`,
         {
           ...common,
+          name: boundedName(`${name}-duration`, NAME_LIMITS.metricAlarm),
           alarmDescription: pulumi.interpolate`Average duration of ${args.functionName}:${aliasName} above ${threshold} ms (baseline ${args.durationBaselineMs} ms).`,
           metricName: "Duration",
           dimensions:
@@ -144,6 +147,7 @@ export class DeploymentAlarms extends pulumi.ComponentResource {
         `${name}-throttles`,
         {
           ...common,
+          name: boundedName(`${name}-throttles`, NAME_LIMITS.metricAlarm),
           alarmDescription: pulumi.interpolate`Throttles on ${args.functionName}:${aliasName}.`,
           metricName: "Throttles",
           statistic: "Sum",

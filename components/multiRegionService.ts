@@ -327,6 +327,34 @@ export class MultiRegionService extends pulumi.ComponentResource {
   ): aws.route53.Record[] {
     const types = args.ipAddressType === "dualstack" ? ["A", "AAAA"] : ["A"];
     const records: aws.route53.Record[] = [];
+    // Route 53 refuses records of one routing policy beside another policy's records of the
+    // same name and type, and Pulumi creates new records before it deletes old ones: a change
+    // of routing or topology would fail half-way through `pulumi up`. The zone is read at
+    // preview and such a change is refused, with the two steps that make it, before any
+    // record is registered (every record waits for this check).
+    const planned = plannedRoutingPolicy(args);
+    const routingChecked: pulumi.Output<pulumi.Resource[]> = pulumi
+      .all([
+        aws.route53.getRecordsOutput(
+          { zoneId, nameRegex: `^${escapeRegExp(globalName)}\\.?$` },
+          { parent: this },
+        ),
+        // The URN alone, without the component as a dependency: the records depend on this
+        // check, and depending on their own parent component would wait for themselves.
+        pulumi.output(new Promise<string>((resolve) => this.urn.apply(resolve))),
+      ])
+      .apply(([zone, urn]) => {
+        const conflicts = routingConflicts(
+          zone.resourceRecordSets ?? [],
+          globalName,
+          types,
+          planned,
+        );
+        if (conflicts.length > 0) {
+          throw new Error(routingChangeRefusal(name, urn, globalName, planned, conflicts));
+        }
+        return [];
+      });
     const aliasTo = (region: string) => {
       const target = this.services[region].customDomain!;
       return [
@@ -344,7 +372,10 @@ export class MultiRegionService extends pulumi.ComponentResource {
         const created = new aws.route53.Record(
           `${logicalName}${suffix}`,
           { zoneId, type, ...recordArgs },
-          { parent: this, dependsOn },
+          {
+            parent: this,
+            dependsOn: routingChecked.apply((checked) => [...checked, ...dependsOn]),
+          },
         );
         records.push(created);
         return created;
@@ -439,6 +470,138 @@ export class MultiRegionService extends pulumi.ComponentResource {
     }
     return records;
   }
+}
+
+/** The routing policies of Route 53 record sets, as this package names them. */
+export type RecordRoutingPolicy =
+  | "simple"
+  | "failover"
+  | "latency"
+  | "geolocation"
+  | "weighted"
+  | "geoproximity"
+  | "cidr"
+  | "multivalue";
+
+/** The routing policy of the records this service puts at `domain.name`. */
+export function plannedRoutingPolicy(args: MultiRegionServiceArgs): RecordRoutingPolicy {
+  return args.topology === "active-passive" ? "failover" : args.routing;
+}
+
+/**
+ * A record set as `ListResourceRecordSets` describes it, in the shape of `aws.route53.getRecords`
+ * (terraform-provider-aws data source `aws_route53_records`): only the fields that tell the
+ * routing policy apart.
+ */
+export interface ListedRecordSet {
+  readonly name: string;
+  readonly type: string;
+  readonly setIdentifier?: string;
+  readonly failover?: string;
+  readonly region?: string;
+  readonly weight?: number;
+  readonly geolocation?: { continentCode?: string; countryCode?: string; subdivisionCode?: string };
+  readonly geoproximityLocation?: unknown;
+  readonly cidrRoutingConfig?: unknown;
+  readonly multiValueAnswer?: boolean;
+}
+
+/**
+ * The routing policy of a listed record set (Route 53 API Reference, `ResourceRecordSet`: a
+ * set identifier with `Failover`, `Region`, `GeoLocation`, `GeoProximityLocation`,
+ * `CidrRoutingConfig` or `MultiValueAnswer`, else `Weight`; no set identifier is simple).
+ */
+export function listedRoutingPolicy(set: ListedRecordSet): RecordRoutingPolicy {
+  const present = (value: unknown) => value !== undefined && value !== null && value !== "";
+  const geolocation = set.geolocation;
+  if (present(set.failover)) return "failover";
+  if (present(set.region)) return "latency";
+  if (
+    geolocation &&
+    (present(geolocation.continentCode) ||
+      present(geolocation.countryCode) ||
+      present(geolocation.subdivisionCode))
+  ) {
+    return "geolocation";
+  }
+  if (present(set.geoproximityLocation)) return "geoproximity";
+  if (present(set.cidrRoutingConfig)) return "cidr";
+  if (set.multiValueAnswer === true) return "multivalue";
+  return present(set.setIdentifier) ? "weighted" : "simple";
+}
+
+/** The listed record sets at `name` (A/AAAA of `types`) whose policy is not `planned`. */
+export function routingConflicts(
+  listed: readonly ListedRecordSet[],
+  name: string,
+  types: readonly string[],
+  planned: RecordRoutingPolicy,
+): ListedRecordSet[] {
+  // ListResourceRecordSets returns fully qualified names with the root dot, lowercase.
+  const wanted = name.toLowerCase().replace(/\.$/, "");
+  return listed.filter(
+    (set) =>
+      set.name.toLowerCase().replace(/\.$/, "") === wanted &&
+      types.includes(set.type) &&
+      listedRoutingPolicy(set) !== planned,
+  );
+}
+
+/**
+ * The logical name this component gives the record for a listed set, so the refusal can name
+ * the URNs to delete: `<service>-failover-primary`, `<service>-latency-<region>`,
+ * `<service>-geo-<location>`, `<service>-weighted-<region>`, `-aaaa` for AAAA.
+ */
+function logicalNameOf(service: string, set: ListedRecordSet): string | undefined {
+  const policy = listedRoutingPolicy(set);
+  const id = set.setIdentifier;
+  const base =
+    policy === "failover" && (id === "primary" || id === "secondary")
+      ? `${service}-failover-${id}`
+      : policy === "latency" || policy === "weighted"
+        ? `${service}-${policy}-${id}`
+        : policy === "geolocation"
+          ? `${service}-geo-${id}`
+          : undefined;
+  return base === undefined ? undefined : `${base}${set.type === "AAAA" ? "-aaaa" : ""}`;
+}
+
+/** The error that refuses a change of routing policy, with the two steps that make it. */
+export function routingChangeRefusal(
+  service: string,
+  componentUrn: string,
+  globalName: string,
+  planned: RecordRoutingPolicy,
+  conflicts: readonly ListedRecordSet[],
+): string {
+  const [head, project = "", qualifiedType = ""] = componentUrn.split("::");
+  const urnOf = (logicalName: string) =>
+    `${head}::${project}::${qualifiedType}$aws:route53/record:Record::${logicalName}`;
+  const policies = [...new Set(conflicts.map(listedRoutingPolicy))].join(", ");
+  const described = conflicts
+    .map((set) => `${set.type} ${set.setIdentifier ?? "(no set identifier)"}`)
+    .join(", ");
+  const targets = conflicts
+    .map((set) => logicalNameOf(service, set))
+    .filter((logicalName): logicalName is string => logicalName !== undefined)
+    .map((logicalName) => `--target '${urnOf(logicalName)}'`);
+  const destroy =
+    targets.length === conflicts.length
+      ? `pulumi destroy --target-dependents ${targets.join(" ")}`
+      : `delete them (their URNs: pulumi stack --show-urns), e.g. pulumi destroy --target-dependents --target '<urn>'`;
+  return (
+    `MultiRegionService "${service}": ${globalName} already has ${policies} records ` +
+    `(${described}) and this update would create ${planned} records. Route 53 refuses records ` +
+    `of one routing policy beside another policy's records of the same name and type, and ` +
+    `Pulumi creates new records before it deletes old ones, so the update would fail half-way. ` +
+    `Change the routing in two steps: 1. delete the old records: ${destroy} ` +
+    `(${globalName} does not resolve until step 2 is done); 2. pulumi up. ` +
+    `To keep the current routing instead, restore the previous topology/routing arguments.`
+  );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function byRegion<T>(regions: string[], value: (region: string) => T): Record<string, T> {

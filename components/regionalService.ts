@@ -14,6 +14,7 @@ import {
 } from "./trafficShiftedFunction";
 import { ArgumentProblems, isKnown } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
+import { boundedName, NAME_LIMITS } from "./naming";
 
 /** A function of a service: everything {@link TrafficShiftedFunctionArgs} takes but the placement. */
 export type ServiceFunctionArgs = Omit<TrafficShiftedFunctionArgs, "region" | "tags">;
@@ -301,6 +302,7 @@ export class RegionalService extends pulumi.ComponentResource {
       `${name}-api`,
       {
         region,
+        name: boundedName(`${name}-api`, NAME_LIMITS.httpApi),
         protocolType: "HTTP",
         description: `${name}: HTTP API of the service in ${region}`,
         ipAddressType: this.ipAddressType,

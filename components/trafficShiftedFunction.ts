@@ -7,7 +7,7 @@ import {
 } from "./deploymentAlarms";
 import { DeploymentHookArgs } from "./deploymentHook";
 import { LambdaDeployment } from "./lambdaDeployment";
-import { boundedName, NAME_LIMITS } from "./naming";
+import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import {
   checkDeploymentType,
@@ -236,9 +236,11 @@ const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
  * linear or all-at-once, stopped and rolled back by alarms and hooks, like SAM's
  * `DeploymentPreference`) or through routing weights set from stack config (`weighted` mode).
  *
- * In `codedeploy` mode Pulumi creates the alias at the first version and never moves it
- * afterwards (`ignoreChanges` on `functionVersion` and `routingConfig`): CodeDeploy owns it.
- * `currentVersion`-to-`targetVersion` deployments are started for each new published version.
+ * In `codedeploy` mode Pulumi creates the alias at the first version and never updates it
+ * afterwards (`ignoreChanges` on every input the provider could update in place): CodeDeploy
+ * owns it. `currentVersion`-to-`targetVersion` deployments are started for each new published
+ * version. Changing `aliasName` or `region` replaces the alias at the version Pulumi last
+ * recorded: run `pulumi refresh` first (docs/deployments.md, "When to run pulumi refresh").
  */
 export class TrafficShiftedFunction extends pulumi.ComponentResource {
   /** The Lambda function. */
@@ -318,7 +320,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       `${name}-logs`,
       {
         region,
-        namePrefix: `/aws/lambda/${name}-`,
+        namePrefix: boundedPrefix(`/aws/lambda/${name}-`, NAME_LIMITS.logGroup),
         retentionInDays: args.logRetentionInDays ?? 30,
         tags,
       },
@@ -403,14 +405,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     } else {
       this.alias = new aws.lambda.Alias(
         `${name}-alias`,
-        {
-          region,
-          name: this.aliasName,
-          functionName: this.function.name,
-          functionVersion: this.function.version,
-        },
-        // CodeDeploy owns the alias after creation; Pulumi moving it would skip the rollout.
-        { parent: this, ignoreChanges: ["functionVersion", "routingConfig"] },
+        codeDeployAliasArgs(region, this.aliasName, this.function),
+        { parent: this, ignoreChanges: [...CODEDEPLOY_ALIAS_IGNORED_INPUTS] },
       );
     }
     this.aliasArn = this.alias.arn;
@@ -451,7 +447,12 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       } else {
         const application = new aws.codedeploy.Application(
           `${name}-deploy`,
-          { region, computePlatform: "Lambda", tags },
+          {
+            region,
+            name: boundedName(`${name}-deploy`, NAME_LIMITS.codeDeployApplication),
+            computePlatform: "Lambda",
+            tags,
+          },
           { parent: this },
         );
         applicationName = application.name;
@@ -463,7 +464,15 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       } else {
         const config = new aws.codedeploy.DeploymentConfig(
           `${name}-deployment-config`,
-          { region, computePlatform: "Lambda", trafficRoutingConfig: customTrafficRouting(type) },
+          {
+            region,
+            deploymentConfigName: boundedName(
+              `${name}-deployment-config`,
+              NAME_LIMITS.codeDeployDeploymentConfig,
+            ),
+            computePlatform: "Lambda",
+            trafficRoutingConfig: customTrafficRouting(type),
+          },
           { parent: this },
         );
         this.deploymentConfigName = config.deploymentConfigName;
@@ -489,8 +498,14 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         {
           region,
           appName: applicationName,
-          // Unique within the application; one group per function.
-          deploymentGroupName: name,
+          // Unique within the application: one group per function. In an application of this
+          // component's own (auto-named, so per stack) the component name is enough; in a
+          // shared application, other stacks of the same program put their groups there too.
+          deploymentGroupName: explicitName(
+            name,
+            NAME_LIMITS.codeDeployDeploymentGroup,
+            codeDeploy.applicationName !== undefined,
+          ),
           serviceRoleArn: serviceRole ? serviceRole.arn : codeDeploy.serviceRoleArn!,
           deploymentConfigName: this.deploymentConfigName,
           deploymentStyle: {
@@ -610,7 +625,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       `${childName}-logs`,
       {
         region,
-        namePrefix: `/aws/lambda/${childName}-`,
+        namePrefix: boundedPrefix(`/aws/lambda/${childName}-`, NAME_LIMITS.logGroup),
         retentionInDays: logRetentionInDays,
         tags,
       },
@@ -752,6 +767,35 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
  */
 export function applicationArnOfDeploymentGroup(deploymentGroupArn: string): string {
   return deploymentGroupArn.replace(/:deploymentgroup:([^/]+)\/.*$/, ":application:$1");
+}
+
+/**
+ * Every input of `aws.lambda.Alias` that the provider can change in place (all but `name`,
+ * `functionName` and `region`, whose change replaces the alias). A CodeDeploy-owned alias
+ * ignores all of them: CodeDeploy moves it, and the bridged provider's update
+ * (terraform-provider-aws `internal/service/lambda/alias.go`, `resourceAliasUpdate`) sends the
+ * WHOLE alias to `UpdateAlias`: the `function_version` Pulumi recorded (the version the alias was
+ * created at, stale once CodeDeploy has moved it, because ignored inputs keep their old value)
+ * and a routing config that is empty unless set, which clears CodeDeploy's weights. Any update
+ * would move all traffic to an old version with no alarm watching.
+ */
+export const CODEDEPLOY_ALIAS_IGNORED_INPUTS = [
+  "functionVersion",
+  "routingConfig",
+  "description",
+] as const;
+
+/**
+ * The inputs of a CodeDeploy-owned alias: only what identifies it (a change replaces it) and
+ * the version it starts at. Nothing else, so no change of this package can make Pulumi update
+ * it (see {@link CODEDEPLOY_ALIAS_IGNORED_INPUTS}).
+ */
+function codeDeployAliasArgs(
+  region: pulumi.Input<string> | undefined,
+  aliasName: string,
+  fn: aws.lambda.Function,
+): aws.lambda.AliasArgs {
+  return { region, name: aliasName, functionName: fn.name, functionVersion: fn.version };
 }
 
 /** X-Ray's write actions do not support resource-level permissions (source: X-Ray IAM docs). */

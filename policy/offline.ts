@@ -85,8 +85,10 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
 
 /**
  * Properties as the engine hands them to a policy: unknowns (`{ __pulumiUnknown: true }` in a
- * mocked preview) become the engine's unknown sentinel, and the whole is wrapped in CrossGuard's
- * own proxy, so that reading an unknown throws `UnknownValueError` exactly as at preview.
+ * mocked preview) become the engine's unknown sentinel, keys that start with `__` are dropped at
+ * every depth (the bridge's `__defaults`, a dynamic resource's `__provider`), and the whole is
+ * wrapped in CrossGuard's own proxy, so that reading an unknown throws `UnknownValueError`
+ * exactly as at preview.
  */
 function engineProps(value: Record<string, any>): Record<string, any> {
   return unknownCheckingProxy(toEngineValue(value));
@@ -106,12 +108,20 @@ function toEngineValue(value: any): any {
   if (prototype !== Object.prototype && prototype !== null) {
     return value; // assets, archives
   }
-  // The engine treats properties with undefined values as absent (`deserializeProperties`).
+  // The engine treats properties with undefined values as absent (`deserializeProperties`), and
+  // it never sends internal keys: pulumi/pulumi `pkg/resource/plugin/analyzer_plugin.go`
+  // marshals the properties of `Analyze` and `AnalyzeStack` with `SkipInternalKeys`, which drops
+  // every key for which `resource.IsInternalPropertyKey` (prefix `__`) holds, nested ones too.
   return Object.fromEntries(
     Object.entries(value)
-      .filter(([, child]) => child !== undefined)
+      .filter(([key, child]) => child !== undefined && !isInternalPropertyKey(key))
       .map(([key, child]) => [key, toEngineValue(child)]),
   );
+}
+
+/** The engine's `resource.IsInternalPropertyKey`: keys it keeps from policies and users. */
+export function isInternalPropertyKey(key: string): boolean {
+  return key.startsWith("__");
 }
 
 /** Go duration (`"30m"`, `"1h30m"`, `"90s"`) to seconds, as the engine reports custom timeouts. */

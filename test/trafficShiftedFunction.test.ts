@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
 import { expect } from "chai";
 import {
   PREDEFINED_DEPLOYMENT_TYPES,
@@ -25,6 +27,17 @@ function hook(): { code: pulumi.asset.Archive } {
 
 async function build(args: Partial<TrafficShiftedFunctionArgs> = {}, name = "orders") {
   return runComponent(() => new TrafficShiftedFunction(name, { code, ...args }));
+}
+
+/** The input names of the bridged `aws.lambda.Alias`, read from the installed `@pulumi/aws`. */
+function aliasArgsKeys(): string[] {
+  const typings = fs.readFileSync(
+    path.join(path.dirname(require.resolve("@pulumi/aws")), "lambda", "alias.d.ts"),
+    "utf8",
+  );
+  const body = /export interface AliasArgs \{([\s\S]*?)\n\}/.exec(typings);
+  expect(body, "AliasArgs in @pulumi/aws lambda/alias.d.ts").to.not.equal(null);
+  return [...body![1].matchAll(/^\s+(?:readonly )?([a-zA-Z]+)\??:/gm)].map((match) => match[1]);
 }
 
 function policyOf(resources: ResourceCapture, name: string): any {
@@ -55,7 +68,44 @@ describe("TrafficShiftedFunction", () => {
     it("never lets Pulumi move the alias that CodeDeploy owns", async () => {
       const { resources } = await build();
       const alias = resources.get(ALIAS, "orders-alias");
-      expect(alias.options.ignoreChanges).to.have.members(["functionVersion", "routingConfig"]);
+      expect(alias.options.ignoreChanges).to.include.members(["functionVersion", "routingConfig"]);
+    });
+
+    it("gives Pulumi no alias input it could ever update in place", async () => {
+      // The bridged provider's update sends the whole alias to UpdateAlias with the recorded
+      // (stale) functionVersion and an empty routing config (terraform-provider-aws
+      // internal/service/lambda/alias.go, resourceAliasUpdate), so ANY in-place update of a
+      // CodeDeploy-owned alias moves all traffic to an old version. The alias may carry only
+      // inputs whose change replaces it, plus the ignored version it starts at.
+      const aliasInputs = aliasArgsKeys();
+      // ForceNew in the same schema: function_name and name; `region` forces replacement on
+      // every region-aware resource (terraform-provider-aws guide "Enhanced Region Support").
+      const replacing = ["functionName", "name", "region"];
+      expect(aliasInputs, "the bridged alias's inputs").to.include.members(replacing);
+      const updatable = aliasInputs.filter((key) => !replacing.includes(key));
+
+      for (const args of [{}, { description: "orders API", aliasName: "prod" }]) {
+        const { resources } = await build({ region: "us-east-1", ...args });
+        const alias = resources.get(ALIAS, "orders-alias");
+        const given = Object.keys(alias.inputs).filter((key) => alias.inputs[key] !== undefined);
+        expect(given).to.have.members(["region", "name", "functionName", "functionVersion"]);
+        // A provider upgrade that adds an updatable alias input fails here until it is ignored.
+        expect(
+          alias.options.ignoreChanges,
+          "every updatable alias input is ignored",
+        ).to.include.members(updatable);
+      }
+    });
+
+    it("keeps the alias's identity when switching between codedeploy and weighted modes", async () => {
+      // A new logical name would create a second alias resource; in codedeploy mode that new
+      // alias would start at the newest version, skipping the rollout.
+      const codeDeploy = (await build()).resources.get(ALIAS, "orders-alias");
+      const weighted = (
+        await build({ trafficShifting: { mode: "weighted", stableVersion: "1" } })
+      ).resources.get(ALIAS, "orders-alias");
+      expect(weighted.urn).to.equal(codeDeploy.urn);
+      expect(weighted.parent).to.equal(codeDeploy.parent);
     });
 
     it("defaults to Canary10Percent5Minutes with blue/green traffic control and rollback on failure, alarm and stop", async () => {

@@ -47,14 +47,27 @@ export const prodFunctionsTraced: ResourceValidationPolicy = {
 };
 
 /**
+ * Lambda's defaults (Lambda Developer Guide, "Configure Lambda function timeout" and "Configure
+ * Lambda function memory"); the bridged provider's schema carries the same defaults and fills
+ * them in during `Check`.
+ */
+export const LAMBDA_DEFAULT_LIMITS = { timeout: 3, memorySize: 128 } as const;
+
+/**
  * Production functions set `timeout` and `memorySize` instead of inheriting Lambda's defaults
- * (3 s, 128 MB: Lambda Developer Guide, "Configure Lambda function timeout/memory"). A property
- * the provider filled in from its schema default is listed in the bridge's `__defaults` and does
- * not count as set.
+ * (3 s, 128 MB). Judged on what the engine sends to `Analyze`: the provider's `Check` has already
+ * filled an omitted limit with its schema default, and the engine strips the bridge's
+ * `__defaults` list that said so (it drops every key starting with `__`: pulumi/pulumi
+ * `pkg/resource/plugin/analyzer_plugin.go` marshals with `SkipInternalKeys`,
+ * `resource.IsInternalPropertyKey`). So a limit that is absent (offline, before `Check`) or
+ * equal to Lambda's default counts as not chosen; an explicit 3 s or 128 MB cannot be told
+ * apart from an omitted one and is reported too.
  */
 export const prodFunctionsExplicitLimits: ResourceValidationPolicy = {
   name: "prod-functions-explicit-limits",
-  description: "Production Lambda functions set timeout and memorySize explicitly.",
+  description:
+    "Production Lambda functions set timeout and memorySize explicitly, to values other than " +
+    "Lambda's defaults (3 s, 128 MB).",
   enforcementLevel: "mandatory",
   configSchema: environmentSchema,
   validateResource: validateResourceOfType(
@@ -64,14 +77,13 @@ export const prodFunctionsExplicitLimits: ResourceValidationPolicy = {
         return;
       }
       const fn = plain(fnProps) as Record<string, any>;
-      const defaulted = Array.isArray(fn.__defaults) ? fn.__defaults : [];
-      const missing = ["timeout", "memorySize"].filter(
-        (key) => isAbsent(fn[key]) || defaulted.includes(key),
+      const missing = (["timeout", "memorySize"] as const).filter(
+        (key) => isAbsent(fn[key]) || fn[key] === LAMBDA_DEFAULT_LIMITS[key],
       );
       if (missing.length > 0) {
         reportViolation(
           `The production function leaves ${missing.join(" and ")} at Lambda's default ` +
-            `(3 s, 128 MB). ${fix.limits}.`,
+            `(3 s, 128 MB; an explicit default value looks the same to the policy). ${fix.limits}.`,
         );
       }
     },

@@ -77,15 +77,45 @@ function describeRecord(record: Record<string, any>): string {
 }
 
 /**
- * Every record with a routing policy has a health check of its own and a `setIdentifier`. An
- * alias record's `evaluateTargetHealth` does not count: for an API Gateway target it reflects the
- * gateway, not the Lambda behind it, and DESIGN gives each record its region's health check.
+ * A record that inherits health from records in its own hosted zone: an alias with
+ * `evaluateTargetHealth: true` whose target is a name in the record's zone (Route 53 API
+ * Reference, `AliasTarget.EvaluateTargetHealth`: "an alias resource record set inherits the
+ * health of the referenced ... resource record set in the hosted zone", which is healthy while
+ * any of the referenced records with a health check is). `MultiRegionService`'s SECONDARY
+ * record for several standbys is one: it aliases the standby name, where every latency record
+ * carries its standby's health check. Undefined when the zones are not known yet.
+ */
+function sameZoneAliasTarget(
+  record: Record<string, any>,
+): { name: string; zone: string } | undefined | "unknown" {
+  const alias = Array.isArray(record.aliases) ? record.aliases[0] : undefined;
+  if (isAbsent(alias) || alias.evaluateTargetHealth !== true) {
+    return undefined;
+  }
+  if (isUnknown(alias) || isUnknown(alias.zoneId) || isUnknown(record.zoneId)) {
+    return "unknown";
+  }
+  const zone = knownString(record.zoneId);
+  const name = knownString(alias.name);
+  return zone !== undefined && name !== undefined && alias.zoneId === zone
+    ? { name, zone }
+    : undefined;
+}
+
+/**
+ * Every record with a routing policy has a `setIdentifier` and is health-checked: a
+ * `healthCheckId` of its own, or (for an alias to records in its own zone) `evaluateTargetHealth`,
+ * which makes it inherit the health of the records it points at; stack policy
+ * {@link aliasTargetsHealthChecked} checks that those carry health checks. An alias's
+ * `evaluateTargetHealth` to an AWS resource does not count: for an API Gateway target it reflects
+ * the gateway, not the Lambda behind it, and DESIGN gives each regional record its region's
+ * health check.
  */
 export const routedRecordsHaveHealthChecks: ResourceValidationPolicy = {
   name: "route53-routed-records-have-health-checks",
   description:
     "Route 53 records with a routing policy (failover, latency, geolocation, weighted, ...) have a " +
-    "healthCheckId and a setIdentifier.",
+    "setIdentifier and a healthCheckId, or alias records of their own zone with evaluateTargetHealth.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(
     aws.route53.Record,
@@ -102,15 +132,89 @@ export const routedRecordsHaveHealthChecks: ResourceValidationPolicy = {
             `to tell the records of a routed name apart. ${fix.healthCheckOnRecord}.`,
         );
       }
-      if (isAbsent(record.healthCheckId) || record.healthCheckId === "") {
+      if (
+        (isAbsent(record.healthCheckId) || record.healthCheckId === "") &&
+        sameZoneAliasTarget(record) === undefined
+      ) {
         reportViolation(
           `The ${policy} record ${describeRecord(record)} has no healthCheckId, so Route 53 keeps ` +
-            "answering with it when its region fails (an alias's evaluateTargetHealth does not " +
-            `count: it sees the API Gateway endpoint, not the service). ${fix.healthCheckOnRecord}.`,
+            "answering with it when its region fails (an alias's evaluateTargetHealth counts only " +
+            "for a target in the record's own hosted zone; for an API Gateway domain it sees the " +
+            `gateway, not the service). ${fix.healthCheckOnRecord}.`,
         );
       }
     },
   ),
+};
+
+/**
+ * A routed alias record that relies on `evaluateTargetHealth` to records of its own zone is only
+ * as health-checked as those records: every record of the target name and type must be in the
+ * stack and carry a `healthCheckId` (or be such an alias itself, checked in turn). Route 53 API
+ * Reference, `AliasTarget.EvaluateTargetHealth`, "Other records in the same hosted zone": associate
+ * a health check with all of the records in the alias target.
+ */
+export const aliasTargetsHealthChecked: StackValidationPolicy = {
+  name: "route53-alias-targets-health-checked",
+  description:
+    "Routed alias records without a health check of their own point, with evaluateTargetHealth, " +
+    "at records of their zone that all have health checks.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const records = args.resources
+      .filter((r) => r.isType(aws.route53.Record))
+      .map((resource) => ({ resource, record: plain(resource.props) as Record<string, any> }));
+    const healthCheckAbsent = (record: Record<string, any>) =>
+      isAbsent(record.healthCheckId) || record.healthCheckId === "";
+    const membersOf = (zone: string, name: string, type: unknown) =>
+      records.filter(
+        ({ record }) =>
+          record.zoneId === zone &&
+          knownString(record.name) !== undefined &&
+          normalizeDnsName(record.name) === normalizeDnsName(name) &&
+          record.type === type,
+      );
+    /** Why the records at an alias's target are not all health-checked; undefined when they are. */
+    const unchecked = (
+      record: Record<string, any>,
+      seen: Set<Record<string, any>>,
+    ): string | undefined => {
+      const target = sameZoneAliasTarget(record);
+      if (target === undefined || target === "unknown" || isUnknown(record.type)) {
+        return undefined;
+      }
+      const members = membersOf(target.zone, target.name, record.type);
+      if (members.length === 0) {
+        return `${target.name} ${record.type} has no records in this stack, so their health checks cannot be verified`;
+      }
+      const missing = members.filter(({ record: member }): boolean => {
+        if (!healthCheckAbsent(member)) {
+          return false;
+        }
+        if (seen.has(member) || sameZoneAliasTarget(member) === undefined) {
+          return true;
+        }
+        return unchecked(member, new Set([...seen, member])) !== undefined;
+      });
+      return missing.length > 0
+        ? `${missing.map(({ record: member }) => describeRecord(member) + (member.setIdentifier ? ` (${member.setIdentifier})` : "")).join(", ")} at the target ha${missing.length === 1 ? "s" : "ve"} no health check`
+        : undefined;
+    };
+    for (const { resource, record } of records) {
+      if (routingOf(record).kinds.length === 0 || !healthCheckAbsent(record)) {
+        continue;
+      }
+      const problem = unchecked(record, new Set([record]));
+      if (problem) {
+        reportViolation(
+          `The record ${describeRecord(record)} inherits its health from its alias target ` +
+            `(evaluateTargetHealth), but ${problem}; Route 53 would treat it as healthy. ` +
+            `${fix.healthCheckOnRecord}.`,
+          resource.urn,
+        );
+      }
+    }
+  },
 };
 
 /**
@@ -383,6 +487,7 @@ export const failoverDetectionTime: StackValidationPolicy = {
 
 export const routingPolicies = [
   routedRecordsHaveHealthChecks,
+  aliasTargetsHealthChecked,
   routingSetsComplete,
   healthChecksHavePath,
   healthChecksTargetRegionalEndpoints,

@@ -70,11 +70,25 @@ describe("policy prod-functions-explicit-limits", () => {
     expect(violations[0].message).to.match(/leaves timeout and memorySize at Lambda's default/);
   });
 
-  it("treats a value the provider filled in from its default (__defaults) as not set", async () => {
+  it("reports limits the provider filled with Lambda's defaults, as the engine sends them", async () => {
+    // What `Analyze` receives for a function without timeout/memorySize under the real CLI: the
+    // provider's Check filled both from its schema defaults (terraform-provider-aws
+    // aws_lambda_function: timeout Default 3, memory_size Default 128) and the engine stripped
+    // the bridge's `__defaults` list (pulumi/pulumi analyzer_plugin.go, SkipInternalKeys).
     const violations = await check(prodFunctionsExplicitLimits, [
-      lambdaFunction("orders", { timeout: 3, __defaults: ["timeout"] }),
+      lambdaFunction("orders", { timeout: 3, memorySize: 128 }),
     ]);
-    expect(violations[0].message).to.match(/leaves timeout at/);
+    expect(messages(violations)).to.have.length(1);
+    expect(violations[0].message).to.match(/leaves timeout and memorySize at Lambda's default/);
+  });
+
+  it("does not rely on the bridge's __defaults, which the engine never sends", async () => {
+    // A chosen 10 s timeout must pass even when a stale `__defaults` says otherwise: the offline
+    // runner, like the engine, drops the key before the policy sees it.
+    const violations = await check(prodFunctionsExplicitLimits, [
+      lambdaFunction("orders", { timeout: 10, __defaults: ["timeout"] }),
+    ]);
+    expect(violations).to.deep.equal([]);
   });
 
   it("does not report limits that are unknown at preview", async () => {

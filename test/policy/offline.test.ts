@@ -325,6 +325,37 @@ describe("offline policy runner", () => {
     ]);
   });
 
+  it("drops keys that start with __ at every depth, as the engine does before Analyze", async () => {
+    // pulumi/pulumi pkg/resource/plugin/analyzer_plugin.go marshals the properties of Analyze
+    // and AnalyzeStack with SkipInternalKeys (resource.IsInternalPropertyKey: prefix "__").
+    const seen: string[] = [];
+    const keysOf = (props: Record<string, any>) => JSON.stringify(props, (_key, value) => value);
+    const resourcePolicy: ResourceValidationPolicy = {
+      name: "sees-resource",
+      description: "Records the keys a resource policy sees.",
+      validateResource: (args) => {
+        seen.push(`resource ${keysOf(args.props)}`);
+      },
+    };
+    const stackPolicy: StackValidationPolicy = {
+      name: "sees-stack",
+      description: "Records the keys a stack policy sees.",
+      validateStack: (args) => {
+        seen.push(...args.resources.map((r) => `stack ${keysOf(r.props)}`));
+      },
+    };
+    const captured = {
+      ...(await runComponent(() => new aws.sqs.Queue("jobs", { name: "jobs" }))).resources.all[0],
+    };
+    captured.inputs = { name: "jobs", __defaults: ["delaySeconds"], tags: { __defaults: [] } };
+    captured.outputs = { ...captured.inputs, __meta: "{}" };
+    await runPolicies([captured], { policies: [resourcePolicy, stackPolicy] });
+    expect(seen).to.deep.equal([
+      'resource {"name":"jobs","tags":{}}',
+      'stack {"name":"jobs","tags":{}}',
+    ]);
+  });
+
   it("uses the stack name as the environment of untagged resources", async () => {
     const { resources } = await runComponent(
       () =>

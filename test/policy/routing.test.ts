@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  aliasTargetsHealthChecked,
   failoverDetectionTime,
   healthChecksHavePath,
   healthChecksTargetRegionalEndpoints,
@@ -41,6 +42,36 @@ function failoverRecord(name: string, role: string, overrides: Record<string, an
   });
 }
 
+/**
+ * MultiRegionService with two standbys: the SECONDARY failover record aliases the standby name
+ * in the same zone with evaluateTargetHealth, where one latency record per standby carries its
+ * region's health check.
+ */
+function standbyChain(standbyOverrides: Record<string, any> = {}) {
+  const standby = (region: string) =>
+    resource(RECORD, `standby-${region}`, {
+      zoneId: "Z123",
+      name: "standby.api.example.com",
+      type: "A",
+      setIdentifier: region,
+      healthCheckId: `${region}-health-id`,
+      latencyRoutingPolicies: [{ region }],
+      aliases: [
+        { name: `d-${region}.execute-api.example.com`, zoneId: "Z1", evaluateTargetHealth: true },
+      ],
+      ...standbyOverrides,
+    });
+  return [
+    failoverRecord("primary", "PRIMARY"),
+    failoverRecord("secondary", "SECONDARY", {
+      healthCheckId: undefined,
+      aliases: [{ name: "standby.api.example.com", zoneId: "Z123", evaluateTargetHealth: true }],
+    }),
+    standby("us-west-2"),
+    standby("eu-west-1"),
+  ];
+}
+
 describe("policy route53-routed-records-have-health-checks", () => {
   it("passes routed records with a health check and a set identifier, and simple records", async () => {
     const violations = await check(routedRecordsHaveHealthChecks, [
@@ -64,6 +95,22 @@ describe("policy route53-routed-records-have-health-checks", () => {
     expect(violations[0].message).to.match(
       /failover record api.example.com A has no healthCheckId/,
     );
+  });
+
+  it("passes a SECONDARY alias to records of its own zone with evaluateTargetHealth (the standby chain)", async () => {
+    expect(await check(routedRecordsHaveHealthChecks, standbyChain())).to.deep.equal([]);
+  });
+
+  it("does not count evaluateTargetHealth to records of another zone, or without it", async () => {
+    const secondary = (name: string, zoneId: string, evaluateTargetHealth: boolean) =>
+      failoverRecord(name, "SECONDARY", {
+        healthCheckId: undefined,
+        aliases: [{ name: "standby.api.example.com", zoneId, evaluateTargetHealth }],
+      });
+    const otherZone = secondary("secondary", "Z999", true);
+    const noEvaluation = secondary("no-evaluation", "Z123", false);
+    const violations = await check(routedRecordsHaveHealthChecks, [otherZone, noEvaluation]);
+    expect(violations.map((v) => v.resourceName)).to.deep.equal(["secondary", "no-evaluation"]);
   });
 
   it("a latency record without setIdentifier or health check gets both violations", async () => {
@@ -91,6 +138,46 @@ describe("policy route53-routed-records-have-health-checks", () => {
       }),
     ]);
     expect(violations).to.deep.equal([]);
+  });
+});
+
+describe("policy route53-alias-targets-health-checked", () => {
+  it("passes an alias whose same-zone target records all have health checks", async () => {
+    expect(await check(aliasTargetsHealthChecked, standbyChain())).to.deep.equal([]);
+  });
+
+  it("reports an alias whose target records lack a health check", async () => {
+    const violations = await check(
+      aliasTargetsHealthChecked,
+      standbyChain({ healthCheckId: undefined }),
+    );
+    expect(violations.map((v) => [v.resourceName, v.enforcementLevel])).to.deep.equal([
+      ["secondary", "mandatory"],
+    ]);
+    expect(violations[0].message).to.match(
+      /inherits its health from its alias target .* standby.api.example.com A \(us-west-2\), standby.api.example.com A \(eu-west-1\) at the target have no health check/,
+    );
+  });
+
+  it("reports an alias whose target has no records in the stack", async () => {
+    const [primary, secondary] = standbyChain();
+    const violations = await check(aliasTargetsHealthChecked, [primary, secondary]);
+    expect(violations[0].message).to.match(
+      /standby.api.example.com A has no records in this stack/,
+    );
+  });
+
+  it("skips what is unknown at preview", async () => {
+    const [primary, secondary, ...standbys] = standbyChain({ healthCheckId: UNKNOWN_INPUT });
+    // Stack policies read outputs, which the mocks echo from the inputs.
+    const unknownZone = {
+      ...secondary,
+      outputs: { ...secondary.outputs, zoneId: UNKNOWN_INPUT },
+    };
+    expect(await check(aliasTargetsHealthChecked, [primary, secondary, ...standbys])).to.deep.equal(
+      [],
+    );
+    expect(await check(aliasTargetsHealthChecked, [primary, unknownZone])).to.deep.equal([]);
   });
 });
 

@@ -37,7 +37,11 @@ describe("the orders function", () => {
     const alias = resources.get("aws:lambda/alias:Alias", "orders-alias");
     assert.equal(alias.region, "eu-west-1");
     assert.equal(resources.parentOf(alias)?.name, "orders");
-    assert.deepEqual(alias.options.ignoreChanges, ["functionVersion", "routingConfig"]);
+    assert.deepEqual(alias.options.ignoreChanges, [
+      "functionVersion",
+      "routingConfig",
+      "description",
+    ]);
 
     // Outputs: the harness emulates what AWS would compute (ARNs, versions, endpoints).
     assert.equal(
