@@ -8,6 +8,7 @@ import * as path from "path";
 import {
   checkMultiRegionServiceArgs,
   DeploymentHookArgs,
+  deploymentTypeFields,
   loadStackSettings,
   metricsCheckHook,
   MultiRegionService,
@@ -34,7 +35,7 @@ function trafficShifting(s: StackSettings): TrafficShiftedFunctionArgs["trafficS
   }
   return {
     mode: "codedeploy",
-    type: deployment.type,
+    ...deploymentTypeFields(deployment.type),
     waitForCompletion: deployment.waitForCompletion,
     timeoutMinutes: deployment.timeoutMinutes,
   };

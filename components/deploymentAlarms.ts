@@ -3,17 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { boundedName, NAME_LIMITS } from "./naming";
 import { ArgumentProblems } from "./validation";
 
-/** Arguments of {@link DeploymentAlarms}. */
-export interface DeploymentAlarmsArgs {
-  /** Name of the Lambda function whose alias is watched. */
-  readonly functionName: pulumi.Input<string>;
-  /**
-   * The alias whose metrics are watched. Lambda publishes alias metrics with the dimensions
-   * `FunctionName` and `Resource` = `<function>:<alias>`, so the alarms see traffic to both
-   * versions during a shift.
-   * @default "live"
-   */
-  readonly aliasName?: pulumi.Input<string>;
+/** The thresholds of the {@link DeploymentAlarms}, shared with `TrafficShiftedFunction`'s `alarms`. */
+export interface AlarmThresholdArgs {
   /**
    * Errors alarm: fires when the `Errors` sum over one minute is greater than this for two
    * consecutive minutes (the seed's error alarm).
@@ -29,14 +20,6 @@ export interface DeploymentAlarmsArgs {
    */
   readonly durationBaselineMs?: number;
   /**
-   * The version whose duration is watched: the version a deployment shifts to. The duration
-   * alarm then reads the alias's metrics for that version only (`ExecutedVersion` dimension);
-   * an average over both versions would hide a regression at 10% canary traffic (the new
-   * version would have to be over three times slower to move the mix by 20%).
-   * @default the alias's average over every version
-   */
-  readonly version?: pulumi.Input<string>;
-  /**
    * Allowed duration increase over the baseline, as a fraction (0.2 = +20%, the seed's value).
    * @default 0.2
    */
@@ -46,6 +29,27 @@ export interface DeploymentAlarmsArgs {
    * @default true
    */
   readonly throttleAlarm?: boolean;
+}
+
+/** Arguments of {@link DeploymentAlarms}. */
+export interface DeploymentAlarmsArgs extends AlarmThresholdArgs {
+  /** Name of the Lambda function whose alias is watched. */
+  readonly functionName: pulumi.Input<string>;
+  /**
+   * The alias whose metrics are watched. Lambda publishes alias metrics with the dimensions
+   * `FunctionName` and `Resource` = `<function>:<alias>`, so the alarms see traffic to both
+   * versions during a shift.
+   * @default "live"
+   */
+  readonly aliasName?: pulumi.Input<string>;
+  /**
+   * The version whose duration is watched: the version a deployment shifts to. The duration
+   * alarm then reads the alias's metrics for that version only (`ExecutedVersion` dimension);
+   * an average over both versions would hide a regression at 10% canary traffic (the new
+   * version would have to be over three times slower to move the mix by 20%).
+   * @default the alias's average over every version
+   */
+  readonly version?: pulumi.Input<string>;
   /**
    * Region of the alarms (`@pulumi/aws` v7 `region` input); must be the function's region.
    * @default the provider's region

@@ -1,5 +1,5 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PolicyStatementArgs } from "./iam";
 
 /**
  * A CodeDeploy lifecycle hook function (SAM's `PreTraffic` = `BeforeAllowTraffic`,
@@ -51,5 +51,5 @@ export interface DeploymentHookArgs {
    * function's versions (e.g. `cloudwatch:GetMetricData` for a metrics check).
    * @default []
    */
-  readonly policyStatements?: aws.iam.PolicyStatement[];
+  readonly policyStatements?: PolicyStatementArgs[];
 }

@@ -1,11 +1,93 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentProblems, isKnown } from "./validation";
 
 /** A trust policy that lets an AWS service (`lambda.amazonaws.com`, ...) assume a role. */
 export function serviceTrustPolicy(service: string): pulumi.Output<string> {
   return pulumi.jsonStringify({
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}
+
+/** Whether an IAM statement allows or denies. */
+export const PolicyEffect = { Allow: "Allow", Deny: "Deny" } as const;
+
+/** Whether an IAM statement allows or denies. */
+export type PolicyEffect = (typeof PolicyEffect)[keyof typeof PolicyEffect];
+
+/**
+ * One IAM policy statement added to a role this package creates. A plain shape (not
+ * `aws.iam.PolicyStatement`, whose unions a package schema cannot describe), so it can be given
+ * from every Pulumi language.
+ */
+export interface PolicyStatementArgs {
+  /**
+   * Statement id.
+   * @default none
+   */
+  readonly sid?: string;
+  /**
+   * `Allow` or `Deny`.
+   * @default "Allow"
+   */
+  readonly effect?: PolicyEffect;
+  /** IAM actions, e.g. `["dynamodb:GetItem"]`. */
+  readonly actions: string[];
+  /** Resource ARNs (or `*`). */
+  readonly resources: pulumi.Input<string>[];
+  /**
+   * IAM conditions: operator, then condition key, then values, e.g.
+   * `{ StringEquals: { "aws:ResourceTag/team": ["orders"] } }`.
+   * @default none
+   */
+  readonly conditions?: Record<string, Record<string, string[]>>;
+}
+
+/** The IAM JSON form of a {@link PolicyStatementArgs}. */
+export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStatement {
+  return {
+    ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
+    Effect: statement.effect ?? "Allow",
+    Action: statement.actions,
+    Resource: statement.resources,
+    ...(statement.conditions !== undefined ? { Condition: statement.conditions } : {}),
+  };
+}
+
+/** Every problem in a list of {@link PolicyStatementArgs} under `key`. */
+export function checkPolicyStatements(
+  problems: ArgumentProblems,
+  key: string,
+  statements: unknown,
+): void {
+  if (statements === undefined || !isKnown(statements)) {
+    return;
+  }
+  if (!Array.isArray(statements)) {
+    problems.add(key, statements, "must be a list of { effect, actions, resources, conditions }");
+    return;
+  }
+  statements.forEach((statement: unknown, index) => {
+    const at = `${key}[${index}]`;
+    if (typeof statement !== "object" || statement === null) {
+      problems.add(at, statement, "must be { effect, actions, resources, conditions }");
+      return;
+    }
+    const { effect, actions, resources } = statement as Record<string, unknown>;
+    problems.oneOf(`${at}.effect`, effect, ["Allow", "Deny"]);
+    problems.check(
+      Array.isArray(actions) && actions.length > 0,
+      `${at}.actions`,
+      actions,
+      'must be a non-empty list of IAM actions such as ["dynamodb:GetItem"]',
+    );
+    problems.check(
+      !isKnown(resources) || (Array.isArray(resources) && resources.length > 0),
+      `${at}.resources`,
+      resources,
+      'must be a non-empty list of resource ARNs (or ["*"])',
+    );
   });
 }
 

@@ -13,6 +13,10 @@ export * from "./trafficShiftedFunction";
 export {
   CanaryDeployment,
   DeploymentType,
+  DeploymentTypeFields,
+  deploymentTypeFields,
+  deploymentTypeOf,
+  TrafficShape,
   describeDeploymentType,
   LinearDeployment,
   PREDEFINED_DEPLOYMENT_TYPES,
@@ -21,6 +25,7 @@ export {
   TrafficStep,
 } from "./trafficShifting";
 export { InvalidArgumentsError } from "./validation";
+export { PolicyEffect, PolicyStatementArgs } from "./iam";
 export {
   chainWaves,
   LAMBDA_DEPLOYMENT_TYPE,

@@ -12,18 +12,66 @@ import {
 import { ArgumentProblems, showValue } from "./validation";
 
 /** Route 53 continent codes (source: Route 53 API reference, `GeoLocation.ContinentCode`). */
-export const CONTINENTS = ["AF", "AN", "AS", "EU", "NA", "OC", "SA"] as const;
+export const Continent = {
+  Africa: "AF",
+  Antarctica: "AN",
+  Asia: "AS",
+  Europe: "EU",
+  NorthAmerica: "NA",
+  Oceania: "OC",
+  SouthAmerica: "SA",
+} as const;
 
 /** A continent code: Africa, Antarctica, Asia, Europe, North America, Oceania, South America. */
-export type Continent = (typeof CONTINENTS)[number];
+export type Continent = (typeof Continent)[keyof typeof Continent];
+
+/** Route 53 continent codes (source: Route 53 API reference, `GeoLocation.ContinentCode`). */
+export const CONTINENTS: readonly Continent[] = Object.values(Continent);
 
 /**
  * Where users come from, for geolocation routing: a continent, a country (ISO 3166 alpha-2,
  * e.g. `DE`), or a country subdivision (e.g. `{ country: "US", subdivision: "CA" }`). When
  * locations overlap, Route 53 answers with the most specific one.
  */
-export type GeoLocation =
-  { readonly continent: Continent } | { readonly country: string; readonly subdivision?: string };
+export interface GeoLocation {
+  /**
+   * A continent code. Give either `continent` or `country` (checked at construction).
+   * @default none
+   */
+  readonly continent?: Continent;
+  /**
+   * A two-letter country code such as `DE`.
+   * @default none
+   */
+  readonly country?: string;
+  /**
+   * A subdivision of `country` (e.g. a US state, `CA`); only with `country`.
+   * @default none
+   */
+  readonly subdivision?: string;
+}
+
+/** DynamoDB key attribute types: string, number, binary. */
+export const KeyAttributeType = { String: "S", Number: "N", Binary: "B" } as const;
+
+/** DynamoDB key attribute types: string, number, binary. */
+export type KeyAttributeType = (typeof KeyAttributeType)[keyof typeof KeyAttributeType];
+
+/** How the regions of a service share traffic. */
+export const Topology = { ActivePassive: "active-passive", ActiveActive: "active-active" } as const;
+
+/** How the regions of a service share traffic. */
+export type Topology = (typeof Topology)[keyof typeof Topology];
+
+/** How Route 53 chooses a region for active-active. */
+export const ActiveActiveRouting = {
+  Latency: "latency",
+  Geolocation: "geolocation",
+  Weighted: "weighted",
+} as const;
+
+/** How Route 53 chooses a region for active-active. */
+export type ActiveActiveRouting = (typeof ActiveActiveRouting)[keyof typeof ActiveActiveRouting];
 
 /** The DynamoDB global table shared by the regions. */
 export interface GlobalTableArgs {
@@ -41,7 +89,7 @@ export interface GlobalTableArgs {
    * The partition key's type: `S` string, `N` number, `B` binary.
    * @default "S"
    */
-  readonly hashKeyType?: "S" | "N" | "B";
+  readonly hashKeyType?: KeyAttributeType;
   /**
    * The sort key attribute.
    * @default none
@@ -51,7 +99,7 @@ export interface GlobalTableArgs {
    * The sort key's type.
    * @default "S"
    */
-  readonly rangeKeyType?: "S" | "N" | "B";
+  readonly rangeKeyType?: KeyAttributeType;
   /**
    * Protect the data: DynamoDB deletion protection on the table and every replica, and
    * Pulumi's `protect` on the table resource. Set it in production stacks.
@@ -82,72 +130,112 @@ export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
    * @default false
    */
   readonly rolloutWaves?: boolean;
-  /**
-   * An `aws` provider per region, for per-region credentials. Regional resources still carry
-   * the `region` input. The provider must be in the account of the hosted zone: each region
-   * writes its certificate validation record, and Route 53 records can only use health checks
-   * of their own account.
-   * @default every region uses the provider the component inherits
-   */
-  readonly providers?: Record<string, aws.Provider>;
 }
 
-/** One region serves; standbys take over when its health check fails. */
-export interface ActivePassiveServiceArgs extends MultiRegionServiceCommonArgs {
-  readonly topology: "active-passive";
-  /** The region that serves while it is healthy (failover PRIMARY). */
-  readonly primaryRegion: string;
+/**
+ * Arguments of {@link MultiRegionService}. One shape for both topologies (a package schema
+ * has no unions): `topology` chooses, and the fields of the other topology must stay unset
+ * (checked at construction, with every misplaced or missing field named).
+ * `active-passive`: `primaryRegion`, `standbyRegions`, `standbyRecordName`.
+ * `active-active`: `regions`, `routing`, `geolocation`, `defaultRegion`, `weights`.
+ */
+export interface MultiRegionServiceArgs extends MultiRegionServiceCommonArgs {
   /**
-   * The regions that take over, at least one. One standby is the failover SECONDARY itself;
-   * with several, the SECONDARY points at `standbyRecordName`, where latency records with
-   * health checks choose among the healthy standbys.
+   * `active-passive`: one region serves, standbys take over when its health check fails
+   * (failover records). `active-active`: every region serves; Route 53 sends each user to a
+   * healthy region.
    */
-  readonly standbyRegions: string[];
+  readonly topology: Topology;
   /**
-   * The name that routes between several standbys by latency. Only used with two or more
-   * standbys; it must be in the same hosted zone. Clients never call it: it is a DNS step
-   * that resolves to the standby's API Gateway domain for `domain.name`.
+   * `active-passive` (required there): the region that serves while it is healthy (failover
+   * PRIMARY).
+   * @default none
+   */
+  readonly primaryRegion?: string;
+  /**
+   * `active-passive` (required there): the regions that take over, at least one. One standby
+   * is the failover SECONDARY itself; with several, the SECONDARY points at
+   * `standbyRecordName`, where latency records with health checks choose among the healthy
+   * standbys.
+   * @default none
+   */
+  readonly standbyRegions?: string[];
+  /**
+   * `active-passive`: the name that routes between several standbys by latency. Only used
+   * with two or more standbys; it must be in the same hosted zone. Clients never call it: it
+   * is a DNS step that resolves to the standby's API Gateway domain for `domain.name`.
    * @default "standby.<domain.name>"
    */
   readonly standbyRecordName?: string;
-}
-
-/** Every region serves; Route 53 sends each user to a healthy region. */
-export interface ActiveActiveServiceArgs extends MultiRegionServiceCommonArgs {
-  readonly topology: "active-active";
-  /** The regions, at least one; the first holds the global table. */
-  readonly regions: string[];
   /**
-   * How Route 53 chooses a region: `latency` (lowest latency from the user's resolver),
-   * `geolocation` (where the user is: `geolocation` + `defaultRegion`) or `weighted`
-   * (`weights`).
+   * `active-active` (required there): the regions, at least one; the first holds the global
+   * table.
+   * @default none
    */
-  readonly routing: "latency" | "geolocation" | "weighted";
+  readonly regions?: string[];
   /**
-   * Geolocation routing: the locations each region serves. Each location is one record.
+   * `active-active` (required there): how Route 53 chooses a region: `latency` (lowest latency
+   * from the user's resolver), `geolocation` (where the user is: `geolocation` +
+   * `defaultRegion`) or `weighted` (`weights`).
+   * @default none
+   */
+  readonly routing?: ActiveActiveRouting;
+  /**
+   * `active-active` geolocation routing: the locations each region serves. Each location is
+   * one record.
    * @default {}
    */
   readonly geolocation?: Record<string, GeoLocation[]>;
   /**
-   * Geolocation routing: the region answering every user no location matches (the `*`
-   * record), so nobody gets an empty answer. Required with `geolocation` routing.
+   * `active-active` geolocation routing: the region answering every user no location matches
+   * (the `*` record), so nobody gets an empty answer. Required with `geolocation` routing.
+   * @default none
    */
   readonly defaultRegion?: string;
   /**
-   * Weighted routing: each region's weight, a whole number from 0 to 255, not all 0; a
-   * region gets weight / sum of the share of answers. Given, it names every region.
+   * `active-active` weighted routing: each region's weight, a whole number from 0 to 255, not
+   * all 0; a region gets weight / sum of the share of answers. Given, it names every region.
    * @default 1 for every region (equal shares)
    */
   readonly weights?: Record<string, number>;
 }
 
-/** Arguments of {@link MultiRegionService}: one of the two topologies. */
-export type MultiRegionServiceArgs = ActivePassiveServiceArgs | ActiveActiveServiceArgs;
+/** Options of {@link MultiRegionService}: the component options plus a provider per region. */
+export interface MultiRegionServiceOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * An `aws` provider per region, for per-region credentials (TypeScript only: a resource
+   * option, because a package schema cannot describe a map of providers; other languages
+   * set the component's `providers` option, which every region inherits). Regional resources still carry
+   * the `region` input. The provider must be in the account of the hosted zone: each region
+   * writes its certificate validation record, and Route 53 records can only use health checks
+   * of their own account.
+   * @default every region uses the provider the component inherits
+   */
+  readonly regionProviders?: Record<string, aws.Provider>;
+}
+
+/** Active-passive args, for TypeScript callers who want the required fields checked by the compiler. */
+export type ActivePassiveServiceArgs = Omit<
+  MultiRegionServiceArgs,
+  "topology" | "primaryRegion" | "standbyRegions" | (typeof ACTIVE_ACTIVE_KEYS)[number]
+> & {
+  readonly topology: "active-passive";
+  readonly primaryRegion: string;
+  readonly standbyRegions: string[];
+};
+
+/** Active-active args, for TypeScript callers who want the required fields checked by the compiler. */
+export type ActiveActiveServiceArgs = Omit<
+  MultiRegionServiceArgs,
+  "topology" | "regions" | "routing" | (typeof ACTIVE_PASSIVE_KEYS)[number]
+> & {
+  readonly topology: "active-active";
+  readonly regions: string[];
+  readonly routing: ActiveActiveRouting;
+};
 
 /** The arguments as a JavaScript caller may pass them: any topology's keys may be present. */
-type LooseArgs = MultiRegionServiceCommonArgs &
-  Partial<Omit<ActivePassiveServiceArgs, "topology">> &
-  Partial<Omit<ActiveActiveServiceArgs, "topology">> & { readonly topology?: unknown };
+type LooseArgs = Omit<MultiRegionServiceArgs, "topology"> & { readonly topology?: unknown };
 
 const TOPOLOGIES = ["active-passive", "active-active"];
 const ROUTINGS = ["latency", "geolocation", "weighted"];
@@ -160,6 +248,9 @@ const ACTIVE_ACTIVE_KEYS = [
   "weights",
 ] as const;
 const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+/** The regional services of each MultiRegionService (kept off the class so the schema does not list them). */
+const servicesOf = new WeakMap<MultiRegionService, Record<string, RegionalService>>();
 
 /**
  * A serverless service in several regions and the Route 53 records that route between them.
@@ -174,14 +265,24 @@ const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
  */
 export class MultiRegionService extends pulumi.ComponentResource {
   /** `active-passive` or `active-active`. */
-  readonly topology: "active-passive" | "active-active";
+  readonly topology: Topology;
   /**
    * The regions in a fixed order: the primary then the standbys as given (active-passive), or
    * `regions` as given (active-active). Region-by-region rollouts follow it.
    */
   readonly regionOrder: string[];
-  /** The service in each region. */
-  readonly services: Record<string, RegionalService>;
+  /**
+   * The service in each region. TypeScript only: a getter, because a package schema cannot
+   * describe a component of this package (other languages get `regionalEndpoints`,
+   * `healthCheckIds` and `functionNames`).
+   */
+  get services(): Record<string, RegionalService> {
+    return servicesOf.get(this) ?? {};
+  }
+  /** Each region's function names, by region then function short name. */
+  readonly functionNames: pulumi.Output<Record<string, Record<string, string>>>;
+  /** The DNS names of the Route 53 record sets this service manages: the global name, and the standby name with several standbys. */
+  readonly recordNames: string[];
   /** `https://<domain.name>`, or the single region's own endpoint without a domain. */
   readonly globalEndpoint: pulumi.Output<string>;
   /** Each region's own endpoint (`https://<api id>.execute-api.<region>.amazonaws.com`). */
@@ -202,18 +303,20 @@ export class MultiRegionService extends pulumi.ComponentResource {
    * @param args The topology, regions, routing, functions, domain, health checks and table.
    * @param opts Options for the component (providers are inherited by every child).
    */
-  constructor(
-    name: string,
-    args: MultiRegionServiceArgs,
-    opts: pulumi.ComponentResourceOptions = {},
-  ) {
+  constructor(name: string, args: MultiRegionServiceArgs, opts: MultiRegionServiceOptions = {}) {
     // Validate before registering anything: a bad shape must not leave half the regions behind.
-    checkMultiRegionServiceArgs(`MultiRegionService "${name}"`, args).throwIfAny();
-    super("multiregion-serverless:index:MultiRegionService", name, {}, opts);
+    const { regionProviders, ...componentOptions } = opts;
+    checkMultiRegionServiceArgs(
+      `MultiRegionService "${name}"`,
+      args,
+      undefined,
+      regionProviders,
+    ).throwIfAny();
+    super("multiregion-serverless:index:MultiRegionService", name, {}, componentOptions);
 
     this.topology = args.topology;
     this.regionOrder = regionOrderOf(args);
-    const providers = args.providers ?? {};
+    const providers = regionProviders ?? {};
     const providerOf = (region: string): pulumi.ComponentResourceOptions =>
       providers[region] ? { providers: [providers[region]] } : {};
     const tags = args.tags;
@@ -223,7 +326,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
       this.tableName = this.table.name;
     }
 
-    this.services = {};
+    servicesOf.set(this, {});
     this.failoverDetectionSeconds = {};
     let previous: RegionalService | undefined;
     for (const region of this.regionOrder) {
@@ -244,8 +347,8 @@ export class MultiRegionService extends pulumi.ComponentResource {
           unlistedRegions: args.unlistedRegions,
           tags,
           deployAfter:
-            args.rolloutWaves && previous && previous.deployments.length > 0
-              ? previous.deployments
+            args.rolloutWaves && previous && previous.deploymentIds.length > 0
+              ? previous.deploymentIds
               : undefined,
         },
         { parent: this, ...providerOf(region) },
@@ -255,6 +358,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
       this.failoverDetectionSeconds[region] = service.failoverDetectionSeconds;
     }
 
+    this.recordNames = [];
     this.records = args.domain
       ? this.createRecords(name, args, args.domain.zoneId, args.domain.name)
       : [];
@@ -267,6 +371,9 @@ export class MultiRegionService extends pulumi.ComponentResource {
     this.healthCheckIds = pulumi.output(
       byRegion(this.regionOrder, (region) => this.services[region].healthCheckId),
     );
+    this.functionNames = pulumi.output(
+      byRegion(this.regionOrder, (region) => this.services[region].functionNames),
+    );
 
     this.registerOutputs({
       topology: this.topology,
@@ -274,6 +381,8 @@ export class MultiRegionService extends pulumi.ComponentResource {
       globalEndpoint: this.globalEndpoint,
       regionalEndpoints: this.regionalEndpoints,
       healthCheckIds: this.healthCheckIds,
+      functionNames: this.functionNames,
+      recordNames: this.recordNames,
       failoverDetectionSeconds: this.failoverDetectionSeconds,
       tableName: this.tableName,
     });
@@ -369,6 +478,11 @@ export class MultiRegionService extends pulumi.ComponentResource {
         recordArgs: Omit<aws.route53.RecordArgs, "zoneId" | "type">,
         dependsOn: pulumi.Resource[] = [],
       ) => {
+        // Known names (the global name, the standby name), not the records' outputs: a refused
+        // routing change never registers them, and their outputs would never resolve.
+        if (!this.recordNames.includes(recordArgs.name as string)) {
+          this.recordNames.push(recordArgs.name as string);
+        }
         const created = new aws.route53.Record(
           `${logicalName}${suffix}`,
           { zoneId, type, ...recordArgs },
@@ -382,17 +496,20 @@ export class MultiRegionService extends pulumi.ComponentResource {
       };
 
       if (args.topology === "active-passive") {
+        // Checked at construction: active-passive has both.
+        const primaryRegion = args.primaryRegion!;
+        const standbyRegions = args.standbyRegions!;
         // Set identifiers name the role, not the region: moving the primary to another region
         // updates the records in place; new identifiers would create a second PRIMARY first.
         record(`${name}-failover-primary`, {
           name: globalName,
           setIdentifier: "primary",
           failoverRoutingPolicies: [{ type: "PRIMARY" }],
-          healthCheckId: this.services[args.primaryRegion].healthCheckId,
-          aliases: aliasTo(args.primaryRegion),
+          healthCheckId: this.services[primaryRegion].healthCheckId,
+          aliases: aliasTo(primaryRegion),
         });
-        if (args.standbyRegions.length === 1) {
-          const standby = args.standbyRegions[0];
+        if (standbyRegions.length === 1) {
+          const standby = standbyRegions[0];
           record(`${name}-failover-secondary`, {
             name: globalName,
             setIdentifier: "secondary",
@@ -405,7 +522,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
           // SECONDARY aliases a name where latency records, each with its region's health
           // check, choose among the healthy standbys.
           const standbyName = args.standbyRecordName ?? `standby.${globalName}`;
-          const chain = args.standbyRegions.map((region) =>
+          const chain = standbyRegions.map((region) =>
             record(`${name}-standby-${region}`, {
               name: standbyName,
               setIdentifier: region,
@@ -485,7 +602,7 @@ export type RecordRoutingPolicy =
 
 /** The routing policy of the records this service puts at `domain.name`. */
 export function plannedRoutingPolicy(args: MultiRegionServiceArgs): RecordRoutingPolicy {
-  return args.topology === "active-passive" ? "failover" : args.routing;
+  return args.topology === "active-passive" ? "failover" : (args.routing ?? "latency");
 }
 
 /**
@@ -615,14 +732,16 @@ function byRegion<T>(regions: string[], value: (region: string) => T): Record<st
 export function regionOrderOf(args: MultiRegionServiceArgs): string[] {
   const listed =
     args.topology === "active-passive"
-      ? [args.primaryRegion, ...(args.standbyRegions ?? [])]
+      ? [args.primaryRegion, ...(args.standbyRegions ?? [])].filter(
+          (region): region is string => region !== undefined,
+        )
       : [...(args.regions ?? [])];
   return [...new Set(listed)];
 }
 
 /** A record's set identifier (and logical name part) for a location: `continent-EU`, `country-US-CA`. */
 export function geoLocationId(location: GeoLocation): string {
-  if ("continent" in location) {
+  if (location.continent !== undefined) {
     return `continent-${location.continent}`;
   }
   return location.subdivision
@@ -633,7 +752,7 @@ export function geoLocationId(location: GeoLocation): string {
 function geoRoutingPolicy(
   location: GeoLocation,
 ): aws.types.input.route53.RecordGeolocationRoutingPolicy {
-  return "continent" in location
+  return location.continent !== undefined
     ? { continent: location.continent }
     : { country: location.country, subdivision: location.subdivision };
 }
@@ -643,6 +762,7 @@ export function checkMultiRegionServiceArgs(
   subject: string,
   args: MultiRegionServiceArgs,
   problems = new ArgumentProblems(subject),
+  regionProviders?: Record<string, unknown>,
 ): ArgumentProblems {
   if (args === undefined || args === null || typeof args !== "object") {
     problems.add("args", args, "must be an object with at least `topology` and `functions`");
@@ -686,10 +806,10 @@ export function checkMultiRegionServiceArgs(
     regions,
     (key, value) => checkHealthCheckArgs(problems.within(`healthCheckByRegion.${key}.`), value),
   );
-  checkRegionKeys(problems, "providers", loose.providers, regions, (key, value) =>
+  checkRegionKeys(problems, "regionProviders", regionProviders, regions, (key, value) =>
     problems.check(
       aws.Provider.isInstance(value),
-      `providers.${key}`,
+      `regionProviders.${key}`,
       "(not an aws.Provider)",
       "must be an aws.Provider",
     ),

@@ -10,16 +10,49 @@ import {
 import {
   checkTrafficShiftedFunctionArgs,
   TrafficShiftedFunction,
+  ServiceFunctionArgs,
   TrafficShiftedFunctionArgs,
+  TrafficShiftingMode,
 } from "./trafficShiftedFunction";
+
+export { ServiceFunctionArgs };
+import { PolicyStatementArgs } from "./iam";
 import { ArgumentProblems, isKnown } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, NAME_LIMITS } from "./naming";
 
-/** A function of a service: everything {@link TrafficShiftedFunctionArgs} takes but the placement. */
-export type ServiceFunctionArgs = Omit<TrafficShiftedFunctionArgs, "region" | "tags">;
-
 /** The service's global name and the hosted zone it lives in. */
+/** What a Route 53 health check reports while its CloudWatch alarm has too little data. */
+export const InsufficientDataHealthStatus = {
+  Healthy: "Healthy",
+  Unhealthy: "Unhealthy",
+  LastKnownStatus: "LastKnownStatus",
+} as const;
+
+/** What a Route 53 health check reports while its CloudWatch alarm has too little data. */
+export type InsufficientDataHealthStatus =
+  (typeof InsufficientDataHealthStatus)[keyof typeof InsufficientDataHealthStatus];
+
+/** Seconds between Route 53 health checks: 10 (fast) or 30 (standard); fixed once created. */
+export const RequestInterval = { Fast: 10, Standard: 30 } as const;
+
+/** Seconds between Route 53 health checks: 10 (fast) or 30 (standard); fixed once created. */
+export type RequestInterval = (typeof RequestInterval)[keyof typeof RequestInterval];
+
+/** IP versions an HTTP API endpoint answers on. */
+export const IpAddressType = { Ipv4: "ipv4", Dualstack: "dualstack" } as const;
+
+/** IP versions an HTTP API endpoint answers on. */
+export type IpAddressType = (typeof IpAddressType)[keyof typeof IpAddressType];
+
+/** The API Gateway target of a custom domain, for alias records. */
+export interface CustomDomainTarget {
+  /** The regional domain name API Gateway serves the custom domain on. */
+  readonly targetDomainName: pulumi.Output<string>;
+  /** The hosted zone of that regional domain name. */
+  readonly hostedZoneId: pulumi.Output<string>;
+}
+
 export interface ServiceDomainArgs {
   /** Route 53 hosted zone that holds `name` (and the certificate validation records). */
   readonly zoneId: pulumi.Input<string>;
@@ -39,7 +72,7 @@ export interface HealthCheckAlarm {
    * What Route 53 assumes while the alarm has too little data to decide.
    * @default "LastKnownStatus"
    */
-  readonly insufficientDataHealthStatus?: "Healthy" | "Unhealthy" | "LastKnownStatus";
+  readonly insufficientDataHealthStatus?: InsufficientDataHealthStatus;
 }
 
 /**
@@ -55,7 +88,7 @@ export interface RegionalHealthCheckArgs {
    * (10 s x 3 = 30 s to detect a failed region; fast checks cost more) and 30 elsewhere.
    * @default 30
    */
-  readonly requestInterval?: 10 | 30;
+  readonly requestInterval?: RequestInterval;
   /**
    * Consecutive failures (or successes) before the status changes, 1 to 10.
    * @default 3
@@ -131,7 +164,7 @@ export interface ServiceShapeArgs {
    * IPv6 (then {@link MultiRegionService} also creates AAAA records).
    * @default "ipv4"
    */
-  readonly ipAddressType?: "ipv4" | "dualstack";
+  readonly ipAddressType?: IpAddressType;
   /**
    * The Route 53 health check of each region.
    * @default { requestInterval: 30, failureThreshold: 3 }
@@ -170,7 +203,7 @@ export interface RegionalServiceArgs extends ServiceShapeArgs {
    * `codedeploy` mode.
    * @default none
    */
-  readonly deployAfter?: pulumi.Resource[];
+  readonly deployAfter?: pulumi.Input<string>[];
 }
 
 /** The API methods an HTTP API route may use (source: API Gateway "Working with routes for HTTP APIs"). */
@@ -198,6 +231,9 @@ const GREEDY_SEGMENT = /^\{[A-Za-z_][A-Za-z0-9_]*\+\}$/;
 const DNS_NAME =
   /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/** The functions of each RegionalService (kept off the class so the schema does not list them). */
+const functionsOf = new WeakMap<RegionalService, Record<string, TrafficShiftedFunction>>();
+
 /**
  * One region of a serverless service: its {@link TrafficShiftedFunction}s, an HTTP API whose
  * Lambda integrations target each function's `live` alias (so traffic shifting applies to API
@@ -209,10 +245,33 @@ const DNS_NAME =
 export class RegionalService extends pulumi.ComponentResource {
   /** The region every regional child lives in. */
   readonly region: string;
-  /** The functions by short name. */
-  readonly functions: Record<string, TrafficShiftedFunction>;
-  /** The CodeDeploy deployments of the functions in `codedeploy` mode (for waves). */
-  readonly deployments: LambdaDeployment[];
+  /**
+   * The functions by short name. TypeScript only: a getter, because a package schema cannot
+   * describe a component of this package (other languages get `functionNames`, `aliasArns`
+   * and `deploymentGroupNames`).
+   */
+  get functions(): Record<string, TrafficShiftedFunction> {
+    return functionsOf.get(this) ?? {};
+  }
+  /**
+   * TypeScript only: the CodeDeploy deployments of the functions in `codedeploy` mode.
+   */
+  get deployments(): LambdaDeployment[] {
+    return Object.values(this.functions)
+      .map((fn) => fn.deployment)
+      .filter((deployment): deployment is LambdaDeployment => deployment !== undefined);
+  }
+  /**
+   * Ids of the CodeDeploy deployments of the functions in `codedeploy` mode: give them to the
+   * next region's `deployAfter` to roll out in waves.
+   */
+  readonly deploymentIds: pulumi.Output<string>[];
+  /** Function names, by short name. */
+  readonly functionNames: pulumi.Output<Record<string, string>>;
+  /** The `live` alias ARN of each function, by short name. */
+  readonly aliasArns: pulumi.Output<Record<string, string>>;
+  /** The CodeDeploy deployment group of each function in `codedeploy` mode, by short name. */
+  readonly deploymentGroupNames: pulumi.Output<Record<string, string>>;
   /** The HTTP API. */
   readonly api: aws.apigatewayv2.Api;
   /** The `$default` stage (auto-deploy). */
@@ -238,12 +297,9 @@ export class RegionalService extends pulumi.ComponentResource {
   /** The API Gateway custom domain name, when a domain is set. */
   readonly domainName?: aws.apigatewayv2.DomainName;
   /** What alias records for the global name point at in this region, when a domain is set. */
-  readonly customDomain?: {
-    readonly targetDomainName: pulumi.Output<string>;
-    readonly hostedZoneId: pulumi.Output<string>;
-  };
+  readonly customDomain?: CustomDomainTarget;
   /** `ipv4` or `dualstack`. */
-  readonly ipAddressType: "ipv4" | "dualstack";
+  readonly ipAddressType: IpAddressType;
 
   /**
    * @param name The _unique_ name of the component; child names derive from it.
@@ -267,12 +323,13 @@ export class RegionalService extends pulumi.ComponentResource {
     };
 
     const tableArn = args.table ? tableArnInRegion(args.table.arn, region) : undefined;
-    this.functions = {};
+    const functions: Record<string, TrafficShiftedFunction> = {};
+    functionsOf.set(this, functions);
     for (const key of functionKeys) {
       const fn = args.functions[key];
-      const tableStatements: aws.iam.PolicyStatement[] =
+      const tableStatements: PolicyStatementArgs[] =
         tableArn && fn.role === undefined ? [tableStatement(tableArn)] : [];
-      this.functions[key] = new TrafficShiftedFunction(
+      functions[key] = new TrafficShiftedFunction(
         `${name}-${key}`,
         {
           ...fn,
@@ -284,7 +341,7 @@ export class RegionalService extends pulumi.ComponentResource {
               ? [...(fn.policyStatements ?? []), ...tableStatements]
               : fn.policyStatements,
           trafficShifting:
-            args.deployAfter && fn.trafficShifting?.mode !== "weighted"
+            args.deployAfter && fn.trafficShifting?.mode !== TrafficShiftingMode.Weighted
               ? { ...(fn.trafficShifting ?? {}), deployAfter: args.deployAfter }
               : fn.trafficShifting,
           region,
@@ -294,9 +351,22 @@ export class RegionalService extends pulumi.ComponentResource {
       );
     }
 
-    this.deployments = Object.values(this.functions)
-      .map((fn) => fn.deployment)
-      .filter((deployment): deployment is LambdaDeployment => deployment !== undefined);
+    this.deploymentIds = Object.values(functions)
+      .map((fn) => fn.deploymentId)
+      .filter((id): id is pulumi.Output<string> => id !== undefined);
+    const byFunction = (
+      value: (fn: TrafficShiftedFunction) => pulumi.Output<string> | undefined,
+    ): pulumi.Output<Record<string, string>> =>
+      pulumi.output(
+        Object.fromEntries(
+          Object.entries(functions)
+            .map(([key, fn]) => [key, value(fn)] as const)
+            .filter(([, output]) => output !== undefined),
+        ) as Record<string, pulumi.Output<string>>,
+      );
+    this.functionNames = byFunction((fn) => fn.functionName);
+    this.aliasArns = byFunction((fn) => fn.aliasArn);
+    this.deploymentGroupNames = byFunction((fn) => fn.deploymentGroupName);
 
     this.api = new aws.apigatewayv2.Api(
       `${name}-api`,
@@ -433,9 +503,10 @@ export class RegionalService extends pulumi.ComponentResource {
       endpointHostname: this.endpointHostname,
       healthCheckId: this.healthCheckId,
       failoverDetectionSeconds: this.failoverDetectionSeconds,
-      functionNames: Object.fromEntries(
-        Object.entries(this.functions).map(([key, fn]) => [key, fn.functionName]),
-      ),
+      functionNames: this.functionNames,
+      aliasArns: this.aliasArns,
+      deploymentGroupNames: this.deploymentGroupNames,
+      deploymentIds: this.deploymentIds,
       targetDomainName: this.customDomain?.targetDomainName,
       hostedZoneId: this.customDomain?.hostedZoneId,
     });
@@ -519,12 +590,12 @@ export function tableArnInRegion(arn: pulumi.Input<string>, region: string): pul
   });
 }
 
-function tableStatement(tableArn: pulumi.Output<string>): aws.iam.PolicyStatement {
+function tableStatement(tableArn: pulumi.Output<string>): PolicyStatementArgs {
   return {
-    Sid: "ReadWriteRegionalTable",
-    Effect: "Allow",
-    Action: TABLE_ACTIONS,
-    Resource: [tableArn, pulumi.interpolate`${tableArn}/index/*`],
+    sid: "ReadWriteRegionalTable",
+    effect: "Allow",
+    actions: TABLE_ACTIONS,
+    resources: [tableArn, pulumi.interpolate`${tableArn}/index/*`],
   };
 }
 

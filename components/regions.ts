@@ -52,19 +52,23 @@ export const AWS_COMMERCIAL_REGIONS: readonly string[] = [
  * `HealthCheckConfig.Regions`; the `aws.route53.HealthCheck` `regions` docs). A health check
  * that names its checker regions must name at least three.
  */
-export const HEALTH_CHECKER_REGIONS = [
-  "us-east-1",
-  "us-west-1",
-  "us-west-2",
-  "eu-west-1",
-  "ap-southeast-1",
-  "ap-southeast-2",
-  "ap-northeast-1",
-  "sa-east-1",
-] as const;
+export const HealthCheckerRegion = {
+  UsEast1: "us-east-1",
+  UsWest1: "us-west-1",
+  UsWest2: "us-west-2",
+  EuWest1: "eu-west-1",
+  ApSoutheast1: "ap-southeast-1",
+  ApSoutheast2: "ap-southeast-2",
+  ApNortheast1: "ap-northeast-1",
+  SaEast1: "sa-east-1",
+} as const;
 
 /** A region Route 53 health checkers run from. */
-export type HealthCheckerRegion = (typeof HEALTH_CHECKER_REGIONS)[number];
+export type HealthCheckerRegion = (typeof HealthCheckerRegion)[keyof typeof HealthCheckerRegion];
+
+/** The regions Route 53 health checkers run from, in the order AWS lists them. */
+export const HEALTH_CHECKER_REGIONS: readonly HealthCheckerRegion[] =
+  Object.values(HealthCheckerRegion);
 
 /** Route 53 needs at least this many checker regions when they are named. */
 export const MIN_HEALTH_CHECKER_REGIONS = 3;

@@ -2,96 +2,222 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   checkDeploymentAlarmsArgs,
+  AlarmThresholdArgs,
   DeploymentAlarms,
-  DeploymentAlarmsArgs,
 } from "./deploymentAlarms";
 import { DeploymentHookArgs } from "./deploymentHook";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
-import { policyDocument, serviceTrustPolicy } from "./iam";
 import {
-  checkDeploymentType,
+  checkPolicyStatements,
+  iamStatement,
+  policyDocument,
+  PolicyStatementArgs,
+  serviceTrustPolicy,
+} from "./iam";
+import {
+  checkDeploymentTypeFields,
   customTrafficRouting,
-  DeploymentType,
+  deploymentTypeOf,
   describeDeploymentType,
+  PredefinedDeploymentType,
   predefinedConfigName,
+  TrafficStep,
 } from "./trafficShifting";
 import { ArgumentProblems, REGION_PATTERN } from "./validation";
 
-/** CodeDeploy moves the alias (SAM `DeploymentPreference` semantics). */
-export interface CodeDeployTrafficShifting {
+/**
+ * How new versions take traffic: `codedeploy` (CodeDeploy moves the alias, SAM
+ * `DeploymentPreference` semantics) or `weighted` (the alias's routing weights, from stack config).
+ */
+export const TrafficShiftingMode = { CodeDeploy: "codedeploy", Weighted: "weighted" } as const;
+
+/** `codedeploy` or `weighted`. */
+export type TrafficShiftingMode = (typeof TrafficShiftingMode)[keyof typeof TrafficShiftingMode];
+
+/**
+ * How new versions take traffic. One shape for both modes (a package schema has no unions):
+ * `mode` chooses, and the fields of the other mode must stay unset (checked at construction,
+ * with every misplaced field named). `codedeploy` fields: `type` or `canary` or `linear`,
+ * `applicationName`, `serviceRoleArn`, `waitForCompletion`, `timeoutMinutes`, `deployAfter`.
+ * `weighted` fields: `stableVersion`, `canaryVersion`, `weight`.
+ */
+export interface TrafficShiftingArgs {
   /**
    * `codedeploy`: CodeDeploy shifts the alias from the serving version to each newly
-   * published one, on `type`'s schedule, stopping and rolling back on an alarm or a failed hook.
+   * published one, on the chosen schedule, stopping and rolling back on an alarm or a failed
+   * hook. `weighted`: no CodeDeploy; the alias routes `weight` of traffic to the canary version.
    * @default "codedeploy"
    */
-  readonly mode?: "codedeploy";
+  readonly mode?: TrafficShiftingMode;
   /**
-   * How the new version takes traffic: one of SAM's nine types, or a custom canary/linear shape.
-   * @default "Canary10Percent5Minutes"
+   * `codedeploy`: one of SAM's nine predefined types. At most one of `type`, `canary`, `linear`.
+   * @default "Canary10Percent5Minutes" (when neither `canary` nor `linear` is given)
    */
-  readonly type?: DeploymentType;
+  readonly type?: PredefinedDeploymentType;
   /**
-   * An existing CodeDeploy application (compute platform `Lambda`) to put the deployment group
-   * in, shared by several functions.
+   * `codedeploy`: a custom canary, `percentage` first and the rest after `intervalMinutes`
+   * (CodeDeploy TimeBasedCanary).
+   * @default none
+   */
+  readonly canary?: TrafficStep;
+  /**
+   * `codedeploy`: a custom linear shift, `percentage` more every `intervalMinutes`
+   * (CodeDeploy TimeBasedLinear).
+   * @default none
+   */
+  readonly linear?: TrafficStep;
+  /**
+   * `codedeploy`: an existing CodeDeploy application (compute platform `Lambda`) to put the
+   * deployment group in, shared by several functions.
    * @default an application for this function
    */
   readonly applicationName?: pulumi.Input<string>;
   /**
-   * ARN of an existing CodeDeploy service role. It must allow what CodeDeploy does during a
-   * Lambda deployment (`AWSCodeDeployRoleForLambdaLimited`, and `lambda:InvokeFunction` on the hooks).
+   * `codedeploy`: ARN of an existing CodeDeploy service role. It must allow what CodeDeploy
+   * does during a Lambda deployment (`AWSCodeDeployRoleForLambdaLimited`, and
+   * `lambda:InvokeFunction` on the hooks).
    * @default a least-privilege role scoped to this function, its alias, alarms and hooks
    */
   readonly serviceRoleArn?: pulumi.Input<string>;
   /**
-   * Wait for each deployment to finish, and fail `pulumi up` with CodeDeploy's reason when it
-   * fails or rolls back. With `false`, `pulumi up` returns once the deployment has started and
-   * the alarms and hooks alone guard the rollout.
+   * `codedeploy`: wait for each deployment to finish, and fail `pulumi up` with CodeDeploy's
+   * reason when it fails or rolls back. With `false`, `pulumi up` returns once the deployment
+   * has started and the alarms and hooks alone guard the rollout.
    * @default true
    */
   readonly waitForCompletion?: boolean;
   /**
-   * Minutes to wait for a deployment before failing `pulumi up` (the deployment keeps running).
+   * `codedeploy`: minutes to wait for a deployment before failing `pulumi up` (the deployment
+   * keeps running).
    * @default the deployment config's traffic-shifting time plus 30 minutes for hooks
    */
   readonly timeoutMinutes?: number;
   /**
-   * Deployments that must succeed before this function's traffic shift starts: pass the
-   * previous region's `deployment` to roll out region by region (waves), so a failing canary
-   * stops the rollout before the next region.
+   * `codedeploy`: outputs of deployments that must succeed before this function's traffic
+   * shift starts, e.g. the previous region's `deploymentId`, to roll out region by region
+   * (waves) so a failing canary stops the rollout before the next region. This function's
+   * deployment depends on the resources these outputs come from.
    * @default none
    */
-  readonly deployAfter?: pulumi.Resource[];
-}
-
-/** The alias's routing weights move the traffic; stack config drives them. */
-export interface WeightedTrafficShifting {
-  /** `weighted`: no CodeDeploy; the alias routes `weight` of traffic to the canary version. */
-  readonly mode: "weighted";
+  readonly deployAfter?: pulumi.Input<string>[];
   /**
-   * The published version that serves (1 - weight) of traffic. Unset on the first deployment,
-   * when the alias points at the version just published.
+   * `weighted`: the published version that serves (1 - weight) of traffic. Unset on the first
+   * deployment, when the alias points at the version just published.
    * @default the version just published
    */
   readonly stableVersion?: string;
   /**
-   * The published version that gets `weight` of traffic.
+   * `weighted`: the published version that gets `weight` of traffic.
    * @default the version just published (nothing is shifted when it equals `stableVersion`)
    */
   readonly canaryVersion?: string;
   /**
-   * Share of traffic, 0.0 to 1.0, sent to the canary version. Promote by setting
+   * `weighted`: share of traffic, 0.0 to 1.0, sent to the canary version. Promote by setting
    * `stableVersion` to the canary version; roll back by setting `weight` to 0.
    * @default 0
    */
   readonly weight?: number;
 }
 
+/** The `trafficShifting` fields that belong to `codedeploy` mode only. */
+export const CODEDEPLOY_ONLY_KEYS = [
+  "type",
+  "canary",
+  "linear",
+  "applicationName",
+  "serviceRoleArn",
+  "waitForCompletion",
+  "timeoutMinutes",
+  "deployAfter",
+] as const;
+
+/** The `trafficShifting` fields that belong to `weighted` mode only. */
+export const WEIGHTED_ONLY_KEYS = ["stableVersion", "canaryVersion", "weight"] as const;
+
+/** `trafficShifting` in `codedeploy` mode, for TypeScript callers who want the other mode's fields refused. */
+export type CodeDeployTrafficShifting = Omit<
+  TrafficShiftingArgs,
+  "mode" | (typeof WEIGHTED_ONLY_KEYS)[number]
+> & { readonly mode?: "codedeploy" };
+
+/** `trafficShifting` in `weighted` mode, for TypeScript callers who want the other mode's fields refused. */
+export type WeightedTrafficShifting = Pick<
+  TrafficShiftingArgs,
+  (typeof WEIGHTED_ONLY_KEYS)[number]
+> & { readonly mode: "weighted" };
+
+/** Typed constructors for `trafficShifting`: each accepts only its own mode's fields. */
+export const TrafficShifting = {
+  /** CodeDeploy moves the alias (SAM `DeploymentPreference` semantics). */
+  codeDeploy: (fields: Omit<CodeDeployTrafficShifting, "mode"> = {}): TrafficShiftingArgs => ({
+    mode: "codedeploy",
+    ...fields,
+  }),
+  /** The alias's routing weights move the traffic; stack config drives them. */
+  weighted: (fields: Omit<WeightedTrafficShifting, "mode"> = {}): TrafficShiftingArgs => ({
+    mode: "weighted",
+    ...fields,
+  }),
+};
+
+/** The validation functions CodeDeploy runs around a traffic shift. */
+export interface DeploymentHooksArgs {
+  /**
+   * Runs before any traffic moves (SAM `PreTraffic`, CodeDeploy BeforeAllowTraffic).
+   * @default none
+   */
+  readonly preTraffic?: DeploymentHookArgs;
+  /**
+   * Runs after all traffic moved (SAM `PostTraffic`, CodeDeploy AfterAllowTraffic).
+   * @default none
+   */
+  readonly postTraffic?: DeploymentHookArgs;
+}
+
+/** Instruction set of a Lambda function. */
+export const Architecture = { X86_64: "x86_64", Arm64: "arm64" } as const;
+
+/** Instruction set of a Lambda function. */
+export type Architecture = (typeof Architecture)[keyof typeof Architecture];
+
+/** The `LOG_LEVEL` a function is given. */
+export const LogLevel = {
+  Trace: "TRACE",
+  Debug: "DEBUG",
+  Info: "INFO",
+  Warn: "WARN",
+  Error: "ERROR",
+  Fatal: "FATAL",
+} as const;
+
+/** The `LOG_LEVEL` a function is given. */
+export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
+
+/** X-Ray tracing mode of a Lambda function. */
+export const TracingMode = { Active: "Active", PassThrough: "PassThrough" } as const;
+
+/** X-Ray tracing mode of a Lambda function. */
+export type TracingMode = (typeof TracingMode)[keyof typeof TracingMode];
+
+/** The hook functions of a {@link TrafficShiftedFunction}, by lifecycle event. */
+export interface HookFunctions {
+  /** The PreTraffic (BeforeAllowTraffic) hook function. */
+  preTraffic?: aws.lambda.Function;
+  /** The PostTraffic (AfterAllowTraffic) hook function. */
+  postTraffic?: aws.lambda.Function;
+}
+
+/** Names of the hook functions, by AppSpec lifecycle event. */
+export interface HookFunctionNames {
+  /** The BeforeAllowTraffic hook's function name. */
+  beforeAllowTraffic?: pulumi.Output<string>;
+  /** The AfterAllowTraffic hook's function name. */
+  afterAllowTraffic?: pulumi.Output<string>;
+}
+
 /** The alarms that stop a rollout. */
-export interface TrafficShiftAlarmsArgs extends Pick<
-  DeploymentAlarmsArgs,
-  "errorThreshold" | "durationBaselineMs" | "durationTolerance" | "throttleAlarm"
-> {
+export interface TrafficShiftAlarmsArgs extends AlarmThresholdArgs {
   /**
    * Create the default {@link DeploymentAlarms} (errors, duration regression when a baseline is
    * given, throttles) on the alias.
@@ -106,8 +232,11 @@ export interface TrafficShiftAlarmsArgs extends Pick<
   readonly additionalAlarmNames?: pulumi.Input<string>[];
 }
 
-/** Arguments of {@link TrafficShiftedFunction}. */
-export interface TrafficShiftedFunctionArgs {
+/**
+ * A function's arguments without `region` and `tags`: what each function of a
+ * RegionalService or MultiRegionService takes (the service sets those two).
+ */
+export interface ServiceFunctionArgs {
   /** The function's code, e.g. `new pulumi.asset.FileArchive("./dist/orders")`. */
   readonly code: pulumi.Input<pulumi.asset.Archive>;
   /**
@@ -134,7 +263,7 @@ export interface TrafficShiftedFunctionArgs {
    * Instruction set.
    * @default "x86_64"
    */
-  readonly architecture?: "x86_64" | "arm64";
+  readonly architecture?: Architecture;
   /**
    * Environment variables. `LOG_LEVEL` is set from `logLevel`.
    * @default {}
@@ -144,7 +273,7 @@ export interface TrafficShiftedFunctionArgs {
    * Sets the `LOG_LEVEL` environment variable.
    * @default "INFO"
    */
-  readonly logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
+  readonly logLevel?: LogLevel;
   /**
    * ARN of an existing execution role. It must allow writing to the function's log group
    * (`logGroupName` output) and, with tracing, to X-Ray.
@@ -155,12 +284,12 @@ export interface TrafficShiftedFunctionArgs {
    * Extra statements for the created execution role (not allowed with `role`).
    * @default []
    */
-  readonly policyStatements?: aws.iam.PolicyStatement[];
+  readonly policyStatements?: PolicyStatementArgs[];
   /**
    * X-Ray tracing mode.
    * @default "Active"
    */
-  readonly tracing?: "Active" | "PassThrough";
+  readonly tracing?: TracingMode;
   /**
    * ARN of an SQS queue or SNS topic for events that failed asynchronous invocation.
    * @default none
@@ -187,6 +316,46 @@ export interface TrafficShiftedFunctionArgs {
    */
   readonly description?: pulumi.Input<string>;
   /**
+   * How new versions take traffic.
+   * @default { mode: "codedeploy", type: "Canary10Percent5Minutes" }
+   */
+  readonly trafficShifting?: TrafficShiftingArgs;
+  /**
+   * Validation functions CodeDeploy runs before (`preTraffic`, BeforeAllowTraffic) and after
+   * (`postTraffic`, AfterAllowTraffic) shifting; a failure rolls the deployment back.
+   * `codedeploy` mode only.
+   * @default none
+   */
+  readonly hooks?: DeploymentHooksArgs;
+  /**
+   * The alarms that stop and roll back a deployment.
+   * @default the default DeploymentAlarms (errors > 5 for 2 minutes, throttles >= 1)
+   */
+  readonly alarms?: TrafficShiftAlarmsArgs;
+}
+
+/** The deployment of each TrafficShiftedFunction (kept off the class so the schema does not list it). */
+const typeScriptOnly = new WeakMap<
+  TrafficShiftedFunction,
+  { deployment?: LambdaDeployment; deploymentAlarms?: DeploymentAlarms }
+>();
+
+/**
+ * A `dependsOn` entry that waits for the resources the given outputs come from. `deployAfter`
+ * holds outputs, not resources, so every Pulumi language can give it; an Output in `dependsOn`
+ * contributes the resources behind it (`gatherExplicitDependencies` in @pulumi/pulumi
+ * `runtime/dependsOn`).
+ */
+function earlierWaves(deployAfter: pulumi.Input<string>[] | undefined): pulumi.Resource {
+  const waitFor: pulumi.Output<pulumi.Resource[]> = pulumi
+    .output(deployAfter ?? [])
+    .apply(() => [] as pulumi.Resource[]);
+  return waitFor as unknown as pulumi.Resource;
+}
+
+/** Arguments of {@link TrafficShiftedFunction}. */
+export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
+  /**
    * Region of every regional resource (`@pulumi/aws` v7 `region` input). IAM is global.
    * @default the provider's region
    */
@@ -196,26 +365,6 @@ export interface TrafficShiftedFunctionArgs {
    * @default {}
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
-  /**
-   * How new versions take traffic.
-   * @default { mode: "codedeploy", type: "Canary10Percent5Minutes" }
-   */
-  readonly trafficShifting?: CodeDeployTrafficShifting | WeightedTrafficShifting;
-  /**
-   * Validation functions CodeDeploy runs before (`preTraffic`, BeforeAllowTraffic) and after
-   * (`postTraffic`, AfterAllowTraffic) shifting; a failure rolls the deployment back.
-   * `codedeploy` mode only.
-   * @default none
-   */
-  readonly hooks?: {
-    readonly preTraffic?: DeploymentHookArgs;
-    readonly postTraffic?: DeploymentHookArgs;
-  };
-  /**
-   * The alarms that stop and roll back a deployment.
-   * @default the default DeploymentAlarms (errors > 5 for 2 minutes, throttles >= 1)
-   */
-  readonly alarms?: TrafficShiftAlarmsArgs;
 }
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
@@ -243,6 +392,16 @@ const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
  * recorded: run `pulumi refresh` first (docs/deployments.md, "When to run pulumi refresh").
  */
 export class TrafficShiftedFunction extends pulumi.ComponentResource {
+  /**
+   * The CodeDeploy deployment that moves the alias to `targetVersion` on every `pulumi up`
+   * that publishes a new version (`codedeploy` mode). TypeScript only: a getter, because a
+   * package schema cannot describe a resource of this package (other languages get
+   * `deploymentId`).
+   */
+  get deployment(): LambdaDeployment | undefined {
+    return typeScriptOnly.get(this)?.deployment;
+  }
+
   /** The Lambda function. */
   readonly function: aws.lambda.Function;
   /** The alias callers invoke; integrations and permissions should target it. */
@@ -264,9 +423,12 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   /** The version just published: the version a deployment moves the alias to. */
   readonly targetVersion: pulumi.Output<string>;
   /** `codedeploy` or `weighted`. */
-  readonly mode: "codedeploy" | "weighted";
-  /** The deployment type (`codedeploy` mode), e.g. `Canary10Percent5Minutes`. */
-  readonly deploymentType?: DeploymentType;
+  readonly mode: TrafficShiftingMode;
+  /**
+   * The deployment type (`codedeploy` mode) in words, e.g. `Canary10Percent5Minutes` or
+   * `canary 25% then 100% after 15 min`.
+   */
+  readonly deploymentType?: string;
   /** CodeDeploy application name (`codedeploy` mode). */
   readonly applicationName?: pulumi.Output<string>;
   /** The deployment group (`codedeploy` mode). */
@@ -275,22 +437,21 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   readonly deploymentGroupName?: pulumi.Output<string>;
   /** CodeDeploy deployment config name (`CodeDeployDefault.Lambda...` or the custom one). */
   readonly deploymentConfigName?: pulumi.Output<string>;
-  /** The default alarms, when created. */
-  readonly deploymentAlarms?: DeploymentAlarms;
+  /** The default alarms, when created (TypeScript only: a component of this package; other languages get `alarmNames`). */
+  get deploymentAlarms(): DeploymentAlarms | undefined {
+    return typeScriptOnly.get(this)?.deploymentAlarms;
+  }
   /** Names of every alarm that stops a deployment. */
   readonly alarmNames: pulumi.Output<string[]>;
   /** The hook functions, by lifecycle event. */
-  readonly hookFunctions: { preTraffic?: aws.lambda.Function; postTraffic?: aws.lambda.Function };
+  readonly hookFunctions: HookFunctions;
   /**
-   * The CodeDeploy deployment that moves the alias to `targetVersion` on every `pulumi up`
-   * that publishes a new version (`codedeploy` mode).
+   * Id of the CodeDeploy deployment that moved the alias to `targetVersion` (`codedeploy`
+   * mode); pass it to another function's `trafficShifting.deployAfter` to roll out in waves.
    */
-  readonly deployment?: LambdaDeployment;
+  readonly deploymentId?: pulumi.Output<string>;
   /** Names of the hook functions, for the deployment's AppSpec. */
-  readonly hookFunctionNames: {
-    beforeAllowTraffic?: pulumi.Output<string>;
-    afterAllowTraffic?: pulumi.Output<string>;
-  };
+  readonly hookFunctionNames: HookFunctionNames;
 
   /**
    * @param name The _unique_ name of the component; child names derive from it.
@@ -307,9 +468,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     super("multiregion-serverless:index:TrafficShiftedFunction", name, {}, opts);
 
     const shifting = args.trafficShifting ?? {};
-    const weighted =
-      shifting.mode === "weighted" ? (shifting as WeightedTrafficShifting) : undefined;
-    const codeDeploy = weighted ? undefined : (shifting as CodeDeployTrafficShifting);
+    const weighted = shifting.mode === "weighted" ? shifting : undefined;
+    const codeDeploy = weighted ? undefined : shifting;
     this.mode = weighted ? "weighted" : "codedeploy";
     this.aliasName = args.aliasName ?? "live";
     const region = args.region;
@@ -349,7 +509,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             ...loggingStatements(this.logGroup),
             ...(tracing === "Active" ? [xrayStatement] : []),
             ...(args.deadLetterTargetArn ? [deadLetterStatement(args.deadLetterTargetArn)] : []),
-            ...(args.policyStatements ?? []),
+            ...(args.policyStatements ?? []).map(iamStatement),
           ]),
         },
         { parent: this },
@@ -414,7 +574,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
 
     const alarms = args.alarms ?? {};
     if (alarms.createDefaults ?? true) {
-      this.deploymentAlarms = new DeploymentAlarms(
+      const deploymentAlarms = new DeploymentAlarms(
         `${name}-alarms`,
         {
           functionName: this.function.name,
@@ -430,6 +590,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      typeScriptOnly.set(this, { deploymentAlarms });
     }
     this.alarmNames = pulumi
       .all([this.deploymentAlarms?.alarmNames ?? [], pulumi.all(alarms.additionalAlarmNames ?? [])])
@@ -439,8 +600,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     this.hookFunctionNames = {};
 
     if (codeDeploy) {
-      this.deploymentType = codeDeploy.type ?? "Canary10Percent5Minutes";
-      const type = this.deploymentType;
+      const type = deploymentTypeOf(codeDeploy);
+      this.deploymentType = describeDeploymentType(type);
       let applicationName: pulumi.Input<string>;
       if (codeDeploy.applicationName !== undefined) {
         applicationName = codeDeploy.applicationName;
@@ -565,7 +726,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           )
         : undefined;
 
-      this.deployment = new LambdaDeployment(
+      const deployment = new LambdaDeployment(
         `${name}-deployment`,
         {
           applicationName,
@@ -588,10 +749,13 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             this.deploymentGroup,
             ...(serviceRolePolicy ? [serviceRolePolicy] : []),
             ...Object.values(this.hookFunctions),
-            ...(codeDeploy.deployAfter ?? []),
+            earlierWaves(codeDeploy.deployAfter),
           ],
         },
       );
+      // Empty when this `pulumi up` published no new version (nothing to deploy).
+      this.deploymentId = deployment.deploymentId.apply((id) => id ?? "");
+      typeScriptOnly.set(this, { ...typeScriptOnly.get(this), deployment });
     }
 
     this.registerOutputs({
@@ -604,8 +768,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       deploymentGroupName: this.deploymentGroupName,
       deploymentConfigName: this.deploymentConfigName,
       alarmNames: this.alarmNames,
-      deploymentId: this.deployment?.deploymentId,
-      deploymentType: this.deploymentType ? describeDeploymentType(this.deploymentType) : undefined,
+      deploymentId: this.deploymentId,
+      deploymentType: this.deploymentType,
     });
   }
 
@@ -672,7 +836,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             Action: "lambda:InvokeFunction",
             Resource: pulumi.interpolate`${this.function.arn}:*`,
           },
-          ...(hook.policyStatements ?? []),
+          ...(hook.policyStatements ?? []).map(iamStatement),
         ]),
       },
       { parent: this },
@@ -832,7 +996,7 @@ function deadLetterStatement(targetArn: pulumi.Input<string>): aws.iam.PolicySta
 }
 
 function weightedRouting(
-  shifting: WeightedTrafficShifting,
+  shifting: TrafficShiftingArgs,
   publishedVersion: pulumi.Output<string>,
 ): pulumi.Input<aws.types.input.lambda.AliasRoutingConfig> | undefined {
   const weight = shifting.weight ?? 0;
@@ -905,6 +1069,7 @@ export function checkTrafficShiftedFunctionArgs(
       "set the log level with `logLevel` instead",
     );
   }
+  checkPolicyStatements(problems, "policyStatements", args.policyStatements);
   if (args.role !== undefined && args.policyStatements !== undefined) {
     problems.add(
       "policyStatements",
@@ -917,9 +1082,22 @@ export function checkTrafficShiftedFunctionArgs(
   checkDeploymentAlarmsArgs(subject, alarms, "alarms.", problems);
   const shifting = args.trafficShifting ?? {};
   problems.oneOf("trafficShifting.mode", shifting.mode, ["codedeploy", "weighted"]);
+  // One shape for both modes: a field of the other mode is a mistake, not something to ignore.
+  const misplaced = (
+    shifting.mode === "weighted" ? CODEDEPLOY_ONLY_KEYS : WEIGHTED_ONLY_KEYS
+  ).filter((key) => shifting[key] !== undefined && shifting[key] !== null);
+  for (const key of misplaced) {
+    problems.add(
+      `trafficShifting.${key}`,
+      shifting[key],
+      shifting.mode === "weighted"
+        ? 'belongs to trafficShifting.mode "codedeploy"; weighted mode takes stableVersion, canaryVersion and weight'
+        : 'belongs to trafficShifting.mode "weighted"; set mode: "weighted" to route by alias weights',
+    );
+  }
 
   if (shifting.mode === "weighted") {
-    const weighted = shifting as WeightedTrafficShifting;
+    const weighted = shifting;
     for (const key of ["stableVersion", "canaryVersion"] as const) {
       const version = weighted[key];
       if (version !== undefined) {
@@ -957,8 +1135,8 @@ export function checkTrafficShiftedFunctionArgs(
       );
     }
   } else {
-    const codeDeploy = shifting as CodeDeployTrafficShifting;
-    checkDeploymentType(problems, "trafficShifting.type", codeDeploy.type);
+    const codeDeploy = shifting;
+    checkDeploymentTypeFields(problems, "trafficShifting.", { ...codeDeploy });
     problems.integerInRange(
       "trafficShifting.timeoutMinutes",
       codeDeploy.timeoutMinutes,
@@ -992,6 +1170,7 @@ export function checkTrafficShiftedFunctionArgs(
         hook.code,
         "is required: a pulumi.asset.Archive",
       );
+      checkPolicyStatements(problems, `hooks.${event}.policyStatements`, hook.policyStatements);
     }
   }
   return problems;

@@ -1,8 +1,4 @@
-import {
-  deploymentConfigNameOf,
-  SAM_DEPLOYMENT_TYPES,
-  SamDeploymentType,
-} from "../deployment/rollout";
+import { deploymentConfigNameOf, SAM_DEPLOYMENT_TYPES } from "../deployment/rollout";
 import { ArgumentProblems, isKnown } from "./validation";
 
 /**
@@ -13,8 +9,27 @@ import { ArgumentProblems, isKnown } from "./validation";
  */
 export const PREDEFINED_DEPLOYMENT_TYPES = SAM_DEPLOYMENT_TYPES;
 
+/**
+ * One of SAM's nine predefined deployment types, by name (an enum in the package schema:
+ * a string-literal union cannot be described there). The same list as `SAM_DEPLOYMENT_TYPES`
+ * (a test holds them equal; a `satisfies` here would hide the enum from the schema analyzer,
+ * which reads only `{ ... } as const`).
+ */
+export const PredefinedDeploymentType = {
+  Canary10Percent5Minutes: "Canary10Percent5Minutes",
+  Canary10Percent10Minutes: "Canary10Percent10Minutes",
+  Canary10Percent15Minutes: "Canary10Percent15Minutes",
+  Canary10Percent30Minutes: "Canary10Percent30Minutes",
+  Linear10PercentEvery1Minute: "Linear10PercentEvery1Minute",
+  Linear10PercentEvery2Minutes: "Linear10PercentEvery2Minutes",
+  Linear10PercentEvery3Minutes: "Linear10PercentEvery3Minutes",
+  Linear10PercentEvery10Minutes: "Linear10PercentEvery10Minutes",
+  AllAtOnce: "AllAtOnce",
+} as const;
+
 /** One of SAM's nine predefined deployment types. */
-export type PredefinedDeploymentType = SamDeploymentType;
+export type PredefinedDeploymentType =
+  (typeof PredefinedDeploymentType)[keyof typeof PredefinedDeploymentType];
 
 /** A traffic step: `percentage` of traffic moves, then CodeDeploy waits `intervalMinutes`. */
 export interface TrafficStep {
@@ -34,8 +49,52 @@ export interface LinearDeployment {
   readonly linear: TrafficStep;
 }
 
-/** How a new version takes traffic: a SAM type name, or a custom canary or linear shape. */
+/**
+ * How a new version takes traffic, once the args are resolved: a SAM type name, or a custom
+ * canary or linear shape. Args give it as `type`, `canary` or `linear` (see
+ * {@link deploymentTypeOf}); this union is what the code and the outputs work with.
+ */
 export type DeploymentType = PredefinedDeploymentType | CanaryDeployment | LinearDeployment;
+
+/** The fields of the args that choose a deployment type: at most one of them is set. */
+export interface DeploymentTypeFields {
+  readonly type?: PredefinedDeploymentType;
+  readonly canary?: TrafficStep;
+  readonly linear?: TrafficStep;
+}
+
+/** The deployment type the args choose (`type`, `canary` or `linear`), `Canary10Percent5Minutes` by default. */
+export function deploymentTypeOf(fields: DeploymentTypeFields): DeploymentType {
+  if (fields.canary) {
+    return { canary: fields.canary };
+  }
+  if (fields.linear) {
+    return { linear: fields.linear };
+  }
+  return fields.type ?? "Canary10Percent5Minutes";
+}
+
+/** The args fields (`type`, `canary` or `linear`) that choose a resolved deployment type. */
+export function deploymentTypeFields(type: DeploymentType): DeploymentTypeFields {
+  if (typeof type === "string") {
+    return { type };
+  }
+  return "canary" in type ? { canary: type.canary } : { linear: type.linear };
+}
+
+/** Helpers that build the deployment-type fields of `trafficShifting`, for a readable TypeScript call site. */
+export const TrafficShape = {
+  /** `percentage` first, the rest after `intervalMinutes` (CodeDeploy TimeBasedCanary). */
+  canary: (percentage: number, intervalMinutes: number): DeploymentTypeFields => ({
+    canary: { percentage, intervalMinutes },
+  }),
+  /** `percentage` more every `intervalMinutes` (CodeDeploy TimeBasedLinear). */
+  linear: (percentage: number, intervalMinutes: number): DeploymentTypeFields => ({
+    linear: { percentage, intervalMinutes },
+  }),
+  /** One of SAM's nine predefined types. */
+  predefined: (type: PredefinedDeploymentType): DeploymentTypeFields => ({ type }),
+};
 
 /** The CodeDeploy predefined deployment config for a SAM type. */
 export const predefinedConfigName = deploymentConfigNameOf;
@@ -78,33 +137,47 @@ export function describeDeploymentType(type: DeploymentType): string {
   return `linear ${type.linear.percentage}% every ${type.linear.intervalMinutes} min`;
 }
 
-/** Checks a deployment type, recording every problem under `key`. */
-export function checkDeploymentType(problems: ArgumentProblems, key: string, type: unknown): void {
-  if (type === undefined || !isKnown(type)) {
-    return;
+/**
+ * Checks the deployment-type fields (`type`, `canary`, `linear`) under `prefix`, recording every
+ * problem: at most one of them, a SAM type name, whole percentages and minutes.
+ */
+export function checkDeploymentTypeFields(
+  problems: ArgumentProblems,
+  prefix: string,
+  fields: Record<string, unknown>,
+): void {
+  const given = (["type", "canary", "linear"] as const).filter(
+    (key) => fields[key] !== undefined && fields[key] !== null,
+  );
+  if (given.length > 1) {
+    problems.add(
+      `${prefix}${given.join("/")}`,
+      given.join(", "),
+      "give at most one of `type` (a SAM type), `canary` or `linear` (a custom shape)",
+    );
   }
-  if (typeof type === "string") {
+  const type = fields.type;
+  if (type !== undefined && type !== null && isKnown(type)) {
     problems.check(
       isPredefinedDeploymentType(type),
-      key,
+      `${prefix}type`,
       type,
-      `must be one of ${PREDEFINED_DEPLOYMENT_TYPES.join(", ")}, or { canary: { percentage, intervalMinutes } } or { linear: { percentage, intervalMinutes } }`,
+      `must be one of ${PREDEFINED_DEPLOYMENT_TYPES.join(", ")} (or give \`canary\` or \`linear\` { percentage, intervalMinutes } instead)`,
     );
-    return;
   }
-  const shapes = typeof type === "object" && type !== null ? Object.keys(type) : [];
-  if (shapes.length !== 1 || !["canary", "linear"].includes(shapes[0])) {
-    problems.add(
-      key,
-      type,
-      "a custom type must have exactly one of `canary` or `linear`: { canary: { percentage, intervalMinutes } }",
-    );
-    return;
+  for (const shape of ["canary", "linear"] as const) {
+    const step = fields[shape];
+    if (step === undefined || step === null || !isKnown(step)) {
+      continue;
+    }
+    checkTrafficStep(problems, `${prefix}${shape}`, step);
   }
-  const shape = shapes[0];
-  const step = (type as Record<string, unknown>)[shape];
-  if (typeof step !== "object" || step === null) {
-    problems.add(`${key}.${shape}`, step, "must be { percentage, intervalMinutes }");
+}
+
+/** Checks one custom traffic step: `{ percentage: 1-99, intervalMinutes: 1-2880 }`. */
+export function checkTrafficStep(problems: ArgumentProblems, key: string, step: unknown): void {
+  if (typeof step !== "object" || step === null || Array.isArray(step)) {
+    problems.add(key, step, "must be { percentage, intervalMinutes }");
     return;
   }
   const { percentage, intervalMinutes } = step as Record<string, unknown>;
@@ -114,7 +187,7 @@ export function checkDeploymentType(problems: ArgumentProblems, key: string, typ
       Number.isInteger(percentage) &&
       percentage >= 1 &&
       percentage <= 99,
-    `${key}.${shape}.percentage`,
+    `${key}.percentage`,
     percentage,
     "must be a whole number from 1 to 99 (use AllAtOnce for 100)",
   );
@@ -123,7 +196,7 @@ export function checkDeploymentType(problems: ArgumentProblems, key: string, typ
       Number.isInteger(intervalMinutes) &&
       intervalMinutes >= 1 &&
       intervalMinutes <= 2880,
-    `${key}.${shape}.intervalMinutes`,
+    `${key}.intervalMinutes`,
     intervalMinutes,
     "must be a whole number of minutes from 1 to 2880",
   );

@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import type { PolicyStatementArgs } from "../components/iam";
 import { z } from "zod";
 import type { DeploymentHookArgs } from "../components/deploymentHook";
 import {
@@ -190,7 +190,7 @@ function hookArgs(
   entry: "preTraffic" | "postTraffic",
   validated: FunctionOptions & Record<string, unknown>,
   defaultTimeout: number,
-  policyStatements: aws.iam.PolicyStatement[],
+  policyStatements: PolicyStatementArgs[],
 ): DeploymentHookArgs {
   const { timeout, memorySize, runtime, ...config } = validated;
   const hookConfig = JSON.stringify(config);
@@ -252,11 +252,11 @@ export function metricsCheckHook(options: MetricsCheckHookOptions = {}): Deploym
     DEFAULT_METRICS_HOOK_TIMEOUT_SECONDS,
     [
       {
-        Effect: "Allow",
-        Action: ["cloudwatch:GetMetricData"],
+        effect: "Allow",
+        actions: ["cloudwatch:GetMetricData"],
         // GetMetricData supports no resource-level permissions (Service Authorization Reference,
         // "Actions defined by Amazon CloudWatch": no resource type for it), so "*" is required.
-        Resource: "*",
+        resources: ["*"],
       },
     ],
   );

@@ -143,7 +143,7 @@ describe("TrafficShiftedFunction", () => {
 
     it("creates a TimeBasedCanary deployment config for a custom canary", async () => {
       const { resources } = await build({
-        trafficShifting: { type: { canary: { percentage: 25, intervalMinutes: 15 } } },
+        trafficShifting: { canary: { percentage: 25, intervalMinutes: 15 } },
       });
       const config = resources.hasResourceProperties(CONFIG, {
         computePlatform: "Lambda",
@@ -160,7 +160,7 @@ describe("TrafficShiftedFunction", () => {
 
     it("creates a TimeBasedLinear deployment config for a custom linear shift", async () => {
       const { resources } = await build({
-        trafficShifting: { type: { linear: { percentage: 20, intervalMinutes: 2 } } },
+        trafficShifting: { linear: { percentage: 20, intervalMinutes: 2 } },
       });
       resources.hasResourceProperties(CONFIG, {
         trafficRoutingConfig: {
@@ -259,7 +259,7 @@ describe("TrafficShiftedFunction", () => {
         return new TrafficShiftedFunction("orders-usw2", {
           code,
           region: "us-west-2",
-          trafficShifting: { deployAfter: [first.deployment!] },
+          trafficShifting: { deployAfter: [first.deploymentId!] },
         });
       });
       const first = resources.get(DEPLOYMENT, "orders-use1-deployment");
@@ -451,7 +451,7 @@ describe("TrafficShiftedFunction", () => {
           postTraffic: {
             code,
             policyStatements: [
-              { Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" },
+              { effect: "Allow", actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
             ],
           },
         },
@@ -463,8 +463,8 @@ describe("TrafficShiftedFunction", () => {
       const statements = policyOf(resources, "orders-post-traffic-hook-role-policy").Statement;
       expect(statements).to.deep.include({
         Effect: "Allow",
-        Action: "cloudwatch:GetMetricData",
-        Resource: "*",
+        Action: ["cloudwatch:GetMetricData"],
+        Resource: ["*"],
       });
     });
   });
@@ -546,36 +546,68 @@ describe("TrafficShiftedFunction", () => {
       [
         "an unknown deployment type",
         { trafficShifting: { type: "Canary10Percent20Minutes" as any } },
-        '[trafficShifting.type] is "Canary10Percent20Minutes": must be one of Canary10Percent5Minutes, Canary10Percent10Minutes, Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute, Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce, or { canary: { percentage, intervalMinutes } } or { linear: { percentage, intervalMinutes } }',
+        '[trafficShifting.type] is "Canary10Percent20Minutes": must be one of Canary10Percent5Minutes, Canary10Percent10Minutes, Canary10Percent15Minutes, Canary10Percent30Minutes, Linear10PercentEvery1Minute, Linear10PercentEvery2Minutes, Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce (or give `canary` or `linear` { percentage, intervalMinutes } instead)',
       ],
       [
         "a canary of 0%",
-        { trafficShifting: { type: { canary: { percentage: 0, intervalMinutes: 5 } } } },
-        "[trafficShifting.type.canary.percentage] is 0: must be a whole number from 1 to 99 (use AllAtOnce for 100)",
+        { trafficShifting: { canary: { percentage: 0, intervalMinutes: 5 } } },
+        "[trafficShifting.canary.percentage] is 0: must be a whole number from 1 to 99 (use AllAtOnce for 100)",
       ],
       [
         "a linear step of 100%",
-        { trafficShifting: { type: { linear: { percentage: 100, intervalMinutes: 5 } } } },
-        "[trafficShifting.type.linear.percentage] is 100: must be a whole number from 1 to 99 (use AllAtOnce for 100)",
+        { trafficShifting: { linear: { percentage: 100, intervalMinutes: 5 } } },
+        "[trafficShifting.linear.percentage] is 100: must be a whole number from 1 to 99 (use AllAtOnce for 100)",
       ],
       [
         "an interval over two days",
-        { trafficShifting: { type: { canary: { percentage: 10, intervalMinutes: 2881 } } } },
-        "[trafficShifting.type.canary.intervalMinutes] is 2881: must be a whole number of minutes from 1 to 2880",
+        { trafficShifting: { canary: { percentage: 10, intervalMinutes: 2881 } } },
+        "[trafficShifting.canary.intervalMinutes] is 2881: must be a whole number of minutes from 1 to 2880",
       ],
       [
         "a fractional interval",
-        { trafficShifting: { type: { linear: { percentage: 10, intervalMinutes: 1.5 } } } },
-        "[trafficShifting.type.linear.intervalMinutes] is 1.5: must be a whole number of minutes from 1 to 2880",
+        { trafficShifting: { linear: { percentage: 10, intervalMinutes: 1.5 } } },
+        "[trafficShifting.linear.intervalMinutes] is 1.5: must be a whole number of minutes from 1 to 2880",
       ],
       [
         "both canary and linear",
         {
           trafficShifting: {
-            type: { canary: { percentage: 10, intervalMinutes: 5 }, linear: {} } as any,
+            canary: { percentage: 10, intervalMinutes: 5 },
+            linear: { percentage: 10, intervalMinutes: 1 },
           },
         },
-        "a custom type must have exactly one of `canary` or `linear`",
+        '[trafficShifting.canary/linear] is "canary, linear": give at most one of `type` (a SAM type), `canary` or `linear` (a custom shape)',
+      ],
+      [
+        "a SAM type and a custom canary",
+        {
+          trafficShifting: {
+            type: "AllAtOnce",
+            canary: { percentage: 10, intervalMinutes: 5 },
+          },
+        },
+        '[trafficShifting.type/canary] is "type, canary": give at most one of `type` (a SAM type), `canary` or `linear` (a custom shape)',
+      ],
+      [
+        "a weighted field in codedeploy mode",
+        { trafficShifting: { type: "AllAtOnce", weight: 0.1 } },
+        '[trafficShifting.weight] is 0.1: belongs to trafficShifting.mode "weighted"; set mode: "weighted" to route by alias weights',
+      ],
+      [
+        "codedeploy fields in weighted mode",
+        {
+          trafficShifting: {
+            mode: "weighted",
+            type: "AllAtOnce",
+            canary: { percentage: 10, intervalMinutes: 5 },
+          },
+        },
+        '[trafficShifting.type] is "AllAtOnce": belongs to trafficShifting.mode "codedeploy"; weighted mode takes stableVersion, canaryVersion and weight',
+      ],
+      [
+        "a policy statement without actions",
+        { policyStatements: [{ actions: [], resources: ["*"] }] },
+        '[policyStatements[0].actions] is []: must be a non-empty list of IAM actions such as ["dynamodb:GetItem"]',
       ],
       [
         "a weighted stable version of $LATEST",
@@ -674,7 +706,7 @@ describe("TrafficShiftedFunction", () => {
         build({
           memorySize: 64,
           timeout: 0,
-          trafficShifting: { type: { canary: { percentage: 0, intervalMinutes: 0 } } },
+          trafficShifting: { canary: { percentage: 0, intervalMinutes: 0 } },
         }),
       );
       expect(failure.message).to.equal(
@@ -682,8 +714,8 @@ describe("TrafficShiftedFunction", () => {
           'TrafficShiftedFunction "orders" has 4 invalid arguments:',
           "  - [memorySize] is 64: must be a whole number from 128 to 10240 MB",
           "  - [timeout] is 0: must be a whole number from 1 to 900 seconds",
-          "  - [trafficShifting.type.canary.percentage] is 0: must be a whole number from 1 to 99 (use AllAtOnce for 100)",
-          "  - [trafficShifting.type.canary.intervalMinutes] is 0: must be a whole number of minutes from 1 to 2880",
+          "  - [trafficShifting.canary.percentage] is 0: must be a whole number from 1 to 99 (use AllAtOnce for 100)",
+          "  - [trafficShifting.canary.intervalMinutes] is 0: must be a whole number of minutes from 1 to 2880",
         ].join("\n"),
       );
     });

@@ -131,7 +131,7 @@ describe("ready-made hook factories", () => {
   it("metricsCheckHook adds cloudwatch:GetMetricData on Resource '*' (no resource-level permissions)", () => {
     const hook = metricsCheckHook({ maxErrors: 1, durationBaselineMs: 80, timeout: 60 });
     expect(hook.policyStatements).to.deep.equal([
-      { Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" },
+      { effect: "Allow", actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
     ]);
     expect(hook.timeout).to.equal(60);
     expect(JSON.parse(String(hook.environment?.HOOK_CONFIG))).to.deep.equal({

@@ -221,14 +221,17 @@ describe("MultiRegionService active-passive", () => {
       const { resources } = await runComponent(() => {
         const east = new aws.Provider("east", { region: "us-east-1" });
         const west = new aws.Provider("west", { region: "us-west-2" });
-        return new MultiRegionService("orders", {
-          topology: "active-passive",
-          primaryRegion: "us-east-1",
-          standbyRegions: ["us-west-2"],
-          ...shape,
-          providers: { "us-east-1": east, "us-west-2": west },
-          table: {},
-        });
+        return new MultiRegionService(
+          "orders",
+          {
+            topology: "active-passive",
+            primaryRegion: "us-east-1",
+            standbyRegions: ["us-west-2"],
+            ...shape,
+            table: {},
+          },
+          { regionProviders: { "us-east-1": east, "us-west-2": west } },
+        );
       });
       const providerOf = (name: string) => resources.get("pulumi:providers:aws", name).urn;
       for (const [region, provider] of [

@@ -126,7 +126,7 @@ describe("physical names", () => {
         () =>
           new TrafficShiftedFunction(name, {
             code,
-            trafficShifting: { type: { canary: { percentage: 10, intervalMinutes: 5 } } },
+            trafficShifting: { canary: { percentage: 10, intervalMinutes: 5 } },
             alarms: { durationBaselineMs: 100 },
             hooks: { preTraffic: { code }, postTraffic: { code } },
           }),

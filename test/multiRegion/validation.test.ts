@@ -273,13 +273,6 @@ const cases: [string, Record<string, unknown>, string[]][] = [
     ],
   ],
   [
-    "a provider for a region the service is not in",
-    { ...latency, providers: { "ap-south-1": {} } },
-    [
-      '[providers.ap-south-1] is "ap-south-1": is not one of the service\'s regions: "us-east-1", "eu-west-1"',
-    ],
-  ],
-  [
     "a malformed table",
     { ...latency, table: { name: "x", hashKeyType: "Q", rangeKeyType: "S" } },
     [
@@ -301,6 +294,23 @@ describe("MultiRegionService invalid arguments", () => {
       expect(failure.resources.all).to.deep.equal([]);
     });
   }
+
+  it("rejects a region provider for a region the service is not in (regionProviders option)", async () => {
+    const failure = await expectRunFailure(
+      runComponent(
+        () =>
+          new MultiRegionService("orders", latency as any, {
+            regionProviders: { "ap-south-1": {} as any },
+          }),
+      ),
+    );
+    expect(failure.message).to.equal(
+      expected(
+        '[regionProviders.ap-south-1] is "ap-south-1": is not one of the service\'s regions: "us-east-1", "eu-west-1"',
+      ),
+    );
+    expect(failure.resources.all).to.deep.equal([]);
+  });
 
   it("reports every problem at once", async () => {
     const failure = await expectRunFailure(

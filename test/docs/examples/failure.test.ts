@@ -15,13 +15,13 @@ describe("invalid arguments", () => {
           new TrafficShiftedFunction("orders", {
             code,
             memorySize: 64,
-            trafficShifting: { type: { canary: { percentage: 0, intervalMinutes: 10 } } },
+            trafficShifting: { canary: { percentage: 0, intervalMinutes: 10 } },
           }),
       ),
     );
     assert.match(failure.message, /has 2 invalid arguments/);
     assert.match(failure.message, /\[memorySize\] is 64/);
-    assert.match(failure.message, /\[trafficShifting\.type\.canary\.percentage\] is 0/);
+    assert.match(failure.message, /\[trafficShifting\.canary\.percentage\] is 0/);
     assert.deepEqual(failure.resources.all, []); // what was registered before the error
   });
 });
