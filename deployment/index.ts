@@ -14,7 +14,8 @@ export {
   consoleUrl,
   deploy,
   DeploymentClients,
-  DeploymentError,
+  DeploymentFailure,
+  DeploymentFailureKind,
   DeploymentOutcome,
   DeploymentRequest,
   DeploymentResult,
@@ -22,6 +23,7 @@ export {
   DriftCheck,
   DriftRequest,
   getDeploymentCommand,
+  isDeploymentFailure,
   Reporter,
   stop,
   StopRequest,
@@ -34,4 +36,6 @@ export {
   SamDeploymentType,
   TrafficShift,
 } from "./rollout";
+export { DeploymentCredentials } from "./clients";
+export { DEFAULT_KEEP_VERSIONS, pruneVersions, PruneRequest, PruneResult } from "./prune";
 export { BackoffPolicy, Clock, systemClock } from "./timing";
