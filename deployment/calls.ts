@@ -139,22 +139,23 @@ export class Session {
   ): Promise<T> {
     const controller = new AbortController();
     const timerCancel = new AbortController();
-    let settled = false;
-    const request = client.send(command, { abortSignal: controller.signal }).finally(() => {
-      settled = true;
+    const request: Promise<T> = client.send(command, { abortSignal: controller.signal });
+    // The timer only ever rejects: once the request settles it is cancelled and stays pending.
+    const timer = new Promise<never>((_, reject) => {
+      void this.clock.sleep(timeoutMs, timerCancel.signal).then(() => {
+        if (!timerCancel.signal.aborted) {
+          controller.abort();
+          reject(requestTimeout(label, timeoutMs));
+        }
+      });
+    });
+    try {
+      return await Promise.race([request, timer]);
+    } finally {
       timerCancel.abort();
-    });
-    const timer = this.clock.sleep(timeoutMs, timerCancel.signal).then(() => {
-      if (!settled) {
-        controller.abort();
-        throw requestTimeout(label, timeoutMs);
-      }
-      return undefined as T;
-    });
-    // Whichever loses must not surface as an unhandled rejection.
-    request.catch(() => undefined);
-    timer.catch(() => undefined);
-    return (await Promise.race([request, timer])) as T;
+      // Whichever lost must not surface as an unhandled rejection.
+      request.catch(() => undefined);
+    }
   }
 }
 

@@ -124,7 +124,9 @@ export type DeploymentFailureKind =
   | "lost"
   | "not-started"
   /** The version (with this retry token) failed or was rolled back in an earlier update. */
-  | "rolled-back-earlier";
+  | "rolled-back-earlier"
+  /** The deployment succeeded, then something else moved the alias before the end. */
+  | "superseded";
 
 /**
  * A deployment that did not end well; `result` says where things stand. A plain `Error` with
@@ -184,7 +186,16 @@ interface Run {
   uncertainSince?: number;
   previousVersion?: string;
   lastSeen?: string;
+  /** When routing weights were first seen with no deployment listed. */
+  weightsSeenAt?: number;
 }
+
+/**
+ * How long a deployment may take to appear in `ListDeployments` after it was created (an
+ * assumption: CodeDeploy documents no consistency window; a few seconds is what listings of
+ * eventually consistent AWS APIs usually lag).
+ */
+export const LISTING_SETTLE_MS = 45_000;
 
 /**
  * Makes the alias serve `request.targetVersion` through CodeDeploy (see the module comment
@@ -324,6 +335,22 @@ async function steps(run: Run): Promise<DeploymentResult> {
         return ended;
       }
     }
+    // Listings lag behind: a CreateDeployment that got no answer, or routing weights with no
+    // deployment listed, may be a deployment the listing does not show yet. Decide nothing
+    // until it would.
+    const unsettled =
+      run.uncertainSince ??
+      (Object.keys(seen.alias.weights).length > 0
+        ? (run.weightsSeenAt ??= session.clock.now())
+        : undefined);
+    if (
+      unsettled !== undefined &&
+      session.clock.now() - unsettled < LISTING_SETTLE_MS &&
+      session.remaining() > 0
+    ) {
+      await session.clock.sleep(Math.min(5_000, session.remaining()));
+      continue;
+    }
     if (servesExactly(seen.alias, request.targetVersion)) {
       session.report(
         `alias ${request.aliasName} serves version ${request.targetVersion}; no deployment needed`,
@@ -360,9 +387,11 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     run.previousVersion = seen.alias.version;
     const attempt = await createDeployment(run, seen.alias.version);
+    if (attempt.kind !== "unknown") {
+      run.uncertainSince = undefined;
+    }
     if (attempt.kind === "created") {
       run.deploymentId = attempt.deploymentId;
-      run.uncertainSince = undefined;
       session.report(
         `started CodeDeploy deployment ${attempt.deploymentId}: ${request.functionName}:${request.aliasName} ` +
           `version ${seen.alias.version} -> ${request.targetVersion}; ${consoleUrl(attempt.deploymentId, request.region)}`,
@@ -458,7 +487,7 @@ async function endedOwnDeployment(
           `Deployment ${ours.id} succeeded, but the alias was moved since: ${aliasLine(run.subject, alias)}`,
           "Someone else changed it; run `pulumi up` again to deploy the target.",
         ].join("\n"),
-        "failed",
+        "superseded",
         result(run, "Succeeded", alias),
       );
     }
@@ -476,7 +505,7 @@ async function endedOwnDeployment(
 /** Waits (within the deadline) for deployments this request did not start. */
 async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promise<void> {
   const { session } = run;
-  const other = others[0];
+  let other = others[0];
   session.report(
     `deployment ${other.id} (${other.status}) is running in ${run.request.deploymentGroupName} and ` +
       "was not started for this version; waiting for it to end before deciding (CodeDeploy runs " +
@@ -489,7 +518,7 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
         notStartedMessage(
           `waited ${formatDuration(session.clock.now() - session.started)} (the limit of this update) ` +
             `for ${other.id} to end`,
-          { subject: run.subject, alias, running: others.map((deployment) => deployment.id) },
+          { subject: run.subject, alias, running: [other.id] },
         ),
         "timeout",
         result(run, "NotStarted", alias),
@@ -504,7 +533,15 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
     const info = await getDeployment(session, run.sdk, other.id);
     if (isTerminal(info.status)) {
       session.report(`deployment ${other.id} ended ${info.status}`);
-      return;
+      // Its automatic rollback moves the alias next: wait for that too (a listing may not
+      // show it yet).
+      const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
+      if (!rollbackId || rollbackId === other.id) {
+        return;
+      }
+      other = { id: rollbackId, status: "Created", info: { deploymentId: rollbackId } };
+      session.report(`waiting for its rollback ${rollbackId}`);
+      attempt = -1;
     }
   }
 }
@@ -640,7 +677,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
         "Someone or something moved the alias since; run `pulumi up` again to check and deploy.",
         `Details: ${consoleUrl(deploymentId, request.region)}`,
       ].join("\n"),
-      "failed",
+      "superseded",
       result(run, status, alias),
     );
   }

@@ -45,7 +45,7 @@ export interface Subject {
 function shiftText(subject: Subject, from: string | undefined): string {
   return (
     `${subject.functionName}:${subject.aliasName} ` +
-    `(version ${from ?? "?"} -> ${subject.targetVersion}, ${subject.region})`
+    `(${from !== undefined ? `version ${from} -> ` : "to version "}${subject.targetVersion}, ${subject.region})`
   );
 }
 

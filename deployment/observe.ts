@@ -173,6 +173,12 @@ export interface DeploymentView {
   readonly info: DeploymentInfo;
 }
 
+/**
+ * How far back each observation looks for deployments of any status (3 hours: longer than
+ * any predefined Lambda configuration's shift, Linear10PercentEvery10Minutes takes 90 min).
+ */
+export const RECENT_DEPLOYMENTS_WINDOW_MS = 3 * 3_600_000;
+
 /** What one step of the engine saw. */
 export interface Observation {
   readonly alias: AliasState;
@@ -206,20 +212,31 @@ export async function observe(
 ): Promise<Observation> {
   const activeIds = await listDeployments(session, sdk, request, { activeOnly: true });
   const candidates = new Set(activeIds);
-  if (opts.ownSince !== undefined) {
-    for (const id of await listDeployments(session, sdk, request, {
-      createdAfter: opts.ownSince,
-    })) {
-      candidates.add(id);
-    }
+  // Recent deployments of any status too: a deployment of this request that already ended
+  // (a crashed or lost earlier attempt), and a failed one whose rollback is too new to be
+  // listed as active yet, must both count.
+  const recentSince = Math.min(
+    opts.ownSince ?? Infinity,
+    session.clock.now() - RECENT_DEPLOYMENTS_WINDOW_MS,
+  );
+  for (const id of await listDeployments(session, sdk, request, { createdAfter: recentSince })) {
+    candidates.add(id);
   }
+  // Read directly, so a listing that lags cannot hide them.
   for (const id of [opts.recordedId, opts.knownOwnId]) {
     if (id) {
       candidates.add(id);
     }
   }
   const views: DeploymentView[] = [];
-  for (const id of candidates) {
+  const queue = [...candidates];
+  const read = new Set<string>();
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    if (read.has(id)) {
+      continue;
+    }
+    read.add(id);
     const info = await getDeployment(session, sdk, id).catch((error: unknown) => {
       // A recorded deployment CodeDeploy no longer knows (deployments are kept for a while
       // only) is simply not there any more.
@@ -230,6 +247,12 @@ export async function observe(
     });
     if (info) {
       views.push(view(info, id));
+      // A failed deployment's automatic rollback is a deployment of its own, which a listing
+      // may not show yet: read it too, so nothing is decided while it moves the alias.
+      const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
+      if (rollbackId && !read.has(rollbackId)) {
+        queue.push(rollbackId);
+      }
     }
   }
   const byAge = (a: DeploymentView, b: DeploymentView) =>

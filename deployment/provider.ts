@@ -179,17 +179,21 @@ export interface PartialFailure extends Error {
   id: string;
   properties: Record<string, unknown>;
   reasons: string[];
+  /** The engine's failure kind (`failed`, `timeout`, ...), for tests and tools. */
+  kind?: string;
 }
 
 function partialFailure(
   id: string,
   properties: Record<string, unknown>,
   message: string,
+  kind?: string,
 ): PartialFailure {
   return Object.assign(new Error(message), {
     id,
     properties: defined(properties),
     reasons: [message],
+    kind,
   });
 }
 
@@ -224,7 +228,7 @@ export function lambdaDeploymentProvider(
       );
     } catch (error) {
       if (isDeploymentFailure(error)) {
-        throw partialFailure(id, { ...inputs, ...error.result }, error.message);
+        throw partialFailure(id, { ...inputs, ...error.result }, error.message, error.kind);
       }
       throw error;
     }
