@@ -1,4 +1,5 @@
 import type { DeploymentClients } from "./calls";
+import type { Sdk } from "./observe";
 import { REQUEST_TIMEOUT_MS } from "./timing";
 
 /**
@@ -39,9 +40,14 @@ export async function createDeploymentClients(
   region: string,
   credentials: DeploymentCredentials = {},
 ): Promise<DeploymentClients> {
-  const { CodeDeployClient } = await import("@aws-sdk/client-codedeploy");
-  const { LambdaClient } = await import("@aws-sdk/client-lambda");
-  const providers = await import("@aws-sdk/credential-providers");
+  // Plain `require`s: see `loadSdk` in ./observe for why not `await import()`.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CodeDeployClient } = require("@aws-sdk/client-codedeploy") as Sdk["codedeploy"];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LambdaClient } = require("@aws-sdk/client-lambda") as Sdk["lambda"];
+  type CredentialProviders = typeof import("@aws-sdk/credential-providers");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const providers = require("@aws-sdk/credential-providers") as CredentialProviders;
   let resolved: any;
   if (credentials.accessKey && credentials.secretKey) {
     resolved = {

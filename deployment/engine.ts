@@ -56,7 +56,7 @@ import {
   backoffDelayMs,
   Clock,
   formatDuration,
-  POLL_BACKOFF,
+  pollDelayMs,
   RETRY_BACKOFF,
   systemClock,
 } from "./timing";
@@ -182,8 +182,10 @@ interface Run {
   readonly tag: Required<DeploymentTag>;
   /** The deployment this run created, or adopted as this request's. */
   deploymentId?: string;
-  /** When a CreateDeployment whose outcome is unknown was sent. */
+  /** When the first CreateDeployment whose outcome is unknown was sent. */
   uncertainSince?: number;
+  /** When the latest one was. */
+  lastUncertainAt?: number;
   previousVersion?: string;
   lastSeen?: string;
   /** When routing weights were first seen with no deployment listed. */
@@ -235,7 +237,7 @@ export async function deploy(
     const alias = await finalAlias(run);
     if (run.deploymentId) {
       throw deploymentFailure(
-        lostMessage(run.deploymentId, errorMessage(error), { ...context(run), alias }),
+        lostMessage(run.deploymentId, errorMessage(error), { ...shiftContext(run), alias }),
         "lost",
         result(run, "Created", alias),
       );
@@ -252,7 +254,9 @@ export async function deploy(
   }
 }
 
-function context(run: Run) {
+// Not named `context`: the serializer skips free variables that are globals where it runs, and
+// mocha defines a global `context`.
+function shiftContext(run: Run) {
   return { subject: run.subject, previousVersion: run.previousVersion };
 }
 
@@ -339,15 +343,14 @@ async function steps(run: Run): Promise<DeploymentResult> {
     // deployment listed, may be a deployment the listing does not show yet. Decide nothing
     // until it would.
     const unsettled =
-      run.uncertainSince ??
+      run.lastUncertainAt ??
       (Object.keys(seen.alias.weights).length > 0
         ? (run.weightsSeenAt ??= session.clock.now())
         : undefined);
-    if (
-      unsettled !== undefined &&
-      session.clock.now() - unsettled < LISTING_SETTLE_MS &&
-      session.remaining() > 0
-    ) {
+    if (unsettled !== undefined && session.clock.now() - unsettled < LISTING_SETTLE_MS) {
+      if (session.remaining() === 0) {
+        continue; // fails at the top: nothing can be decided truthfully any more
+      }
       await session.clock.sleep(Math.min(5_000, session.remaining()));
       continue;
     }
@@ -389,6 +392,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
     const attempt = await createDeployment(run, seen.alias.version);
     if (attempt.kind !== "unknown") {
       run.uncertainSince = undefined;
+      run.lastUncertainAt = undefined;
     }
     if (attempt.kind === "created") {
       run.deploymentId = attempt.deploymentId;
@@ -435,6 +439,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     // Unknown outcome: observe again (after a pause) before any new attempt.
     run.uncertainSince ??= attempt.sentAt;
+    run.lastUncertainAt = attempt.sentAt;
     session.report(
       `CreateDeployment got no clear answer (${attempt.message}); it may have taken effect, so ` +
         "looking for this request's deployment before trying again",
@@ -526,7 +531,7 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
     }
     await session.clock.sleep(
       Math.min(
-        backoffDelayMs(attempt, () => session.clock.random(), POLL_BACKOFF),
+        pollDelayMs(attempt, () => session.clock.random()),
         session.remaining(),
       ),
     );
@@ -625,7 +630,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
         const alias = await finalAlias(run);
         throw deploymentFailure(
           timeoutMessage(info, {
-            ...context(run),
+            ...shiftContext(run),
             alias,
             waitedMs: session.clock.now() - session.started,
           }),
@@ -645,7 +650,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
       }
       await session.clock.sleep(
         Math.min(
-          backoffDelayMs(attempt, () => session.clock.random(), POLL_BACKOFF),
+          pollDelayMs(attempt, () => session.clock.random()),
           session.remaining(),
         ),
       );
@@ -656,7 +661,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
     }
     const alias = await finalAlias(run);
     throw deploymentFailure(
-      lostMessage(deploymentId, errorMessage(error), { ...context(run), alias }),
+      lostMessage(deploymentId, errorMessage(error), { ...shiftContext(run), alias }),
       "lost",
       result(run, "InProgress", alias),
     );
@@ -687,7 +692,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
   const events = session.remaining() > 0 ? await lifecycleEvents(run, deploymentId) : [];
   const alias = await finalAlias(run);
   throw deploymentFailure(
-    failureMessage(info, events, { ...context(run), alias, rollback: rollbackNote }),
+    failureMessage(info, events, { ...shiftContext(run), alias, rollback: rollbackNote }),
     status === "Stopped" ? "stopped" : "failed",
     result(run, status, alias),
   );
@@ -727,7 +732,7 @@ async function waitForRollback(run: Run, info: DeploymentInfo): Promise<string |
       }
       await session.clock.sleep(
         Math.min(
-          backoffDelayMs(attempt, () => session.clock.random(), POLL_BACKOFF),
+          pollDelayMs(attempt, () => session.clock.random()),
           session.remaining(),
         ),
       );
@@ -1038,7 +1043,7 @@ export async function stop(
       }
       await clock.sleep(
         Math.min(
-          backoffDelayMs(attempt, () => clock.random(), POLL_BACKOFF),
+          pollDelayMs(attempt, () => clock.random()),
           session.remaining(),
         ),
       );

@@ -21,13 +21,17 @@ export interface Sdk {
 /**
  * Loads the SDK inside the call rather than at module scope: the dynamic provider is
  * serialized by value, and a module-scope import would be captured as a deep
- * `require("<pkg>/dist-cjs/index.js")`; loading here also keeps the SDK out of the Pulumi
- * program's start-up.
+ * `require("<pkg>/dist-cjs/index.js")`. A plain `require`, not `await import()`: TypeScript
+ * compiles the latter to its `__importStar` helper, which the serializer leaves out when the
+ * program's process has a global of that name (tslib defines one), so the serialized provider
+ * would fail with "__importStar is not defined".
  */
 export async function loadSdk(): Promise<Sdk> {
   return {
-    codedeploy: await import("@aws-sdk/client-codedeploy"),
-    lambda: await import("@aws-sdk/client-lambda"),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    codedeploy: require("@aws-sdk/client-codedeploy"),
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    lambda: require("@aws-sdk/client-lambda"),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
+import { CodeDeployClient, ListDeploymentsCommand } from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -165,6 +165,7 @@ describe("LambdaDeployment provider serialization", () => {
     expect([...new Set(required)].sort()).to.deep.equal([
       "@aws-sdk/client-codedeploy",
       "@aws-sdk/client-lambda",
+      "@aws-sdk/credential-providers",
     ]);
     expect(serialized).not.to.include("@pulumi/pulumi");
   });
@@ -177,9 +178,11 @@ describe("LambdaDeployment provider serialization", () => {
     console.log = (line: string) => logged.push(line);
     try {
       lambda.on(GetAliasCommand).resolves(alias("4"));
+      // CodeDeploy API reference, ListDeployments response: `deployments` (ids), `nextToken`.
+      codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
       const provider = loadSerialized(serialized).handler();
 
-      const news = { ...args, waitForCompletion: true };
+      const news = { ...args, waitForCompletion: true, keepVersions: 0 };
       const state = {
         ...news,
         status: "Succeeded",
@@ -198,9 +201,16 @@ describe("LambdaDeployment provider serialization", () => {
       expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.region()).to.equal(
         "eu-west-1",
       );
-      expect(codedeploy.calls()).to.have.length(0);
+      expect(
+        codedeploy.calls().map((call) => (call.args[0] as object).constructor.name),
+      ).to.deep.equal(Array(4).fill("ListDeploymentsCommand"));
+      // The clients are built inside, with the engine's own retry policy and timeouts.
+      expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.maxAttempts()).to.equal(
+        1,
+      );
       expect(logged).to.deep.equal([
-        "LambdaDeployment orders-fn:live (eu-west-1): alias live points at version 4; no deployment needed",
+        "LambdaDeployment orders-fn:live (eu-west-1): alias serves version 4; no deployment running",
+        "LambdaDeployment orders-fn:live (eu-west-1): alias live serves version 4; no deployment needed",
       ]);
     } finally {
       console.log = log;

@@ -67,7 +67,9 @@ export type Fault =
   /** The request takes effect, then the SDK's retry of it is what answers. */
   | "duplicate"
   /** No answer at all until the caller aborts (no effect). */
-  | "stall";
+  | "stall"
+  /** Access denied (not transient: the role lost a permission). */
+  | "denied";
 
 /** How a deployment will end. */
 export type Fate =
@@ -428,6 +430,21 @@ export class AwsSimulator {
             $metadata: { httpStatusCode: 500 },
           });
     }
+    if (fault === "denied") {
+      // AccessDeniedException: the SDK names an unmodelled error by its code.
+      throw codedeploy
+        ? new CodeDeployServiceException({
+            name: "AccessDeniedException",
+            message: `User is not authorized to perform: codedeploy:${name.replace(/Command$/, "")}`,
+            $fault: "client",
+            $metadata: { httpStatusCode: 400 },
+          })
+        : Object.assign(new Error("User is not authorized to perform: lambda:GetAlias"), {
+            name: "AccessDeniedException",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+          });
+    }
     if (fault === "reset") {
       throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
     }
@@ -451,6 +468,16 @@ export class AwsSimulator {
 
   private async answer(name: string, input: any, origin?: number): Promise<any> {
     const { setup } = this;
+    if (
+      input?.deploymentGroupName !== undefined &&
+      input.deploymentGroupName !== setup.deploymentGroupName
+    ) {
+      const { DeploymentGroupDoesNotExistException } = await import("@aws-sdk/client-codedeploy");
+      throw new DeploymentGroupDoesNotExistException({
+        message: `No Deployment Group found for name: ${input.deploymentGroupName}`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
     switch (name) {
       case "GetAliasCommand":
         return {

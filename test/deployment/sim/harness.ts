@@ -29,6 +29,8 @@ export interface OperationRecord {
   readonly aliasAtStart: { version: string; weights: Record<string, number> };
   readonly activeAtStart: number;
   readonly inputs: LambdaDeploymentInputs;
+  /** The resource's marker (from its id) when the operation started. */
+  readonly marker?: string;
   readonly diffChanges?: boolean;
   readonly log: string[];
 }
@@ -75,6 +77,7 @@ export class SimulatedStack {
     crashAfterMs?: number,
   ): Promise<OperationRecord> {
     const started = this.clock.now();
+    const marker = this.state.id?.split("/")[2];
     const before = new Set(this.sim.deployments.map((deployment) => deployment.id));
     const aliasAtStart = this.sim.aliasNow();
     const activeAtStart = this.sim.active().length;
@@ -190,6 +193,7 @@ export class SimulatedStack {
       aliasAtStart,
       activeAtStart,
       inputs,
+      marker,
       diffChanges,
       log: this.log.slice(logStart),
     };
@@ -322,9 +326,16 @@ export function brokenPromises(
   }
   if (record.kind === "destroy") {
     if (record.outcome === "success") {
+      // This resource's deployments (its marker in the description); a crashed create's
+      // deployments belong to a resource Pulumi never recorded, and are rightly left alone.
       const ours = sim
         .active()
-        .filter((deployment) => deployment.viaEngine && deployment.createTime < record.started);
+        .filter(
+          (deployment) =>
+            record.marker !== undefined &&
+            deployment.description?.includes(`[pulumi:${record.marker}:`) &&
+            deployment.createTime < record.started,
+        );
       if (ours.length > 0) {
         broken.push(`deleted while our deployment ${ours[0].id} still runs`);
       }
