@@ -13,6 +13,7 @@ import {
   LambdaDeploymentArgs,
   lambdaDeploymentProviderInstance,
 } from "../../components/lambdaDeployment";
+import { TrafficShiftedFunction } from "../../components/trafficShiftedFunction";
 import { expectRunFailure, runComponent } from "../../testing";
 import { alias } from "./fakes";
 
@@ -217,5 +218,82 @@ describe("LambdaDeployment provider serialization", () => {
       lambda.restore();
       codedeploy.restore();
     }
+  });
+});
+
+describe("LambdaDeployment credentials and account guard", () => {
+  it("passes the default AWS provider's credentials from stack config (profile, role to assume) as a secret", async () => {
+    const { resources } = await runComponent(
+      () => new LambdaDeployment("orders-deployment", args),
+      {
+        config: {
+          "aws:profile": "prod-deployer",
+          "aws:assumeRoles": [
+            {
+              roleArn: "arn:aws:iam::111122223333:role/deployer",
+              sessionName: "ci",
+              externalId: "x-1",
+            },
+          ],
+          "aws:allowedAccountIds": ["111122223333"],
+        },
+      },
+    );
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs.credentials).to.deep.equal({
+      profile: "prod-deployer",
+      assumeRole: {
+        roleArn: "arn:aws:iam::111122223333:role/deployer",
+        sessionName: "ci",
+        externalId: "x-1",
+      },
+    });
+    expect(deployment.secretPaths).to.include("credentials");
+    expect(deployment.options.additionalSecretOutputs).to.include("credentials");
+    expect(deployment.inputs.allowedAccountIds).to.deep.equal(["111122223333"]);
+  });
+
+  it("uses the credentials of the region's aws provider it inherits from its parent", async () => {
+    const { resources } = await runComponent(() => {
+      const provider = new aws.Provider("eu-west-1", {
+        region: "eu-west-1",
+        profile: "eu-deployer",
+      });
+      const parent = new pulumi.ComponentResource(
+        "test:index:Service",
+        "orders",
+        {},
+        { providers: [provider] },
+      );
+      return new LambdaDeployment("orders-deployment", args, { parent });
+    });
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs.credentials).to.deep.equal({ profile: "eu-deployer" });
+  });
+
+  it("sends no credentials when none are configured (the default chain, like the AWS provider)", async () => {
+    const { resources } = await runComponent(() => new LambdaDeployment("orders-deployment", args));
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs).not.to.have.property("credentials");
+    expect(deployment.inputs.keepVersions).to.equal(5);
+  });
+
+  it("is given, by TrafficShiftedFunction, the function's account, keepVersions and retryToken", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          region: "eu-west-1",
+          trafficShifting: { keepVersions: 2, retryToken: "2026-01-02" },
+        }),
+    );
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs).to.deep.include({ keepVersions: 2, retryToken: "2026-01-02" });
+    expect(deployment.inputs.allowedAccountIds).to.have.length(1);
+    expect(deployment.inputs.allowedAccountIds[0]).to.match(/^\d{12}$/);
   });
 });
