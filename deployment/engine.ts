@@ -23,7 +23,7 @@ import type { DeploymentInfo, DeploymentStatus, LifecycleEvent } from "@aws-sdk/
 import { appSpecContent, AppSpecHooks } from "./appSpec";
 import { conflictingDeploymentId, errorMessage, errorName, isRetryableError } from "./awsErrors";
 import { DeploymentClients, isCallFailure, Reporter, Session } from "./calls";
-import { deploymentDescription, DeploymentTag, hasTag, parseTag, retryKey } from "./marker";
+import { deploymentDescription, DeploymentTag, hasTag, retryKey } from "./marker";
 import {
   aliasLine,
   consoleUrl,
@@ -42,7 +42,6 @@ import {
   getDeployment,
   GroupName,
   isTerminal,
-  listDeployments,
   loadSdk,
   observe,
   Observation,
@@ -51,7 +50,7 @@ import {
   servesExactly,
   trafficPercent,
 } from "./observe";
-import { estimatedRolloutMinutes, predefinedTrafficShift, TrafficShift } from "./rollout";
+import { FALLBACK_TIMEOUT_MINUTES, resolveTimeout } from "./deadline";
 import {
   backoffDelayMs,
   Clock,
@@ -62,6 +61,14 @@ import {
 } from "./timing";
 
 export { DeploymentClients, Reporter } from "./calls";
+export {
+  defaultTimeoutMinutes,
+  FALLBACK_TIMEOUT_MINUTES,
+  HOOK_ALLOWANCE_MINUTES,
+} from "./deadline";
+export { detectDrift, DriftCheck, DriftRequest, DRIFT_CHECK_BUDGET_MS } from "./drift";
+export { stop, StopRequest, StopResult } from "./stop";
+export { readAliasState } from "./observe";
 export { ACTIVE_DEPLOYMENT_STATUSES } from "./observe";
 export { activatedAlarms, consoleUrl, failureMessage, getDeploymentCommand } from "./messages";
 
@@ -151,23 +158,6 @@ export function deploymentFailure(
 export function isDeploymentFailure(error: unknown): error is DeploymentFailure {
   const candidate = error as Partial<DeploymentFailure> | undefined;
   return typeof candidate?.kind === "string" && typeof candidate.result === "object";
-}
-
-/** Time allowed for hooks and CodeDeploy's own latency on top of the traffic-shifting time. */
-export const HOOK_ALLOWANCE_MINUTES = 30;
-
-/** Used when the deployment group's configuration cannot be read. */
-export const FALLBACK_TIMEOUT_MINUTES = 60;
-
-/** How long {@link stop} waits for a stop to take effect by default. */
-const STOP_WAIT_MINUTES = 10;
-
-/** Budget of the read-only check in `pulumi preview` (diff): preview must stay fast. */
-export const DRIFT_CHECK_BUDGET_MS = 10_000;
-
-/** Default `timeoutMinutes`: the configuration's traffic-shifting time plus the hook allowance. */
-export function defaultTimeoutMinutes(shift: TrafficShift): number {
-  return estimatedRolloutMinutes(shift) + HOOK_ALLOWANCE_MINUTES;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,7 +374,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     if (!timeoutResolved) {
       timeoutResolved = true;
-      const minutes = await resolveTimeout(run);
+      const minutes = await resolveTimeout(run.session, run.sdk, request);
       session.setDeadline(session.started + minutes * 60_000);
       continue; // observe again: reading the configuration took time
     }
@@ -769,302 +759,4 @@ async function lifecycleEvents(run: Run, deploymentId: string): Promise<Lifecycl
     session.report(`${deploymentId}: lifecycle events unavailable (${errorMessage(error)})`);
     return [];
   }
-}
-/** `timeoutMinutes` unset: the deployment group's traffic-shifting time plus the hook allowance. */
-async function resolveTimeout(run: Run): Promise<number> {
-  const { session, sdk, request } = run;
-  let configName: string | undefined;
-  try {
-    const group = await session.send<{ deploymentGroupInfo?: { deploymentConfigName?: string } }>(
-      `GetDeploymentGroup ${request.deploymentGroupName}`,
-      session.clients.codedeploy,
-      new sdk.codedeploy.GetDeploymentGroupCommand({
-        applicationName: request.applicationName,
-        deploymentGroupName: request.deploymentGroupName,
-      }),
-    );
-    configName = group.deploymentGroupInfo?.deploymentConfigName;
-    if (!configName) {
-      throw new Error("the deployment group names no deployment configuration");
-    }
-    let shift = predefinedTrafficShift(configName);
-    if (!shift) {
-      const config = await session.send<{
-        deploymentConfigInfo?: { trafficRoutingConfig?: Parameters<typeof toShift>[0] };
-      }>(
-        `GetDeploymentConfig ${configName}`,
-        session.clients.codedeploy,
-        new sdk.codedeploy.GetDeploymentConfigCommand({ deploymentConfigName: configName }),
-      );
-      shift = toShift(config.deploymentConfigInfo?.trafficRoutingConfig);
-    }
-    const minutes = defaultTimeoutMinutes(shift);
-    session.report(
-      `deployment configuration ${configName}: ~${estimatedRolloutMinutes(shift)} min of traffic ` +
-        `shifting; waiting up to ${minutes} min in all (set timeoutMinutes to change)`,
-    );
-    return minutes;
-  } catch (error) {
-    session.report(
-      `could not read the deployment configuration${configName ? ` ${configName}` : ""} ` +
-        `(${errorMessage(error)}); waiting up to ${FALLBACK_TIMEOUT_MINUTES} min ` +
-        "(set timeoutMinutes to change)",
-    );
-    return FALLBACK_TIMEOUT_MINUTES;
-  }
-}
-
-function toShift(
-  config:
-    | {
-        type?: string;
-        timeBasedCanary?: { canaryPercentage?: number; canaryInterval?: number };
-        timeBasedLinear?: { linearPercentage?: number; linearInterval?: number };
-      }
-    | undefined,
-): TrafficShift {
-  switch (config?.type) {
-    case "TimeBasedCanary":
-      return {
-        type: "TimeBasedCanary",
-        percentage: config.timeBasedCanary?.canaryPercentage ?? 10,
-        intervalMinutes: config.timeBasedCanary?.canaryInterval ?? 1,
-      };
-    case "TimeBasedLinear":
-      return {
-        type: "TimeBasedLinear",
-        percentage: config.timeBasedLinear?.linearPercentage ?? 10,
-        intervalMinutes: config.timeBasedLinear?.linearInterval ?? 1,
-      };
-    case "AllAtOnce":
-      return { type: "AllAtOnce" };
-    default:
-      throw new Error(`unsupported trafficRoutingConfig type ${config?.type ?? "(none)"}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Drift (preview)
-
-/** What {@link detectDrift} needs: where the alias should be, and the last deployment. */
-export interface DriftRequest extends AliasName, GroupName {
-  readonly targetVersion: string;
-  readonly region: string;
-  readonly waitForCompletion: boolean;
-  /** The resource's marker and retry token: which deployments are this request's. */
-  readonly marker?: string;
-  readonly retryToken?: string;
-  /** The deployment the stack recorded last. */
-  readonly recordedDeploymentId?: string;
-}
-
-/** Whether the alias is where the stack says it should be. */
-export interface DriftCheck {
-  /** False when the next update must deploy (again) or follow a deployment. */
-  readonly inSync: boolean;
-  readonly aliasVersion: string;
-  /** A deployment running in the group right now, if any. */
-  readonly activeDeploymentId?: string;
-  readonly message: string;
-  /** The drift is real but left alone on purpose (a rolled-back version): show it as a warning. */
-  readonly warning?: boolean;
-}
-
-/**
- * Read-only (GetAlias, ListDeployments, GetDeployment), within {@link DRIFT_CHECK_BUDGET_MS}
- * with short request timeouts: safe and fast in `pulumi preview`, even with AWS unreachable
- * (the caller then plans an update, which checks again).
- */
-export async function detectDrift(
-  request: DriftRequest,
-  clients: DeploymentClients,
-  report: Reporter,
-  clock: Clock = systemClock,
-): Promise<DriftCheck> {
-  const sdk = await loadSdk();
-  const session = new Session(clients, clock, report, {
-    deadline: clock.now() + DRIFT_CHECK_BUDGET_MS,
-    requestTimeoutMs: 3_000,
-  });
-  const wanted = request.targetVersion;
-  const tag = request.marker
-    ? { marker: request.marker, targetVersion: wanted, retry: retryKey(request.retryToken) }
-    : undefined;
-  const seen = await observe(
-    session,
-    sdk,
-    request,
-    tag ?? { marker: "--------", targetVersion: wanted, retry: "0" },
-    { recordedId: request.recordedDeploymentId },
-  );
-  const alias = seen.alias;
-  if (seen.active.length > 0) {
-    const running = seen.active[0];
-    const ours = seen.ours && !isTerminal(seen.ours.status);
-    const message =
-      `alias ${request.aliasName} serves ${describeAlias(alias)} while deployment ${running.id} is ` +
-      `${running.status}${ours ? " (this resource's)" : ""}; ` +
-      (request.waitForCompletion
-        ? `the update ${ours ? "follows it" : `waits for it, then deploys version ${wanted} if needed`}`
-        : "waitForCompletion is false, so it is left to finish on its own");
-    report(message);
-    return {
-      inSync: !request.waitForCompletion,
-      aliasVersion: alias.version,
-      activeDeploymentId: running.id,
-      message,
-    };
-  }
-  if (servesExactly(alias, wanted)) {
-    return {
-      inSync: true,
-      aliasVersion: alias.version,
-      message: `alias ${request.aliasName} serves version ${wanted}`,
-    };
-  }
-  const ours = seen.ours;
-  if (ours && (ours.status === "Failed" || ours.status === "Stopped")) {
-    const reason = ours.info.errorInformation;
-    const message =
-      `alias ${request.aliasName} serves ${describeAlias(alias)}, not version ${wanted}: deployment ` +
-      `${ours.id} ${ours.status}${reason?.code ? ` (${reason.code}${reason.message ? `: ${reason.message}` : ""})` : ""}` +
-      `${ours.info.rollbackInfo?.rollbackDeploymentId ? ` and was rolled back by ${ours.info.rollbackInfo.rollbackDeploymentId}` : ""}. ` +
-      `Version ${wanted} is not deployed again on its own: publish a new version, or set retryToken to retry it.`;
-    report(`warning: ${message}`);
-    return { inSync: true, aliasVersion: alias.version, message, warning: true };
-  }
-  const message =
-    `alias ${request.aliasName} serves ${describeAlias(alias)} but the stack wants version ${wanted}; ` +
-    "the update deploys it";
-  report(message);
-  return { inSync: false, aliasVersion: alias.version, message };
-}
-
-// ---------------------------------------------------------------------------------------------
-// stop
-
-/** Which deployments {@link stop} may stop. */
-export interface StopRequest extends GroupName {
-  readonly region: string;
-  /** The deployment this resource recorded last (looked at even when the listing lags). */
-  readonly deploymentId?: string;
-  /** The marker this resource wrote into its deployments' descriptions. */
-  readonly marker?: string;
-  /** How long to wait for the stop to take effect. @default 10 */
-  readonly waitMinutes?: number;
-}
-
-/** What {@link stop} did. */
-export interface StopResult {
-  /** Deployments asked to stop (with automatic rollback). */
-  readonly stopped: string[];
-  /** Running deployments left alone because this resource did not start them. */
-  readonly leftAlone: string[];
-  /** Deployments asked to stop that were still stopping when the wait ended. */
-  readonly stillStopping: string[];
-}
-
-/**
- * On delete: stops, with automatic rollback, the running deployments this resource started:
- * the recorded deployment id (read directly, so a listing that lags cannot hide it) and any
- * running deployment whose description carries the resource's marker. Others are left alone
- * and reported.
- */
-export async function stop(
-  request: StopRequest,
-  clients: Pick<DeploymentClients, "codedeploy">,
-  report: Reporter,
-  clock: Clock = systemClock,
-): Promise<StopResult> {
-  const sdk = await loadSdk();
-  const waitMinutes = request.waitMinutes ?? STOP_WAIT_MINUTES;
-  const session = new Session(clients as DeploymentClients, clock, report, {
-    deadline: clock.now() + waitMinutes * 60_000,
-  });
-  const candidates = new Set(await listDeployments(session, sdk, request, { activeOnly: true }));
-  if (request.deploymentId) {
-    candidates.add(request.deploymentId);
-  }
-  const ours: string[] = [];
-  const leftAlone: string[] = [];
-  for (const id of candidates) {
-    const info = await getDeployment(session, sdk, id).catch((error: unknown) => {
-      if ((error as { code?: string }).code === "DeploymentDoesNotExistException") {
-        return undefined;
-      }
-      throw error;
-    });
-    if (!info || isTerminal(info.status)) {
-      continue;
-    }
-    const tag = parseTagOf(info);
-    const mine =
-      id === request.deploymentId ||
-      (request.marker !== undefined && tag?.marker === request.marker);
-    (mine ? ours : leftAlone).push(id);
-  }
-  for (const id of leftAlone) {
-    report(
-      `deployment ${id} is running in ${request.deploymentGroupName} but was not started by this resource; leaving it alone`,
-    );
-  }
-  const stopped: string[] = [];
-  for (const id of ours) {
-    try {
-      await session.send(
-        `StopDeployment ${id}`,
-        session.clients.codedeploy,
-        new sdk.codedeploy.StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }),
-      );
-    } catch (error) {
-      if (errorName(error) === "DeploymentAlreadyCompletedException") {
-        continue;
-      }
-      throw error;
-    }
-    stopped.push(id);
-    report(`stopping deployment ${id} with automatic rollback (the resource is being deleted)`);
-  }
-  const stillStopping: string[] = [];
-  for (const id of stopped) {
-    for (let attempt = 0; ; attempt++) {
-      const info = await getDeployment(session, sdk, id, { finalRead: session.remaining() === 0 });
-      if (isTerminal(info.status)) {
-        report(`deployment ${id} ${info.status}`);
-        break;
-      }
-      if (session.remaining() === 0) {
-        stillStopping.push(id);
-        report(
-          `deployment ${id} is still ${info.status} after ${waitMinutes} min; CodeDeploy finishes ` +
-            `stopping it on its own. Follow it: ${getDeploymentCommand(id, request.region)}`,
-        );
-        break;
-      }
-      await clock.sleep(
-        Math.min(
-          pollDelayMs(attempt, () => clock.random()),
-          session.remaining(),
-        ),
-      );
-    }
-  }
-  return { stopped, leftAlone, stillStopping };
-}
-
-function parseTagOf(info: DeploymentInfo): DeploymentTag | undefined {
-  return parseTag(info.description);
-}
-
-/** What an alias serves (for `pulumi refresh` and pruning). */
-export async function readAliasState(
-  alias: AliasName,
-  clients: Pick<DeploymentClients, "lambda">,
-  clock: Clock = systemClock,
-): Promise<AliasState> {
-  const sdk = await loadSdk();
-  const session = new Session(clients as DeploymentClients, clock, () => undefined, {
-    deadline: clock.now() + 60_000,
-  });
-  return readAlias(session, sdk, alias);
 }

@@ -9,7 +9,8 @@
  * `GetDeployment` (`deploymentInfo`).
  */
 import type { DeploymentInfo, DeploymentStatus } from "@aws-sdk/client-codedeploy";
-import { Session } from "./calls";
+import { DeploymentClients, Session } from "./calls";
+import { Clock, systemClock } from "./timing";
 import { DeploymentTag, hasTag, parseTag } from "./marker";
 
 /** The SDK modules, loaded on first use (see {@link loadSdk}). */
@@ -270,4 +271,17 @@ export async function observe(
     active: views.filter((deployment) => !isTerminal(deployment.status)),
     ours,
   };
+}
+
+/** What an alias serves (for `pulumi refresh` and pruning). */
+export async function readAliasState(
+  alias: AliasName,
+  clients: Pick<DeploymentClients, "lambda">,
+  clock: Clock = systemClock,
+): Promise<AliasState> {
+  const sdk = await loadSdk();
+  const session = new Session(clients as DeploymentClients, clock, () => undefined, {
+    deadline: clock.now() + 60_000,
+  });
+  return readAlias(session, sdk, alias);
 }
