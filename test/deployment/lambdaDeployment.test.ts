@@ -15,6 +15,7 @@ import {
 } from "../../components/lambdaDeployment";
 import { TrafficShiftedFunction } from "../../components/trafficShiftedFunction";
 import { expectRunFailure, runComponent } from "../../testing";
+import { runStack } from "../program/runStack";
 import { alias } from "./fakes";
 
 const code = new pulumi.asset.AssetArchive({
@@ -295,5 +296,22 @@ describe("LambdaDeployment credentials and account guard", () => {
     expect(deployment.inputs).to.deep.include({ keepVersions: 2, retryToken: "2026-01-02" });
     expect(deployment.inputs.allowedAccountIds).to.have.length(1);
     expect(deployment.inputs.allowedAccountIds[0]).to.match(/^\d{12}$/);
+  });
+});
+
+describe("LambdaDeployment from stack config", () => {
+  it("takes deployment.keepVersions and deployment.retryToken from the stack's config", async () => {
+    const { resources } = await runStack("staging", {
+      set: { deployment: { keepVersions: 3, retryToken: "after-incident-42" } },
+    });
+
+    const deployments = resources.ofType(LAMBDA_DEPLOYMENT_TYPE);
+    expect(deployments).to.not.have.length(0);
+    for (const deployment of deployments) {
+      expect(deployment.inputs, deployment.name).to.deep.include({
+        keepVersions: 3,
+        retryToken: "after-incident-42",
+      });
+    }
   });
 });

@@ -54,7 +54,7 @@ const operation = fc.record({
   gapMs: fc.integer({ min: 0, max: 10 * 60_000 }),
 });
 
-const scenario = fc.record({
+export const scenario = fc.record({
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
   shift: fc.integer({ min: 0, max: SHIFTS.length - 1 }),
   hooks: fc.record({ before: fc.boolean(), after: fc.boolean() }),
@@ -83,7 +83,7 @@ const scenario = fc.record({
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** Runs one scenario; returns the broken promises (with the operation's index and log). */
-async function play(s: Scenario): Promise<string[]> {
+export async function play(s: Scenario): Promise<string[]> {
   const { shift, name } = SHIFTS[s.shift];
   const { sim, stack, clock } = world(
     {
