@@ -208,15 +208,20 @@ export const lambdaDeploymentProviderInstance = lambdaDeploymentProvider();
  * `targetVersion` differs from the alias's version, it creates ONE CodeDeploy deployment
  * (waiting first for any deployment already running in the group), follows it, and fails
  * the update with CodeDeploy's reason (alarm, failed hook, rollback) when it does not
- * succeed. If a rollback left the alias behind the stack's target, the next `pulumi up`
- * (and its preview) shows an update and deploys the target again. Deleting the resource stops
- * a deployment it started that is still running, with automatic rollback.
+ * succeed. A version CodeDeploy rolled back is not deployed again by a later `pulumi up`
+ * (preview shows the drift as a warning): publish a new version or change `retryToken`.
+ * After a success, published versions beyond the newest `keepVersions` are deleted, never one
+ * an alias serves. Deleting the resource stops a deployment it started that is still running,
+ * with automatic rollback. What the engine promises, and what each failure says, is in
+ * docs/deployments.md.
  *
- * A dynamic resource (`pulumi-nodejs:dynamic:LambdaDeployment`): it needs AWS credentials
- * where `pulumi up` runs; see docs/deployments.md for the IAM actions.
+ * A dynamic resource (`pulumi-nodejs:dynamic:LambdaDeployment`): it runs in its own process
+ * with the credentials of its region's AWS provider, passed as the secret input
+ * `credentials` (see {@link inheritedDeploymentCredentials}); see docs/deployments.md for the
+ * IAM actions.
  *
- * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion`,
- * `previousVersion`.
+ * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion` and
+ * `routingWeights` (what the alias serves, read at the end), `previousVersion`.
  */
 export class LambdaDeployment extends pulumi.dynamic.Resource {
   /** The deployment the last create/update started; undefined when none was needed. */

@@ -488,11 +488,14 @@ async function endedOwnDeployment(
     }
     return undefined; // an earlier success, since undone by hand: deploy it again
   }
-  // Failed or Stopped: never deploy this version again on its own.
+  // Failed or Stopped: never deploy this version again on its own. Started by this operation
+  // (a CreateDeployment whose answer was lost): an ordinary failure, with the hook details.
+  const earlier = (ours.info.createTime?.getTime() ?? 0) < run.session.started;
   run.deploymentId = ours.id;
+  const events = earlier ? [] : await lifecycleEvents(run, ours.id);
   throw deploymentFailure(
-    failureMessage(ours.info, [], { subject: run.subject, alias, earlier: true }),
-    "rolled-back-earlier",
+    failureMessage(ours.info, events, { subject: run.subject, alias, earlier }),
+    earlier ? "rolled-back-earlier" : ours.status === "Stopped" ? "stopped" : "failed",
     result(run, ours.status as DeploymentStatus, alias),
   );
 }
