@@ -1,6 +1,7 @@
 /**
  * The deployment engine behind `LambdaDeployment`: plain functions over AWS SDK v3 clients,
- * usable on their own (a CI step, a script) and tested against `aws-sdk-client-mock`.
+ * usable on their own (a CI step, a script) and tested against a CodeDeploy/Lambda simulator
+ * (test/deployment/sim).
  */
 export {
   appSpecContent,
