@@ -296,6 +296,8 @@ async function steps(run: Run): Promise<DeploymentResult> {
         result(run, "NotStarted", alias),
       );
     }
+    // Listings read before this instant: what a settle window compares with.
+    const observedAt = session.clock.now();
     const seen = await observe(session, run.sdk, request, tag, {
       ownSince: run.uncertainSince !== undefined ? run.uncertainSince - 60_000 : undefined,
       recordedId: request.recordedDeploymentId,
@@ -337,7 +339,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
       (Object.keys(seen.alias.weights).length > 0
         ? (run.weightsSeenAt ??= session.clock.now())
         : undefined);
-    if (unsettled !== undefined && session.clock.now() - unsettled < LISTING_SETTLE_MS) {
+    if (unsettled !== undefined && observedAt - unsettled < LISTING_SETTLE_MS) {
       if (session.remaining() === 0) {
         continue; // fails at the top: nothing can be decided truthfully any more
       }

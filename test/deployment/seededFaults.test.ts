@@ -83,7 +83,10 @@ export const scenario = fc.record({
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 /** Runs one scenario; returns the broken promises (with the operation's index and log). */
-export async function play(s: Scenario): Promise<string[]> {
+export async function play(
+  s: Scenario,
+  inspect?: (sim: ReturnType<typeof world>["sim"]) => void,
+): Promise<string[]> {
   const { shift, name } = SHIFTS[s.shift];
   const { sim, stack, clock } = world(
     {
@@ -94,6 +97,7 @@ export async function play(s: Scenario): Promise<string[]> {
     },
     s.seed,
   );
+  inspect?.(sim);
   const start = clock.now();
   let created = 0;
   sim.fateOf = ({ creator }) =>

@@ -501,12 +501,14 @@ export class AwsSimulator {
           )
           .map((deployment) => deployment.id)
           .reverse();
-        // Pages of 2 so that pagination (nextToken) is exercised.
-        const offset = input.nextToken ? Number(input.nextToken) : 0;
-        const page = ids.slice(offset, offset + 2);
+        // Pages of 2 so that pagination (nextToken) is exercised. The token is a cursor (the
+        // last id returned), so deployments that appear meanwhile never shift a later page;
+        // CodeDeploy documents nextToken as opaque, and a cursor is the kind assumption.
+        const after = input.nextToken ? ids.indexOf(input.nextToken) + 1 : 0;
+        const page = ids.slice(after, after + 2);
         return {
           deployments: page,
-          nextToken: offset + 2 < ids.length ? String(offset + 2) : undefined,
+          nextToken: after + 2 < ids.length ? page[page.length - 1] : undefined,
         };
       }
       case "GetDeploymentCommand": {
