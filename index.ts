@@ -37,6 +37,8 @@ function trafficShifting(s: StackSettings): TrafficShiftedFunctionArgs["trafficS
     type: deployment.type,
     waitForCompletion: deployment.waitForCompletion,
     timeoutMinutes: deployment.timeoutMinutes,
+    keepVersions: deployment.keepVersions,
+    retryToken: deployment.retryToken,
   };
 }
 

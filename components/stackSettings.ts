@@ -96,6 +96,10 @@ export const stackConfigSchema = z.strictObject({
       hooks: z.boolean().optional(),
       waitForCompletion: z.boolean().optional(),
       timeoutMinutes: z.int().min(1).max(2880).optional(),
+      // Published versions kept after a deployment (0 keeps all); LambdaDeployment keepVersions.
+      keepVersions: z.int().min(0).max(1000).optional(),
+      // Change to deploy a rolled-back version again; LambdaDeployment retryToken.
+      retryToken: z.string().max(256).optional(),
     })
     .optional(),
   logLevel: z.enum(LOG_LEVELS).optional(),
@@ -241,6 +245,10 @@ export interface StackSettings {
     hooks: boolean;
     waitForCompletion: boolean;
     timeoutMinutes?: number;
+    /** Published versions kept after a successful deployment (0: all). @default 5 */
+    keepVersions?: number;
+    /** Change to deploy a version again after it was rolled back. @default none */
+    retryToken?: string;
   };
   logLevel: (typeof LOG_LEVELS)[number];
   healthCheck: { requestInterval: 10 | 30; failureThreshold: number };
@@ -762,6 +770,8 @@ function resolve(
       hooks: deployment.hooks ?? true,
       waitForCompletion: deployment.waitForCompletion ?? true,
       timeoutMinutes: deployment.timeoutMinutes,
+      keepVersions: deployment.keepVersions,
+      retryToken: deployment.retryToken,
     },
     logLevel: config.logLevel ?? defaults.logLevel,
     healthCheck: {

@@ -62,6 +62,18 @@ export interface CodeDeployTrafficShifting {
    * @default none
    */
   readonly deployAfter?: pulumi.Resource[];
+  /**
+   * Published versions kept after each successful deployment; older ones are deleted unless
+   * an alias serves them. `0` keeps every version (see LambdaDeployment `keepVersions`).
+   * @default 5
+   */
+  readonly keepVersions?: number;
+  /**
+   * Change (any text) to deploy a version again after it failed or was rolled back; a later
+   * `pulumi up` never re-deploys it on its own (see LambdaDeployment `retryToken`).
+   * @default none
+   */
+  readonly retryToken?: pulumi.Input<string>;
 }
 
 /** The alias's routing weights move the traffic; stack config drives them. */
@@ -576,6 +588,10 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           hooks: this.hookFunctionNames,
           waitForCompletion: codeDeploy.waitForCompletion ?? true,
           timeoutMinutes: codeDeploy.timeoutMinutes,
+          keepVersions: codeDeploy.keepVersions,
+          retryToken: codeDeploy.retryToken,
+          // The account the function was created in: the deployment refuses any other.
+          allowedAccountIds: [this.function.arn.apply((arn) => arn.split(":")[4])],
           // The function ARN names its region when the provider's default region is used.
           region: region ?? this.function.arn.apply((arn) => arn.split(":")[3]),
         },

@@ -24,7 +24,13 @@ const THROTTLING_ERROR_NAMES = [
   "TransactionInProgressException",
 ];
 
-const TRANSIENT_ERROR_NAMES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
+/** Timeouts, and `AbortError` (`@smithy/node-http-handler` when a request's signal aborts it). */
+const TRANSIENT_ERROR_NAMES = [
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "AbortError",
+];
 const TRANSIENT_NETWORK_CODES = [
   "ECONNRESET",
   "ECONNREFUSED",

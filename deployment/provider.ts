@@ -12,18 +12,19 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AppSpecHooks } from "./appSpec";
-import { createDeploymentClients } from "./clients";
+import { errorMessage, errorName } from "./awsErrors";
+import { DeploymentClients, Reporter } from "./calls";
+import { createDeploymentClients, DeploymentCredentials } from "./clients";
 import {
   deploy,
-  DeploymentClients,
-  DeploymentError,
   DeploymentOutcome,
+  DeploymentResult,
   detectDrift,
-  readAliasVersion,
-  Reporter,
+  isDeploymentFailure,
+  readAliasState,
   stop,
 } from "./engine";
-import { errorMessage, errorName } from "./awsErrors";
+import { DEFAULT_KEEP_VERSIONS, pruneVersions } from "./prune";
 import { Clock, systemClock } from "./timing";
 import { lambdaDeploymentProblems } from "./validate";
 
@@ -42,17 +43,27 @@ export interface LambdaDeploymentInputs {
   timeoutMinutes?: number;
   region: string;
   description?: string;
+  /** Change to deploy a version again after it failed or was rolled back. */
+  retryToken?: string;
+  /** Published versions kept after a successful deployment; 0 keeps all. @default 5 */
+  keepVersions?: number;
+  /** Accounts the alias may be in; anything else is refused. */
+  allowedAccountIds?: string[];
+  /** The credentials of the AWS provider of the region (a secret input). */
+  credentials?: DeploymentCredentials;
 }
 
 /** Its state: the inputs plus what the last create/update did. */
 export interface LambdaDeploymentOutputs extends LambdaDeploymentInputs {
-  /** The deployment created last; absent when none was needed. */
+  /** This resource's last deployment; absent when none was needed. */
   deploymentId?: string;
   status: DeploymentOutcome;
-  /** The version the alias fully pointed at when the operation ended. */
-  deployedVersion: string;
+  /** The alias's `FunctionVersion` as read when the operation ended (absent if unreadable). */
+  deployedVersion?: string;
+  /** The alias's additional routing weights as read then (empty: none). */
+  routingWeights?: Record<string, number>;
   /** The version the alias pointed at before. */
-  previousVersion: string;
+  previousVersion?: string;
 }
 
 /** The input keys a change of which makes an update. */
@@ -67,20 +78,23 @@ export const LAMBDA_DEPLOYMENT_INPUT_KEYS: readonly (keyof LambdaDeploymentInput
   "timeoutMinutes",
   "region",
   "description",
+  "retryToken",
+  "keepVersions",
+  "allowedAccountIds",
 ];
 
 /** What the provider needs from the outside world; replaced in tests. */
 export interface ProviderEnvironment {
-  /** SDK clients for a region. */
-  clients(region: string): Promise<DeploymentClients>;
+  /** SDK clients for a region, with the AWS provider's credentials when given. */
+  clients(region: string, credentials?: DeploymentCredentials): Promise<DeploymentClients>;
   readonly clock: Clock;
   /** Writes a progress line where `pulumi up` shows it. */
   log(line: string): void;
 }
 
-/** The real environment: SDK v3 clients with the default credential chain, stdout. */
+/** The real environment: SDK v3 clients with the given (or default) credentials, stdout. */
 export const defaultProviderEnvironment: ProviderEnvironment = {
-  clients: (region) => createDeploymentClients(region),
+  clients: (region, credentials) => createDeploymentClients(region, credentials),
   clock: systemClock,
   log(line: string): void {
     console.log(line);
@@ -137,6 +151,10 @@ function inputsOf(props: Record<string, any>): LambdaDeploymentInputs {
     timeoutMinutes: props.timeoutMinutes,
     region: props.region,
     description: props.description,
+    retryToken: props.retryToken,
+    keepVersions: props.keepVersions,
+    allowedAccountIds: props.allowedAccountIds,
+    credentials: props.credentials,
   });
 }
 
@@ -161,17 +179,21 @@ export interface PartialFailure extends Error {
   id: string;
   properties: Record<string, unknown>;
   reasons: string[];
+  /** The engine's failure kind (`failed`, `timeout`, ...), for tests and tools. */
+  kind?: string;
 }
 
 function partialFailure(
   id: string,
   properties: Record<string, unknown>,
   message: string,
+  kind?: string,
 ): PartialFailure {
   return Object.assign(new Error(message), {
     id,
     properties: defined(properties),
     reasons: [message],
+    kind,
   });
 }
 
@@ -190,20 +212,39 @@ export function lambdaDeploymentProvider(
   // mocha defines a global `run`.
   async function runDeployment(
     id: string,
-    marker: string | undefined,
+    marker: string,
     inputs: LambdaDeploymentInputs,
+    recordedDeploymentId: string | undefined,
   ): Promise<LambdaDeploymentOutputs> {
-    const clients = await env.clients(inputs.region);
+    const report = reporterFor(inputs);
+    const clients = await env.clients(inputs.region, inputs.credentials);
+    let result: DeploymentResult;
     try {
-      const result = await deploy({ ...inputs, marker }, clients, reporterFor(inputs), env.clock);
-      return defined({ ...inputs, ...result });
+      result = await deploy(
+        { ...inputs, marker, recordedDeploymentId },
+        clients,
+        report,
+        env.clock,
+      );
     } catch (error) {
-      if (error instanceof DeploymentError || (error as DeploymentError)?.result !== undefined) {
-        const failed = error as DeploymentError;
-        throw partialFailure(id, { ...inputs, ...failed.result }, failed.message);
+      if (isDeploymentFailure(error)) {
+        throw partialFailure(id, { ...inputs, ...error.result }, error.message, error.kind);
       }
       throw error;
     }
+    if (result.status === "Succeeded" || result.status === "AlreadyAtTarget") {
+      await pruneVersions(
+        {
+          ...inputs,
+          keep: inputs.keepVersions ?? DEFAULT_KEEP_VERSIONS,
+          protect: [inputs.targetVersion, result.previousVersion ?? inputs.targetVersion],
+        },
+        clients,
+        report,
+        env.clock,
+      );
+    }
+    return defined({ ...inputs, ...result });
   }
 
   function newMarker(): string {
@@ -221,7 +262,7 @@ export function lambdaDeploymentProvider(
       return { inputs: news, failures };
     },
 
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
       const changed = LAMBDA_DEPLOYMENT_INPUT_KEYS.filter(
         (key) => canonical(olds[key]) !== canonical(news[key]),
       );
@@ -233,8 +274,8 @@ export function lambdaDeploymentProvider(
       const report = reporterFor(inputs);
       try {
         const drift = await detectDrift(
-          { ...inputs, lastDeploymentId: olds.deploymentId },
-          await env.clients(inputs.region),
+          { ...inputs, marker: markerOf(id), recordedDeploymentId: olds.deploymentId },
+          await env.clients(inputs.region, inputs.credentials),
           report,
           env.clock,
         );
@@ -252,16 +293,24 @@ export function lambdaDeploymentProvider(
       const inputs = inputsOf(news);
       const marker = newMarker();
       const id = lambdaDeploymentId(inputs, marker);
-      return { id, outs: await runDeployment(id, marker, inputs) };
+      return { id, outs: await runDeployment(id, marker, inputs, undefined) };
     },
 
-    async update(id, _olds, news) {
-      return { outs: await runDeployment(id, markerOf(id), inputsOf(news)) };
+    async update(id, olds, news) {
+      // Ids of another shape (none are made) would get a marker of their own.
+      return {
+        outs: await runDeployment(
+          id,
+          markerOf(id) ?? newMarker(),
+          inputsOf(news),
+          olds.deploymentId,
+        ),
+      };
     },
 
     async delete(id, props) {
       const inputs = inputsOf(props);
-      const clients = await env.clients(inputs.region);
+      const clients = await env.clients(inputs.region, inputs.credentials);
       try {
         await stop(
           { ...inputs, deploymentId: props.deploymentId, marker: markerOf(id) },
@@ -293,10 +342,18 @@ export function lambdaDeploymentProvider(
       }
       const inputs = inputsOf(props);
       try {
-        const version = await readAliasVersion(inputs, await env.clients(inputs.region), env.clock);
+        const alias = await readAliasState(
+          inputs,
+          await env.clients(inputs.region, inputs.credentials),
+          env.clock,
+        );
         return {
           id,
-          props: defined({ ...props, deployedVersion: version }),
+          props: defined({
+            ...props,
+            deployedVersion: alias.version,
+            routingWeights: { ...alias.weights },
+          }),
         };
       } catch (error) {
         reporterFor(inputs)(`refresh could not read the alias: ${errorMessage(error)}`);
