@@ -20,7 +20,7 @@
  * are the alias as read at the end, never assumed.
  */
 import type { DeploymentInfo, DeploymentStatus, LifecycleEvent } from "@aws-sdk/client-codedeploy";
-import { appSpecContent, AppSpecHooks } from "./appSpec";
+import { appSpecContent, AppSpecHooks, appSpecSha256 } from "./appSpec";
 import { conflictingDeploymentId, errorMessage, errorName, isRetryableError } from "./awsErrors";
 import { DeploymentClients, isCallFailure, Reporter, Session } from "./calls";
 import { deploymentDescription, DeploymentTag, hasTag, retryKey } from "./marker";
@@ -570,7 +570,10 @@ async function createDeployment(run: Run, currentVersion: string): Promise<Creat
         applicationName: request.applicationName,
         deploymentGroupName: request.deploymentGroupName,
         description: deploymentDescription(request.description, request.aliasName, tag),
-        revision: { revisionType: "AppSpecContent", appSpecContent: { content } },
+        revision: {
+          revisionType: "AppSpecContent",
+          appSpecContent: { content, sha256: appSpecSha256(content) },
+        },
       }),
       { retryable: () => false },
     );

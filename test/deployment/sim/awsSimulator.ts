@@ -125,6 +125,8 @@ export interface SimDeployment {
   steps: Step[];
   /** The AppSpec's CurrentVersion differed from the alias's version when it was created. */
   readonly staleAppSpec: boolean;
+  /** The inline revision as CreateDeployment sent it (absent for foreign and rollback ones). */
+  revision?: { content: string; sha256?: string };
 }
 
 /** One request the simulator answered (or not). */
@@ -524,9 +526,14 @@ export class AwsSimulator {
             createTime: new Date(deployment.createTime),
             completeTime: deployment.completeTime ? new Date(deployment.completeTime) : undefined,
             computePlatform: "Lambda",
+            // GetDeployment identifies an inline revision by its hash only; `content` "is
+            // always null" (CodeDeploy API Reference, GetDeployment / AppSpecContent). The hash
+            // is the one CreateDeployment sent; CodeDeploy documents computing none itself.
             revision: {
               revisionType: "AppSpecContent",
-              appSpecContent: { sha256: `sha-${deployment.id}` },
+              appSpecContent: {
+                sha256: deployment.revision ? deployment.revision.sha256 : `sha-${deployment.id}`,
+              },
             },
             errorInformation: deployment.errorInformation,
             rollbackInfo: deployment.rollbackInfo,
@@ -560,7 +567,31 @@ export class AwsSimulator {
           true,
           origin,
         );
+        deployment.revision = {
+          content: input.revision.appSpecContent.content,
+          sha256: input.revision.appSpecContent.sha256,
+        };
         return { deploymentId: deployment.id };
+      }
+      case "GetApplicationRevisionCommand": {
+        // CodeDeploy API Reference, GetApplicationRevision: the revision registered under the
+        // application with that type and sha256, `revision.appSpecContent.{content, sha256}`;
+        // RevisionDoesNotExistException otherwise.
+        const sha256 = input.revision?.appSpecContent?.sha256;
+        const found = this.deployments.find(
+          (deployment) => sha256 !== undefined && deployment.revision?.sha256 === sha256,
+        );
+        if (input.applicationName !== setup.applicationName || !found?.revision) {
+          const { RevisionDoesNotExistException } = await import("@aws-sdk/client-codedeploy");
+          throw new RevisionDoesNotExistException({
+            message: "No application revision found for revision.",
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return {
+          applicationName: setup.applicationName,
+          revision: { revisionType: "AppSpecContent", appSpecContent: { ...found.revision } },
+        };
       }
       case "StopDeploymentCommand": {
         const deployment = this.find(input.deploymentId);
