@@ -168,6 +168,7 @@ describe("LambdaDeployment provider serialization", () => {
       "@aws-sdk/client-codedeploy",
       "@aws-sdk/client-lambda",
       "@aws-sdk/credential-providers",
+      "crypto", // Node's own module: the AppSpec's sha256
     ]);
     expect(serialized).not.to.include("@pulumi/pulumi");
   });
