@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GeoLocation } from "./multiRegionService";
 import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES } from "./trafficShifting";
-import { REGION_PATTERN, showValue } from "./validation";
+import { closestKey, REGION_PATTERN, showValue } from "./validation";
 
 /**
  * Stack settings: everything that differs between environments, read from the stack's
@@ -464,7 +464,7 @@ function describeIssue(
     return issue.keys.map((key) => {
       const known =
         issue.path.length === 0 ? Object.keys(stackConfigSchema.shape) : knownKeysAt(issue.path);
-      const guess = closest(key, known);
+      const guess = closestKey(key, known);
       return `${keyName(project, [...issue.path, key])} is not a setting${guess ? ` (did you mean ${keyName(project, [...issue.path, guess])}?)` : ""}; known: ${known.join(", ")}`;
     });
   }
@@ -512,27 +512,6 @@ function knownKeysAt(path: PropertyKey[]): string[] {
   }
   schema = schema?.unwrap?.() ?? schema;
   return schema?.shape ? Object.keys(schema.shape) : [];
-}
-
-/** The closest known key within edit distance 2 (typos like `regoins`). */
-function closest(key: string, known: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length];
-  };
-  const ranked = known
-    .map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const)
-    .sort((a, b) => a[1] - b[1]);
-  return ranked.length > 0 && ranked[0][1] <= 2 ? ranked[0][0] : undefined;
 }
 
 /** Merges config over the environment's defaults and checks what only makes sense together. */
