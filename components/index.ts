@@ -42,8 +42,9 @@ export {
   LoadedStackSettings,
   loadStackSettings,
   LoadStackSettingsOptions,
-  StackConfig,
   StackConfigError,
-  stackConfigSchema,
   StackSettings,
 } from "./stackSettings";
+// The zod schema of the stack config (`stackConfigSchema`, `StackConfig`) is the subpath
+// `multiregion-serverless/schema` (components/schema.ts): the declarations of this entry point
+// reach no zod or @pulumi/policy types, so they compile under Pulumi's template tsconfig.

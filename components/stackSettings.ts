@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { GeoLocation } from "./multiRegionService";
 import { AWS_COMMERCIAL_REGIONS } from "./regions";
-import { PREDEFINED_DEPLOYMENT_TYPES } from "./trafficShifting";
+import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
 
 /**
@@ -53,7 +53,12 @@ const location = z
       "a location has exactly one of continent or country (subdivision goes with country US, UA)",
   });
 
-/** The config schema of the bundled program, key by key (each is `<project>:<key>` in a stack file). */
+/**
+ * The config schema of the bundled program, key by key (each is `<project>:<key>` in a stack file).
+ * @internal Public as `multiregion-serverless/schema` (components/schema.ts): zod's typings need
+ * `esModuleInterop`, which Pulumi's TypeScript template does not set, so the root export's
+ * declarations must not reach them.
+ */
 export const stackConfigSchema = z.strictObject({
   /** dev, staging or prod: picks the defaults. Default: the stack name when it is one of them. */
   environment: z.enum(ENVIRONMENTS).optional(),
@@ -165,6 +170,7 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
 });
 
+/** @internal Public as `multiregion-serverless/schema` (see {@link stackConfigSchema}). */
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The per-environment defaults (README "Environments" shows the same table). */
@@ -207,7 +213,8 @@ export const ENVIRONMENT_DEFAULTS = {
   },
 } as const satisfies Record<EnvironmentName, unknown>;
 
-type DeploymentTypeSetting = NonNullable<NonNullable<StackConfig["deployment"]>["type"]>;
+// The schema's `deployment.type` (written as the public type, so these declarations need no zod).
+type DeploymentTypeSetting = DeploymentType;
 
 /** The settings the program runs with: config merged over the environment's defaults. */
 export interface StackSettings {
