@@ -9,6 +9,7 @@ import {
   RegionalService,
   ServiceShapeArgs,
 } from "./regionalService";
+import { MULTI_REGION_SERVICE_ARGS } from "./argumentShapes";
 import { ArgumentProblems, showValue } from "./validation";
 
 /** Route 53 continent codes (source: Route 53 API reference, `GeoLocation.ContinentCode`). */
@@ -648,6 +649,7 @@ export function checkMultiRegionServiceArgs(
     problems.add("args", args, "must be an object with at least `topology` and `functions`");
     return problems;
   }
+  problems.knownKeys(args, MULTI_REGION_SERVICE_ARGS);
   const loose = args as LooseArgs;
   const unlisted = checkUnlistedRegions(problems, loose.unlistedRegions);
   let regions: string[] = [];

@@ -12,6 +12,7 @@ import {
   TrafficShiftedFunction,
   TrafficShiftedFunctionArgs,
 } from "./trafficShiftedFunction";
+import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 import { ArgumentProblems, isKnown } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, NAME_LIMITS } from "./naming";
@@ -737,6 +738,7 @@ export function checkRegionalServiceArgs(
     problems.add("args", args, "must be an object with at least `region` and `functions`");
     return problems;
   }
+  problems.knownKeys(args, REGIONAL_SERVICE_ARGS);
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);

@@ -16,6 +16,7 @@ import {
   describeDeploymentType,
   predefinedConfigName,
 } from "./trafficShifting";
+import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { ArgumentProblems, REGION_PATTERN } from "./validation";
 
 /** CodeDeploy moves the alias (SAM `DeploymentPreference` semantics). */
@@ -874,6 +875,7 @@ export function checkTrafficShiftedFunctionArgs(
     problems.add("args", args, "must be an object with at least `code`");
     return problems;
   }
+  problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
   problems.check(
     args.code !== undefined && args.code !== null,
     "code",
