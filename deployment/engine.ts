@@ -23,7 +23,7 @@ import type { DeploymentInfo, DeploymentStatus, LifecycleEvent } from "@aws-sdk/
 import { appSpecContent, AppSpecHooks, appSpecSha256 } from "./appSpec";
 import { conflictingDeploymentId, errorMessage, errorName, isRetryableError } from "./awsErrors";
 import { DeploymentClients, isCallFailure, Reporter, Session } from "./calls";
-import { deploymentDescription, DeploymentTag, hasTag, retryKey } from "./marker";
+import { deploymentDescription, DeploymentTag, retryKey } from "./marker";
 import {
   aliasLine,
   consoleUrl,
@@ -41,6 +41,7 @@ import {
   DeploymentView,
   getDeployment,
   GroupName,
+  isOwnDeployment,
   isTerminal,
   loadSdk,
   observe,
@@ -49,6 +50,7 @@ import {
   Sdk,
   servesExactly,
   trafficPercent,
+  view,
 } from "./observe";
 import { FALLBACK_TIMEOUT_MINUTES, resolveTimeout } from "./deadline";
 import {
@@ -272,7 +274,7 @@ async function finalAlias(run: Run): Promise<AliasState | undefined> {
 function describeObservation(seen: Observation, tag: Required<DeploymentTag>): string {
   const running = seen.active.map(
     (deployment) =>
-      `${deployment.id} ${deployment.status}${deployment.tag?.marker === tag.marker ? " (this resource's)" : ""}`,
+      `${deployment.id} ${deployment.status}${deployment.rollback ? " (a rollback)" : deployment.tag?.marker === tag.marker ? " (this resource's)" : ""}`,
   );
   return (
     `alias serves ${describeAlias(seen.alias)}; ` +
@@ -401,12 +403,8 @@ async function steps(run: Run): Promise<DeploymentResult> {
       );
       if (attempt.conflictingId) {
         const info = await getDeployment(session, run.sdk, attempt.conflictingId);
-        const conflicting: DeploymentView = {
-          id: attempt.conflictingId,
-          status: info.status ?? "Unknown",
-          info,
-        };
-        if (hasTag(info.description, tag)) {
+        const conflicting = view(info, attempt.conflictingId);
+        if (isOwnDeployment(info, tag)) {
           run.deploymentId = attempt.conflictingId;
           session.report(
             `${attempt.conflictingId} is this request's own deployment (a lost response); following it`,
@@ -539,7 +537,7 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
       if (!rollbackId || rollbackId === other.id) {
         return;
       }
-      other = { id: rollbackId, status: "Created", info: { deploymentId: rollbackId } };
+      other = view({ deploymentId: rollbackId, status: "Created" }, rollbackId);
       session.report(`waiting for its rollback ${rollbackId}`);
       attempt = -1;
     }

@@ -170,11 +170,34 @@ export async function getDeployment(
   return output.deploymentInfo ?? { deploymentId };
 }
 
+/**
+ * True for a deployment CodeDeploy created to roll another one back. AWS documents that an
+ * automatic rollback is a new deployment: `creator` "codeDeployRollback" ("A rollback process
+ * created the deployment", `DeploymentInfo.creator` in the CodeDeploy API reference and the
+ * SDK's `DeploymentCreator`) and `rollbackInfo.rollbackTriggeringDeploymentId` ("The
+ * deployment ID of the deployment that was underway and triggered a rollback deployment").
+ * It documents nothing about the rollback's description, so it may carry the original one,
+ * tag included: a rollback is never taken for the deployment it undoes.
+ */
+export function isRollback(info: DeploymentInfo): boolean {
+  return (
+    info.creator === "codeDeployRollback" || !!info.rollbackInfo?.rollbackTriggeringDeploymentId
+  );
+}
+
+/** True when `info` is this request's own deployment (its tag, and not a rollback of it). */
+export function isOwnDeployment(info: DeploymentInfo, tag: Required<DeploymentTag>): boolean {
+  return !isRollback(info) && hasTag(info.description, tag);
+}
+
 /** A deployment of the group, as the engine sees it. */
 export interface DeploymentView {
   readonly id: string;
   readonly status: string;
+  /** Whose it is; undefined for a rollback, whatever its description says. */
   readonly tag?: DeploymentTag;
+  /** An automatic rollback ({@link isRollback}). */
+  readonly rollback: boolean;
   readonly info: DeploymentInfo;
 }
 
@@ -193,11 +216,13 @@ export interface Observation {
   readonly ours?: DeploymentView;
 }
 
-function view(info: DeploymentInfo, fallbackId: string): DeploymentView {
+export function view(info: DeploymentInfo, fallbackId: string): DeploymentView {
+  const rollback = isRollback(info);
   return {
     id: info.deploymentId ?? fallbackId,
     status: info.status ?? "Unknown",
-    tag: parseTag(info.description),
+    tag: rollback ? undefined : parseTag(info.description),
+    rollback,
     info,
   };
 }
@@ -264,7 +289,7 @@ export async function observe(
     (a.info.createTime?.getTime() ?? 0) - (b.info.createTime?.getTime() ?? 0);
   views.sort(byAge);
   const alias = await readAlias(session, sdk, request);
-  const ours = views.filter((deployment) => hasTag(deployment.info.description, tag)).pop();
+  const ours = views.filter((deployment) => isOwnDeployment(deployment.info, tag)).pop();
   return {
     alias,
     // The listing can lag behind GetDeployment: trust the status each deployment reports.

@@ -204,7 +204,9 @@ describe("deployment engine under faults: outputs are what the alias serves", ()
 
 describe("deployment engine under faults: a rolled-back version stays rolled back", () => {
   it("a later unrelated change does not canary the rolled-back version again", async () => {
-    const { sim, stack } = world();
+    // The rollback carries the original description, tag included (AWS documents nothing
+    // about a rollback's description): it must still not count as this resource's deployment.
+    const { sim, stack } = world({ rollbackCopiesDescription: true });
     sim.fateOf = () => ({ kind: "alarm", afterShiftMs: 60_000, alarm: "orders-errors" });
     await stack.up(ordersInputs("4"));
 
@@ -260,6 +262,39 @@ describe("deployment engine under faults: preview and delete", () => {
 
     expect(preview.diffChanges).to.equal(true);
     expect(preview.ended - preview.started).to.be.at.most(12_000);
+  });
+
+  it("delete leaves a running automatic rollback alone although it carries the resource's tag", async () => {
+    const { sim, stack } = world({ rollbackCopiesDescription: true, rollbackMs: 5 * 60_000 });
+    sim.fateOf = ({ creator }) =>
+      creator === "user"
+        ? { kind: "alarm", afterShiftMs: 30_000, alarm: "orders-errors" }
+        : { kind: "succeed" };
+    const up = await stack.up(ordersInputs("4", { waitForCompletion: false }));
+    const deployment = sim.deployments[0];
+    await stack.clock.advance(3 * 60_000);
+    sim.tick();
+    const rollback = sim.deployments[1];
+    expect(rollback.creator).to.equal("codeDeployRollback");
+    await stack.clock.advance(30_000); // listed by now
+    sim.tick();
+    expect(rollback.status).to.equal("InProgress");
+    expect(rollback.description).to.equal(deployment.description);
+
+    const destroy = await stack.destroy();
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(destroy.outcome, destroy.message).to.equal("success");
+    expect(
+      sim.requests.filter((request) => request.command === "StopDeploymentCommand"),
+    ).to.deep.equal([]);
+    expect(destroy.log.join("\n")).to.include(
+      `${rollback.id} is the automatic rollback of ${deployment.id}`,
+    );
+    await stack.clock.advance(5 * 60_000);
+    sim.tick();
+    expect(rollback.status).to.equal("Succeeded");
+    expect(sim.aliasNow()).to.deep.equal({ version: "3", weights: {} });
   });
 
   it("delete right after an up with waitForCompletion false stops the recorded deployment although the listing lags", async () => {

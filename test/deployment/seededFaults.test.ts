@@ -59,6 +59,7 @@ export const scenario = fc.record({
   shift: fc.integer({ min: 0, max: SHIFTS.length - 1 }),
   hooks: fc.record({ before: fc.boolean(), after: fc.boolean() }),
   listLagMs: fc.constantFrom(0, 5_000, 30_000),
+  rollbackCopiesDescription: fc.boolean(),
   faultRate: fc.constantFrom(0, 0.02, 0.1, 0.25),
   faultKinds: fc.subarray(TRANSIENT, { minLength: 1 }),
   storm: fc.option(
@@ -94,6 +95,7 @@ export async function play(
       deploymentConfigName: name,
       hooks: s.hooks,
       listLagMs: s.listLagMs,
+      rollbackCopiesDescription: s.rollbackCopiesDescription,
     },
     s.seed,
   );

@@ -7,7 +7,8 @@
  * - CodeDeploy API reference: `CreateDeployment` (returns `deploymentId`; one deployment per
  *   group at a time, else `DeploymentLimitExceededException`), `GetDeployment`
  *   (`deploymentInfo`: `status`, `description`, `createTime`, `creator` "user" /
- *   "autoRollback", `errorInformation.code/message`, `rollbackInfo.rollbackDeploymentId`;
+ *   "codeDeployRollback" (`DeploymentCreator` in the SDK: "A rollback process created the
+ *   deployment"), `errorInformation.code/message`, `rollbackInfo.rollbackDeploymentId`;
  *   an inline revision is identified by `appSpecContent.sha256` only, see DESIGN.md),
  *   `ListDeployments` (`deployments`, `nextToken`; `includeOnlyStatuses`, `createTimeRange`),
  *   `StopDeployment` (`status` "Pending"; `DeploymentAlreadyCompletedException`),
@@ -19,8 +20,10 @@
  *   compute platform" (canary: P% then the rest after N minutes; linear: P% every N minutes;
  *   the alias's `RoutingConfig.AdditionalVersionWeights` carries the new version's share
  *   until the last step moves `FunctionVersion`); hooks run before the first and after the
- *   last shift; automatic rollback is a new deployment (creator "autoRollback") that moves the
- *   alias back.
+ *   last shift; automatic rollback is a new deployment (creator "codeDeployRollback",
+ *   `rollbackInfo.rollbackTriggeringDeploymentId` naming the one it undoes, SDK `RollbackInfo`)
+ *   that moves the alias back. AWS documents nothing about a rollback's description: with
+ *   `rollbackCopiesDescription` it carries the original one, tag included (the unkind case).
  * - Alarm stop: `errorInformation.code` "ALARM_ACTIVE" with "Activated alarms: <name>" as in
  *   the existing engine tests (AWS documents the code, `ErrorCode` in the SDK, but shows no
  *   full message example: the text format is an assumption).
@@ -96,6 +99,8 @@ export interface SimSetup {
   /** Published versions that exist, and the alias's version. */
   readonly versions: readonly string[];
   readonly aliasVersion: string;
+  /** Automatic rollbacks carry the description of the deployment they undo. */
+  readonly rollbackCopiesDescription?: boolean;
   /** Other aliases of the function: name -> version (for pruning). */
   readonly otherAliases?: Readonly<Record<string, string>>;
 }
@@ -110,7 +115,7 @@ export interface SimDeployment {
   readonly id: string;
   readonly createTime: number;
   readonly description?: string;
-  readonly creator: "user" | "autoRollback";
+  readonly creator: "user" | "codeDeployRollback";
   readonly current: string;
   readonly target: string;
   /** True when created by the engine (through a client), false for foreign actors. */
@@ -120,7 +125,11 @@ export interface SimDeployment {
   status: "Created" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
   completeTime?: number;
   errorInformation?: { code: string; message: string };
-  rollbackInfo?: { rollbackDeploymentId?: string; rollbackMessage?: string };
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
   lifecycle: { name: string; status: string; message?: string }[];
   steps: Step[];
   /** The AppSpec's CurrentVersion differed from the alias's version when it was created. */
@@ -253,7 +262,7 @@ export class AwsSimulator {
     current: string,
     target: string,
     description: string | undefined,
-    creator: "user" | "autoRollback",
+    creator: "user" | "codeDeployRollback",
     viaEngine: boolean,
     origin?: number,
   ): SimDeployment {
@@ -273,7 +282,7 @@ export class AwsSimulator {
       staleAppSpec: current !== this.alias.version,
     };
     this.deployments.push(deployment);
-    if (creator === "autoRollback") {
+    if (creator === "codeDeployRollback") {
       deployment.steps.push(
         { at: now + 1_000, apply: () => (deployment.status = "InProgress") },
         {
@@ -308,10 +317,11 @@ export class AwsSimulator {
     const rollback = this.startDeployment(
       deployment.target,
       deployment.current,
-      undefined,
-      "autoRollback",
+      this.setup.rollbackCopiesDescription ? deployment.description : undefined,
+      "codeDeployRollback",
       false,
     );
+    rollback.rollbackInfo = { rollbackTriggeringDeploymentId: deployment.id };
     deployment.rollbackInfo = {
       rollbackDeploymentId: rollback.id,
       rollbackMessage: `Automatic rollback triggered by ${code}`,

@@ -246,7 +246,7 @@ export function brokenPromises(
         .filter(
           (deployment) =>
             deployment.viaEngine ||
-            deployment.creator === "autoRollback" ||
+            deployment.creator === "codeDeployRollback" ||
             deployment.createTime < record.ended - 30_000,
         );
       if (stillRunning.length > 0) {
@@ -337,6 +337,7 @@ export function brokenPromises(
         .filter(
           (deployment) =>
             record.marker !== undefined &&
+            deployment.creator === "user" &&
             deployment.description?.includes(`[pulumi:${record.marker}:`) &&
             deployment.createTime < record.started &&
             (deployment.id === recorded ||
