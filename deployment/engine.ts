@@ -384,7 +384,10 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     run.previousVersion = seen.alias.version;
     const attempt = await createDeployment(run, seen.alias.version);
-    if (attempt.kind !== "unknown") {
+    // Only an answer with an id settles an earlier CreateDeployment that got none. A refusal
+    // (above all one that names no deployment) says nothing about it: it may still have taken
+    // effect, so the uncertainty (and the wider look for this request's deployment) stays.
+    if (attempt.kind === "created") {
       run.uncertainSince = undefined;
       run.lastUncertainAt = undefined;
     }
@@ -415,6 +418,12 @@ async function steps(run: Run): Promise<DeploymentResult> {
           await waitForOthers(run, [conflicting]);
           continue;
         }
+      }
+      if (!attempt.conflictingId) {
+        // Whose is the running deployment? It may be this request's own (a retried
+        // CreateDeployment that took effect): look for it as after a lost answer.
+        run.uncertainSince ??= attempt.sentAt;
+        run.lastUncertainAt = attempt.sentAt;
       }
       if (++refusals > 5) {
         throw new Error(`CodeDeploy refused ${refusals} times: ${attempt.message}`);
@@ -546,7 +555,7 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
 
 type CreateAttempt =
   | { kind: "created"; deploymentId: string }
-  | { kind: "conflict"; conflictingId?: string; message: string }
+  | { kind: "conflict"; conflictingId?: string; message: string; sentAt: number }
   | { kind: "unknown"; sentAt: number; message: string };
 
 /** Sends CreateDeployment once (never retried blindly: a retry could start a second one). */
@@ -586,6 +595,7 @@ async function createDeployment(run: Run, currentVersion: string): Promise<Creat
         kind: "conflict",
         conflictingId: conflictingDeploymentId(cause),
         message: errorMessage(cause),
+        sentAt,
       };
     }
     if (isRetryableError(cause)) {

@@ -98,6 +98,19 @@ describe("deployment engine under faults: one deployment per update", () => {
     expectKept(sim, up);
   });
 
+  for (const format of ["deploying", "none"] as const) {
+    it(`recognises its own deployment behind a refusal worded "${format === "none" ? "with no deployment id" : "is already deploying 'd-…'"}" while the listing lags`, async () => {
+      const { sim, stack } = world({ conflictMessages: [format], listLagMs: 30_000 });
+      sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "duplicate" } });
+
+      const up = await stack.up(ordersInputs("4"));
+
+      expect(up.outcome, up.message).to.equal("success");
+      expect(up.createdDeployments).to.have.length(1);
+      expectKept(sim, up, { mustSucceed: true });
+    });
+  }
+
   it("creates its deployment from the alias as it is after a foreign deployment ends, never a stale CurrentVersion", async () => {
     const { sim, stack } = world();
     const foreign = sim.foreignDeployment("5")!;

@@ -60,6 +60,13 @@ export const scenario = fc.record({
   hooks: fc.record({ before: fc.boolean(), after: fc.boolean() }),
   listLagMs: fc.constantFrom(0, 5_000, 30_000),
   rollbackCopiesDescription: fc.boolean(),
+  conflictMessages: fc.array(
+    fc.constantFrom("active" as const, "deploying" as const, "none" as const),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
   faultRate: fc.constantFrom(0, 0.02, 0.1, 0.25),
   faultKinds: fc.subarray(TRANSIENT, { minLength: 1 }),
   storm: fc.option(
@@ -96,6 +103,7 @@ export async function play(
       hooks: s.hooks,
       listLagMs: s.listLagMs,
       rollbackCopiesDescription: s.rollbackCopiesDescription,
+      conflictMessages: s.conflictMessages,
     },
     s.seed,
   );

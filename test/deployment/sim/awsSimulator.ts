@@ -80,6 +80,15 @@ export type Fate =
   | { readonly kind: "alarm"; readonly afterShiftMs: number; readonly alarm: string }
   | { readonly kind: "hookFails"; readonly hook: "BeforeAllowTraffic" | "AfterAllowTraffic" };
 
+/**
+ * How `DeploymentLimitExceededException` words its message: "active" (AWS CLI output quoted in
+ * CircleCI-Public/aws-ecs-orb#181), "deploying" (the later format that
+ * webfactory/create-aws-codedeploy-deployment `src/action.js` matches since its PR #24, "AWS
+ * changed the error message"), or "none": the exception's documented description ("The number
+ * of allowed deployments was exceeded.", SDK `DeploymentLimitExceededException`) with no id.
+ */
+export type ConflictMessage = "active" | "deploying" | "none";
+
 /** Fixed facts of the simulated function, alias and deployment group. */
 export interface SimSetup {
   readonly functionName: string;
@@ -99,6 +108,8 @@ export interface SimSetup {
   /** Published versions that exist, and the alias's version. */
   readonly versions: readonly string[];
   readonly aliasVersion: string;
+  /** The formats of successive conflict messages, cycled (default: "active" only). */
+  readonly conflictMessages?: readonly ConflictMessage[];
   /** Automatic rollbacks carry the description of the deployment they undo. */
   readonly rollbackCopiesDescription?: boolean;
   /** Other aliases of the function: name -> version (for pruning). */
@@ -184,6 +195,7 @@ export class AwsSimulator {
   /** Set once the process is "killed": every request then fails and has no effect. */
   crashed = false;
   private nextId = 1;
+  private refusals = 0;
   private aliasRevision = 1;
 
   constructor(
@@ -564,8 +576,15 @@ export class AwsSimulator {
         }
         const running = this.active()[0];
         if (running) {
+          const formats = setup.conflictMessages?.length ? setup.conflictMessages : ["active"];
+          const format = formats[this.refusals++ % formats.length];
           throw new DeploymentLimitExceededException({
-            message: `The Deployment Group '${setup.deploymentGroupName}' already has an active Deployment '${running.id}'`,
+            message:
+              format === "active"
+                ? `The Deployment Group '${setup.deploymentGroupName}' already has an active Deployment '${running.id}'`
+                : format === "deploying"
+                  ? `The deployment group '${setup.deploymentGroupName}' is already deploying '${running.id}'`
+                  : "The number of allowed deployments was exceeded.",
             $metadata: { httpStatusCode: 400 },
           });
         }
