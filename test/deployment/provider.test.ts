@@ -143,6 +143,21 @@ describe("LambdaDeployment provider", () => {
     );
   });
 
+  it("refuses a description with tag-like text, naming the key and the value", async () => {
+    const { provider } = setUp();
+
+    const result = await provider.check!({} as LambdaDeploymentInputs, {
+      ...ordersInputs("3"),
+      description: "hotfix [pulumi:0badf00d:3:0]",
+    });
+
+    expect(result.failures).to.have.length(1);
+    expect(result.failures?.[0].property).to.equal("description");
+    expect(result.failures?.[0].reason).to.match(
+      /^\[description\] is "hotfix \[pulumi:0badf00d:3:0\]"; allowed: .*without "\[pulumi:"/,
+    );
+  });
+
   it("builds its clients with the credentials it was given (the AWS provider's)", async () => {
     const { clock, provider, asked } = setUp();
     const credentials = {
