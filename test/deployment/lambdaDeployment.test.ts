@@ -224,13 +224,18 @@ describe("LambdaDeployment provider serialization", () => {
 });
 
 describe("LambdaDeployment credentials and account guard", () => {
-  it("passes the default AWS provider's credentials from stack config (profile, role to assume) as a secret", async () => {
+  it("passes the default AWS provider's credentials from stack config (profile, every role of the chain) as a secret", async () => {
     const { resources } = await runComponent(
       () => new LambdaDeployment("orders-deployment", args),
       {
         config: {
           "aws:profile": "prod-deployer",
+          // The AWS provider's `assumeRoles` (ProviderAssumeRole in @pulumi/aws): a chain.
           "aws:assumeRoles": [
+            {
+              roleArn: "arn:aws:iam::999988887777:role/hub",
+              duration: "1h30m",
+            },
             {
               roleArn: "arn:aws:iam::111122223333:role/deployer",
               sessionName: "ci",
@@ -245,11 +250,14 @@ describe("LambdaDeployment credentials and account guard", () => {
     const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
     expect(deployment.inputs.credentials).to.deep.equal({
       profile: "prod-deployer",
-      assumeRole: {
-        roleArn: "arn:aws:iam::111122223333:role/deployer",
-        sessionName: "ci",
-        externalId: "x-1",
-      },
+      assumeRoles: [
+        { roleArn: "arn:aws:iam::999988887777:role/hub", durationSeconds: 5400 },
+        {
+          roleArn: "arn:aws:iam::111122223333:role/deployer",
+          sessionName: "ci",
+          externalId: "x-1",
+        },
+      ],
     });
     expect(deployment.secretPaths).to.include("credentials");
     expect(deployment.options.additionalSecretOutputs).to.include("credentials");
