@@ -72,6 +72,26 @@ describe("deployment engine under faults: success only when true", () => {
   });
 });
 
+describe("deployment engine under faults: a weight set by hand", () => {
+  it("does not report success while a hand-set routing weight sends traffic to another version", async () => {
+    // Alias on 4 with 10% on 5 and nothing running: someone ran update-alias --routing-config.
+    const { sim, stack } = world({ aliasVersion: "4", aliasWeights: { "5": 0.1 } });
+    const first = await stack.up(ordersInputs("3"));
+    expect(first.outcome).to.equal("failure");
+
+    const preview = await stack.preview(ordersInputs("4"));
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(preview.diffChanges).to.equal(true);
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("not-started");
+    expect(up.message).to.include("the alias has additional routing weights");
+    expect(up.message).to.include("Alias live now serves version 4 (10% on 5).");
+    expect(sim.deployments).to.deep.equal([]);
+    expectKept(sim, up);
+  });
+});
+
 describe("deployment engine under faults: one deployment per update", () => {
   it("finds its own deployment after a CreateDeployment response is lost, and follows it", async () => {
     const { sim, stack } = world();

@@ -60,6 +60,11 @@ export const scenario = fc.record({
   hooks: fc.record({ before: fc.boolean(), after: fc.boolean() }),
   listLagMs: fc.constantFrom(0, 5_000, 30_000),
   rollbackCopiesDescription: fc.boolean(),
+  // A routing weight set by hand (or left by an interrupted rollout) on the starting alias.
+  handWeight: fc.option(
+    fc.record({ version: fc.constantFrom("4", "5"), weight: fc.constantFrom(0.05, 0.5) }),
+    { freq: 6 },
+  ),
   conflictMessages: fc.array(
     fc.constantFrom("active" as const, "deploying" as const, "none" as const),
     {
@@ -103,6 +108,7 @@ export async function play(
       hooks: s.hooks,
       listLagMs: s.listLagMs,
       rollbackCopiesDescription: s.rollbackCopiesDescription,
+      aliasWeights: s.handWeight ? { [s.handWeight.version]: s.handWeight.weight } : undefined,
       conflictMessages: s.conflictMessages,
     },
     s.seed,
@@ -136,6 +142,7 @@ export async function play(
   }
   const calm =
     !s.foreign &&
+    !s.handWeight &&
     s.fates.every((candidate) => candidate.kind === "succeed") &&
     s.faultRate <= 0.1 &&
     s.operations.every((op) => op.crashAfterMs === null && op.waitForCompletion);

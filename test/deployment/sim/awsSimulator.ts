@@ -108,6 +108,11 @@ export interface SimSetup {
   /** Published versions that exist, and the alias's version. */
   readonly versions: readonly string[];
   readonly aliasVersion: string;
+  /**
+   * Routing weights on the alias at the start, with no deployment running: set by hand
+   * (`aws lambda update-alias --routing-config`) or left by an interrupted rollout.
+   */
+  readonly aliasWeights?: Readonly<Record<string, number>>;
   /** The formats of successive conflict messages, cycled (default: "active" only). */
   readonly conflictMessages?: readonly ConflictMessage[];
   /** Automatic rollbacks carry the description of the deployment they undo. */
@@ -202,7 +207,7 @@ export class AwsSimulator {
     readonly clock: VirtualClock,
     readonly setup: SimSetup,
   ) {
-    this.alias = { version: setup.aliasVersion, weights: {} };
+    this.alias = { version: setup.aliasVersion, weights: { ...(setup.aliasWeights ?? {}) } };
     this.versions = new Set(setup.versions);
     this.otherAliases = { ...(setup.otherAliases ?? {}) };
   }
