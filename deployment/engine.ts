@@ -182,6 +182,10 @@ interface Run {
   lastSeen?: string;
   /** When routing weights were first seen with no deployment listed. */
   weightsSeenAt?: number;
+  /** The alias as the previous observation saw it, and when it last changed unexplained. */
+  previousAlias?: string;
+
+  aliasMovedAt?: number;
 }
 
 /**
@@ -304,6 +308,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
       ownSince: run.uncertainSince !== undefined ? run.uncertainSince - 60_000 : undefined,
       recordedId: request.recordedDeploymentId,
       knownOwnId: run.deploymentId,
+      groupLastAttempted: true,
     });
     checkAccount(run, seen.alias);
     const line = describeObservation(seen, tag);
@@ -336,12 +341,21 @@ async function steps(run: Run): Promise<DeploymentResult> {
     // Listings lag behind: a CreateDeployment that got no answer, or routing weights with no
     // deployment listed, may be a deployment the listing does not show yet. Decide nothing
     // until it would.
-    const unsettled =
-      run.lastUncertainAt ??
-      (Object.keys(seen.alias.weights).length > 0
+    // An alias that moved since the previous observation with no deployment in sight was
+    // moved by one the reads do not show yet: settle too.
+    const aliasText = describeAlias(seen.alias);
+    if (run.previousAlias !== undefined && run.previousAlias !== aliasText && !ours) {
+      run.aliasMovedAt = session.clock.now();
+    }
+    run.previousAlias = aliasText;
+    const unsettled = Math.max(
+      run.lastUncertainAt ?? -Infinity,
+      Object.keys(seen.alias.weights).length > 0
         ? (run.weightsSeenAt ??= session.clock.now())
-        : undefined);
-    if (unsettled !== undefined && observedAt - unsettled < LISTING_SETTLE_MS) {
+        : -Infinity,
+      run.aliasMovedAt ?? -Infinity,
+    );
+    if (observedAt - unsettled < LISTING_SETTLE_MS) {
       if (session.remaining() === 0) {
         continue; // fails at the top: nothing can be decided truthfully any more
       }

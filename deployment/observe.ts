@@ -190,6 +190,31 @@ export function isOwnDeployment(info: DeploymentInfo, tag: Required<DeploymentTa
   return !isRollback(info) && hasTag(info.description, tag);
 }
 
+/**
+ * The group's last attempted deployment, from `GetDeploymentGroup`
+ * (`deploymentGroupInfo.lastAttemptedDeployment.deploymentId`, CodeDeploy API reference
+ * `DeploymentGroupInfo` / `LastDeploymentInfo`): a read of the group itself rather than a
+ * listing, so a deployment a lagging `ListDeployments` does not show yet can still be found
+ * (CodeDeploy documents the consistency of neither; this is a second source, not a promise).
+ */
+export async function lastAttemptedDeploymentId(
+  session: Session,
+  sdk: Sdk,
+  group: GroupName,
+): Promise<string | undefined> {
+  const output = await session.send<{
+    deploymentGroupInfo?: { lastAttemptedDeployment?: { deploymentId?: string } };
+  }>(
+    `GetDeploymentGroup ${group.deploymentGroupName}`,
+    session.clients.codedeploy,
+    new sdk.codedeploy.GetDeploymentGroupCommand({
+      applicationName: group.applicationName,
+      deploymentGroupName: group.deploymentGroupName,
+    }),
+  );
+  return output.deploymentGroupInfo?.lastAttemptedDeployment?.deploymentId;
+}
+
 /** A deployment of the group, as the engine sees it. */
 export interface DeploymentView {
   readonly id: string;
@@ -238,8 +263,18 @@ export async function observe(
   sdk: Sdk,
   request: AliasName & GroupName,
   tag: Required<DeploymentTag>,
-  opts: { ownSince?: number; recordedId?: string; knownOwnId?: string },
+  opts: {
+    ownSince?: number;
+    recordedId?: string;
+    knownOwnId?: string;
+    /** Also read the group's last attempted deployment (a second source to the listings). */
+    groupLastAttempted?: boolean;
+  },
 ): Promise<Observation> {
+  // First of all reads, so that the alias, read last, is never older than what it found.
+  const lastAttempted = opts.groupLastAttempted
+    ? await lastAttemptedDeploymentId(session, sdk, request)
+    : undefined;
   const activeIds = await listDeployments(session, sdk, request, { activeOnly: true });
   const candidates = new Set(activeIds);
   // Recent deployments of any status too: a deployment of this request that already ended
@@ -253,7 +288,7 @@ export async function observe(
     candidates.add(id);
   }
   // Read directly, so a listing that lags cannot hide them.
-  for (const id of [opts.recordedId, opts.knownOwnId]) {
+  for (const id of [opts.recordedId, opts.knownOwnId, lastAttempted]) {
     if (id) {
       candidates.add(id);
     }
@@ -279,9 +314,15 @@ export async function observe(
       views.push(view(info, id));
       // A failed deployment's automatic rollback is a deployment of its own, which a listing
       // may not show yet: read it too, so nothing is decided while it moves the alias.
-      const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
-      if (rollbackId && !read.has(rollbackId)) {
-        queue.push(rollbackId);
+      // And the other way: a rollback found first (the group's last attempted deployment)
+      // leads to the deployment it undoes, which may be this request's.
+      for (const related of [
+        info.rollbackInfo?.rollbackDeploymentId,
+        info.rollbackInfo?.rollbackTriggeringDeploymentId,
+      ]) {
+        if (related && !read.has(related)) {
+          queue.push(related);
+        }
       }
     }
   }

@@ -72,6 +72,30 @@ describe("deployment engine under faults: success only when true", () => {
   });
 });
 
+describe("deployment engine under faults: listings that lag past the settle window", () => {
+  it("does not report success while a deployment the listing does not show yet is in its AfterAllowTraffic hook", async () => {
+    // Listing lag (120 s) above LISTING_SETTLE_MS (45 s): only GetDeploymentGroup's
+    // lastAttemptedDeployment shows the foreign deployment of 4 whose hook then fails.
+    const { sim, stack } = world({
+      shift: { type: "AllAtOnce" },
+      deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
+      hooks: { before: false, after: true },
+      listLagMs: 120_000,
+    });
+    sim.fateOf = ({ viaEngine }) =>
+      viaEngine ? { kind: "succeed" } : { kind: "hookFails", hook: "AfterAllowTraffic" };
+    sim.foreignDeployment("4");
+    await stack.clock.advance(5_000); // the alias already serves 4; the hook runs for 30 s
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.log.join("\n")).to.include("d-SIM000001 (InProgress) is running");
+    expect(up.outcome, up.message).to.equal("success");
+    expect(up.createdDeployments).to.have.length(1);
+    expectKept(sim, up);
+  });
+});
+
 describe("deployment engine under faults: a weight set by hand", () => {
   it("does not report success while a hand-set routing weight sends traffic to another version", async () => {
     // Alias on 4 with 10% on 5 and nothing running: someone ran update-alias --routing-config.

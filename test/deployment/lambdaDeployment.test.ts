@@ -1,4 +1,8 @@
-import { CodeDeployClient, ListDeploymentsCommand } from "@aws-sdk/client-codedeploy";
+import {
+  CodeDeployClient,
+  GetDeploymentGroupCommand,
+  ListDeploymentsCommand,
+} from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -183,6 +187,16 @@ describe("LambdaDeployment provider serialization", () => {
       lambda.on(GetAliasCommand).resolves(alias("4"));
       // CodeDeploy API reference, ListDeployments response: `deployments` (ids), `nextToken`.
       codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+      // CodeDeploy API reference, GetDeploymentGroup response: `deploymentGroupInfo` (here a
+      // group that never had a deployment, so no `lastAttemptedDeployment`).
+      codedeploy.on(GetDeploymentGroupCommand).resolves({
+        deploymentGroupInfo: {
+          applicationName: "orders",
+          deploymentGroupName: "orders-live",
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+          computePlatform: "Lambda",
+        },
+      });
       const provider = loadSerialized(serialized).handler();
 
       const news = { ...args, waitForCompletion: true, keepVersions: 0 };
@@ -206,7 +220,15 @@ describe("LambdaDeployment provider serialization", () => {
       );
       expect(
         codedeploy.calls().map((call) => (call.args[0] as object).constructor.name),
-      ).to.deep.equal(Array(4).fill("ListDeploymentsCommand"));
+      ).to.deep.equal([
+        // diff (preview): the listings only
+        "ListDeploymentsCommand",
+        "ListDeploymentsCommand",
+        // create: the group's last attempted deployment, then the listings
+        "GetDeploymentGroupCommand",
+        "ListDeploymentsCommand",
+        "ListDeploymentsCommand",
+      ]);
       // The clients are built inside, with the engine's own retry policy and timeouts.
       expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.maxAttempts()).to.equal(
         1,

@@ -58,7 +58,11 @@ export const scenario = fc.record({
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
   shift: fc.integer({ min: 0, max: SHIFTS.length - 1 }),
   hooks: fc.record({ before: fc.boolean(), after: fc.boolean() }),
-  listLagMs: fc.constantFrom(0, 5_000, 30_000),
+  // Listings may lag past the engine's settle window (LISTING_SETTLE_MS, 45 s); the group's
+  // lastAttemptedDeployment then shows a new deployment within it (the documented assumption:
+  // at least one of the two reads does).
+  listLagMs: fc.constantFrom(0, 5_000, 30_000, 44_000, 60_000, 120_000),
+  groupLagMs: fc.constantFrom(0, 5_000, 30_000, 40_000),
   rollbackCopiesDescription: fc.boolean(),
   // A routing weight set by hand (or left by an interrupted rollout) on the starting alias.
   handWeight: fc.option(
@@ -107,6 +111,7 @@ export async function play(
       deploymentConfigName: name,
       hooks: s.hooks,
       listLagMs: s.listLagMs,
+      groupLagMs: s.groupLagMs,
       rollbackCopiesDescription: s.rollbackCopiesDescription,
       aliasWeights: s.handWeight ? { [s.handWeight.version]: s.handWeight.weight } : undefined,
       conflictMessages: s.conflictMessages,

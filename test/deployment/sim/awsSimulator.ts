@@ -105,6 +105,11 @@ export interface SimSetup {
   readonly rollbackMs: number;
   /** How long a new deployment stays out of `ListDeployments`. */
   readonly listLagMs: number;
+  /**
+   * How long a new deployment stays out of `GetDeploymentGroup`'s `lastAttemptedDeployment`
+   * (default 0). The engine assumes at least one of the two shows it within its settle window.
+   */
+  readonly groupLagMs?: number;
   /** Published versions that exist, and the alias's version. */
   readonly versions: readonly string[];
   readonly aliasVersion: string;
@@ -675,15 +680,32 @@ export class AwsSimulator {
           ],
         };
       }
-      case "GetDeploymentGroupCommand":
+      case "GetDeploymentGroupCommand": {
+        // `lastAttemptedDeployment` (`LastDeploymentInfo`: deploymentId, status, createTime,
+        // endTime; CodeDeploy API reference DeploymentGroupInfo): the newest deployment of the
+        // group, at once. AWS documents neither its consistency nor whether a rollback counts;
+        // here it does.
+        const shown = this.deployments.filter(
+          (deployment) => this.clock.now() - deployment.createTime >= (setup.groupLagMs ?? 0),
+        );
+        const last = shown[shown.length - 1];
         return {
           deploymentGroupInfo: {
             applicationName: setup.applicationName,
             deploymentGroupName: setup.deploymentGroupName,
             deploymentConfigName: setup.deploymentConfigName,
             computePlatform: "Lambda",
+            lastAttemptedDeployment: last
+              ? {
+                  deploymentId: last.id,
+                  status: last.status,
+                  createTime: new Date(last.createTime),
+                  endTime: last.completeTime ? new Date(last.completeTime) : undefined,
+                }
+              : undefined,
           },
         };
+      }
       case "ListVersionsByFunctionCommand": {
         const all = ["$LATEST", ...[...this.versions].sort((a, b) => Number(a) - Number(b))];
         const offset = input.Marker ? Number(input.Marker) : 0;
