@@ -195,6 +195,9 @@ interface Run {
  */
 export const LISTING_SETTLE_MS = 45_000;
 
+/** How often the settle window observes again (each observation lists the group's deployments). */
+export const SETTLE_POLL_MS = 15_000;
+
 /**
  * Makes the alias serve `request.targetVersion` through CodeDeploy (see the module comment
  * for the states). Returns when the alias serves exactly the target (or, with
@@ -359,7 +362,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
       if (session.remaining() === 0) {
         continue; // fails at the top: nothing can be decided truthfully any more
       }
-      await session.clock.sleep(Math.min(5_000, session.remaining()));
+      await session.clock.sleep(Math.min(SETTLE_POLL_MS, session.remaining()));
       continue;
     }
     if (servesExactly(seen.alias, request.targetVersion)) {

@@ -154,20 +154,41 @@ export async function listDeployments(
   return ids;
 }
 
-/** `GetDeployment`. */
+/**
+ * True when a deployment can no longer change: Succeeded, or Failed/Stopped with its rollback
+ * already named (or none coming: rollback is decided when it ends, and a Failed deployment
+ * without `rollbackInfo.rollbackDeploymentId` is read again in case it is named late; AWS does
+ * not document whether the two are written at once).
+ */
+function isFinal(info: DeploymentInfo): boolean {
+  return (
+    info.status === "Succeeded" ||
+    (isTerminal(info.status) && !!info.rollbackInfo?.rollbackDeploymentId)
+  );
+}
+
+/** `GetDeployment`; a deployment that can no longer change is read once per operation. */
 export async function getDeployment(
   session: Session,
   sdk: Sdk,
   deploymentId: string,
   opts: { finalRead?: boolean } = {},
 ): Promise<DeploymentInfo> {
+  const known = session.finishedDeployments.get(deploymentId) as DeploymentInfo | undefined;
+  if (known) {
+    return known;
+  }
   const output = await session.send<{ deploymentInfo?: DeploymentInfo }>(
     `GetDeployment ${deploymentId}`,
     session.clients.codedeploy,
     new sdk.codedeploy.GetDeploymentCommand({ deploymentId }),
     opts,
   );
-  return output.deploymentInfo ?? { deploymentId };
+  const info = output.deploymentInfo ?? { deploymentId };
+  if (isFinal(info)) {
+    session.finishedDeployments.set(deploymentId, info);
+  }
+  return info;
 }
 
 /**

@@ -96,6 +96,28 @@ describe("deployment engine under faults: listings that lag past the settle wind
   });
 });
 
+describe("deployment engine: polling cost", () => {
+  it("reads a finished deployment once per operation, however many steps observe the group", async () => {
+    const { sim, stack } = world({ listLagMs: 30_000 });
+    await stack.up(ordersInputs("4"));
+    const from = sim.requests.length;
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("5"));
+
+    const reads = sim.requests
+      .slice(from)
+      .filter(
+        (request) =>
+          request.command === "GetDeploymentCommand" &&
+          request.input.deploymentId === "d-SIM000001",
+      );
+    expect(up.outcome, up.message).to.equal("success");
+    expect(up.log.join("\n")).to.include("CreateDeployment got no clear answer");
+    expect(reads).to.have.length(1);
+  });
+});
+
 describe("deployment engine under faults: a weight set by hand", () => {
   it("does not report success while a hand-set routing weight sends traffic to another version", async () => {
     // Alias on 4 with 10% on 5 and nothing running: someone ran update-alias --routing-config.
