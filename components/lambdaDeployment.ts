@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { DeploymentCredentials } from "../deployment/clients";
+import type { AssumeRoleCredentials, DeploymentCredentials } from "../deployment/clients";
 import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import { lambdaDeploymentProvider } from "../deployment/provider";
 import { durationMinutes, lambdaDeploymentProblems } from "../deployment/validate";
@@ -101,7 +101,9 @@ export interface LambdaDeploymentArgs {
    * cannot see (Pulumi runs it with its inputs only). Sent as a secret.
    * @default from the parent's `aws` provider (its `profile`, `accessKey`, `secretKey`,
    * `token`), else from stack config `aws:profile`, `aws:accessKey`, `aws:secretKey`,
-   * `aws:token`, `aws:assumeRoles[0]`; else the default credential chain
+   * `aws:token`, every role of `aws:assumeRoles` in turn; else the default credential chain.
+   * An explicit `aws.Provider`'s `assumeRoles` and `sharedCredentialsFiles` cannot be read
+   * from the provider resource: pass them here in that case
    */
   readonly credentials?: pulumi.Input<DeploymentCredentials>;
   /**
@@ -113,22 +115,57 @@ export interface LambdaDeploymentArgs {
   readonly allowedAccountIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** `aws:assumeRoles` (or the older `aws:assumeRole`) from stack config: the first role. */
-function assumeRoleFromConfig(config: pulumi.Config): DeploymentCredentials["assumeRole"] {
+/**
+ * A Go duration as the AWS provider's `assumeRoles[].duration` takes it ("1h", "15m",
+ * "1h30m"; units ns, us, µs, ms, s, m, h), in whole seconds; undefined when it is not one.
+ */
+export function durationSeconds(text: unknown): number | undefined {
+  if (typeof text !== "string" || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) {
+    return undefined;
+  }
+  const unitSeconds: Record<string, number> = {
+    ns: 1e-9,
+    us: 1e-6,
+    µs: 1e-6,
+    ms: 1e-3,
+    s: 1,
+    m: 60,
+    h: 3600,
+  };
+  let total = 0;
+  for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(amount) * unitSeconds[unit];
+  }
+  return Math.round(total);
+}
+
+/**
+ * `aws:assumeRoles` (or the older `aws:assumeRole`) from stack config: every role, in order,
+ * as the AWS provider chains them (each assumed with the credentials of the one before).
+ */
+function assumeRolesFromConfig(config: pulumi.Config): AssumeRoleCredentials[] | undefined {
   const roles =
     config.getObject<Record<string, unknown>[]>("assumeRoles") ??
     (config.getObject<Record<string, unknown>>("assumeRole")
       ? [config.getObject<Record<string, unknown>>("assumeRole")!]
       : []);
-  const role = roles[0];
-  if (!role || typeof role.roleArn !== "string") {
-    return undefined;
-  }
-  return {
-    roleArn: role.roleArn,
-    sessionName: typeof role.sessionName === "string" ? role.sessionName : undefined,
-    externalId: typeof role.externalId === "string" ? role.externalId : undefined,
-  };
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+  const chain = roles
+    .filter((role) => typeof role?.roleArn === "string" && role.roleArn !== "")
+    .map((role) =>
+      withoutUndefined<AssumeRoleCredentials>({
+        roleArn: role.roleArn as string,
+        sessionName: text(role.sessionName),
+        externalId: text(role.externalId),
+        durationSeconds: durationSeconds(role.duration),
+        policy: text(role.policy),
+        policyArns: Array.isArray(role.policyArns)
+          ? role.policyArns.filter((arn): arn is string => typeof arn === "string")
+          : undefined,
+        sourceIdentity: text(role.sourceIdentity),
+      }),
+    );
+  return chain.length > 0 ? chain : undefined;
 }
 
 /**
@@ -154,7 +191,7 @@ export function inheritedDeploymentCredentials(
     accessKey: config.get("accessKey"),
     secretKey: config.get("secretKey"),
     token: config.get("token"),
-    assumeRole: assumeRoleFromConfig(config),
+    assumeRoles: assumeRolesFromConfig(config),
   });
   return Object.keys(fromConfig).length > 0 ? pulumi.output(fromConfig) : undefined;
 }

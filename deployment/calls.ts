@@ -62,6 +62,11 @@ function requestTimeout(label: string, ms: number): Error {
 /** A deadline, a clock and the clients: everything one engine operation shares. */
 export class Session {
   readonly started: number;
+  /**
+   * Deployments read in this operation that can no longer change (see `getDeployment` in
+   * ./observe), by id: read once per operation, not at every step.
+   */
+  readonly finishedDeployments = new Map<string, unknown>();
 
   constructor(
     readonly clients: DeploymentClients,

@@ -23,7 +23,7 @@ import type { DeploymentInfo, DeploymentStatus, LifecycleEvent } from "@aws-sdk/
 import { appSpecContent, AppSpecHooks, appSpecSha256 } from "./appSpec";
 import { conflictingDeploymentId, errorMessage, errorName, isRetryableError } from "./awsErrors";
 import { DeploymentClients, isCallFailure, Reporter, Session } from "./calls";
-import { deploymentDescription, DeploymentTag, hasTag, retryKey } from "./marker";
+import { deploymentDescription, DeploymentTag, retryKey } from "./marker";
 import {
   aliasLine,
   consoleUrl,
@@ -41,6 +41,7 @@ import {
   DeploymentView,
   getDeployment,
   GroupName,
+  isOwnDeployment,
   isTerminal,
   loadSdk,
   observe,
@@ -49,6 +50,7 @@ import {
   Sdk,
   servesExactly,
   trafficPercent,
+  view,
 } from "./observe";
 import { FALLBACK_TIMEOUT_MINUTES, resolveTimeout } from "./deadline";
 import {
@@ -180,6 +182,10 @@ interface Run {
   lastSeen?: string;
   /** When routing weights were first seen with no deployment listed. */
   weightsSeenAt?: number;
+  /** The alias as the previous observation saw it, and when it last changed unexplained. */
+  previousAlias?: string;
+
+  aliasMovedAt?: number;
 }
 
 /**
@@ -188,6 +194,9 @@ interface Run {
  * eventually consistent AWS APIs usually lag).
  */
 export const LISTING_SETTLE_MS = 45_000;
+
+/** How often the settle window observes again (each observation lists the group's deployments). */
+export const SETTLE_POLL_MS = 15_000;
 
 /**
  * Makes the alias serve `request.targetVersion` through CodeDeploy (see the module comment
@@ -272,7 +281,7 @@ async function finalAlias(run: Run): Promise<AliasState | undefined> {
 function describeObservation(seen: Observation, tag: Required<DeploymentTag>): string {
   const running = seen.active.map(
     (deployment) =>
-      `${deployment.id} ${deployment.status}${deployment.tag?.marker === tag.marker ? " (this resource's)" : ""}`,
+      `${deployment.id} ${deployment.status}${deployment.rollback ? " (a rollback)" : deployment.tag?.marker === tag.marker ? " (this resource's)" : ""}`,
   );
   return (
     `alias serves ${describeAlias(seen.alias)}; ` +
@@ -302,6 +311,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
       ownSince: run.uncertainSince !== undefined ? run.uncertainSince - 60_000 : undefined,
       recordedId: request.recordedDeploymentId,
       knownOwnId: run.deploymentId,
+      groupLastAttempted: true,
     });
     checkAccount(run, seen.alias);
     const line = describeObservation(seen, tag);
@@ -334,16 +344,25 @@ async function steps(run: Run): Promise<DeploymentResult> {
     // Listings lag behind: a CreateDeployment that got no answer, or routing weights with no
     // deployment listed, may be a deployment the listing does not show yet. Decide nothing
     // until it would.
-    const unsettled =
-      run.lastUncertainAt ??
-      (Object.keys(seen.alias.weights).length > 0
+    // An alias that moved since the previous observation with no deployment in sight was
+    // moved by one the reads do not show yet: settle too.
+    const aliasText = describeAlias(seen.alias);
+    if (run.previousAlias !== undefined && run.previousAlias !== aliasText && !ours) {
+      run.aliasMovedAt = session.clock.now();
+    }
+    run.previousAlias = aliasText;
+    const unsettled = Math.max(
+      run.lastUncertainAt ?? -Infinity,
+      Object.keys(seen.alias.weights).length > 0
         ? (run.weightsSeenAt ??= session.clock.now())
-        : undefined);
-    if (unsettled !== undefined && observedAt - unsettled < LISTING_SETTLE_MS) {
+        : -Infinity,
+      run.aliasMovedAt ?? -Infinity,
+    );
+    if (observedAt - unsettled < LISTING_SETTLE_MS) {
       if (session.remaining() === 0) {
         continue; // fails at the top: nothing can be decided truthfully any more
       }
-      await session.clock.sleep(Math.min(5_000, session.remaining()));
+      await session.clock.sleep(Math.min(SETTLE_POLL_MS, session.remaining()));
       continue;
     }
     if (servesExactly(seen.alias, request.targetVersion)) {
@@ -382,7 +401,10 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     run.previousVersion = seen.alias.version;
     const attempt = await createDeployment(run, seen.alias.version);
-    if (attempt.kind !== "unknown") {
+    // Only an answer with an id settles an earlier CreateDeployment that got none. A refusal
+    // (above all one that names no deployment) says nothing about it: it may still have taken
+    // effect, so the uncertainty (and the wider look for this request's deployment) stays.
+    if (attempt.kind === "created") {
       run.uncertainSince = undefined;
       run.lastUncertainAt = undefined;
     }
@@ -401,12 +423,8 @@ async function steps(run: Run): Promise<DeploymentResult> {
       );
       if (attempt.conflictingId) {
         const info = await getDeployment(session, run.sdk, attempt.conflictingId);
-        const conflicting: DeploymentView = {
-          id: attempt.conflictingId,
-          status: info.status ?? "Unknown",
-          info,
-        };
-        if (hasTag(info.description, tag)) {
+        const conflicting = view(info, attempt.conflictingId);
+        if (isOwnDeployment(info, tag)) {
           run.deploymentId = attempt.conflictingId;
           session.report(
             `${attempt.conflictingId} is this request's own deployment (a lost response); following it`,
@@ -417,6 +435,12 @@ async function steps(run: Run): Promise<DeploymentResult> {
           await waitForOthers(run, [conflicting]);
           continue;
         }
+      }
+      if (!attempt.conflictingId) {
+        // Whose is the running deployment? It may be this request's own (a retried
+        // CreateDeployment that took effect): look for it as after a lost answer.
+        run.uncertainSince ??= attempt.sentAt;
+        run.lastUncertainAt = attempt.sentAt;
       }
       if (++refusals > 5) {
         throw new Error(`CodeDeploy refused ${refusals} times: ${attempt.message}`);
@@ -539,7 +563,7 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
       if (!rollbackId || rollbackId === other.id) {
         return;
       }
-      other = { id: rollbackId, status: "Created", info: { deploymentId: rollbackId } };
+      other = view({ deploymentId: rollbackId, status: "Created" }, rollbackId);
       session.report(`waiting for its rollback ${rollbackId}`);
       attempt = -1;
     }
@@ -548,7 +572,7 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
 
 type CreateAttempt =
   | { kind: "created"; deploymentId: string }
-  | { kind: "conflict"; conflictingId?: string; message: string }
+  | { kind: "conflict"; conflictingId?: string; message: string; sentAt: number }
   | { kind: "unknown"; sentAt: number; message: string };
 
 /** Sends CreateDeployment once (never retried blindly: a retry could start a second one). */
@@ -588,6 +612,7 @@ async function createDeployment(run: Run, currentVersion: string): Promise<Creat
         kind: "conflict",
         conflictingId: conflictingDeploymentId(cause),
         message: errorMessage(cause),
+        sentAt,
       };
     }
     if (isRetryableError(cause)) {

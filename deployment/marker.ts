@@ -51,9 +51,13 @@ export function tagText(tag: Required<DeploymentTag>): string {
   return `[pulumi:${tag.marker}:${tag.targetVersion}:${tag.retry}]`;
 }
 
-/** The tag in a description; older tags (`[pulumi:0badf00d]`) have the marker only. */
+/**
+ * The tag in a description; older tags (`[pulumi:0badf00d]`) have the marker only. The engine
+ * writes its tag last, so only a tag at the very end counts: a user's text before it that
+ * looks like a tag can neither hide it nor stand in for it.
+ */
 export function parseTag(description: string | undefined): DeploymentTag | undefined {
-  const match = /\[pulumi:([0-9a-f]{8})(?::(\d+):([0-9a-f]{1,4}))?\]/.exec(description ?? "");
+  const match = /\[pulumi:([0-9a-f]{8})(?::(\d+):([0-9a-f]{1,4}))?\]$/.exec(description ?? "");
   if (!match) {
     return undefined;
   }

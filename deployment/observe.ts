@@ -154,27 +154,96 @@ export async function listDeployments(
   return ids;
 }
 
-/** `GetDeployment`. */
+/**
+ * True when a deployment can no longer change: Succeeded, or Failed/Stopped with its rollback
+ * already named (or none coming: rollback is decided when it ends, and a Failed deployment
+ * without `rollbackInfo.rollbackDeploymentId` is read again in case it is named late; AWS does
+ * not document whether the two are written at once).
+ */
+function isFinal(info: DeploymentInfo): boolean {
+  return (
+    info.status === "Succeeded" ||
+    (isTerminal(info.status) && !!info.rollbackInfo?.rollbackDeploymentId)
+  );
+}
+
+/** `GetDeployment`; a deployment that can no longer change is read once per operation. */
 export async function getDeployment(
   session: Session,
   sdk: Sdk,
   deploymentId: string,
   opts: { finalRead?: boolean } = {},
 ): Promise<DeploymentInfo> {
+  const known = session.finishedDeployments.get(deploymentId) as DeploymentInfo | undefined;
+  if (known) {
+    return known;
+  }
   const output = await session.send<{ deploymentInfo?: DeploymentInfo }>(
     `GetDeployment ${deploymentId}`,
     session.clients.codedeploy,
     new sdk.codedeploy.GetDeploymentCommand({ deploymentId }),
     opts,
   );
-  return output.deploymentInfo ?? { deploymentId };
+  const info = output.deploymentInfo ?? { deploymentId };
+  if (isFinal(info)) {
+    session.finishedDeployments.set(deploymentId, info);
+  }
+  return info;
+}
+
+/**
+ * True for a deployment CodeDeploy created to roll another one back. AWS documents that an
+ * automatic rollback is a new deployment: `creator` "codeDeployRollback" ("A rollback process
+ * created the deployment", `DeploymentInfo.creator` in the CodeDeploy API reference and the
+ * SDK's `DeploymentCreator`) and `rollbackInfo.rollbackTriggeringDeploymentId` ("The
+ * deployment ID of the deployment that was underway and triggered a rollback deployment").
+ * It documents nothing about the rollback's description, so it may carry the original one,
+ * tag included: a rollback is never taken for the deployment it undoes.
+ */
+export function isRollback(info: DeploymentInfo): boolean {
+  return (
+    info.creator === "codeDeployRollback" || !!info.rollbackInfo?.rollbackTriggeringDeploymentId
+  );
+}
+
+/** True when `info` is this request's own deployment (its tag, and not a rollback of it). */
+export function isOwnDeployment(info: DeploymentInfo, tag: Required<DeploymentTag>): boolean {
+  return !isRollback(info) && hasTag(info.description, tag);
+}
+
+/**
+ * The group's last attempted deployment, from `GetDeploymentGroup`
+ * (`deploymentGroupInfo.lastAttemptedDeployment.deploymentId`, CodeDeploy API reference
+ * `DeploymentGroupInfo` / `LastDeploymentInfo`): a read of the group itself rather than a
+ * listing, so a deployment a lagging `ListDeployments` does not show yet can still be found
+ * (CodeDeploy documents the consistency of neither; this is a second source, not a promise).
+ */
+export async function lastAttemptedDeploymentId(
+  session: Session,
+  sdk: Sdk,
+  group: GroupName,
+): Promise<string | undefined> {
+  const output = await session.send<{
+    deploymentGroupInfo?: { lastAttemptedDeployment?: { deploymentId?: string } };
+  }>(
+    `GetDeploymentGroup ${group.deploymentGroupName}`,
+    session.clients.codedeploy,
+    new sdk.codedeploy.GetDeploymentGroupCommand({
+      applicationName: group.applicationName,
+      deploymentGroupName: group.deploymentGroupName,
+    }),
+  );
+  return output.deploymentGroupInfo?.lastAttemptedDeployment?.deploymentId;
 }
 
 /** A deployment of the group, as the engine sees it. */
 export interface DeploymentView {
   readonly id: string;
   readonly status: string;
+  /** Whose it is; undefined for a rollback, whatever its description says. */
   readonly tag?: DeploymentTag;
+  /** An automatic rollback ({@link isRollback}). */
+  readonly rollback: boolean;
   readonly info: DeploymentInfo;
 }
 
@@ -193,11 +262,13 @@ export interface Observation {
   readonly ours?: DeploymentView;
 }
 
-function view(info: DeploymentInfo, fallbackId: string): DeploymentView {
+export function view(info: DeploymentInfo, fallbackId: string): DeploymentView {
+  const rollback = isRollback(info);
   return {
     id: info.deploymentId ?? fallbackId,
     status: info.status ?? "Unknown",
-    tag: parseTag(info.description),
+    tag: rollback ? undefined : parseTag(info.description),
+    rollback,
     info,
   };
 }
@@ -213,8 +284,18 @@ export async function observe(
   sdk: Sdk,
   request: AliasName & GroupName,
   tag: Required<DeploymentTag>,
-  opts: { ownSince?: number; recordedId?: string; knownOwnId?: string },
+  opts: {
+    ownSince?: number;
+    recordedId?: string;
+    knownOwnId?: string;
+    /** Also read the group's last attempted deployment (a second source to the listings). */
+    groupLastAttempted?: boolean;
+  },
 ): Promise<Observation> {
+  // First of all reads, so that the alias, read last, is never older than what it found.
+  const lastAttempted = opts.groupLastAttempted
+    ? await lastAttemptedDeploymentId(session, sdk, request)
+    : undefined;
   const activeIds = await listDeployments(session, sdk, request, { activeOnly: true });
   const candidates = new Set(activeIds);
   // Recent deployments of any status too: a deployment of this request that already ended
@@ -228,7 +309,7 @@ export async function observe(
     candidates.add(id);
   }
   // Read directly, so a listing that lags cannot hide them.
-  for (const id of [opts.recordedId, opts.knownOwnId]) {
+  for (const id of [opts.recordedId, opts.knownOwnId, lastAttempted]) {
     if (id) {
       candidates.add(id);
     }
@@ -254,9 +335,15 @@ export async function observe(
       views.push(view(info, id));
       // A failed deployment's automatic rollback is a deployment of its own, which a listing
       // may not show yet: read it too, so nothing is decided while it moves the alias.
-      const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
-      if (rollbackId && !read.has(rollbackId)) {
-        queue.push(rollbackId);
+      // And the other way: a rollback found first (the group's last attempted deployment)
+      // leads to the deployment it undoes, which may be this request's.
+      for (const related of [
+        info.rollbackInfo?.rollbackDeploymentId,
+        info.rollbackInfo?.rollbackTriggeringDeploymentId,
+      ]) {
+        if (related && !read.has(related)) {
+          queue.push(related);
+        }
       }
     }
   }
@@ -264,7 +351,7 @@ export async function observe(
     (a.info.createTime?.getTime() ?? 0) - (b.info.createTime?.getTime() ?? 0);
   views.sort(byAge);
   const alias = await readAlias(session, sdk, request);
-  const ours = views.filter((deployment) => hasTag(deployment.info.description, tag)).pop();
+  const ours = views.filter((deployment) => isOwnDeployment(deployment.info, tag)).pop();
   return {
     alias,
     // The listing can lag behind GetDeployment: trust the status each deployment reports.

@@ -3,8 +3,10 @@
  * read over the engine. Pulumi serializes the provider object by value into the resource's
  * `__provider` input and runs it in its own Node.js process (`pulumi-resource-pulumi-nodejs`),
  * so:
- * - nothing here may capture a live SDK client: clients are built inside each method with
- *   `{ region }` and the default credential chain, from modules imported there;
+ * - nothing here may capture a live SDK client: clients are built inside each method for the
+ *   region, with the credentials the component passed (the AWS provider's profile, keys and
+ *   role chain; `deployment/clients.ts`) or else the default credential chain, from modules
+ *   imported there;
  * - `pulumi.log` does not reach the engine from that process (it is not given the engine's
  *   address; pulumi/pulumi#6065, #18249), but its stdout is shown as info diagnostics
  *   (pulumi/pulumi#18253), so progress goes to `console.log`;
@@ -13,7 +15,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AppSpecHooks } from "./appSpec";
 import { errorMessage, errorName } from "./awsErrors";
-import { DeploymentClients, Reporter } from "./calls";
+import { DeploymentClients, isCallFailure, Reporter } from "./calls";
 import { createDeploymentClients, DeploymentCredentials } from "./clients";
 import {
   deploy,
@@ -30,6 +32,14 @@ import { lambdaDeploymentProblems } from "./validate";
 
 /** `@pulumi/pulumi/runtime/rpc` `unknownValue`: how a dynamic provider sees an unknown input. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Errors that say the credentials themselves are no good (expired or unknown). */
+const STALE_CREDENTIAL_ERRORS = [
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+];
 
 /** The inputs of a LambdaDeployment, as the provider receives them. */
 export interface LambdaDeploymentInputs {
@@ -247,6 +257,46 @@ export function lambdaDeploymentProvider(
     return defined({ ...inputs, ...result });
   }
 
+  /**
+   * Runs a delete or refresh with the recorded credentials; when AWS refuses them as expired
+   * or unknown (a session token recorded in the state has a lifetime; STS `ExpiredToken`,
+   * `ExpiredTokenException`, `InvalidClientTokenId`, `UnrecognizedClientException`), runs it
+   * again with the default credential chain of this process, after checking that those reach
+   * an allowed account (the alias's `AliasArn`).
+   */
+  async function withCurrentCredentials<T>(
+    inputs: LambdaDeploymentInputs,
+    action: (clients: DeploymentClients) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await action(await env.clients(inputs.region, inputs.credentials));
+    } catch (error) {
+      const cause = isCallFailure(error) ? error.cause : error;
+      if (!inputs.credentials || !STALE_CREDENTIAL_ERRORS.includes(errorName(cause))) {
+        throw error;
+      }
+      const report = reporterFor(inputs);
+      report(
+        `the credentials recorded in the state were refused (${errorName(cause)}: ` +
+          `${errorMessage(cause)}); trying the default credential chain of this process`,
+      );
+      const fallback = await env.clients(inputs.region, undefined);
+      const allowed = inputs.allowedAccountIds ?? [];
+      if (allowed.length > 0) {
+        const alias = await readAliasState(inputs, fallback, env.clock);
+        if (alias.accountId && !allowed.includes(alias.accountId)) {
+          throw new Error(
+            `LambdaDeployment ${inputs.functionName}:${inputs.aliasName}: the recorded credentials ` +
+              `expired, and the default credentials reach account ${alias.accountId}, not ` +
+              `${allowed.join(" or ")}; refusing to act. Run \`pulumi up\` (which records fresh ` +
+              "credentials) or set AWS credentials for the stack's account, then retry.",
+          );
+        }
+      }
+      return action(fallback);
+    }
+  }
+
   function newMarker(): string {
     return Math.floor(env.clock.random() * 0x100000000)
       .toString(16)
@@ -310,13 +360,14 @@ export function lambdaDeploymentProvider(
 
     async delete(id, props) {
       const inputs = inputsOf(props);
-      const clients = await env.clients(inputs.region, inputs.credentials);
       try {
-        await stop(
-          { ...inputs, deploymentId: props.deploymentId, marker: markerOf(id) },
-          clients,
-          reporterFor(inputs),
-          env.clock,
+        await withCurrentCredentials(inputs, (clients) =>
+          stop(
+            { ...inputs, deploymentId: props.deploymentId, marker: markerOf(id) },
+            clients,
+            reporterFor(inputs),
+            env.clock,
+          ),
         );
       } catch (error) {
         const name = errorName(error);
@@ -342,10 +393,8 @@ export function lambdaDeploymentProvider(
       }
       const inputs = inputsOf(props);
       try {
-        const alias = await readAliasState(
-          inputs,
-          await env.clients(inputs.region, inputs.credentials),
-          env.clock,
+        const alias = await withCurrentCredentials(inputs, (clients) =>
+          readAliasState(inputs, clients, env.clock),
         );
         return {
           id,

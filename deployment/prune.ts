@@ -20,6 +20,9 @@ import { DeploymentClients, Reporter, Session } from "./calls";
 import { GroupName, listDeployments, loadSdk } from "./observe";
 import { Clock, systemClock } from "./timing";
 
+/** At most this many versions are deleted per run (each is one `DeleteFunction` call). */
+export const MAX_DELETIONS_PER_RUN = 50;
+
 /** Default number of published versions kept. */
 export const DEFAULT_KEEP_VERSIONS = 5;
 
@@ -120,10 +123,13 @@ export async function pruneVersions(
     } while (marker);
 
     const newestFirst = [...new Set(versions)].sort((a, b) => b - a);
-    const candidates = newestFirst
+    const eligible = newestFirst
       .slice(request.keep)
       .map(String)
       .filter((version) => !protectedVersions.has(version));
+    // Oldest first, and at most MAX_DELETIONS_PER_RUN: a function with hundreds of old
+    // versions (pruning newly enabled) is cleaned over several updates, not in one long one.
+    const candidates = eligible.reverse().slice(0, MAX_DELETIONS_PER_RUN);
     const deleted: string[] = [];
     for (const version of candidates) {
       try {
@@ -146,6 +152,12 @@ export async function pruneVersions(
         `pruned ${deleted.length} old version${deleted.length > 1 ? "s" : ""} of ${request.functionName} ` +
           `(${deleted.join(", ")}); keeping the newest ${request.keep} and every version an alias serves`,
       );
+    }
+    const left = eligible.length - candidates.length;
+    if (left > 0) {
+      const skipped = `${left} more old version${left > 1 ? "s" : ""} left for the next update (at most ${MAX_DELETIONS_PER_RUN} are deleted per run)`;
+      report(skipped);
+      return { deleted, skipped };
     }
     return { deleted };
   } catch (error) {

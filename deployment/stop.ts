@@ -6,7 +6,14 @@ import { errorName } from "./awsErrors";
 import { DeploymentClients, Reporter, Session } from "./calls";
 import { DeploymentTag, parseTag } from "./marker";
 import { getDeploymentCommand } from "./messages";
-import { getDeployment, GroupName, isTerminal, listDeployments, loadSdk } from "./observe";
+import {
+  getDeployment,
+  GroupName,
+  isRollback,
+  isTerminal,
+  listDeployments,
+  loadSdk,
+} from "./observe";
 import { Clock, pollDelayMs, systemClock } from "./timing";
 
 /** How long {@link stop} waits for a stop to take effect by default. */
@@ -64,6 +71,14 @@ export async function stop(
       throw error;
     });
     if (!info || isTerminal(info.status)) {
+      continue;
+    }
+    if (isRollback(info)) {
+      // A rollback may carry the description (and tag) of the deployment it undoes; stopping
+      // it would leave the alias half-way between versions.
+      report(
+        `deployment ${id} is the automatic rollback of ${info.rollbackInfo?.rollbackTriggeringDeploymentId ?? "an earlier deployment"}; leaving it to finish`,
+      );
       continue;
     }
     const tag = parseTagOf(info);

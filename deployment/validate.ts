@@ -139,9 +139,13 @@ export function lambdaDeploymentProblems(
     "description",
     values.description,
     (value) =>
-      value === undefined || (typeof value === "string" && value.length <= MAX_DESCRIPTION_LENGTH),
-    `text of at most ${MAX_DESCRIPTION_LENGTH} characters (CodeDeploy allows 100; the rest is ` +
-      "the tag that tells this resource's deployments apart)",
+      value === undefined ||
+      (typeof value === "string" &&
+        value.length <= MAX_DESCRIPTION_LENGTH &&
+        !value.includes("[pulumi:")),
+    `text of at most ${MAX_DESCRIPTION_LENGTH} characters without "[pulumi:" (CodeDeploy ` +
+      "allows 100; the rest is the tag that tells this resource's deployments apart, and text " +
+      "that looks like a tag would blur it)",
   );
   check(
     "retryToken",

@@ -4,7 +4,12 @@
  */
 import { expect } from "chai";
 import { deploy, stop } from "../../deployment/engine";
-import { CODEDEPLOY_DESCRIPTION_LIMIT, deploymentDescription } from "../../deployment/marker";
+import {
+  CODEDEPLOY_DESCRIPTION_LIMIT,
+  deploymentDescription,
+  hasTag,
+  parseTag,
+} from "../../deployment/marker";
 import { parseLambdaAppSpec } from "../../deployment/appSpec";
 import { ordersInputs, world } from "./sim/scenario";
 
@@ -151,6 +156,15 @@ describe("deployment engine: the description CodeDeploy gets", () => {
     expect(deploymentDescription("x".repeat(66), "live", tag)).to.equal(
       `${"x".repeat(66)} [pulumi:0badf00d:1234567890:ffff]`,
     );
+  });
+
+  it("reads the tag at the end, not a tag-like text the user wrote before it", () => {
+    const tag = { marker: "0badf00d", targetVersion: "4", retry: "0" };
+    const description = deploymentDescription("copy of [pulumi:deadbeef:4:0] run", "live", tag);
+
+    expect(parseTag(description)).to.deep.equal(tag);
+    expect(hasTag(description, tag)).to.equal(true);
+    expect(hasTag("[pulumi:0badf00d:4:0] then more text", tag)).to.equal(false);
   });
 
   it("is accepted by CodeDeploy with the longest description the arguments allow", async () => {

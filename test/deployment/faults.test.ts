@@ -72,6 +72,72 @@ describe("deployment engine under faults: success only when true", () => {
   });
 });
 
+describe("deployment engine under faults: listings that lag past the settle window", () => {
+  it("does not report success while a deployment the listing does not show yet is in its AfterAllowTraffic hook", async () => {
+    // Listing lag (120 s) above LISTING_SETTLE_MS (45 s): only GetDeploymentGroup's
+    // lastAttemptedDeployment shows the foreign deployment of 4 whose hook then fails.
+    const { sim, stack } = world({
+      shift: { type: "AllAtOnce" },
+      deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
+      hooks: { before: false, after: true },
+      listLagMs: 120_000,
+    });
+    sim.fateOf = ({ viaEngine }) =>
+      viaEngine ? { kind: "succeed" } : { kind: "hookFails", hook: "AfterAllowTraffic" };
+    sim.foreignDeployment("4");
+    await stack.clock.advance(5_000); // the alias already serves 4; the hook runs for 30 s
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.log.join("\n")).to.include("d-SIM000001 (InProgress) is running");
+    expect(up.outcome, up.message).to.equal("success");
+    expect(up.createdDeployments).to.have.length(1);
+    expectKept(sim, up);
+  });
+});
+
+describe("deployment engine: polling cost", () => {
+  it("reads a finished deployment once per operation, however many steps observe the group", async () => {
+    const { sim, stack } = world({ listLagMs: 30_000 });
+    await stack.up(ordersInputs("4"));
+    const from = sim.requests.length;
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("5"));
+
+    const reads = sim.requests
+      .slice(from)
+      .filter(
+        (request) =>
+          request.command === "GetDeploymentCommand" &&
+          request.input.deploymentId === "d-SIM000001",
+      );
+    expect(up.outcome, up.message).to.equal("success");
+    expect(up.log.join("\n")).to.include("CreateDeployment got no clear answer");
+    expect(reads).to.have.length(1);
+  });
+});
+
+describe("deployment engine under faults: a weight set by hand", () => {
+  it("does not report success while a hand-set routing weight sends traffic to another version", async () => {
+    // Alias on 4 with 10% on 5 and nothing running: someone ran update-alias --routing-config.
+    const { sim, stack } = world({ aliasVersion: "4", aliasWeights: { "5": 0.1 } });
+    const first = await stack.up(ordersInputs("3"));
+    expect(first.outcome).to.equal("failure");
+
+    const preview = await stack.preview(ordersInputs("4"));
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(preview.diffChanges).to.equal(true);
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("not-started");
+    expect(up.message).to.include("the alias has additional routing weights");
+    expect(up.message).to.include("Alias live now serves version 4 (10% on 5).");
+    expect(sim.deployments).to.deep.equal([]);
+    expectKept(sim, up);
+  });
+});
+
 describe("deployment engine under faults: one deployment per update", () => {
   it("finds its own deployment after a CreateDeployment response is lost, and follows it", async () => {
     const { sim, stack } = world();
@@ -97,6 +163,19 @@ describe("deployment engine under faults: one deployment per update", () => {
     expect(up.createdDeployments).to.have.length(1);
     expectKept(sim, up);
   });
+
+  for (const format of ["deploying", "none"] as const) {
+    it(`recognises its own deployment behind a refusal worded "${format === "none" ? "with no deployment id" : "is already deploying 'd-…'"}" while the listing lags`, async () => {
+      const { sim, stack } = world({ conflictMessages: [format], listLagMs: 30_000 });
+      sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "duplicate" } });
+
+      const up = await stack.up(ordersInputs("4"));
+
+      expect(up.outcome, up.message).to.equal("success");
+      expect(up.createdDeployments).to.have.length(1);
+      expectKept(sim, up, { mustSucceed: true });
+    });
+  }
 
   it("creates its deployment from the alias as it is after a foreign deployment ends, never a stale CurrentVersion", async () => {
     const { sim, stack } = world();
@@ -204,7 +283,9 @@ describe("deployment engine under faults: outputs are what the alias serves", ()
 
 describe("deployment engine under faults: a rolled-back version stays rolled back", () => {
   it("a later unrelated change does not canary the rolled-back version again", async () => {
-    const { sim, stack } = world();
+    // The rollback carries the original description, tag included (AWS documents nothing
+    // about a rollback's description): it must still not count as this resource's deployment.
+    const { sim, stack } = world({ rollbackCopiesDescription: true });
     sim.fateOf = () => ({ kind: "alarm", afterShiftMs: 60_000, alarm: "orders-errors" });
     await stack.up(ordersInputs("4"));
 
@@ -260,6 +341,39 @@ describe("deployment engine under faults: preview and delete", () => {
 
     expect(preview.diffChanges).to.equal(true);
     expect(preview.ended - preview.started).to.be.at.most(12_000);
+  });
+
+  it("delete leaves a running automatic rollback alone although it carries the resource's tag", async () => {
+    const { sim, stack } = world({ rollbackCopiesDescription: true, rollbackMs: 5 * 60_000 });
+    sim.fateOf = ({ creator }) =>
+      creator === "user"
+        ? { kind: "alarm", afterShiftMs: 30_000, alarm: "orders-errors" }
+        : { kind: "succeed" };
+    const up = await stack.up(ordersInputs("4", { waitForCompletion: false }));
+    const deployment = sim.deployments[0];
+    await stack.clock.advance(3 * 60_000);
+    sim.tick();
+    const rollback = sim.deployments[1];
+    expect(rollback.creator).to.equal("codeDeployRollback");
+    await stack.clock.advance(30_000); // listed by now
+    sim.tick();
+    expect(rollback.status).to.equal("InProgress");
+    expect(rollback.description).to.equal(deployment.description);
+
+    const destroy = await stack.destroy();
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(destroy.outcome, destroy.message).to.equal("success");
+    expect(
+      sim.requests.filter((request) => request.command === "StopDeploymentCommand"),
+    ).to.deep.equal([]);
+    expect(destroy.log.join("\n")).to.include(
+      `${rollback.id} is the automatic rollback of ${deployment.id}`,
+    );
+    await stack.clock.advance(5 * 60_000);
+    sim.tick();
+    expect(rollback.status).to.equal("Succeeded");
+    expect(sim.aliasNow()).to.deep.equal({ version: "3", weights: {} });
   });
 
   it("delete right after an up with waitForCompletion false stops the recorded deployment although the listing lags", async () => {

@@ -1,4 +1,8 @@
-import { CodeDeployClient, ListDeploymentsCommand } from "@aws-sdk/client-codedeploy";
+import {
+  CodeDeployClient,
+  GetDeploymentGroupCommand,
+  ListDeploymentsCommand,
+} from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -183,6 +187,16 @@ describe("LambdaDeployment provider serialization", () => {
       lambda.on(GetAliasCommand).resolves(alias("4"));
       // CodeDeploy API reference, ListDeployments response: `deployments` (ids), `nextToken`.
       codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+      // CodeDeploy API reference, GetDeploymentGroup response: `deploymentGroupInfo` (here a
+      // group that never had a deployment, so no `lastAttemptedDeployment`).
+      codedeploy.on(GetDeploymentGroupCommand).resolves({
+        deploymentGroupInfo: {
+          applicationName: "orders",
+          deploymentGroupName: "orders-live",
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+          computePlatform: "Lambda",
+        },
+      });
       const provider = loadSerialized(serialized).handler();
 
       const news = { ...args, waitForCompletion: true, keepVersions: 0 };
@@ -206,7 +220,15 @@ describe("LambdaDeployment provider serialization", () => {
       );
       expect(
         codedeploy.calls().map((call) => (call.args[0] as object).constructor.name),
-      ).to.deep.equal(Array(4).fill("ListDeploymentsCommand"));
+      ).to.deep.equal([
+        // diff (preview): the listings only
+        "ListDeploymentsCommand",
+        "ListDeploymentsCommand",
+        // create: the group's last attempted deployment, then the listings
+        "GetDeploymentGroupCommand",
+        "ListDeploymentsCommand",
+        "ListDeploymentsCommand",
+      ]);
       // The clients are built inside, with the engine's own retry policy and timeouts.
       expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.maxAttempts()).to.equal(
         1,
@@ -224,13 +246,18 @@ describe("LambdaDeployment provider serialization", () => {
 });
 
 describe("LambdaDeployment credentials and account guard", () => {
-  it("passes the default AWS provider's credentials from stack config (profile, role to assume) as a secret", async () => {
+  it("passes the default AWS provider's credentials from stack config (profile, every role of the chain) as a secret", async () => {
     const { resources } = await runComponent(
       () => new LambdaDeployment("orders-deployment", args),
       {
         config: {
           "aws:profile": "prod-deployer",
+          // The AWS provider's `assumeRoles` (ProviderAssumeRole in @pulumi/aws): a chain.
           "aws:assumeRoles": [
+            {
+              roleArn: "arn:aws:iam::999988887777:role/hub",
+              duration: "1h30m",
+            },
             {
               roleArn: "arn:aws:iam::111122223333:role/deployer",
               sessionName: "ci",
@@ -245,11 +272,14 @@ describe("LambdaDeployment credentials and account guard", () => {
     const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
     expect(deployment.inputs.credentials).to.deep.equal({
       profile: "prod-deployer",
-      assumeRole: {
-        roleArn: "arn:aws:iam::111122223333:role/deployer",
-        sessionName: "ci",
-        externalId: "x-1",
-      },
+      assumeRoles: [
+        { roleArn: "arn:aws:iam::999988887777:role/hub", durationSeconds: 5400 },
+        {
+          roleArn: "arn:aws:iam::111122223333:role/deployer",
+          sessionName: "ci",
+          externalId: "x-1",
+        },
+      ],
     });
     expect(deployment.secretPaths).to.include("credentials");
     expect(deployment.options.additionalSecretOutputs).to.include("credentials");

@@ -143,6 +143,21 @@ describe("LambdaDeployment provider", () => {
     );
   });
 
+  it("refuses a description with tag-like text, naming the key and the value", async () => {
+    const { provider } = setUp();
+
+    const result = await provider.check!({} as LambdaDeploymentInputs, {
+      ...ordersInputs("3"),
+      description: "hotfix [pulumi:0badf00d:3:0]",
+    });
+
+    expect(result.failures).to.have.length(1);
+    expect(result.failures?.[0].property).to.equal("description");
+    expect(result.failures?.[0].reason).to.match(
+      /^\[description\] is "hotfix \[pulumi:0badf00d:3:0\]"; allowed: .*without "\[pulumi:"/,
+    );
+  });
+
   it("builds its clients with the credentials it was given (the AWS provider's)", async () => {
     const { clock, provider, asked } = setUp();
     const credentials = {
@@ -153,6 +168,73 @@ describe("LambdaDeployment provider", () => {
     await clock.drive(provider.create({ ...ordersInputs("3"), credentials }));
 
     expect(asked).to.deep.equal([{ region: "eu-west-1", credentials }]);
+  });
+
+  describe("when the credentials recorded in the state have expired", () => {
+    function expiredThenDefault(setup: Parameters<typeof world>[0] = {}) {
+      const { sim, clock } = world(setup);
+      const lines: string[] = [];
+      // Shape: AWS "Common Errors" (CodeDeploy and Lambda API references): ExpiredTokenException,
+      // "The security token included in the request is expired", HTTP 403.
+      const expired = {
+        send: async () => {
+          throw Object.assign(new Error("The security token included in the request is expired"), {
+            name: "ExpiredTokenException",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+          });
+        },
+      };
+      const provider = lambdaDeploymentProvider({
+        clients: async (_region, credentials) =>
+          credentials ? { codedeploy: expired, lambda: expired } : sim.clients(),
+        clock,
+        log: (line) => lines.push(line),
+      });
+      return { sim, clock, lines, provider };
+    }
+    const credentials = { accessKey: "ASIAEXAMPLE", secretKey: "example", token: "old-session" };
+
+    it("delete falls back to the default credential chain and stops the recorded deployment", async () => {
+      const { sim, clock, lines, provider } = expiredThenDefault();
+      sim.foreignDeployment("4", "pulumi up: live -> version 4 [pulumi:0badf00d:4:0]");
+      const state = {
+        ...ordersInputs("4", { credentials, allowedAccountIds: ["111122223333"] }),
+        deploymentId: "d-SIM000001",
+        status: "Created",
+      } as LambdaDeploymentOutputs;
+
+      await clock.drive(provider.delete!(id, state));
+
+      expect(lines.join("\n")).to.include("trying the default credential chain");
+      expect(sim.deployments[0].status).to.equal("Stopped");
+    });
+
+    it("refuses to fall back when the default credentials reach another account", async () => {
+      const { clock, provider, sim } = expiredThenDefault({ accountId: "999999999999" });
+      const state = {
+        ...ordersInputs("4", { credentials, allowedAccountIds: ["111122223333"] }),
+        status: "Succeeded",
+      } as LambdaDeploymentOutputs;
+
+      const failure = await failureOf(clock.drive(provider.delete!(id, state)));
+
+      expect(failure.message).to.include("reach account 999999999999, not 111122223333");
+      expect(sim.requests.map((request) => request.command)).to.deep.equal(["GetAliasCommand"]);
+    });
+
+    it("refresh reads the alias with the default credential chain", async () => {
+      const { clock, provider } = expiredThenDefault();
+      const state = {
+        ...ordersInputs("4", { credentials }),
+        status: "Succeeded",
+        deployedVersion: "4",
+      } as LambdaDeploymentOutputs;
+
+      const read = await clock.drive(provider.read!(id, state));
+
+      expect(read.props?.deployedVersion).to.equal("3");
+    });
   });
 
   it("deletes quietly when the deployment group is already gone", async () => {

@@ -18,12 +18,12 @@ describe("pruning published versions (keepVersions)", () => {
     expect(up.outcome, up.message).to.equal("success");
     // newest 3: 8, 7, 6; live serves 8; beta serves 2; previous was 3.
     expect([...sim.versions].sort()).to.deep.equal(["2", "3", "6", "7", "8"]);
-    expect(up.log.join("\n")).to.include("pruned 3 old versions of orders-fn (5, 4, 1)");
+    expect(up.log.join("\n")).to.include("pruned 3 old versions of orders-fn (1, 4, 5)");
     const deletes = sim.requests.filter((request) => request.command === "DeleteFunctionCommand");
     expect(deletes.map((request) => request.input)).to.deep.equal([
-      { FunctionName: "orders-fn", Qualifier: "5" },
-      { FunctionName: "orders-fn", Qualifier: "4" },
       { FunctionName: "orders-fn", Qualifier: "1" },
+      { FunctionName: "orders-fn", Qualifier: "4" },
+      { FunctionName: "orders-fn", Qualifier: "5" },
     ]);
   });
 
@@ -39,6 +39,27 @@ describe("pruning published versions (keepVersions)", () => {
     expect(keepAll.sim.requests.map((request) => request.command)).not.to.include(
       "ListVersionsByFunctionCommand",
     );
+  });
+
+  it("deletes at most 50 versions per update, oldest first, and says how many are left", async () => {
+    const many = Array.from({ length: 70 }, (_, index) => String(index + 1));
+    const { sim, clock } = world({ versions: many, aliasVersion: "70" });
+    const lines: string[] = [];
+
+    const pruned = await clock.drive(
+      pruneVersions(
+        { ...ordersInputs("70"), keep: 5, protect: ["70"] },
+        sim.clients(),
+        (line) => lines.push(line),
+        clock,
+      ),
+    );
+
+    expect(pruned.deleted).to.deep.equal(many.slice(0, 50));
+    expect(pruned.skipped).to.equal(
+      "15 more old versions left for the next update (at most 50 are deleted per run)",
+    );
+    expect([...sim.versions]).to.deep.equal(many.slice(50));
   });
 
   it("prunes nothing after a failed deployment", async () => {
@@ -77,7 +98,7 @@ describe("pruning published versions (keepVersions)", () => {
         clock,
       ),
     );
-    expect(weighted.deleted).to.deep.equal(["7", "6", "5", "4", "3"]);
+    expect(weighted.deleted).to.deep.equal(["3", "4", "5", "6", "7"]);
     expect([...sim.versions].sort()).to.deep.equal(["1", "2", "8"]);
   });
 

@@ -58,7 +58,24 @@ export const scenario = fc.record({
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
   shift: fc.integer({ min: 0, max: SHIFTS.length - 1 }),
   hooks: fc.record({ before: fc.boolean(), after: fc.boolean() }),
-  listLagMs: fc.constantFrom(0, 5_000, 30_000),
+  // Listings may lag past the engine's settle window (LISTING_SETTLE_MS, 45 s); the group's
+  // lastAttemptedDeployment then shows a new deployment within it (the documented assumption:
+  // at least one of the two reads does).
+  listLagMs: fc.constantFrom(0, 5_000, 30_000, 44_000, 60_000, 120_000),
+  groupLagMs: fc.constantFrom(0, 5_000, 30_000, 40_000),
+  rollbackCopiesDescription: fc.boolean(),
+  // A routing weight set by hand (or left by an interrupted rollout) on the starting alias.
+  handWeight: fc.option(
+    fc.record({ version: fc.constantFrom("4", "5"), weight: fc.constantFrom(0.05, 0.5) }),
+    { freq: 6 },
+  ),
+  conflictMessages: fc.array(
+    fc.constantFrom("active" as const, "deploying" as const, "none" as const),
+    {
+      minLength: 1,
+      maxLength: 3,
+    },
+  ),
   faultRate: fc.constantFrom(0, 0.02, 0.1, 0.25),
   faultKinds: fc.subarray(TRANSIENT, { minLength: 1 }),
   storm: fc.option(
@@ -94,6 +111,10 @@ export async function play(
       deploymentConfigName: name,
       hooks: s.hooks,
       listLagMs: s.listLagMs,
+      groupLagMs: s.groupLagMs,
+      rollbackCopiesDescription: s.rollbackCopiesDescription,
+      aliasWeights: s.handWeight ? { [s.handWeight.version]: s.handWeight.weight } : undefined,
+      conflictMessages: s.conflictMessages,
     },
     s.seed,
   );
@@ -126,6 +147,7 @@ export async function play(
   }
   const calm =
     !s.foreign &&
+    !s.handWeight &&
     s.fates.every((candidate) => candidate.kind === "succeed") &&
     s.faultRate <= 0.1 &&
     s.operations.every((op) => op.crashAfterMs === null && op.waitForCompletion);

@@ -87,6 +87,12 @@ describe("AWS error classification", () => {
       $metadata: {},
     });
     expect(conflictingDeploymentId(error)).to.equal("d-9Y84SF70K");
+    // The later format (webfactory/create-aws-codedeploy-deployment src/action.js, PR #24).
+    const deploying = new DeploymentLimitExceededException({
+      message: "The deployment group 'orders-live' is already deploying 'd-2HV3M9Q1B'",
+      $metadata: {},
+    });
+    expect(conflictingDeploymentId(deploying)).to.equal("d-2HV3M9Q1B");
     expect(conflictingDeploymentId(new Error("already has an active Deployment 'd-1'"))).to.equal(
       undefined,
     );

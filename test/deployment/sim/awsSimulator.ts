@@ -7,7 +7,8 @@
  * - CodeDeploy API reference: `CreateDeployment` (returns `deploymentId`; one deployment per
  *   group at a time, else `DeploymentLimitExceededException`), `GetDeployment`
  *   (`deploymentInfo`: `status`, `description`, `createTime`, `creator` "user" /
- *   "autoRollback", `errorInformation.code/message`, `rollbackInfo.rollbackDeploymentId`;
+ *   "codeDeployRollback" (`DeploymentCreator` in the SDK: "A rollback process created the
+ *   deployment"), `errorInformation.code/message`, `rollbackInfo.rollbackDeploymentId`;
  *   an inline revision is identified by `appSpecContent.sha256` only, see DESIGN.md),
  *   `ListDeployments` (`deployments`, `nextToken`; `includeOnlyStatuses`, `createTimeRange`),
  *   `StopDeployment` (`status` "Pending"; `DeploymentAlreadyCompletedException`),
@@ -19,8 +20,10 @@
  *   compute platform" (canary: P% then the rest after N minutes; linear: P% every N minutes;
  *   the alias's `RoutingConfig.AdditionalVersionWeights` carries the new version's share
  *   until the last step moves `FunctionVersion`); hooks run before the first and after the
- *   last shift; automatic rollback is a new deployment (creator "autoRollback") that moves the
- *   alias back.
+ *   last shift; automatic rollback is a new deployment (creator "codeDeployRollback",
+ *   `rollbackInfo.rollbackTriggeringDeploymentId` naming the one it undoes, SDK `RollbackInfo`)
+ *   that moves the alias back. AWS documents nothing about a rollback's description: with
+ *   `rollbackCopiesDescription` it carries the original one, tag included (the unkind case).
  * - Alarm stop: `errorInformation.code` "ALARM_ACTIVE" with "Activated alarms: <name>" as in
  *   the existing engine tests (AWS documents the code, `ErrorCode` in the SDK, but shows no
  *   full message example: the text format is an assumption).
@@ -77,6 +80,15 @@ export type Fate =
   | { readonly kind: "alarm"; readonly afterShiftMs: number; readonly alarm: string }
   | { readonly kind: "hookFails"; readonly hook: "BeforeAllowTraffic" | "AfterAllowTraffic" };
 
+/**
+ * How `DeploymentLimitExceededException` words its message: "active" (AWS CLI output quoted in
+ * CircleCI-Public/aws-ecs-orb#181), "deploying" (the later format that
+ * webfactory/create-aws-codedeploy-deployment `src/action.js` matches since its PR #24, "AWS
+ * changed the error message"), or "none": the exception's documented description ("The number
+ * of allowed deployments was exceeded.", SDK `DeploymentLimitExceededException`) with no id.
+ */
+export type ConflictMessage = "active" | "deploying" | "none";
+
 /** Fixed facts of the simulated function, alias and deployment group. */
 export interface SimSetup {
   readonly functionName: string;
@@ -93,9 +105,23 @@ export interface SimSetup {
   readonly rollbackMs: number;
   /** How long a new deployment stays out of `ListDeployments`. */
   readonly listLagMs: number;
+  /**
+   * How long a new deployment stays out of `GetDeploymentGroup`'s `lastAttemptedDeployment`
+   * (default 0). The engine assumes at least one of the two shows it within its settle window.
+   */
+  readonly groupLagMs?: number;
   /** Published versions that exist, and the alias's version. */
   readonly versions: readonly string[];
   readonly aliasVersion: string;
+  /**
+   * Routing weights on the alias at the start, with no deployment running: set by hand
+   * (`aws lambda update-alias --routing-config`) or left by an interrupted rollout.
+   */
+  readonly aliasWeights?: Readonly<Record<string, number>>;
+  /** The formats of successive conflict messages, cycled (default: "active" only). */
+  readonly conflictMessages?: readonly ConflictMessage[];
+  /** Automatic rollbacks carry the description of the deployment they undo. */
+  readonly rollbackCopiesDescription?: boolean;
   /** Other aliases of the function: name -> version (for pruning). */
   readonly otherAliases?: Readonly<Record<string, string>>;
 }
@@ -110,7 +136,7 @@ export interface SimDeployment {
   readonly id: string;
   readonly createTime: number;
   readonly description?: string;
-  readonly creator: "user" | "autoRollback";
+  readonly creator: "user" | "codeDeployRollback";
   readonly current: string;
   readonly target: string;
   /** True when created by the engine (through a client), false for foreign actors. */
@@ -120,7 +146,11 @@ export interface SimDeployment {
   status: "Created" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
   completeTime?: number;
   errorInformation?: { code: string; message: string };
-  rollbackInfo?: { rollbackDeploymentId?: string; rollbackMessage?: string };
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
   lifecycle: { name: string; status: string; message?: string }[];
   steps: Step[];
   /** The AppSpec's CurrentVersion differed from the alias's version when it was created. */
@@ -175,13 +205,14 @@ export class AwsSimulator {
   /** Set once the process is "killed": every request then fails and has no effect. */
   crashed = false;
   private nextId = 1;
+  private refusals = 0;
   private aliasRevision = 1;
 
   constructor(
     readonly clock: VirtualClock,
     readonly setup: SimSetup,
   ) {
-    this.alias = { version: setup.aliasVersion, weights: {} };
+    this.alias = { version: setup.aliasVersion, weights: { ...(setup.aliasWeights ?? {}) } };
     this.versions = new Set(setup.versions);
     this.otherAliases = { ...(setup.otherAliases ?? {}) };
   }
@@ -253,7 +284,7 @@ export class AwsSimulator {
     current: string,
     target: string,
     description: string | undefined,
-    creator: "user" | "autoRollback",
+    creator: "user" | "codeDeployRollback",
     viaEngine: boolean,
     origin?: number,
   ): SimDeployment {
@@ -273,7 +304,7 @@ export class AwsSimulator {
       staleAppSpec: current !== this.alias.version,
     };
     this.deployments.push(deployment);
-    if (creator === "autoRollback") {
+    if (creator === "codeDeployRollback") {
       deployment.steps.push(
         { at: now + 1_000, apply: () => (deployment.status = "InProgress") },
         {
@@ -308,10 +339,11 @@ export class AwsSimulator {
     const rollback = this.startDeployment(
       deployment.target,
       deployment.current,
-      undefined,
-      "autoRollback",
+      this.setup.rollbackCopiesDescription ? deployment.description : undefined,
+      "codeDeployRollback",
       false,
     );
+    rollback.rollbackInfo = { rollbackTriggeringDeploymentId: deployment.id };
     deployment.rollbackInfo = {
       rollbackDeploymentId: rollback.id,
       rollbackMessage: `Automatic rollback triggered by ${code}`,
@@ -554,8 +586,15 @@ export class AwsSimulator {
         }
         const running = this.active()[0];
         if (running) {
+          const formats = setup.conflictMessages?.length ? setup.conflictMessages : ["active"];
+          const format = formats[this.refusals++ % formats.length];
           throw new DeploymentLimitExceededException({
-            message: `The Deployment Group '${setup.deploymentGroupName}' already has an active Deployment '${running.id}'`,
+            message:
+              format === "active"
+                ? `The Deployment Group '${setup.deploymentGroupName}' already has an active Deployment '${running.id}'`
+                : format === "deploying"
+                  ? `The deployment group '${setup.deploymentGroupName}' is already deploying '${running.id}'`
+                  : "The number of allowed deployments was exceeded.",
             $metadata: { httpStatusCode: 400 },
           });
         }
@@ -641,15 +680,32 @@ export class AwsSimulator {
           ],
         };
       }
-      case "GetDeploymentGroupCommand":
+      case "GetDeploymentGroupCommand": {
+        // `lastAttemptedDeployment` (`LastDeploymentInfo`: deploymentId, status, createTime,
+        // endTime; CodeDeploy API reference DeploymentGroupInfo): the newest deployment of the
+        // group, at once. AWS documents neither its consistency nor whether a rollback counts;
+        // here it does.
+        const shown = this.deployments.filter(
+          (deployment) => this.clock.now() - deployment.createTime >= (setup.groupLagMs ?? 0),
+        );
+        const last = shown[shown.length - 1];
         return {
           deploymentGroupInfo: {
             applicationName: setup.applicationName,
             deploymentGroupName: setup.deploymentGroupName,
             deploymentConfigName: setup.deploymentConfigName,
             computePlatform: "Lambda",
+            lastAttemptedDeployment: last
+              ? {
+                  deploymentId: last.id,
+                  status: last.status,
+                  createTime: new Date(last.createTime),
+                  endTime: last.completeTime ? new Date(last.completeTime) : undefined,
+                }
+              : undefined,
           },
         };
+      }
       case "ListVersionsByFunctionCommand": {
         const all = ["$LATEST", ...[...this.versions].sort((a, b) => Number(a) - Number(b))];
         const offset = input.Marker ? Number(input.Marker) : 0;

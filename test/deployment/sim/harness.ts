@@ -246,7 +246,7 @@ export function brokenPromises(
         .filter(
           (deployment) =>
             deployment.viaEngine ||
-            deployment.creator === "autoRollback" ||
+            deployment.creator === "codeDeployRollback" ||
             deployment.createTime < record.ended - 30_000,
         );
       if (stillRunning.length > 0) {
@@ -271,6 +271,27 @@ export function brokenPromises(
       record.createdDeployments.length > 0
     ) {
       broken.push("created a deployment although the alias already served the target");
+    }
+    // A version this resource saw fail or roll back is deployed again only when asked (a new
+    // retryToken changes the tag's retry key): the same tag ended Failed or Stopped before.
+    for (const id of record.createdDeployments) {
+      const created = sim.deployments.find((deployment) => deployment.id === id)!;
+      const tag = /\[pulumi:[0-9a-f]{8}:\d+:[0-9a-f]{1,4}\]$/.exec(created.description ?? "")?.[0];
+      const rolledBack = sim.deployments.find(
+        (earlier) =>
+          tag !== undefined &&
+          earlier.id !== id &&
+          earlier.creator === "user" &&
+          earlier.viaEngine &&
+          earlier.createTime < record.started &&
+          (earlier.status === "Failed" || earlier.status === "Stopped") &&
+          earlier.description?.endsWith(tag),
+      );
+      if (rolledBack) {
+        broken.push(
+          `deployed version ${created.target} again (${id}) although ${rolledBack.id} of it ended ${rolledBack.status} and retryToken did not change`,
+        );
+      }
     }
     for (const id of record.createdDeployments) {
       if (sim.deployments.find((deployment) => deployment.id === id)?.staleAppSpec) {
@@ -337,6 +358,7 @@ export function brokenPromises(
         .filter(
           (deployment) =>
             record.marker !== undefined &&
+            deployment.creator === "user" &&
             deployment.description?.includes(`[pulumi:${record.marker}:`) &&
             deployment.createTime < record.started &&
             (deployment.id === recorded ||
