@@ -38,6 +38,8 @@ function trafficShifting(s: StackSettings): TrafficShiftedFunctionArgs["trafficS
     ...deploymentTypeFields(deployment.type),
     waitForCompletion: deployment.waitForCompletion,
     timeoutMinutes: deployment.timeoutMinutes,
+    keepVersions: deployment.keepVersions,
+    retryToken: deployment.retryToken,
   };
 }
 

@@ -61,7 +61,6 @@ export const DEPLOYMENT_ENGINE_COMMAND_ACTIONS: Readonly<Record<string, readonly
     "codedeploy:GetApplicationRevision",
   ],
   GetDeploymentCommand: ["codedeploy:GetDeployment"],
-  BatchGetDeploymentsCommand: ["codedeploy:BatchGetDeployments"],
   ListDeploymentsCommand: ["codedeploy:ListDeployments"],
   StopDeploymentCommand: ["codedeploy:StopDeployment"],
   GetDeploymentGroupCommand: ["codedeploy:GetDeploymentGroup"],
@@ -147,7 +146,6 @@ export function deployerPolicyDocument(
         Action: [
           "codedeploy:CreateDeployment",
           "codedeploy:GetDeployment",
-          "codedeploy:BatchGetDeployments",
           "codedeploy:ListDeployments",
           "codedeploy:GetDeploymentGroup",
         ],

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundedName, NAME_LIMITS } from "./naming";
+import { DEPLOYMENT_ALARMS_ARGS } from "./argumentShapes";
 import { ArgumentProblems } from "./validation";
 
 /** The thresholds of the {@link DeploymentAlarms}, shared with `TrafficShiftedFunction`'s `alarms`. */
@@ -181,6 +182,10 @@ export function checkDeploymentAlarmsArgs(
   prefix = "",
   problems = new ArgumentProblems(subject),
 ): ArgumentProblems {
+  if (prefix === "") {
+    // Nested (`alarms.` of a TrafficShiftedFunction), the caller's own shape checks the keys.
+    problems.knownKeys(args, DEPLOYMENT_ALARMS_ARGS);
+  }
   if (args.errorThreshold !== undefined) {
     problems.check(
       typeof args.errorThreshold === "number" &&

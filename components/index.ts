@@ -47,9 +47,7 @@ export {
   LoadedStackSettings,
   loadStackSettings,
   LoadStackSettingsOptions,
-  StackConfig,
   StackConfigError,
-  stackConfigSchema,
   StackSettings,
 } from "./stackSettings";
 export {
@@ -60,3 +58,6 @@ export {
   DeployerPolicyStatement,
   DeployerPolicyTarget,
 } from "./deployerPolicy";
+// The zod schema of the stack config (`stackConfigSchema`, `StackConfig`) is the subpath
+// `multiregion-serverless/schema` (components/schema.ts): the declarations of this entry point
+// reach no zod or @pulumi/policy types, so they compile under Pulumi's template tsconfig.

@@ -1,6 +1,11 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AssumeRoleCredentials, DeploymentCredentials } from "../deployment/clients";
+import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import { lambdaDeploymentProvider } from "../deployment/provider";
 import { durationMinutes, lambdaDeploymentProblems } from "../deployment/validate";
+
+export { DeploymentCredentials } from "../deployment/clients";
 
 /** The type token a LambdaDeployment registers under (a dynamic resource with its own type name). */
 export const LAMBDA_DEPLOYMENT_TYPE = "pulumi-nodejs:dynamic:LambdaDeployment";
@@ -71,10 +76,130 @@ export interface LambdaDeploymentArgs {
    */
   readonly region: pulumi.Input<string>;
   /**
-   * The deployment's description in CodeDeploy (at most 100 characters).
-   * @default "pulumi up: <alias> -> version <targetVersion>"
+   * The deployment's description in CodeDeploy, at most 66 characters: CodeDeploy allows 100
+   * and the engine appends a tag (` [pulumi:<marker>:<version>:<retry>]`) that tells this
+   * resource's deployments apart.
+   * @default "pulumi up: <alias> -> version <targetVersion>" (shortened to fit)
    */
   readonly description?: pulumi.Input<string>;
+  /**
+   * A version that failed or was rolled back is not deployed again by a later `pulumi up`
+   * (preview shows it as a warning). Publish a new version, or change this value (any text,
+   * e.g. a date) to deploy the same version once more.
+   * @default none
+   */
+  readonly retryToken?: pulumi.Input<string>;
+  /**
+   * Published versions of the function kept after a successful deployment: older ones are
+   * deleted (`lambda:DeleteFunction` with a version qualifier), except any version an alias
+   * serves. `0` keeps every version.
+   * @default 5
+   */
+  readonly keepVersions?: number;
+  /**
+   * The credentials of the AWS provider of this region, which the deployment's own process
+   * cannot see (Pulumi runs it with its inputs only). Sent as a secret.
+   * @default from the parent's `aws` provider (its `profile`, `accessKey`, `secretKey`,
+   * `token`), else from stack config `aws:profile`, `aws:accessKey`, `aws:secretKey`,
+   * `aws:token`, every role of `aws:assumeRoles` in turn; else the default credential chain.
+   * An explicit `aws.Provider`'s `assumeRoles` and `sharedCredentialsFiles` cannot be read
+   * from the provider resource: pass them here in that case
+   */
+  readonly credentials?: pulumi.Input<DeploymentCredentials>;
+  /**
+   * Accounts the alias may be in (joined with stack config `aws:allowedAccountIds`); the
+   * deployment refuses to act on an alias in any other account (read from its `AliasArn`).
+   * `TrafficShiftedFunction` passes the account of the function's ARN.
+   * @default stack config `aws:allowedAccountIds` (no check when neither is set)
+   */
+  readonly allowedAccountIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * A Go duration as the AWS provider's `assumeRoles[].duration` takes it ("1h", "15m",
+ * "1h30m"; units ns, us, µs, ms, s, m, h), in whole seconds; undefined when it is not one.
+ */
+export function durationSeconds(text: unknown): number | undefined {
+  if (typeof text !== "string" || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) {
+    return undefined;
+  }
+  const unitSeconds: Record<string, number> = {
+    ns: 1e-9,
+    us: 1e-6,
+    µs: 1e-6,
+    ms: 1e-3,
+    s: 1,
+    m: 60,
+    h: 3600,
+  };
+  let total = 0;
+  for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) {
+    total += Number(amount) * unitSeconds[unit];
+  }
+  return Math.round(total);
+}
+
+/**
+ * `aws:assumeRoles` (or the older `aws:assumeRole`) from stack config: every role, in order,
+ * as the AWS provider chains them (each assumed with the credentials of the one before).
+ */
+function assumeRolesFromConfig(config: pulumi.Config): AssumeRoleCredentials[] | undefined {
+  const roles =
+    config.getObject<Record<string, unknown>[]>("assumeRoles") ??
+    (config.getObject<Record<string, unknown>>("assumeRole")
+      ? [config.getObject<Record<string, unknown>>("assumeRole")!]
+      : []);
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+  const chain = roles
+    .filter((role) => typeof role?.roleArn === "string" && role.roleArn !== "")
+    .map((role) =>
+      withoutUndefined<AssumeRoleCredentials>({
+        roleArn: role.roleArn as string,
+        sessionName: text(role.sessionName),
+        externalId: text(role.externalId),
+        durationSeconds: durationSeconds(role.duration),
+        policy: text(role.policy),
+        policyArns: Array.isArray(role.policyArns)
+          ? role.policyArns.filter((arn): arn is string => typeof arn === "string")
+          : undefined,
+        sourceIdentity: text(role.sourceIdentity),
+      }),
+    );
+  return chain.length > 0 ? chain : undefined;
+}
+
+/**
+ * The credentials a LambdaDeployment uses when none are given: those of the `aws` provider it
+ * inherits from its parent, else of the default `aws` provider (stack config `aws:*`).
+ * Undefined when nothing is configured (the default credential chain then applies, as for the
+ * AWS provider itself).
+ */
+export function inheritedDeploymentCredentials(
+  parent: pulumi.Resource | undefined,
+): pulumi.Output<DeploymentCredentials> | undefined {
+  const provider = parent?.getProvider("aws::LambdaDeployment");
+  if (provider && aws.Provider.isInstance(provider)) {
+    return pulumi
+      .all([provider.profile, provider.accessKey, provider.secretKey, provider.token])
+      .apply(([profile, accessKey, secretKey, token]) =>
+        withoutUndefined({ profile, accessKey, secretKey, token }),
+      );
+  }
+  const config = new pulumi.Config("aws");
+  const fromConfig = withoutUndefined({
+    profile: config.get("profile"),
+    accessKey: config.get("accessKey"),
+    secretKey: config.get("secretKey"),
+    token: config.get("token"),
+    assumeRoles: assumeRolesFromConfig(config),
+  });
+  return Object.keys(fromConfig).length > 0 ? pulumi.output(fromConfig) : undefined;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, child]) => child !== undefined && child !== ""),
+  ) as T;
 }
 
 function isPlain(value: unknown): boolean {
@@ -120,25 +245,32 @@ export const lambdaDeploymentProviderInstance = lambdaDeploymentProvider();
  * `targetVersion` differs from the alias's version, it creates ONE CodeDeploy deployment
  * (waiting first for any deployment already running in the group), follows it, and fails
  * the update with CodeDeploy's reason (alarm, failed hook, rollback) when it does not
- * succeed. If a rollback left the alias behind the stack's target, the next `pulumi up`
- * (and its preview) shows an update and deploys the target again. Deleting the resource stops
- * a deployment it started that is still running, with automatic rollback.
+ * succeed. A version CodeDeploy rolled back is not deployed again by a later `pulumi up`
+ * (preview shows the drift as a warning): publish a new version or change `retryToken`.
+ * After a success, published versions beyond the newest `keepVersions` are deleted, never one
+ * an alias serves. Deleting the resource stops a deployment it started that is still running,
+ * with automatic rollback. What the engine promises, and what each failure says, is in
+ * docs/deployments.md.
  *
- * A dynamic resource (`pulumi-nodejs:dynamic:LambdaDeployment`): it needs AWS credentials
- * where `pulumi up` runs; see docs/deployments.md for the IAM actions.
+ * A dynamic resource (`pulumi-nodejs:dynamic:LambdaDeployment`): it runs in its own process
+ * with the credentials of its region's AWS provider, passed as the secret input
+ * `credentials` (see {@link inheritedDeploymentCredentials}); see docs/deployments.md for the
+ * IAM actions.
  *
- * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion`,
- * `previousVersion`.
+ * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion` and
+ * `routingWeights` (what the alias serves, read at the end), `previousVersion`.
  */
 export class LambdaDeployment extends pulumi.dynamic.Resource {
   /** The deployment the last create/update started; undefined when none was needed. */
   declare readonly deploymentId: pulumi.Output<string | undefined>;
   /** CodeDeploy's status of that deployment (`Succeeded`, `Created` when not waiting), or `AlreadyAtTarget`. */
   declare readonly status: pulumi.Output<string>;
-  /** The version the alias fully points at after the operation. */
-  declare readonly deployedVersion: pulumi.Output<string>;
+  /** The alias's `FunctionVersion` as read at the end of the operation (never assumed). */
+  declare readonly deployedVersion: pulumi.Output<string | undefined>;
+  /** The alias's additional routing weights as read then (`{}`: all traffic on `deployedVersion`). */
+  declare readonly routingWeights: pulumi.Output<Record<string, number> | undefined>;
   /** The version the alias pointed at before. */
-  declare readonly previousVersion: pulumi.Output<string>;
+  declare readonly previousVersion: pulumi.Output<string | undefined>;
 
   /**
    * @param name The _unique_ name of the resource.
@@ -153,6 +285,14 @@ export class LambdaDeployment extends pulumi.dynamic.Resource {
         `LambdaDeployment "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`,
       );
     }
+    const credentials = args.credentials ?? inheritedDeploymentCredentials(opts.parent);
+    const configured = new pulumi.Config("aws").getObject<string[]>("allowedAccountIds") ?? [];
+    const allowedAccountIds =
+      args.allowedAccountIds || configured.length > 0
+        ? pulumi
+            .output(args.allowedAccountIds ?? [])
+            .apply((given) => [...new Set([...given, ...configured])])
+        : undefined;
     super(
       lambdaDeploymentProviderInstance,
       name,
@@ -167,12 +307,18 @@ export class LambdaDeployment extends pulumi.dynamic.Resource {
         timeoutMinutes: args.timeoutMinutes,
         region: args.region,
         description: args.description,
+        retryToken: args.retryToken,
+        keepVersions: args.keepVersions ?? DEFAULT_KEEP_VERSIONS,
+        allowedAccountIds,
+        credentials: credentials ? pulumi.secret(credentials) : undefined,
         deploymentId: undefined,
         status: undefined,
         deployedVersion: undefined,
+        routingWeights: undefined,
         previousVersion: undefined,
       },
-      opts,
+      // The state keeps the credentials (delete runs with the state only): encrypted.
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
       undefined,
       "LambdaDeployment",
     );

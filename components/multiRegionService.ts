@@ -9,6 +9,7 @@ import {
   RegionalService,
   ServiceShapeArgs,
 } from "./regionalService";
+import { MULTI_REGION_SERVICE_ARGS } from "./argumentShapes";
 import { ArgumentProblems, showValue } from "./validation";
 
 /** Route 53 continent codes (source: Route 53 API reference, `GeoLocation.ContinentCode`). */
@@ -647,7 +648,11 @@ export function listedRoutingPolicy(set: ListedRecordSet): RecordRoutingPolicy {
   return present(set.setIdentifier) ? "weighted" : "simple";
 }
 
-/** The listed record sets at `name` (A/AAAA of `types`) whose policy is not `planned`. */
+/**
+ * The listed record sets at `name` that the planned records cannot sit beside: A/AAAA sets (of
+ * `types`) whose policy is not `planned`, and any CNAME (a CNAME shares its name with no other
+ * record: RFC 1034 section 3.6.2; Route 53 Developer Guide, "Supported DNS record types", CNAME).
+ */
 export function routingConflicts(
   listed: readonly ListedRecordSet[],
   name: string,
@@ -659,8 +664,7 @@ export function routingConflicts(
   return listed.filter(
     (set) =>
       set.name.toLowerCase().replace(/\.$/, "") === wanted &&
-      types.includes(set.type) &&
-      listedRoutingPolicy(set) !== planned,
+      (set.type === "CNAME" || (types.includes(set.type) && listedRoutingPolicy(set) !== planned)),
   );
 }
 
@@ -698,14 +702,26 @@ export function routingChangeRefusal(
   const described = conflicts
     .map((set) => `${set.type} ${set.setIdentifier ?? "(no set identifier)"}`)
     .join(", ");
-  const targets = conflicts
-    .map((set) => logicalNameOf(service, set))
-    .filter((logicalName): logicalName is string => logicalName !== undefined)
-    .map((logicalName) => `--target '${urnOf(logicalName)}'`);
-  const destroy =
-    targets.length === conflicts.length
-      ? `pulumi destroy --target-dependents ${targets.join(" ")}`
-      : `delete them (their URNs: pulumi stack --show-urns), e.g. pulumi destroy --target-dependents --target '<urn>'`;
+  const ours = conflicts.filter(
+    (set) => set.type !== "CNAME" && logicalNameOf(service, set) !== undefined,
+  );
+  const foreign = conflicts.filter((set) => !ours.includes(set));
+  const targets = ours.map((set) => `--target '${urnOf(logicalNameOf(service, set)!)}'`);
+  // Records this component would not have created (simple records, a CNAME, other tools') are
+  // not in the stack: Pulumi cannot delete them, so name the way to delete them in Route 53.
+  const steps = [
+    ...(targets.length > 0 ? [`pulumi destroy --target-dependents ${targets.join(" ")}`] : []),
+    ...(foreign.length > 0
+      ? [
+          `delete ${foreign
+            .map((set) => `${set.type} ${set.setIdentifier ?? "(no set identifier)"}`)
+            .join(", ")} in Route 53 (console, or aws route53 change-resource-record-sets with ` +
+            `a DELETE change; if another stack of yours manages them, pulumi destroy --target ` +
+            `there)`,
+        ]
+      : []),
+  ];
+  const destroy = steps.join(", then ");
   return (
     `MultiRegionService "${service}": ${globalName} already has ${policies} records ` +
     `(${described}) and this update would create ${planned} records. Route 53 refuses records ` +
@@ -768,6 +784,7 @@ export function checkMultiRegionServiceArgs(
     problems.add("args", args, "must be an object with at least `topology` and `functions`");
     return problems;
   }
+  problems.knownKeys(args, MULTI_REGION_SERVICE_ARGS);
   const loose = args as LooseArgs;
   const unlisted = checkUnlistedRegions(problems, loose.unlistedRegions);
   let regions: string[] = [];

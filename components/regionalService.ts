@@ -14,9 +14,10 @@ import {
   TrafficShiftedFunctionArgs,
   TrafficShiftingMode,
 } from "./trafficShiftedFunction";
+import { PolicyStatementArgs } from "./iam";
+import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 
 export { ServiceFunctionArgs };
-import { PolicyStatementArgs } from "./iam";
 import { ArgumentProblems, isKnown } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, NAME_LIMITS } from "./naming";
@@ -808,6 +809,7 @@ export function checkRegionalServiceArgs(
     problems.add("args", args, "must be an object with at least `region` and `functions`");
     return problems;
   }
+  problems.knownKeys(args, REGIONAL_SERVICE_ARGS);
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);

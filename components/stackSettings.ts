@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { GeoLocation } from "./multiRegionService";
 import { AWS_COMMERCIAL_REGIONS } from "./regions";
-import { PREDEFINED_DEPLOYMENT_TYPES } from "./trafficShifting";
-import { REGION_PATTERN, showValue } from "./validation";
+import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
+import { closestKey, REGION_PATTERN, showValue } from "./validation";
 
 /**
  * Stack settings: everything that differs between environments, read from the stack's
@@ -53,7 +53,12 @@ const location = z
       "a location has exactly one of continent or country (subdivision goes with country US, UA)",
   });
 
-/** The config schema of the bundled program, key by key (each is `<project>:<key>` in a stack file). */
+/**
+ * The config schema of the bundled program, key by key (each is `<project>:<key>` in a stack file).
+ * @internal Public as `multiregion-serverless/schema` (components/schema.ts): zod's typings need
+ * `esModuleInterop`, which Pulumi's TypeScript template does not set, so the root export's
+ * declarations must not reach them.
+ */
 export const stackConfigSchema = z.strictObject({
   /** dev, staging or prod: picks the defaults. Default: the stack name when it is one of them. */
   environment: z.enum(ENVIRONMENTS).optional(),
@@ -96,6 +101,10 @@ export const stackConfigSchema = z.strictObject({
       hooks: z.boolean().optional(),
       waitForCompletion: z.boolean().optional(),
       timeoutMinutes: z.int().min(1).max(2880).optional(),
+      // Published versions kept after a deployment (0 keeps all); LambdaDeployment keepVersions.
+      keepVersions: z.int().min(0).max(1000).optional(),
+      // Change to deploy a rolled-back version again; LambdaDeployment retryToken.
+      retryToken: z.string().max(256).optional(),
     })
     .optional(),
   logLevel: z.enum(LOG_LEVELS).optional(),
@@ -165,6 +174,7 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
 });
 
+/** @internal Public as `multiregion-serverless/schema` (see {@link stackConfigSchema}). */
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The per-environment defaults (README "Environments" shows the same table). */
@@ -207,7 +217,8 @@ export const ENVIRONMENT_DEFAULTS = {
   },
 } as const satisfies Record<EnvironmentName, unknown>;
 
-type DeploymentTypeSetting = NonNullable<NonNullable<StackConfig["deployment"]>["type"]>;
+// The schema's `deployment.type` (written as the public type, so these declarations need no zod).
+type DeploymentTypeSetting = DeploymentType;
 
 /** The settings the program runs with: config merged over the environment's defaults. */
 export interface StackSettings {
@@ -241,6 +252,10 @@ export interface StackSettings {
     hooks: boolean;
     waitForCompletion: boolean;
     timeoutMinutes?: number;
+    /** Published versions kept after a successful deployment (0: all). @default 5 */
+    keepVersions?: number;
+    /** Change to deploy a version again after it was rolled back. @default none */
+    retryToken?: string;
   };
   logLevel: (typeof LOG_LEVELS)[number];
   healthCheck: { requestInterval: 10 | 30; failureThreshold: number };
@@ -464,7 +479,7 @@ function describeIssue(
     return issue.keys.map((key) => {
       const known =
         issue.path.length === 0 ? Object.keys(stackConfigSchema.shape) : knownKeysAt(issue.path);
-      const guess = closest(key, known);
+      const guess = closestKey(key, known);
       return `${keyName(project, [...issue.path, key])} is not a setting${guess ? ` (did you mean ${keyName(project, [...issue.path, guess])}?)` : ""}; known: ${known.join(", ")}`;
     });
   }
@@ -512,27 +527,6 @@ function knownKeysAt(path: PropertyKey[]): string[] {
   }
   schema = schema?.unwrap?.() ?? schema;
   return schema?.shape ? Object.keys(schema.shape) : [];
-}
-
-/** The closest known key within edit distance 2 (typos like `regoins`). */
-function closest(key: string, known: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const current = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = current;
-      }
-    }
-    return row[b.length];
-  };
-  const ranked = known
-    .map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const)
-    .sort((a, b) => a[1] - b[1]);
-  return ranked.length > 0 && ranked[0][1] <= 2 ? ranked[0][0] : undefined;
 }
 
 /** Merges config over the environment's defaults and checks what only makes sense together. */
@@ -762,6 +756,8 @@ function resolve(
       hooks: deployment.hooks ?? true,
       waitForCompletion: deployment.waitForCompletion ?? true,
       timeoutMinutes: deployment.timeoutMinutes,
+      keepVersions: deployment.keepVersions,
+      retryToken: deployment.retryToken,
     },
     logLevel: config.logLevel ?? defaults.logLevel,
     healthCheck: {

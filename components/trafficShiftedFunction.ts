@@ -24,6 +24,7 @@ import {
   predefinedConfigName,
   TrafficStep,
 } from "./trafficShifting";
+import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { ArgumentProblems, REGION_PATTERN } from "./validation";
 
 /**
@@ -102,6 +103,19 @@ export interface TrafficShiftingArgs {
    */
   readonly deployAfter?: pulumi.Input<string>[];
   /**
+   * `codedeploy`: published versions kept after each successful deployment; older ones are
+   * deleted unless an alias serves them. `0` keeps every version (see LambdaDeployment
+   * `keepVersions`).
+   * @default 5
+   */
+  readonly keepVersions?: number;
+  /**
+   * `codedeploy`: change (any text) to deploy a version again after it failed or was rolled
+   * back; a later `pulumi up` never re-deploys it on its own (see LambdaDeployment `retryToken`).
+   * @default none
+   */
+  readonly retryToken?: pulumi.Input<string>;
+  /**
    * `weighted`: the published version that serves (1 - weight) of traffic. Unset on the first
    * deployment, when the alias points at the version just published.
    * @default the version just published
@@ -119,18 +133,6 @@ export interface TrafficShiftingArgs {
    */
   readonly weight?: number;
 }
-
-/** The `trafficShifting` fields that belong to `codedeploy` mode only. */
-export const CODEDEPLOY_ONLY_KEYS = [
-  "type",
-  "canary",
-  "linear",
-  "applicationName",
-  "serviceRoleArn",
-  "waitForCompletion",
-  "timeoutMinutes",
-  "deployAfter",
-] as const;
 
 /** The `trafficShifting` fields that belong to `weighted` mode only. */
 export const WEIGHTED_ONLY_KEYS = ["stableVersion", "canaryVersion", "weight"] as const;
@@ -737,6 +739,10 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           hooks: this.hookFunctionNames,
           waitForCompletion: codeDeploy.waitForCompletion ?? true,
           timeoutMinutes: codeDeploy.timeoutMinutes,
+          keepVersions: codeDeploy.keepVersions,
+          retryToken: codeDeploy.retryToken,
+          // The account the function was created in: the deployment refuses any other.
+          allowedAccountIds: [this.function.arn.apply((arn) => arn.split(":")[4])],
           // The function ARN names its region when the provider's default region is used.
           region: region ?? this.function.arn.apply((arn) => arn.split(":")[3]),
         },
@@ -1022,6 +1028,7 @@ export function checkTrafficShiftedFunctionArgs(
     problems.add("args", args, "must be an object with at least `code`");
     return problems;
   }
+  problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
   problems.check(
     args.code !== undefined && args.code !== null,
     "code",
@@ -1082,20 +1089,6 @@ export function checkTrafficShiftedFunctionArgs(
   checkDeploymentAlarmsArgs(subject, alarms, "alarms.", problems);
   const shifting = args.trafficShifting ?? {};
   problems.oneOf("trafficShifting.mode", shifting.mode, ["codedeploy", "weighted"]);
-  // One shape for both modes: a field of the other mode is a mistake, not something to ignore.
-  const misplaced = (
-    shifting.mode === "weighted" ? CODEDEPLOY_ONLY_KEYS : WEIGHTED_ONLY_KEYS
-  ).filter((key) => shifting[key] !== undefined && shifting[key] !== null);
-  for (const key of misplaced) {
-    problems.add(
-      `trafficShifting.${key}`,
-      shifting[key],
-      shifting.mode === "weighted"
-        ? 'belongs to trafficShifting.mode "codedeploy"; weighted mode takes stableVersion, canaryVersion and weight'
-        : 'belongs to trafficShifting.mode "weighted"; set mode: "weighted" to route by alias weights',
-    );
-  }
-
   if (shifting.mode === "weighted") {
     const weighted = shifting;
     for (const key of ["stableVersion", "canaryVersion"] as const) {

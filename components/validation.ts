@@ -77,6 +77,18 @@ export class ArgumentProblems {
     this.problems.push(`[${this.keyPrefix}${key}] is ${showValue(value)}: ${allowed}`);
   }
 
+  /** A key as messages name it, with the prefix of this view (`functions.orders.timeout`). */
+  keyName(key: string): string {
+    return this.keyPrefix + key;
+  }
+
+  /** Records a key the arguments do not have, with the closest known one and the known ones. */
+  unknownKey(key: string, guess: string | undefined, known: readonly string[]): void {
+    this.problems.push(
+      `[${this.keyName(key)}] is not an argument${guess ? ` (did you mean [${this.keyName(guess)}]?)` : ""}; known: ${known.join(", ")}`,
+    );
+  }
+
   /** Records a problem when `ok` is false. */
   check(ok: boolean, key: string, value: unknown, allowed: string): void {
     if (!ok) {
@@ -124,6 +136,19 @@ export class ArgumentProblems {
     );
   }
 
+  /**
+   * Keys the arguments do not have are errors, not silently ignored defaults: a misspelling from
+   * JavaScript or through `as any` (`[trafficShift] is not an argument (did you mean
+   * [trafficShifting]?)`), and keys of another mode (`weight` next to a CodeDeploy `type`).
+   * Checks nested plain objects by their shapes; Outputs, Promises, resources and arrays are
+   * left to the other checks.
+   * @param args The arguments as given.
+   * @param shape Every key they may have (see {@link ArgumentShape}).
+   */
+  knownKeys(args: unknown, shape: KeyRule): void {
+    checkKeys(this, "", args, shape);
+  }
+
   /** Every problem recorded so far, as `[key] is <value>: <what is allowed>`. */
   get messages(): readonly string[] {
     return [...this.problems];
@@ -143,3 +168,150 @@ export class ArgumentProblems {
 
 /** AWS region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-7`, ... */
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+/**
+ * The keys an argument object may have: per key `true` (any value), the shape of the plain object
+ * it holds, {@link eachValue} for a map, or {@link shapeVariants} for a choice of shapes.
+ */
+export type ArgumentShape = { readonly [key: string]: KeyRule };
+
+/** What a key of an {@link ArgumentShape} may hold. */
+export type KeyRule = true | ArgumentShape | EachValue | ShapeVariants;
+
+/**
+ * Exactly the keys of `T`: `{ ... } satisfies ShapeOf<Args>` fails to compile when an argument
+ * interface gains a key the shape lacks (which would then be refused at run time) or the shape
+ * lists one the interface does not have.
+ */
+export type ShapeOf<T> = { readonly [K in keyof Required<T>]-?: KeyRule };
+
+/** A map (`functions`, `healthCheckByRegion`): every value has the shape. */
+export class EachValue {
+  constructor(readonly rule: KeyRule) {}
+}
+
+/** A map whose every value has `rule`'s keys. */
+export function eachValue(rule: KeyRule): EachValue {
+  return new EachValue(rule);
+}
+
+/** One of several shapes, chosen by the value of one key (a mode, a topology). */
+export class ShapeVariants {
+  constructor(
+    readonly discriminant: string,
+    readonly variants: Readonly<Record<string, ArgumentShape>>,
+    readonly defaultVariant?: string,
+  ) {}
+}
+
+/**
+ * Shapes chosen by `args[discriminant]` (or `defaultVariant` when it is unset): a key of another
+ * variant is a contradiction (`weight` belongs to mode "weighted", not "codedeploy").
+ */
+export function shapeVariants(
+  discriminant: string,
+  variants: Readonly<Record<string, ArgumentShape>>,
+  defaultVariant?: string,
+): ShapeVariants {
+  return new ShapeVariants(discriminant, variants, defaultVariant);
+}
+
+/** A value whose keys are the user's own: not an Output, Promise, array or class instance. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function checkKeys(
+  problems: ArgumentProblems,
+  prefix: string,
+  value: unknown,
+  rule: KeyRule,
+): void {
+  if (rule === true || !isPlainObject(value)) {
+    return;
+  }
+  if (rule instanceof EachValue) {
+    for (const [key, item] of Object.entries(value)) {
+      checkKeys(problems, `${prefix}${key}.`, item, rule.rule);
+    }
+    return;
+  }
+  let shape: ArgumentShape = rule as ArgumentShape;
+  let others: [string, ArgumentShape][] = [];
+  if (rule instanceof ShapeVariants) {
+    const chosen = value[rule.discriminant] ?? rule.defaultVariant;
+    const variant = typeof chosen === "string" ? rule.variants[chosen] : undefined;
+    if (variant === undefined) {
+      // An unknown mode is reported by the component's own check; judge keys by every variant.
+      shape = Object.assign({}, ...Object.values(rule.variants)) as ArgumentShape;
+    } else {
+      shape = variant;
+      others = Object.entries(rule.variants).filter(([name]) => name !== chosen);
+    }
+    const known = Object.keys(shape);
+    for (const key of Object.keys(value)) {
+      if (known.includes(key)) continue;
+      const owner = others.find(([, other]) => key in other);
+      if (owner) {
+        // As the components word it: `[regions] is [...]: applies to topology "active-active" only`.
+        const isDefault = value[rule.discriminant] === undefined;
+        problems.add(
+          `${prefix}${key}`,
+          value[key],
+          `applies to ${problems.keyName(prefix + rule.discriminant)} ${showValue(owner[0])} only (this one is ${showValue(chosen)}${isDefault ? ", the default" : ""})`,
+        );
+      }
+    }
+    checkOwnKeys(problems, prefix, value, shape, (key) => others.some(([, o]) => key in o));
+    return;
+  }
+  checkOwnKeys(problems, prefix, value, shape, () => false);
+}
+
+function checkOwnKeys(
+  problems: ArgumentProblems,
+  prefix: string,
+  value: Record<string, unknown>,
+  shape: ArgumentShape,
+  reported: (key: string) => boolean,
+): void {
+  const known = Object.keys(shape);
+  for (const [key, item] of Object.entries(value)) {
+    if (key in shape) {
+      checkKeys(problems, `${prefix}${key}.`, item, shape[key]);
+    } else if (!reported(key)) {
+      const guess = closestKey(key, known);
+      problems.unknownKey(`${prefix}${key}`, guess && `${prefix}${guess}`, known);
+    }
+  }
+}
+
+/** The closest known key within edit distance 2 (typos like `regoins`, `trafficShift`), if any. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const current = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = current;
+      }
+    }
+    return row[b.length];
+  };
+  const ranked = known
+    .map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const)
+    .sort((a, b) => a[1] - b[1]);
+  if (ranked.length > 0 && ranked[0][1] <= 2) {
+    return ranked[0][0];
+  }
+  // A prefix of a known key (`trafficShift` for `trafficShifting`) is a likely truncation.
+  const lower = key.toLowerCase();
+  return known.find((k) => lower.length >= 4 && k.toLowerCase().startsWith(lower));
+}

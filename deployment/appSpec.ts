@@ -90,6 +90,20 @@ export function appSpecContent(input: LambdaAppSpecInput): string {
 }
 
 /**
+ * The SHA-256 of an AppSpec text, hex-encoded, sent with it as `appSpecContent.sha256`.
+ * `GetDeployment` identifies an inline revision by this hash alone (its `content` is always null:
+ * CodeDeploy API Reference, `AppSpecContent` and `GetDeployment`), and hooks read the content back
+ * with `GetApplicationRevision` by it; the AWS CLI `create-deployment` examples for Lambda send
+ * both `content` and `sha256`. `require` inside the function keeps the serialized provider free
+ * of module-scope captures.
+ */
+export function appSpecSha256(content: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require("crypto") as typeof import("crypto");
+  return createHash("sha256").update(content, "utf8").digest("hex");
+}
+
+/**
  * What a Lambda AppSpec (JSON) shifts, or undefined when the content is not one (YAML, another
  * compute platform, malformed): used to describe a deployment someone else started.
  */

@@ -24,7 +24,13 @@ const THROTTLING_ERROR_NAMES = [
   "TransactionInProgressException",
 ];
 
-const TRANSIENT_ERROR_NAMES = ["TimeoutError", "RequestTimeout", "RequestTimeoutException"];
+/** Timeouts, and `AbortError` (`@smithy/node-http-handler` when a request's signal aborts it). */
+const TRANSIENT_ERROR_NAMES = [
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "AbortError",
+];
 const TRANSIENT_NETWORK_CODES = [
   "ECONNRESET",
   "ECONNREFUSED",
@@ -84,12 +90,18 @@ export function isRetryableError(error: unknown): boolean {
 
 /**
  * The id of the deployment that blocks a new one, from CreateDeployment's
- * `DeploymentLimitExceededException` ("The Deployment Group 'orders' already has an active
- * Deployment 'd-ABCDEF123'"); undefined for any other error.
+ * `DeploymentLimitExceededException`; undefined for any other error, or when the message names
+ * none. Two message formats are known: "The Deployment Group 'orders' already has an active
+ * Deployment 'd-ABCDEF123'" (AWS CLI output quoted in CircleCI-Public/aws-ecs-orb#181) and
+ * "... is already deploying 'd-ABCDEF123'" (webfactory/create-aws-codedeploy-deployment
+ * `src/action.js` matches `(?:is already deploying|already has an active Deployment)
+ * '(d-\w+)'` since its PR #24, "AWS changed the error message"). AWS documents neither.
  */
 export function conflictingDeploymentId(error: unknown): string | undefined {
   if (errorName(error) !== "DeploymentLimitExceededException") {
     return undefined;
   }
-  return /active deployment '?(d-[A-Z0-9]+)'?/i.exec(errorMessage(error))?.[1];
+  return /(?:is already deploying|already has an active deployment) '?(d-[A-Z0-9]+)'?/i.exec(
+    errorMessage(error),
+  )?.[1];
 }

@@ -1,55 +1,81 @@
 /**
- * Starts, watches and gates CodeDeploy deployments of a Lambda alias: what `sam deploy` does
+ * Starts, follows and gates CodeDeploy deployments of a Lambda alias: what `sam deploy` does
  * through CloudFormation's alias UpdatePolicy, for `pulumi up`.
  *
- * Plain functions over SDK clients passed in by the caller (never constructed here) and a
- * {@link Clock}, so every path runs under `aws-sdk-client-mock` with a fake clock. Field
- * names, enums and error codes follow `@aws-sdk/client-codedeploy` / `client-lambda` v3.
+ * {@link deploy} is a state machine. Each step observes what AWS says now (the alias's version
+ * AND routing weights, the group's deployments with status and tag; {@link observe}),
+ * decides from that alone, and reports what it saw:
+ *
+ * - a deployment carrying this request's tag is running -> follow it (never start another);
+ * - someone else's deployment is running -> wait for it, then observe again;
+ * - this request's deployment already ended -> Succeeded and the alias serves exactly the
+ *   target: done; Failed/Stopped: fail with its reason, never deploy the version again on
+ *   its own (a new version or a new `retryToken` is needed);
+ * - the alias serves exactly the target -> done, nothing created;
+ * - otherwise -> create ONE deployment, tagged; a lost response is resolved by observing
+ *   again (the tag finds it), a `DeploymentLimitExceededException` naming a deployment is
+ *   resolved by reading that deployment's tag.
+ *
+ * One deadline covers it all, waiting for others and for a rollback included; the outputs
+ * are the alias as read at the end, never assumed.
  */
-import type {
-  CodeDeployClient,
-  DeploymentInfo,
-  DeploymentStatus,
-  LifecycleEvent,
-} from "@aws-sdk/client-codedeploy";
-import type { LambdaClient } from "@aws-sdk/client-lambda";
-import { appSpecContent, AppSpecHooks, parseLambdaAppSpec } from "./appSpec";
+import type { DeploymentInfo, DeploymentStatus, LifecycleEvent } from "@aws-sdk/client-codedeploy";
+import { appSpecContent, AppSpecHooks, appSpecSha256 } from "./appSpec";
+import { conflictingDeploymentId, errorMessage, errorName, isRetryableError } from "./awsErrors";
+import { DeploymentClients, isCallFailure, Reporter, Session } from "./calls";
+import { deploymentDescription, DeploymentTag, retryKey } from "./marker";
 import {
-  conflictingDeploymentId,
-  errorMessage,
-  errorName,
-  isRetryableError,
-  isThrottlingError,
-} from "./awsErrors";
-import { estimatedRolloutMinutes, predefinedTrafficShift, TrafficShift } from "./rollout";
+  aliasLine,
+  consoleUrl,
+  failureMessage,
+  getDeploymentCommand,
+  lostMessage,
+  notStartedMessage,
+  Subject,
+  timeoutMessage,
+} from "./messages";
+import {
+  AliasName,
+  AliasState,
+  describeAlias,
+  DeploymentView,
+  getDeployment,
+  GroupName,
+  isOwnDeployment,
+  isTerminal,
+  loadSdk,
+  observe,
+  Observation,
+  readAlias,
+  Sdk,
+  servesExactly,
+  trafficPercent,
+  view,
+} from "./observe";
+import { FALLBACK_TIMEOUT_MINUTES, resolveTimeout } from "./deadline";
 import {
   backoffDelayMs,
   Clock,
   formatDuration,
-  POLL_BACKOFF,
+  pollDelayMs,
   RETRY_BACKOFF,
   systemClock,
 } from "./timing";
 
-/** The SDK clients the engine calls, for the deployment's region. */
-export interface DeploymentClients {
-  readonly codedeploy: CodeDeployClient;
-  readonly lambda: LambdaClient;
-}
-
-/** Receives one human-readable progress line at a time. */
-export type Reporter = (message: string) => void;
+export { DeploymentClients, Reporter } from "./calls";
+export {
+  defaultTimeoutMinutes,
+  FALLBACK_TIMEOUT_MINUTES,
+  HOOK_ALLOWANCE_MINUTES,
+} from "./deadline";
+export { detectDrift, DriftCheck, DriftRequest, DRIFT_CHECK_BUDGET_MS } from "./drift";
+export { stop, StopRequest, StopResult } from "./stop";
+export { readAliasState } from "./observe";
+export { ACTIVE_DEPLOYMENT_STATUSES } from "./observe";
+export { activatedAlarms, consoleUrl, failureMessage, getDeploymentCommand } from "./messages";
 
 /** What to deploy, and how long to wait. */
-export interface DeploymentRequest {
-  /** CodeDeploy application (compute platform Lambda). */
-  readonly applicationName: string;
-  /** Deployment group (BLUE_GREEN, WITH_TRAFFIC_CONTROL); its deployment config sets the pace. */
-  readonly deploymentGroupName: string;
-  /** Function name (not ARN). */
-  readonly functionName: string;
-  /** The alias CodeDeploy shifts. */
-  readonly aliasName: string;
+export interface DeploymentRequest extends AliasName, GroupName {
   /** The published version the alias should end on. */
   readonly targetVersion: string;
   /** Hook function names for the AppSpec. */
@@ -57,595 +83,126 @@ export interface DeploymentRequest {
   /** Wait until CodeDeploy finishes (true) or return once the deployment is created (false). */
   readonly waitForCompletion: boolean;
   /**
-   * Upper bound on the whole operation, including waiting for another deployment to finish.
-   * When undefined, derived from the deployment group's configuration
-   * ({@link defaultTimeoutMinutes}).
+   * Upper bound on the whole operation: waiting for another deployment, the rollout and the
+   * rollback. When undefined, derived from the deployment group's configuration.
    */
   readonly timeoutMinutes?: number;
   /** The region of the function and the CodeDeploy application. */
   readonly region: string;
-  /** Description of the deployment. @default "pulumi up: <alias> -> version <target>" */
+  /** Description of the deployment (the tag is appended; the whole fits CodeDeploy's 100). */
   readonly description?: string;
-  /** A token written into the deployment's description, so {@link stop} recognises it. */
-  readonly marker?: string;
+  /** The resource's marker (8 hex digits): its deployments carry it in their description. */
+  readonly marker: string;
+  /** Change to deploy a version again after it failed or was rolled back. */
+  readonly retryToken?: string;
+  /** The deployment the stack recorded last (found even when a listing lags). */
+  readonly recordedDeploymentId?: string;
+  /**
+   * Accounts the alias may be in (from the AWS provider's `allowedAccountIds` and the
+   * function's ARN); anything else is refused before any change. Empty: not checked.
+   */
+  readonly allowedAccountIds?: readonly string[];
 }
 
 /** CodeDeploy's status, or what happened instead of a deployment. */
 export type DeploymentOutcome =
-  /** The alias already pointed at the target version: nothing was created. */
+  /** The alias already served exactly the target version: nothing was created. */
   | "AlreadyAtTarget"
-  /** Another deployment never finished in time, so none was created. */
+  /** No deployment of this request was started. */
   | "NotStarted"
   | DeploymentStatus;
 
 /** The outcome of {@link deploy}. */
 export interface DeploymentResult {
-  /** The deployment this call created; undefined when none was needed (or started). */
+  /** This request's deployment (created now or earlier); undefined when none. */
   readonly deploymentId?: string;
   readonly status: DeploymentOutcome;
-  /** The version the alias fully points at now. */
-  readonly deployedVersion: string;
-  /** The version the alias pointed at before this call's deployment. */
-  readonly previousVersion: string;
+  /** The alias's `FunctionVersion` as read at the end; undefined when it could not be read. */
+  readonly deployedVersion?: string;
+  /** The alias's additional routing weights as read at the end (empty when none). */
+  readonly routingWeights?: Record<string, number>;
+  /** The version the alias pointed at before this request's deployment. */
+  readonly previousVersion?: string;
 }
 
-/** A deployment that failed, was stopped, or outlived the timeout; `result` says where things stand. */
-export class DeploymentError extends Error {
-  constructor(
-    message: string,
-    /** `lost`: the deployment was created but could not be followed (e.g. access denied). */
-    readonly kind: "failed" | "stopped" | "timeout" | "lost",
-    readonly result: DeploymentResult,
-  ) {
-    super(message);
-    this.name = "DeploymentError";
-  }
-}
-
-/** CodeDeploy's non-terminal statuses (`DeploymentStatus` minus Succeeded/Failed/Stopped). */
-export const ACTIVE_DEPLOYMENT_STATUSES: DeploymentStatus[] = [
-  "Created",
-  "Queued",
-  "InProgress",
-  "Baking",
-  "Ready",
-];
-
-const TERMINAL_STATUSES: string[] = ["Succeeded", "Failed", "Stopped"];
-
-/** Retries of one throttled or transiently failing call before giving up. */
-const MAX_RETRIES = 8;
-
-/** Time allowed for hooks and CodeDeploy's own latency on top of the traffic-shifting time. */
-export const HOOK_ALLOWANCE_MINUTES = 30;
-
-/** Used when the deployment group's configuration cannot be read. */
-export const FALLBACK_TIMEOUT_MINUTES = 60;
-
-/** How long {@link stop} and the post-failure rollback wait at most. */
-const STOP_WAIT_MINUTES = 10;
-
-/** The CodeDeploy console page of a deployment. */
-export function consoleUrl(deploymentId: string, region: string): string {
-  return `https://${region}.console.aws.amazon.com/codesuite/codedeploy/deployments/${deploymentId}?region=${region}`;
-}
-
-/** The AWS CLI command that shows a deployment. */
-export function getDeploymentCommand(deploymentId: string, region: string): string {
-  return `aws deploy get-deployment --deployment-id ${deploymentId} --region ${region}`;
-}
-
-/** The text a deployment's description carries so this resource can recognise it later. */
-export function markerTag(marker: string): string {
-  return `[pulumi:${marker}]`;
-}
-
-/** Default `timeoutMinutes`: the configuration's traffic-shifting time plus the hook allowance. */
-export function defaultTimeoutMinutes(shift: TrafficShift): number {
-  return estimatedRolloutMinutes(shift) + HOOK_ALLOWANCE_MINUTES;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Calls with retries
-
-/** The SDK modules, loaded on first use (see {@link loadSdk}). */
-interface Sdk {
-  readonly codedeploy: typeof import("@aws-sdk/client-codedeploy");
-  readonly lambda: typeof import("@aws-sdk/client-lambda");
-}
+/** Why a deployment did not end with the alias on the target. */
+export type DeploymentFailureKind =
+  | "failed"
+  | "stopped"
+  | "timeout"
+  | "lost"
+  | "not-started"
+  /** The version (with this retry token) failed or was rolled back in an earlier update. */
+  | "rolled-back-earlier"
+  /** The deployment succeeded, then something else moved the alias before the end. */
+  | "superseded";
 
 /**
- * Loads the SDK inside the call rather than at module scope: the dynamic provider is
- * serialized by value, and a module-scope import would be captured as a deep
- * `require("<pkg>/dist-cjs/index.js")`; loading here also keeps the SDK out of the Pulumi
- * program's start-up.
+ * A deployment that did not end well; `result` says where things stand. A plain `Error` with
+ * properties, not a subclass: the dynamic provider is serialized, and a serialized
+ * `class X extends Error` loses its message.
  */
-async function loadSdk(): Promise<Sdk> {
-  return {
-    codedeploy: await import("@aws-sdk/client-codedeploy"),
-    lambda: await import("@aws-sdk/client-lambda"),
-  };
+export interface DeploymentFailure extends Error {
+  readonly kind: DeploymentFailureKind;
+  readonly result: DeploymentResult;
 }
 
-interface Run {
-  readonly sdk: Sdk;
-  readonly clients: DeploymentClients;
-  readonly report: Reporter;
-  readonly clock: Clock;
-  /** Epoch ms after which nothing new is waited for. */
-  deadline: number;
-  readonly started: number;
+/** Builds a {@link DeploymentFailure}. */
+export function deploymentFailure(
+  message: string,
+  kind: DeploymentFailureKind,
+  result: DeploymentResult,
+): DeploymentFailure {
+  return Object.assign(new Error(message), { name: "DeploymentFailure", kind, result });
 }
 
-async function newRun(
-  clients: DeploymentClients,
-  report: Reporter,
-  clock: Clock,
-  timeoutMinutes: number,
-): Promise<Run> {
-  const sdk = await loadSdk();
-  const started = clock.now();
-  return { sdk, clients, report, clock, started, deadline: started + timeoutMinutes * 60_000 };
-}
-
-/**
- * Sends one request, retrying throttling and transient errors with jittered backoff until
- * {@link MAX_RETRIES} or the run's deadline. A final error keeps its `name` and gets the call
- * in its message.
- */
-async function call<T>(
-  run: Run,
-  label: string,
-  send: () => Promise<T>,
-  retryable: (error: unknown) => boolean = isRetryableError,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const delay = backoffDelayMs(attempt, () => run.clock.random(), RETRY_BACKOFF);
-      if (!retryable(error) || attempt >= MAX_RETRIES || run.clock.now() + delay > run.deadline) {
-        throw withContext(error, label);
-      }
-      run.report(
-        `${label}: ${isThrottlingError(error) ? "throttled" : "transient error"} ` +
-          `(${errorName(error)}); retrying in ${formatDuration(delay)}`,
-      );
-      await run.clock.sleep(delay);
-    }
-  }
-}
-
-function withContext(error: unknown, label: string): Error {
-  const wrapped = new Error(`${label} failed: ${errorName(error)}: ${errorMessage(error)}`, {
-    cause: error,
-  });
-  wrapped.name = errorName(error);
-  return wrapped;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads
-
-interface AliasState {
-  /** `FunctionVersion`: the version that gets all traffic not routed elsewhere. */
-  readonly version: string;
-  /** `RoutingConfig.AdditionalVersionWeights`: version -> weight 0.0-1.0. */
-  readonly weights: Record<string, number>;
-}
-
-interface AliasName {
-  readonly functionName: string;
-  readonly aliasName: string;
-}
-
-async function readAlias(run: Run, target: AliasName): Promise<AliasState> {
-  const alias = await call(run, `GetAlias ${target.functionName}:${target.aliasName}`, () =>
-    run.clients.lambda.send(
-      new run.sdk.lambda.GetAliasCommand({
-        FunctionName: target.functionName,
-        Name: target.aliasName,
-      }),
-    ),
-  );
-  if (!alias.FunctionVersion) {
-    throw new Error(`alias ${target.aliasName} of ${target.functionName} has no FunctionVersion`);
-  }
-  return {
-    version: alias.FunctionVersion,
-    weights: alias.RoutingConfig?.AdditionalVersionWeights ?? {},
-  };
-}
-
-/** Percentage of the alias's traffic on `version`. */
-function trafficPercent(alias: AliasState, version: string): number {
-  if (alias.version === version) {
-    const elsewhere = Object.values(alias.weights).reduce((sum, weight) => sum + weight, 0);
-    return Math.round((1 - elsewhere) * 100);
-  }
-  return Math.round((alias.weights[version] ?? 0) * 100);
-}
-
-interface GroupName {
-  readonly applicationName: string;
-  readonly deploymentGroupName: string;
-}
-
-async function activeDeployments(run: Run, group: GroupName): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call(run, `ListDeployments ${group.deploymentGroupName}`, () =>
-      run.clients.codedeploy.send(
-        new run.sdk.codedeploy.ListDeploymentsCommand({
-          applicationName: group.applicationName,
-          deploymentGroupName: group.deploymentGroupName,
-          includeOnlyStatuses: ACTIVE_DEPLOYMENT_STATUSES,
-          nextToken,
-        }),
-      ),
-    );
-    ids.push(...(page.deployments ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return ids;
-}
-
-async function getDeployment(run: Run, deploymentId: string): Promise<DeploymentInfo> {
-  const output = await call(run, `GetDeployment ${deploymentId}`, () =>
-    run.clients.codedeploy.send(new run.sdk.codedeploy.GetDeploymentCommand({ deploymentId })),
-  );
-  return output.deploymentInfo ?? { deploymentId };
-}
-
-/** What a deployment shifts, from its AppSpec, for messages: `orders:live 3 -> 4`. */
-function shiftOf(info: DeploymentInfo): string | undefined {
-  const spec = parseLambdaAppSpec(info.revision?.appSpecContent?.content);
-  return spec
-    ? `${spec.functionName}:${spec.aliasName} ${spec.currentVersion} -> ${spec.targetVersion}`
-    : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Watching a deployment
-
-interface Watch {
-  /** Report traffic on the alias and lifecycle events (our own deployment). */
-  readonly detailed?: { readonly alias: AliasName; readonly targetVersion: string };
-  /** Prefix of status lines, e.g. "d-123" or "waiting for d-456". */
-  readonly label: string;
-}
-
-interface Progress {
-  status?: string;
-  trafficPercent?: number;
-  lifecycle: Map<string, string>;
-  events: LifecycleEvent[];
-  targetIds?: string[];
-  /** Set once progress details failed; the watch goes on with status only. */
-  detailsUnavailable?: boolean;
-}
-
-interface WatchOutcome {
-  readonly info: DeploymentInfo;
-  readonly progress: Progress;
-  readonly timedOut: boolean;
-}
-
-/** Polls a deployment until it ends or `deadline` passes, reporting what changes. */
-async function watchDeployment(
-  run: Run,
-  deploymentId: string,
-  watch: Watch,
-  deadline: number,
-): Promise<WatchOutcome> {
-  const progress: Progress = { lifecycle: new Map(), events: [] };
-  for (let attempt = 0; ; attempt++) {
-    const info = await getDeployment(run, deploymentId);
-    const status = info.status ?? "Unknown";
-    if (status !== progress.status) {
-      progress.status = status;
-      const overview = info.deploymentStatusMessages?.length
-        ? ` (${info.deploymentStatusMessages.join("; ")})`
-        : "";
-      run.report(`${watch.label}: ${status}${overview}`);
-    }
-    const terminal = TERMINAL_STATUSES.includes(status);
-    if (watch.detailed && status !== "Created" && status !== "Queued") {
-      await observeDetails(run, deploymentId, watch.detailed, progress, terminal);
-    }
-    if (terminal) {
-      return { info, progress, timedOut: false };
-    }
-    const now = run.clock.now();
-    if (now >= deadline) {
-      return { info, progress, timedOut: true };
-    }
-    const delay = Math.min(
-      backoffDelayMs(attempt, () => run.clock.random(), POLL_BACKOFF),
-      deadline - now,
-    );
-    await run.clock.sleep(delay);
-  }
-}
-
-/** Traffic weights from the alias and lifecycle events from the deployment's Lambda target. */
-async function observeDetails(
-  run: Run,
-  deploymentId: string,
-  detailed: NonNullable<Watch["detailed"]>,
-  progress: Progress,
-  terminal: boolean,
-): Promise<void> {
-  if (progress.detailsUnavailable) {
-    return;
-  }
-  try {
-    if (!terminal) {
-      const percent = trafficPercent(await readAlias(run, detailed.alias), detailed.targetVersion);
-      if (percent !== progress.trafficPercent) {
-        progress.trafficPercent = percent;
-        run.report(`${deploymentId}: ${percent}% of traffic on version ${detailed.targetVersion}`);
-      }
-    }
-    if (!progress.targetIds?.length) {
-      const listed = await call(run, `ListDeploymentTargets ${deploymentId}`, () =>
-        run.clients.codedeploy.send(
-          new run.sdk.codedeploy.ListDeploymentTargetsCommand({ deploymentId }),
-        ),
-      );
-      progress.targetIds = listed.targetIds ?? [];
-    }
-    if (progress.targetIds.length === 0) {
-      return;
-    }
-    const targets = await call(run, `BatchGetDeploymentTargets ${deploymentId}`, () =>
-      run.clients.codedeploy.send(
-        new run.sdk.codedeploy.BatchGetDeploymentTargetsCommand({
-          deploymentId,
-          targetIds: progress.targetIds?.slice(0, 25),
-        }),
-      ),
-    );
-    progress.events = (targets.deploymentTargets ?? []).flatMap(
-      (target) => target.lambdaTarget?.lifecycleEvents ?? [],
-    );
-    for (const event of progress.events) {
-      const name = event.lifecycleEventName ?? "?";
-      const status = event.status ?? "Unknown";
-      if (status !== "Pending" && progress.lifecycle.get(name) !== status) {
-        progress.lifecycle.set(name, status);
-        run.report(`${deploymentId}: ${name} ${status}`);
-      }
-    }
-  } catch (error) {
-    progress.detailsUnavailable = true;
-    run.report(
-      `${deploymentId}: progress details unavailable (${errorMessage(error)}); watching the status only`,
-    );
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Messages
-
-/** Alarm names from an ALARM_ACTIVE message: "... Activated alarms: <a> <b>". */
-export function activatedAlarms(message: string | undefined): string[] {
-  const listed = message?.split(/Activated alarms?:/i)[1];
-  return listed ? [...listed.matchAll(/<([^>]+)>/g)].map((match) => match[1]) : [];
-}
-
-function describeEvent(event: LifecycleEvent): string {
-  const diagnostics = event.diagnostics;
-  const parts = [
-    diagnostics?.errorCode,
-    diagnostics?.message,
-    diagnostics?.logTail ? `log tail: ${diagnostics.logTail.slice(-500)}` : undefined,
-  ].filter(Boolean);
-  return `${event.lifecycleEventName}${parts.length ? ` (${parts.join("; ")})` : ""}`;
-}
-
-interface FailureContext {
-  readonly request: DeploymentRequest;
-  readonly previousVersion: string;
-  readonly aliasVersionNow: string;
-  readonly rollback?: string;
-}
-
-/** The message of a deployment that ended Failed or Stopped. */
-export function failureMessage(
-  info: DeploymentInfo,
-  events: readonly LifecycleEvent[],
-  context: FailureContext,
-): string {
-  const { request } = context;
-  const id = info.deploymentId ?? "?";
-  const lines = [
-    `CodeDeploy deployment ${id} of ${request.functionName}:${request.aliasName} ` +
-      `(version ${context.previousVersion} -> ${request.targetVersion}, ${request.region}) ${info.status}.`,
-  ];
-  const error = info.errorInformation;
-  if (error?.code || error?.message) {
-    lines.push(`Reason: ${[error.code, error.message].filter(Boolean).join(": ")}`);
-  }
-  if (error?.code === "ALARM_ACTIVE") {
-    const alarms = activatedAlarms(error.message);
-    lines.push(
-      alarms.length
-        ? `Alarm${alarms.length > 1 ? "s" : ""} that stopped it: ${alarms.join(", ")}`
-        : "An alarm stopped it (CodeDeploy did not name it).",
-    );
-  }
-  const failedHooks = events.filter((event) => event.status === "Failed");
-  for (const event of failedHooks) {
-    lines.push(`Failed lifecycle event: ${describeEvent(event)}`);
-  }
-  const rollback = info.rollbackInfo;
-  if (rollback?.rollbackDeploymentId || rollback?.rollbackMessage) {
-    lines.push(
-      `Rollback: ${[rollback.rollbackDeploymentId, rollback.rollbackMessage].filter(Boolean).join(" - ")}` +
-        (context.rollback ? ` (${context.rollback})` : ""),
-    );
-  }
-  lines.push(
-    `Alias ${request.aliasName} is on version ${context.aliasVersionNow}. Fix the cause and run ` +
-      `\`pulumi up\` again: it deploys version ${request.targetVersion} again.`,
-    `Details: ${consoleUrl(id, request.region)}`,
-  );
-  return lines.join("\n");
-}
-
-function timeoutMessage(
-  info: DeploymentInfo,
-  progress: Progress,
-  request: DeploymentRequest,
-  previousVersion: string,
-  minutes: number,
-): string {
-  const id = info.deploymentId ?? "?";
-  const traffic =
-    progress.trafficPercent !== undefined
-      ? `, ${progress.trafficPercent}% of traffic on version ${request.targetVersion}`
-      : "";
-  return [
-    `CodeDeploy deployment ${id} of ${request.functionName}:${request.aliasName} ` +
-      `(version ${previousVersion} -> ${request.targetVersion}, ${request.region}) is still running ` +
-      `after ${minutes} min (status ${info.status ?? "Unknown"}${traffic}).`,
-    "It was NOT stopped: CodeDeploy keeps shifting traffic, or rolls back on an alarm, on its own.",
-    `Follow it: ${getDeploymentCommand(id, request.region)}`,
-    `Console: ${consoleUrl(id, request.region)}`,
-    "The next `pulumi up` waits for it instead of starting another; raise [timeoutMinutes] " +
-      "if rollouts take longer.",
-  ].join("\n");
+/** True for a {@link DeploymentFailure} (by shape: it crosses serialization). */
+export function isDeploymentFailure(error: unknown): error is DeploymentFailure {
+  const candidate = error as Partial<DeploymentFailure> | undefined;
+  return typeof candidate?.kind === "string" && typeof candidate.result === "object";
 }
 
 // ---------------------------------------------------------------------------------------------
 // deploy
 
-async function resolveTimeout(
-  run: Run,
-  request: DeploymentRequest,
-): Promise<{ minutes: number; configName?: string }> {
-  if (request.timeoutMinutes !== undefined) {
-    return { minutes: request.timeoutMinutes };
-  }
-  let configName: string | undefined;
-  try {
-    const group = await call(run, `GetDeploymentGroup ${request.deploymentGroupName}`, () =>
-      run.clients.codedeploy.send(
-        new run.sdk.codedeploy.GetDeploymentGroupCommand({
-          applicationName: request.applicationName,
-          deploymentGroupName: request.deploymentGroupName,
-        }),
-      ),
-    );
-    configName = group.deploymentGroupInfo?.deploymentConfigName;
-    if (!configName) {
-      throw new Error("the deployment group names no deployment configuration");
-    }
-    let shift = predefinedTrafficShift(configName);
-    if (!shift) {
-      const name = configName;
-      const config = await call(run, `GetDeploymentConfig ${name}`, () =>
-        run.clients.codedeploy.send(
-          new run.sdk.codedeploy.GetDeploymentConfigCommand({ deploymentConfigName: name }),
-        ),
-      );
-      shift = toShift(config.deploymentConfigInfo?.trafficRoutingConfig);
-    }
-    const minutes = defaultTimeoutMinutes(shift);
-    run.report(
-      `deployment configuration ${configName}: ~${estimatedRolloutMinutes(shift)} min of traffic ` +
-        `shifting; waiting up to ${minutes} min (set timeoutMinutes to change)`,
-    );
-    return { minutes, configName };
-  } catch (error) {
-    run.report(
-      `could not read the deployment configuration${configName ? ` ${configName}` : ""} ` +
-        `(${errorMessage(error)}); waiting up to ${FALLBACK_TIMEOUT_MINUTES} min ` +
-        "(set timeoutMinutes to change)",
-    );
-    return { minutes: FALLBACK_TIMEOUT_MINUTES, configName };
-  }
-}
+/** One run of {@link deploy}: what it knows besides what it observes. */
+interface Run {
+  readonly session: Session;
+  readonly sdk: Sdk;
+  readonly request: DeploymentRequest;
+  readonly subject: Subject;
+  readonly tag: Required<DeploymentTag>;
+  /** The deployment this run created, or adopted as this request's. */
+  deploymentId?: string;
+  /** When the first CreateDeployment whose outcome is unknown was sent. */
+  uncertainSince?: number;
+  /** When the latest one was. */
+  lastUncertainAt?: number;
+  previousVersion?: string;
+  lastSeen?: string;
+  /** When routing weights were first seen with no deployment listed. */
+  weightsSeenAt?: number;
+  /** The alias as the previous observation saw it, and when it last changed unexplained. */
+  previousAlias?: string;
 
-function toShift(
-  config:
-    | {
-        type?: string;
-        timeBasedCanary?: { canaryPercentage?: number; canaryInterval?: number };
-        timeBasedLinear?: { linearPercentage?: number; linearInterval?: number };
-      }
-    | undefined,
-): TrafficShift {
-  switch (config?.type) {
-    case "TimeBasedCanary":
-      return {
-        type: "TimeBasedCanary",
-        percentage: config.timeBasedCanary?.canaryPercentage ?? 10,
-        intervalMinutes: config.timeBasedCanary?.canaryInterval ?? 1,
-      };
-    case "TimeBasedLinear":
-      return {
-        type: "TimeBasedLinear",
-        percentage: config.timeBasedLinear?.linearPercentage ?? 10,
-        intervalMinutes: config.timeBasedLinear?.linearInterval ?? 1,
-      };
-    case "AllAtOnce":
-      return { type: "AllAtOnce" };
-    default:
-      throw new Error(`unsupported trafficRoutingConfig type ${config?.type ?? "(none)"}`);
-  }
-}
-
-/** Waits for a deployment this call did not create; throws a timeout {@link DeploymentError}. */
-async function waitForOther(
-  run: Run,
-  request: DeploymentRequest,
-  deploymentId: string,
-  previousVersion: string,
-): Promise<void> {
-  const info = await getDeployment(run, deploymentId);
-  const shift = shiftOf(info);
-  run.report(
-    `deployment ${deploymentId} (${info.status ?? "Unknown"}${shift ? `, ${shift}` : ""}) is ` +
-      `already in progress in ${request.deploymentGroupName}; waiting for it to finish before ` +
-      "starting another (CodeDeploy runs one deployment per group at a time)",
-  );
-  const outcome = await watchDeployment(
-    run,
-    deploymentId,
-    { label: `waiting for ${deploymentId}` },
-    run.deadline,
-  );
-  if (outcome.timedOut) {
-    const minutes = Math.round((run.deadline - run.started) / 60_000);
-    throw new DeploymentError(
-      [
-        `Waited ${minutes} min for deployment ${deploymentId} (already in progress in ` +
-          `${request.deploymentGroupName}) to finish; it is still ${outcome.info.status}.`,
-        `No deployment of version ${request.targetVersion} was started; nothing was stopped.`,
-        `Follow it: ${getDeploymentCommand(deploymentId, request.region)}`,
-        `Console: ${consoleUrl(deploymentId, request.region)}`,
-        "Run `pulumi up` again once it has finished.",
-      ].join("\n"),
-      "timeout",
-      { status: "NotStarted", deployedVersion: previousVersion, previousVersion },
-    );
-  }
+  aliasMovedAt?: number;
 }
 
 /**
- * Makes the alias point at `request.targetVersion` through CodeDeploy.
- * - Alias already at the target: returns `AlreadyAtTarget`, creates nothing.
- * - A deployment already running in the group (anyone's): waits for it, re-reads the alias,
- *   and creates one deployment only if the alias is still not at the target. CodeDeploy's
- *   `DeploymentLimitExceededException` ("already has an active Deployment") is handled the same way.
- * - `waitForCompletion: false`: returns once the deployment is created (`Created`).
- * - Otherwise polls with jittered exponential backoff, reporting status, traffic and
- *   lifecycle events; `Succeeded` returns, `Failed`/`Stopped` throw a {@link DeploymentError}
- *   with CodeDeploy's reason, the alarms or failed hook, the rollback and the console URL;
- *   the timeout throws one that says the deployment is still running and how to follow it.
+ * How long a deployment may take to appear in `ListDeployments` after it was created (an
+ * assumption: CodeDeploy documents no consistency window; a few seconds is what listings of
+ * eventually consistent AWS APIs usually lag).
+ */
+export const LISTING_SETTLE_MS = 45_000;
+
+/** How often the settle window observes again (each observation lists the group's deployments). */
+export const SETTLE_POLL_MS = 15_000;
+
+/**
+ * Makes the alias serve `request.targetVersion` through CodeDeploy (see the module comment
+ * for the states). Returns when the alias serves exactly the target (or, with
+ * `waitForCompletion: false`, once this request's deployment exists); throws a
+ * {@link DeploymentFailure} otherwise.
  */
 export async function deploy(
   request: DeploymentRequest,
@@ -653,163 +210,374 @@ export async function deploy(
   report: Reporter,
   clock: Clock = systemClock,
 ): Promise<DeploymentResult> {
-  const run = await newRun(
-    clients,
-    report,
-    clock,
-    request.timeoutMinutes ?? FALLBACK_TIMEOUT_MINUTES,
-  );
-  const target = request.targetVersion;
-  let alias = await readAlias(run, request);
-  const initialVersion = alias.version;
-  const alreadyAtTarget = (): DeploymentResult => {
-    report(`alias ${request.aliasName} points at version ${target}; no deployment needed`);
-    return { status: "AlreadyAtTarget", deployedVersion: target, previousVersion: initialVersion };
+  const sdk = await loadSdk();
+  const started = clock.now();
+  const session = new Session(clients, clock, report, {
+    deadline: started + (request.timeoutMinutes ?? FALLBACK_TIMEOUT_MINUTES) * 60_000,
+  });
+  const run: Run = {
+    session,
+    sdk,
+    request,
+    subject: request,
+    tag: {
+      marker: request.marker,
+      targetVersion: request.targetVersion,
+      retry: retryKey(request.retryToken),
+    },
   };
-  if (alias.version === target) {
-    return alreadyAtTarget();
-  }
-
-  const timeout = await resolveTimeout(run, request);
-  run.deadline = run.started + timeout.minutes * 60_000;
-
-  let deploymentId: string | undefined;
-  for (let conflicts = 0; deploymentId === undefined;) {
-    const blocking = await activeDeployments(run, request);
-    for (const other of blocking) {
-      await waitForOther(run, request, other, alias.version);
+  try {
+    return await steps(run);
+  } catch (error) {
+    if (isDeploymentFailure(error)) {
+      throw error;
     }
-    if (blocking.length > 0) {
-      alias = await readAlias(run, request);
-      if (alias.version === target) {
-        return alreadyAtTarget();
-      }
-    }
-    if (alias.version === "$LATEST") {
-      throw new Error(
-        `alias ${request.aliasName} of ${request.functionName} points at $LATEST; CodeDeploy shifts ` +
-          "between published versions only. Point the alias at a published version first.",
+    // A read or call that failed for good: say whether anything of ours is running.
+    const alias = await finalAlias(run);
+    if (run.deploymentId) {
+      throw deploymentFailure(
+        lostMessage(run.deploymentId, errorMessage(error), { ...shiftContext(run), alias }),
+        "lost",
+        result(run, "Created", alias),
       );
     }
-    try {
-      deploymentId = await createDeployment(run, request, alias.version);
-    } catch (error) {
-      const conflicting = conflictingDeploymentId(error);
-      if (errorName(error) !== "DeploymentLimitExceededException" || ++conflicts > 3) {
-        throw error;
+    throw deploymentFailure(
+      notStartedMessage(errorMessage(error), { subject: run.subject, alias, running: [] }) +
+        (run.uncertainSince !== undefined
+          ? "\nA CreateDeployment request got no answer; if it took effect, the next `pulumi up` " +
+            "finds that deployment by its tag and follows it."
+          : ""),
+      "not-started",
+      result(run, "NotStarted", alias),
+    );
+  }
+}
+
+// Not named `context`: the serializer skips free variables that are globals where it runs, and
+// mocha defines a global `context`.
+function shiftContext(run: Run) {
+  return { subject: run.subject, previousVersion: run.previousVersion };
+}
+
+function result(
+  run: Run,
+  status: DeploymentOutcome,
+  alias: AliasState | undefined,
+): DeploymentResult {
+  return {
+    deploymentId: run.deploymentId,
+    status,
+    deployedVersion: alias?.version,
+    routingWeights: alias ? { ...alias.weights } : undefined,
+    previousVersion: run.previousVersion,
+  };
+}
+
+/** The alias at the end, read once more whatever the deadline; undefined if it cannot be read. */
+async function finalAlias(run: Run): Promise<AliasState | undefined> {
+  return readAlias(run.session, run.sdk, run.request, { finalRead: true }).catch(() => undefined);
+}
+
+function describeObservation(seen: Observation, tag: Required<DeploymentTag>): string {
+  const running = seen.active.map(
+    (deployment) =>
+      `${deployment.id} ${deployment.status}${deployment.rollback ? " (a rollback)" : deployment.tag?.marker === tag.marker ? " (this resource's)" : ""}`,
+  );
+  return (
+    `alias serves ${describeAlias(seen.alias)}; ` +
+    (running.length ? `running in the group: ${running.join(", ")}` : "no deployment running")
+  );
+}
+
+async function steps(run: Run): Promise<DeploymentResult> {
+  const { session, request, tag } = run;
+  let timeoutResolved = request.timeoutMinutes !== undefined;
+  let refusals = 0;
+  for (;;) {
+    if (session.remaining() === 0) {
+      const alias = await finalAlias(run);
+      throw deploymentFailure(
+        notStartedMessage(
+          `the limit of ${formatDuration(session.deadline - session.started)} passed before one could start`,
+          { subject: run.subject, alias, running: [] },
+        ),
+        "timeout",
+        result(run, "NotStarted", alias),
+      );
+    }
+    // Listings read before this instant: what a settle window compares with.
+    const observedAt = session.clock.now();
+    const seen = await observe(session, run.sdk, request, tag, {
+      ownSince: run.uncertainSince !== undefined ? run.uncertainSince - 60_000 : undefined,
+      recordedId: request.recordedDeploymentId,
+      knownOwnId: run.deploymentId,
+      groupLastAttempted: true,
+    });
+    checkAccount(run, seen.alias);
+    const line = describeObservation(seen, tag);
+    if (line !== run.lastSeen) {
+      session.report(line);
+      run.lastSeen = line;
+    }
+    const ours = seen.ours;
+    if (ours && !isTerminal(ours.status)) {
+      if (ours.id !== run.deploymentId) {
+        session.report(
+          `deployment ${ours.id} of version ${request.targetVersion} was started for this resource ` +
+            "already; following it instead of starting another",
+        );
+        run.deploymentId = ours.id;
       }
-      report(`CodeDeploy refused to start a second deployment: ${errorMessage(error)}`);
-      if (!conflicting) {
-        await clock.sleep(backoffDelayMs(conflicts, () => clock.random(), RETRY_BACKOFF));
-      } else {
-        await waitForOther(run, request, conflicting, alias.version);
-        alias = await readAlias(run, request);
-        if (alias.version === target) {
-          return alreadyAtTarget();
+      run.previousVersion ??= ours.info.rollbackInfo ? undefined : seen.alias.version;
+      return follow(run, ours.id);
+    }
+    if (seen.active.length > 0) {
+      await waitForOthers(run, seen.active);
+      continue;
+    }
+    if (ours) {
+      const ended = await endedOwnDeployment(run, ours, seen.alias);
+      if (ended) {
+        return ended;
+      }
+    }
+    // Listings lag behind: a CreateDeployment that got no answer, or routing weights with no
+    // deployment listed, may be a deployment the listing does not show yet. Decide nothing
+    // until it would.
+    // An alias that moved since the previous observation with no deployment in sight was
+    // moved by one the reads do not show yet: settle too.
+    const aliasText = describeAlias(seen.alias);
+    if (run.previousAlias !== undefined && run.previousAlias !== aliasText && !ours) {
+      run.aliasMovedAt = session.clock.now();
+    }
+    run.previousAlias = aliasText;
+    const unsettled = Math.max(
+      run.lastUncertainAt ?? -Infinity,
+      Object.keys(seen.alias.weights).length > 0
+        ? (run.weightsSeenAt ??= session.clock.now())
+        : -Infinity,
+      run.aliasMovedAt ?? -Infinity,
+    );
+    if (observedAt - unsettled < LISTING_SETTLE_MS) {
+      if (session.remaining() === 0) {
+        continue; // fails at the top: nothing can be decided truthfully any more
+      }
+      await session.clock.sleep(Math.min(SETTLE_POLL_MS, session.remaining()));
+      continue;
+    }
+    if (servesExactly(seen.alias, request.targetVersion)) {
+      session.report(
+        `alias ${request.aliasName} serves version ${request.targetVersion}; no deployment needed`,
+      );
+      return {
+        deploymentId: run.deploymentId,
+        status: run.deploymentId ? "Succeeded" : "AlreadyAtTarget",
+        deployedVersion: seen.alias.version,
+        routingWeights: {},
+        previousVersion: run.previousVersion ?? seen.alias.version,
+      };
+    }
+    if (Object.keys(seen.alias.weights).length > 0 || seen.alias.version === "$LATEST") {
+      throw deploymentFailure(
+        notStartedMessage(
+          seen.alias.version === "$LATEST"
+            ? "the alias points at $LATEST; CodeDeploy shifts between published versions only. " +
+                "Point the alias at a published version first."
+            : "the alias has additional routing weights although no deployment is running " +
+                "(set by hand or by an interrupted rollout). Clear them first: aws lambda " +
+                `update-alias --function-name ${request.functionName} --name ${request.aliasName} ` +
+                `--routing-config '{}' --region ${request.region}`,
+          { subject: run.subject, alias: seen.alias, running: [] },
+        ),
+        "not-started",
+        result(run, "NotStarted", seen.alias),
+      );
+    }
+    if (!timeoutResolved) {
+      timeoutResolved = true;
+      const minutes = await resolveTimeout(run.session, run.sdk, request);
+      session.setDeadline(session.started + minutes * 60_000);
+      continue; // observe again: reading the configuration took time
+    }
+    run.previousVersion = seen.alias.version;
+    const attempt = await createDeployment(run, seen.alias.version);
+    // Only an answer with an id settles an earlier CreateDeployment that got none. A refusal
+    // (above all one that names no deployment) says nothing about it: it may still have taken
+    // effect, so the uncertainty (and the wider look for this request's deployment) stays.
+    if (attempt.kind === "created") {
+      run.uncertainSince = undefined;
+      run.lastUncertainAt = undefined;
+    }
+    if (attempt.kind === "created") {
+      run.deploymentId = attempt.deploymentId;
+      session.report(
+        `started CodeDeploy deployment ${attempt.deploymentId}: ${request.functionName}:${request.aliasName} ` +
+          `version ${seen.alias.version} -> ${request.targetVersion}; ${consoleUrl(attempt.deploymentId, request.region)}`,
+      );
+      return follow(run, attempt.deploymentId);
+    }
+    if (attempt.kind === "conflict") {
+      // Ours (a lost response retried) or someone else's: the next observation tells by tag.
+      session.report(
+        `CodeDeploy refused a second deployment (${attempt.message}); checking whose ${attempt.conflictingId ?? "the running one"} is`,
+      );
+      if (attempt.conflictingId) {
+        const info = await getDeployment(session, run.sdk, attempt.conflictingId);
+        const conflicting = view(info, attempt.conflictingId);
+        if (isOwnDeployment(info, tag)) {
+          run.deploymentId = attempt.conflictingId;
+          session.report(
+            `${attempt.conflictingId} is this request's own deployment (a lost response); following it`,
+          );
+          return follow(run, attempt.conflictingId);
+        }
+        if (!isTerminal(conflicting.status)) {
+          await waitForOthers(run, [conflicting]);
+          continue;
         }
       }
+      if (!attempt.conflictingId) {
+        // Whose is the running deployment? It may be this request's own (a retried
+        // CreateDeployment that took effect): look for it as after a lost answer.
+        run.uncertainSince ??= attempt.sentAt;
+        run.lastUncertainAt = attempt.sentAt;
+      }
+      if (++refusals > 5) {
+        throw new Error(`CodeDeploy refused ${refusals} times: ${attempt.message}`);
+      }
+      await session.clock.sleep(
+        Math.min(
+          backoffDelayMs(refusals, () => session.clock.random(), RETRY_BACKOFF),
+          session.remaining(),
+        ),
+      );
+      continue;
     }
+    // Unknown outcome: observe again (after a pause) before any new attempt.
+    run.uncertainSince ??= attempt.sentAt;
+    run.lastUncertainAt = attempt.sentAt;
+    session.report(
+      `CreateDeployment got no clear answer (${attempt.message}); it may have taken effect, so ` +
+        "looking for this request's deployment before trying again",
+    );
+    await session.clock.sleep(
+      Math.min(
+        backoffDelayMs(0, () => session.clock.random(), RETRY_BACKOFF) + 2_000,
+        session.remaining(),
+      ),
+    );
   }
+}
 
-  const previousVersion = alias.version;
-  report(
-    `started CodeDeploy deployment ${deploymentId}: ${request.functionName}:${request.aliasName} ` +
-      `version ${previousVersion} -> ${target}${timeout.configName ? ` (${timeout.configName})` : ""}; ` +
-      consoleUrl(deploymentId, request.region),
-  );
-  if (!request.waitForCompletion) {
-    report(
-      `not waiting (waitForCompletion: false): CodeDeploy shifts traffic and rolls back on its own; ` +
-        `follow it with ${getDeploymentCommand(deploymentId, request.region)}`,
-    );
-    return { deploymentId, status: "Created", deployedVersion: previousVersion, previousVersion };
+/** Refuses an alias in an account the stack does not allow. */
+function checkAccount(run: Run, alias: AliasState): void {
+  const allowed = run.request.allowedAccountIds ?? [];
+  if (allowed.length === 0 || !alias.accountId || allowed.includes(alias.accountId)) {
+    return;
   }
-
-  const createdId = deploymentId;
-  const outcome = await watchDeployment(
-    run,
-    deploymentId,
-    { label: deploymentId, detailed: { alias: request, targetVersion: target } },
-    run.deadline,
-  ).catch((error: unknown) => {
-    // The deployment exists and runs on; say so rather than fail as if nothing had started.
-    throw new DeploymentError(
-      [
-        `Lost track of CodeDeploy deployment ${createdId} of ${request.functionName}:${request.aliasName} ` +
-          `(version ${previousVersion} -> ${target}, ${request.region}): ${errorMessage(error)}`,
-        "It was NOT stopped: CodeDeploy keeps shifting traffic, or rolls back on an alarm, on its own.",
-        `Follow it: ${getDeploymentCommand(createdId, request.region)}`,
-        `Console: ${consoleUrl(createdId, request.region)}`,
-      ].join("\n"),
-      "lost",
-      {
-        deploymentId: createdId,
-        status: "Created",
-        deployedVersion: previousVersion,
-        previousVersion,
-      },
-    );
-  });
-  const status = (outcome.info.status ?? "Unknown") as DeploymentStatus;
-  if (outcome.timedOut) {
-    throw new DeploymentError(
-      timeoutMessage(outcome.info, outcome.progress, request, previousVersion, timeout.minutes),
-      "timeout",
-      { deploymentId, status, deployedVersion: previousVersion, previousVersion },
-    );
-  }
-  if (status === "Succeeded") {
-    report(
-      `${deploymentId}: version ${target} serves all traffic of ${request.aliasName} ` +
-        `(${formatDuration(clock.now() - run.started)})`,
-    );
-    return { deploymentId, status, deployedVersion: target, previousVersion };
-  }
-
-  // Failed or Stopped: let the automatic rollback finish (bounded) so the message and the
-  // recorded state say where the alias ended up.
-  let rollbackNote: string | undefined;
-  const rollbackId = outcome.info.rollbackInfo?.rollbackDeploymentId;
-  if (rollbackId) {
-    const rollback = await watchDeployment(
-      run,
-      rollbackId,
-      { label: `rollback ${rollbackId}` },
-      clock.now() + STOP_WAIT_MINUTES * 60_000,
-    ).catch((error: unknown) => {
-      rollbackNote = `rollback status unknown: ${errorMessage(error)}`;
-      return undefined;
-    });
-    if (rollback) {
-      rollbackNote = rollback.timedOut
-        ? `rollback still ${rollback.info.status} after ${STOP_WAIT_MINUTES} min`
-        : `rollback ${rollback.info.status}`;
-    }
-  }
-  const aliasNow = await readAlias(run, request).catch(() => alias);
-  throw new DeploymentError(
-    failureMessage(outcome.info, outcome.progress.events, {
-      request,
-      previousVersion,
-      aliasVersionNow: aliasNow.version,
-      rollback: rollbackNote,
-    }),
-    status === "Stopped" ? "stopped" : "failed",
-    { deploymentId, status, deployedVersion: aliasNow.version, previousVersion },
+  throw deploymentFailure(
+    notStartedMessage(
+      `the credentials reach alias ${run.request.aliasName} in account ${alias.accountId}, but this ` +
+        `stack deploys to ${allowed.join(" or ")}; refusing to touch it. Check the AWS profile, ` +
+        "role or keys (Pulumi config aws:* or the region's provider).",
+      { subject: run.subject, running: [] },
+    ),
+    "not-started",
+    { status: "NotStarted" },
   );
 }
 
-function deploymentDescription(request: DeploymentRequest): string {
-  const text =
-    request.description ?? `pulumi up: ${request.aliasName} -> version ${request.targetVersion}`;
-  return request.marker ? `${text} ${markerTag(request.marker)}` : text;
-}
-
-async function createDeployment(
+/** This request's deployment already ended: its result is the result. Undefined: deploy anew. */
+async function endedOwnDeployment(
   run: Run,
-  request: DeploymentRequest,
-  currentVersion: string,
-): Promise<string> {
+  ours: DeploymentView,
+  alias: AliasState,
+): Promise<DeploymentResult | undefined> {
+  const { request } = run;
+  if (ours.status === "Succeeded") {
+    if (servesExactly(alias, request.targetVersion)) {
+      run.deploymentId = ours.id;
+      run.session.report(
+        `deployment ${ours.id} succeeded; alias serves version ${request.targetVersion}`,
+      );
+      return result(run, "Succeeded", alias);
+    }
+    if (ours.id === run.deploymentId) {
+      throw deploymentFailure(
+        [
+          `Deployment ${ours.id} succeeded, but the alias was moved since: ${aliasLine(run.subject, alias)}`,
+          "Someone else changed it; run `pulumi up` again to deploy the target.",
+        ].join("\n"),
+        "superseded",
+        result(run, "Succeeded", alias),
+      );
+    }
+    return undefined; // an earlier success, since undone by hand: deploy it again
+  }
+  // Failed or Stopped: never deploy this version again on its own. Started by this operation
+  // (a CreateDeployment whose answer was lost): an ordinary failure, with the hook details.
+  const earlier = (ours.info.createTime?.getTime() ?? 0) < run.session.started;
+  run.deploymentId = ours.id;
+  const events = earlier ? [] : await lifecycleEvents(run, ours.id);
+  throw deploymentFailure(
+    failureMessage(ours.info, events, { subject: run.subject, alias, earlier }),
+    earlier ? "rolled-back-earlier" : ours.status === "Stopped" ? "stopped" : "failed",
+    result(run, ours.status as DeploymentStatus, alias),
+  );
+}
+
+/** Waits (within the deadline) for deployments this request did not start. */
+async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promise<void> {
+  const { session } = run;
+  let other = others[0];
+  session.report(
+    `deployment ${other.id} (${other.status}) is running in ${run.request.deploymentGroupName} and ` +
+      "was not started for this version; waiting for it to end before deciding (CodeDeploy runs " +
+      "one deployment per group at a time)",
+  );
+  for (let attempt = 0; ; attempt++) {
+    if (session.remaining() === 0) {
+      const alias = await finalAlias(run);
+      throw deploymentFailure(
+        notStartedMessage(
+          `waited ${formatDuration(session.clock.now() - session.started)} (the limit of this update) ` +
+            `for ${other.id} to end`,
+          { subject: run.subject, alias, running: [other.id] },
+        ),
+        "timeout",
+        result(run, "NotStarted", alias),
+      );
+    }
+    await session.clock.sleep(
+      Math.min(
+        pollDelayMs(attempt, () => session.clock.random()),
+        session.remaining(),
+      ),
+    );
+    const info = await getDeployment(session, run.sdk, other.id);
+    if (isTerminal(info.status)) {
+      session.report(`deployment ${other.id} ended ${info.status}`);
+      // Its automatic rollback moves the alias next: wait for that too (a listing may not
+      // show it yet).
+      const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
+      if (!rollbackId || rollbackId === other.id) {
+        return;
+      }
+      other = view({ deploymentId: rollbackId, status: "Created" }, rollbackId);
+      session.report(`waiting for its rollback ${rollbackId}`);
+      attempt = -1;
+    }
+  }
+}
+
+type CreateAttempt =
+  | { kind: "created"; deploymentId: string }
+  | { kind: "conflict"; conflictingId?: string; message: string; sentAt: number }
+  | { kind: "unknown"; sentAt: number; message: string };
+
+/** Sends CreateDeployment once (never retried blindly: a retry could start a second one). */
+async function createDeployment(run: Run, currentVersion: string): Promise<CreateAttempt> {
+  const { request, session, sdk, tag } = run;
   const content = appSpecContent({
     functionName: request.functionName,
     aliasName: request.aliasName,
@@ -817,196 +585,211 @@ async function createDeployment(
     targetVersion: request.targetVersion,
     hooks: request.hooks,
   });
-  // Only throttling is retried: after a 5xx the deployment may exist, and a blind retry
-  // would meet it as a conflicting deployment (handled by the caller) at best.
-  const created = await call(
-    run,
-    `CreateDeployment ${request.deploymentGroupName}`,
-    () =>
-      run.clients.codedeploy.send(
-        new run.sdk.codedeploy.CreateDeploymentCommand({
-          applicationName: request.applicationName,
-          deploymentGroupName: request.deploymentGroupName,
-          description: deploymentDescription(request),
-          revision: { revisionType: "AppSpecContent", appSpecContent: { content } },
-        }),
-      ),
-    isThrottlingError,
-  );
-  if (!created.deploymentId) {
-    throw new Error("CreateDeployment returned no deploymentId");
-  }
-  return created.deploymentId;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Drift
-
-/** What {@link detectDrift} needs: where the alias should be, and the last deployment. */
-export interface DriftRequest extends AliasName, GroupName {
-  readonly targetVersion: string;
-  readonly region: string;
-  readonly waitForCompletion: boolean;
-  /** The deployment the stack recorded last, for the message. */
-  readonly lastDeploymentId?: string;
-}
-
-/** Whether the alias is where the stack says it should be. */
-export interface DriftCheck {
-  /** False when the next update must deploy (again). */
-  readonly inSync: boolean;
-  readonly aliasVersion: string;
-  /** A deployment running in the group right now, if any. */
-  readonly activeDeploymentId?: string;
-  readonly message: string;
-}
-
-/**
- * Read-only (GetAlias, ListDeployments, GetDeployment): safe in `pulumi preview`. Out of sync
- * when the alias is not on the target version and no deployment is about to put it there,
- * typically after a rollback: the stack recorded version 4, CodeDeploy put the alias back on 3.
- */
-export async function detectDrift(
-  request: DriftRequest,
-  clients: DeploymentClients,
-  report: Reporter,
-  clock: Clock = systemClock,
-): Promise<DriftCheck> {
-  const run = await newRun(clients, report, clock, 2);
-  const alias = await readAlias(run, request);
-  const wanted = request.targetVersion;
-  if (alias.version === wanted) {
-    return {
-      inSync: true,
-      aliasVersion: alias.version,
-      message: `alias ${request.aliasName} is at version ${wanted}`,
-    };
-  }
-  const active = await activeDeployments(run, request);
-  if (active.length > 0) {
-    const message =
-      `alias ${request.aliasName} is at version ${alias.version} (${trafficPercent(alias, wanted)}% ` +
-      `on ${wanted}) while deployment ${active[0]} is in progress; ` +
-      (request.waitForCompletion
-        ? `the update waits for it and deploys version ${wanted} if the alias is not there then`
-        : "waitForCompletion is false, so it is left to finish on its own");
-    report(message);
-    return {
-      inSync: !request.waitForCompletion,
-      aliasVersion: alias.version,
-      activeDeploymentId: active[0],
-      message,
-    };
-  }
-  let last = "";
-  if (request.lastDeploymentId) {
-    const info = await getDeployment(run, request.lastDeploymentId).catch(() => undefined);
-    const rolledBack = info?.rollbackInfo?.rollbackDeploymentId;
-    last =
-      ` (last deployment ${request.lastDeploymentId}` +
-      (info?.status ? ` ${info.status}` : "") +
-      (info?.errorInformation?.code ? `: ${info.errorInformation.code}` : "") +
-      (rolledBack ? `, rolled back by ${rolledBack}` : "") +
-      ")";
-  }
-  const message =
-    `alias ${request.aliasName} is at version ${alias.version} but the stack wants ${wanted}` +
-    `${last}; deploying version ${wanted} again`;
-  report(message);
-  return { inSync: false, aliasVersion: alias.version, message };
-}
-
-// ---------------------------------------------------------------------------------------------
-// stop
-
-/** Which deployments {@link stop} may stop. */
-export interface StopRequest extends GroupName {
-  readonly region: string;
-  /** The deployment this resource recorded last. */
-  readonly deploymentId?: string;
-  /** The token this resource wrote into its deployments' descriptions. */
-  readonly marker?: string;
-  /** How long to wait for the stop to take effect. @default 10 */
-  readonly waitMinutes?: number;
-}
-
-/** What {@link stop} did. */
-export interface StopResult {
-  /** Deployments asked to stop (with automatic rollback). */
-  readonly stopped: string[];
-  /** Running deployments left alone because this resource did not start them. */
-  readonly leftAlone: string[];
-}
-
-/**
- * On delete: stops, with automatic rollback, the running deployments this resource started
- * (its recorded deployment id, or its marker in the description, which also covers an
- * interrupted `pulumi up` that never recorded the id), then waits a bounded time for them to
- * stop. Deployments someone else started (another stack, a CodeDeploy rollback, a replacement
- * of this resource) are left alone and reported.
- */
-export async function stop(
-  request: StopRequest,
-  clients: Pick<DeploymentClients, "codedeploy">,
-  report: Reporter,
-  clock: Clock = systemClock,
-): Promise<StopResult> {
-  const waitMinutes = request.waitMinutes ?? STOP_WAIT_MINUTES;
-  const run = await newRun(clients as DeploymentClients, report, clock, waitMinutes);
-  const active = await activeDeployments(run, request);
-  const ours: string[] = [];
-  const leftAlone: string[] = [];
-  for (const id of active) {
-    let mine = id === request.deploymentId;
-    if (!mine && request.marker) {
-      const info = await getDeployment(run, id);
-      mine = info.description?.includes(markerTag(request.marker)) ?? false;
-    }
-    (mine ? ours : leftAlone).push(id);
-  }
-  for (const id of leftAlone) {
-    report(
-      `deployment ${id} is running in ${request.deploymentGroupName} but was not started by this resource; leaving it alone`,
+  const sentAt = session.clock.now();
+  try {
+    const created = await session.send<{ deploymentId?: string }>(
+      `CreateDeployment ${request.deploymentGroupName}`,
+      session.clients.codedeploy,
+      new sdk.codedeploy.CreateDeploymentCommand({
+        applicationName: request.applicationName,
+        deploymentGroupName: request.deploymentGroupName,
+        description: deploymentDescription(request.description, request.aliasName, tag),
+        revision: {
+          revisionType: "AppSpecContent",
+          appSpecContent: { content, sha256: appSpecSha256(content) },
+        },
+      }),
+      { retryable: () => false },
     );
+    if (!created.deploymentId) {
+      return { kind: "unknown", sentAt, message: "CreateDeployment returned no deploymentId" };
+    }
+    return { kind: "created", deploymentId: created.deploymentId };
+  } catch (error) {
+    const cause = isCallFailure(error) ? error.cause : error;
+    if (errorName(cause) === "DeploymentLimitExceededException") {
+      return {
+        kind: "conflict",
+        conflictingId: conflictingDeploymentId(cause),
+        message: errorMessage(cause),
+        sentAt,
+      };
+    }
+    if (isRetryableError(cause)) {
+      return { kind: "unknown", sentAt, message: `${errorName(cause)}: ${errorMessage(cause)}` };
+    }
+    throw error;
   }
-  const stopped: string[] = [];
-  for (const id of ours) {
-    try {
-      await call(run, `StopDeployment ${id}`, () =>
-        run.clients.codedeploy.send(
-          new run.sdk.codedeploy.StopDeploymentCommand({
-            deploymentId: id,
-            autoRollbackEnabled: true,
+}
+
+/** Follows this request's deployment to its end or the deadline. */
+async function follow(run: Run, deploymentId: string): Promise<DeploymentResult> {
+  const { session, request } = run;
+  if (!request.waitForCompletion) {
+    session.report(
+      `not waiting (waitForCompletion: false): CodeDeploy shifts traffic and rolls back on its own; ` +
+        `follow it with ${getDeploymentCommand(deploymentId, request.region)}`,
+    );
+    return result(run, "Created", await finalAlias(run));
+  }
+  let info: DeploymentInfo;
+  let lastStatus: string | undefined;
+  let lastPercent: number | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      info = await getDeployment(session, run.sdk, deploymentId);
+      const status = info.status ?? "Unknown";
+      if (status !== lastStatus) {
+        lastStatus = status;
+        const overview = info.deploymentStatusMessages?.length
+          ? ` (${info.deploymentStatusMessages.join("; ")})`
+          : "";
+        session.report(`${deploymentId}: ${status}${overview}`);
+      }
+      if (isTerminal(status)) {
+        break;
+      }
+      if (session.remaining() === 0) {
+        const alias = await finalAlias(run);
+        throw deploymentFailure(
+          timeoutMessage(info, {
+            ...shiftContext(run),
+            alias,
+            waitedMs: session.clock.now() - session.started,
           }),
+          "timeout",
+          result(run, status as DeploymentStatus, alias),
+        );
+      }
+      if (status !== "Created" && status !== "Queued") {
+        const alias = await readAlias(session, run.sdk, request).catch(() => undefined);
+        const percent = alias ? trafficPercent(alias, request.targetVersion) : undefined;
+        if (percent !== undefined && percent !== lastPercent) {
+          lastPercent = percent;
+          session.report(
+            `${deploymentId}: ${percent}% of traffic on version ${request.targetVersion}`,
+          );
+        }
+      }
+      await session.clock.sleep(
+        Math.min(
+          pollDelayMs(attempt, () => session.clock.random()),
+          session.remaining(),
         ),
       );
-    } catch (error) {
-      if (errorName(error) === "DeploymentAlreadyCompletedException") {
-        continue;
-      }
+    }
+  } catch (error) {
+    if (isDeploymentFailure(error)) {
       throw error;
     }
-    stopped.push(id);
-    report(`stopping deployment ${id} with automatic rollback (the resource is being deleted)`);
+    const alias = await finalAlias(run);
+    throw deploymentFailure(
+      lostMessage(deploymentId, errorMessage(error), { ...shiftContext(run), alias }),
+      "lost",
+      result(run, "InProgress", alias),
+    );
   }
-  for (const id of stopped) {
-    const outcome = await watchDeployment(run, id, { label: id }, run.deadline);
-    if (outcome.timedOut) {
-      report(
-        `deployment ${id} is still ${outcome.info.status} after ${waitMinutes} min; CodeDeploy ` +
-          `finishes stopping it on its own. Follow it: ${getDeploymentCommand(id, request.region)}`,
+  const status = info.status as DeploymentStatus;
+  if (status === "Succeeded") {
+    const alias = await settledAlias(run);
+    if (alias && servesExactly(alias, request.targetVersion)) {
+      session.report(
+        `${deploymentId}: version ${request.targetVersion} serves all traffic of ${request.aliasName} ` +
+          `(${formatDuration(session.clock.now() - session.started)})`,
       );
+      return result(run, "Succeeded", alias);
     }
+    throw deploymentFailure(
+      [
+        `CodeDeploy reports deployment ${deploymentId} Succeeded, but ${aliasLine(run.subject, alias)}`,
+        "Someone or something moved the alias since; run `pulumi up` again to check and deploy.",
+        `Details: ${consoleUrl(deploymentId, request.region)}`,
+      ].join("\n"),
+      "superseded",
+      result(run, status, alias),
+    );
   }
-  return { stopped, leftAlone };
+  // Failed or Stopped: let the automatic rollback finish (within the deadline) so the message
+  // and the outputs say where the alias ended.
+  const rollbackNote = await waitForRollback(run, info);
+  const events = session.remaining() > 0 ? await lifecycleEvents(run, deploymentId) : [];
+  const alias = await finalAlias(run);
+  throw deploymentFailure(
+    failureMessage(info, events, { ...shiftContext(run), alias, rollback: rollbackNote }),
+    status === "Stopped" ? "stopped" : "failed",
+    result(run, status, alias),
+  );
 }
 
-/** The version an alias points at (for `pulumi refresh`). */
-export async function readAliasVersion(
-  alias: { readonly functionName: string; readonly aliasName: string },
-  clients: Pick<DeploymentClients, "lambda">,
-  clock: Clock = systemClock,
-): Promise<string> {
-  const run = await newRun(clients as DeploymentClients, () => undefined, clock, 2);
-  return (await readAlias(run, alias)).version;
+/** The alias after success; read again briefly if it does not show the target yet. */
+async function settledAlias(run: Run): Promise<AliasState | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const alias = await readAlias(run.session, run.sdk, run.request, { finalRead: true }).catch(
+      () => undefined,
+    );
+    if (alias && servesExactly(alias, run.request.targetVersion)) {
+      return alias;
+    }
+    if (attempt === 2 || run.session.remaining() === 0) {
+      return alias;
+    }
+    await run.session.clock.sleep(Math.min(2_000, run.session.remaining()));
+  }
+  return undefined;
+}
+
+async function waitForRollback(run: Run, info: DeploymentInfo): Promise<string | undefined> {
+  const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
+  if (!rollbackId) {
+    return undefined;
+  }
+  const { session } = run;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const rollback = await getDeployment(session, run.sdk, rollbackId);
+      if (isTerminal(rollback.status)) {
+        return `rollback ${rollback.status}`;
+      }
+      if (session.remaining() === 0) {
+        return `rollback still ${rollback.status} at the limit of this update; CodeDeploy finishes it on its own`;
+      }
+      await session.clock.sleep(
+        Math.min(
+          pollDelayMs(attempt, () => session.clock.random()),
+          session.remaining(),
+        ),
+      );
+    }
+  } catch (error) {
+    return `rollback status unknown: ${errorMessage(error)}`;
+  }
+}
+
+/** Lifecycle events of the deployment's Lambda target (for a failed hook's diagnostics). */
+async function lifecycleEvents(run: Run, deploymentId: string): Promise<LifecycleEvent[]> {
+  const { session, sdk } = run;
+  try {
+    const listed = await session.send<{ targetIds?: string[] }>(
+      `ListDeploymentTargets ${deploymentId}`,
+      session.clients.codedeploy,
+      new sdk.codedeploy.ListDeploymentTargetsCommand({ deploymentId }),
+    );
+    const targetIds = (listed.targetIds ?? []).slice(0, 25);
+    if (targetIds.length === 0) {
+      return [];
+    }
+    const targets = await session.send<{
+      deploymentTargets?: { lambdaTarget?: { lifecycleEvents?: LifecycleEvent[] } }[];
+    }>(
+      `BatchGetDeploymentTargets ${deploymentId}`,
+      session.clients.codedeploy,
+      new sdk.codedeploy.BatchGetDeploymentTargetsCommand({ deploymentId, targetIds }),
+    );
+    return (targets.deploymentTargets ?? []).flatMap(
+      (target) => target.lambdaTarget?.lifecycleEvents ?? [],
+    );
+  } catch (error) {
+    session.report(`${deploymentId}: lifecycle events unavailable (${errorMessage(error)})`);
+    return [];
+  }
 }

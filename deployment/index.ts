@@ -1,6 +1,7 @@
 /**
  * The deployment engine behind `LambdaDeployment`: plain functions over AWS SDK v3 clients,
- * usable on their own (a CI step, a script) and tested against `aws-sdk-client-mock`.
+ * usable on their own (a CI step, a script) and tested against a CodeDeploy/Lambda simulator
+ * (test/deployment/sim).
  */
 export {
   appSpecContent,
@@ -14,7 +15,8 @@ export {
   consoleUrl,
   deploy,
   DeploymentClients,
-  DeploymentError,
+  DeploymentFailure,
+  DeploymentFailureKind,
   DeploymentOutcome,
   DeploymentRequest,
   DeploymentResult,
@@ -22,6 +24,7 @@ export {
   DriftCheck,
   DriftRequest,
   getDeploymentCommand,
+  isDeploymentFailure,
   Reporter,
   stop,
   StopRequest,
@@ -34,4 +37,6 @@ export {
   SamDeploymentType,
   TrafficShift,
 } from "./rollout";
+export { DeploymentCredentials } from "./clients";
+export { DEFAULT_KEEP_VERSIONS, pruneVersions, PruneRequest, PruneResult } from "./prune";
 export { BackoffPolicy, Clock, systemClock } from "./timing";

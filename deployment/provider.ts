@@ -3,8 +3,10 @@
  * read over the engine. Pulumi serializes the provider object by value into the resource's
  * `__provider` input and runs it in its own Node.js process (`pulumi-resource-pulumi-nodejs`),
  * so:
- * - nothing here may capture a live SDK client: clients are built inside each method with
- *   `{ region }` and the default credential chain, from modules imported there;
+ * - nothing here may capture a live SDK client: clients are built inside each method for the
+ *   region, with the credentials the component passed (the AWS provider's profile, keys and
+ *   role chain; `deployment/clients.ts`) or else the default credential chain, from modules
+ *   imported there;
  * - `pulumi.log` does not reach the engine from that process (it is not given the engine's
  *   address; pulumi/pulumi#6065, #18249), but its stdout is shown as info diagnostics
  *   (pulumi/pulumi#18253), so progress goes to `console.log`;
@@ -12,23 +14,32 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AppSpecHooks } from "./appSpec";
-import { createDeploymentClients } from "./clients";
+import { errorMessage, errorName } from "./awsErrors";
+import { DeploymentClients, isCallFailure, Reporter } from "./calls";
+import { createDeploymentClients, DeploymentCredentials } from "./clients";
 import {
   deploy,
-  DeploymentClients,
-  DeploymentError,
   DeploymentOutcome,
+  DeploymentResult,
   detectDrift,
-  readAliasVersion,
-  Reporter,
+  isDeploymentFailure,
+  readAliasState,
   stop,
 } from "./engine";
-import { errorMessage, errorName } from "./awsErrors";
+import { DEFAULT_KEEP_VERSIONS, pruneVersions } from "./prune";
 import { Clock, systemClock } from "./timing";
 import { lambdaDeploymentProblems } from "./validate";
 
 /** `@pulumi/pulumi/runtime/rpc` `unknownValue`: how a dynamic provider sees an unknown input. */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Errors that say the credentials themselves are no good (expired or unknown). */
+const STALE_CREDENTIAL_ERRORS = [
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+];
 
 /** The inputs of a LambdaDeployment, as the provider receives them. */
 export interface LambdaDeploymentInputs {
@@ -42,17 +53,27 @@ export interface LambdaDeploymentInputs {
   timeoutMinutes?: number;
   region: string;
   description?: string;
+  /** Change to deploy a version again after it failed or was rolled back. */
+  retryToken?: string;
+  /** Published versions kept after a successful deployment; 0 keeps all. @default 5 */
+  keepVersions?: number;
+  /** Accounts the alias may be in; anything else is refused. */
+  allowedAccountIds?: string[];
+  /** The credentials of the AWS provider of the region (a secret input). */
+  credentials?: DeploymentCredentials;
 }
 
 /** Its state: the inputs plus what the last create/update did. */
 export interface LambdaDeploymentOutputs extends LambdaDeploymentInputs {
-  /** The deployment created last; absent when none was needed. */
+  /** This resource's last deployment; absent when none was needed. */
   deploymentId?: string;
   status: DeploymentOutcome;
-  /** The version the alias fully pointed at when the operation ended. */
-  deployedVersion: string;
+  /** The alias's `FunctionVersion` as read when the operation ended (absent if unreadable). */
+  deployedVersion?: string;
+  /** The alias's additional routing weights as read then (empty: none). */
+  routingWeights?: Record<string, number>;
   /** The version the alias pointed at before. */
-  previousVersion: string;
+  previousVersion?: string;
 }
 
 /** The input keys a change of which makes an update. */
@@ -67,20 +88,23 @@ export const LAMBDA_DEPLOYMENT_INPUT_KEYS: readonly (keyof LambdaDeploymentInput
   "timeoutMinutes",
   "region",
   "description",
+  "retryToken",
+  "keepVersions",
+  "allowedAccountIds",
 ];
 
 /** What the provider needs from the outside world; replaced in tests. */
 export interface ProviderEnvironment {
-  /** SDK clients for a region. */
-  clients(region: string): Promise<DeploymentClients>;
+  /** SDK clients for a region, with the AWS provider's credentials when given. */
+  clients(region: string, credentials?: DeploymentCredentials): Promise<DeploymentClients>;
   readonly clock: Clock;
   /** Writes a progress line where `pulumi up` shows it. */
   log(line: string): void;
 }
 
-/** The real environment: SDK v3 clients with the default credential chain, stdout. */
+/** The real environment: SDK v3 clients with the given (or default) credentials, stdout. */
 export const defaultProviderEnvironment: ProviderEnvironment = {
-  clients: (region) => createDeploymentClients(region),
+  clients: (region, credentials) => createDeploymentClients(region, credentials),
   clock: systemClock,
   log(line: string): void {
     console.log(line);
@@ -137,6 +161,10 @@ function inputsOf(props: Record<string, any>): LambdaDeploymentInputs {
     timeoutMinutes: props.timeoutMinutes,
     region: props.region,
     description: props.description,
+    retryToken: props.retryToken,
+    keepVersions: props.keepVersions,
+    allowedAccountIds: props.allowedAccountIds,
+    credentials: props.credentials,
   });
 }
 
@@ -161,17 +189,21 @@ export interface PartialFailure extends Error {
   id: string;
   properties: Record<string, unknown>;
   reasons: string[];
+  /** The engine's failure kind (`failed`, `timeout`, ...), for tests and tools. */
+  kind?: string;
 }
 
 function partialFailure(
   id: string,
   properties: Record<string, unknown>,
   message: string,
+  kind?: string,
 ): PartialFailure {
   return Object.assign(new Error(message), {
     id,
     properties: defined(properties),
     reasons: [message],
+    kind,
   });
 }
 
@@ -190,19 +222,78 @@ export function lambdaDeploymentProvider(
   // mocha defines a global `run`.
   async function runDeployment(
     id: string,
-    marker: string | undefined,
+    marker: string,
     inputs: LambdaDeploymentInputs,
+    recordedDeploymentId: string | undefined,
   ): Promise<LambdaDeploymentOutputs> {
-    const clients = await env.clients(inputs.region);
+    const report = reporterFor(inputs);
+    const clients = await env.clients(inputs.region, inputs.credentials);
+    let result: DeploymentResult;
     try {
-      const result = await deploy({ ...inputs, marker }, clients, reporterFor(inputs), env.clock);
-      return defined({ ...inputs, ...result });
+      result = await deploy(
+        { ...inputs, marker, recordedDeploymentId },
+        clients,
+        report,
+        env.clock,
+      );
     } catch (error) {
-      if (error instanceof DeploymentError || (error as DeploymentError)?.result !== undefined) {
-        const failed = error as DeploymentError;
-        throw partialFailure(id, { ...inputs, ...failed.result }, failed.message);
+      if (isDeploymentFailure(error)) {
+        throw partialFailure(id, { ...inputs, ...error.result }, error.message, error.kind);
       }
       throw error;
+    }
+    if (result.status === "Succeeded" || result.status === "AlreadyAtTarget") {
+      await pruneVersions(
+        {
+          ...inputs,
+          keep: inputs.keepVersions ?? DEFAULT_KEEP_VERSIONS,
+          protect: [inputs.targetVersion, result.previousVersion ?? inputs.targetVersion],
+        },
+        clients,
+        report,
+        env.clock,
+      );
+    }
+    return defined({ ...inputs, ...result });
+  }
+
+  /**
+   * Runs a delete or refresh with the recorded credentials; when AWS refuses them as expired
+   * or unknown (a session token recorded in the state has a lifetime; STS `ExpiredToken`,
+   * `ExpiredTokenException`, `InvalidClientTokenId`, `UnrecognizedClientException`), runs it
+   * again with the default credential chain of this process, after checking that those reach
+   * an allowed account (the alias's `AliasArn`).
+   */
+  async function withCurrentCredentials<T>(
+    inputs: LambdaDeploymentInputs,
+    action: (clients: DeploymentClients) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await action(await env.clients(inputs.region, inputs.credentials));
+    } catch (error) {
+      const cause = isCallFailure(error) ? error.cause : error;
+      if (!inputs.credentials || !STALE_CREDENTIAL_ERRORS.includes(errorName(cause))) {
+        throw error;
+      }
+      const report = reporterFor(inputs);
+      report(
+        `the credentials recorded in the state were refused (${errorName(cause)}: ` +
+          `${errorMessage(cause)}); trying the default credential chain of this process`,
+      );
+      const fallback = await env.clients(inputs.region, undefined);
+      const allowed = inputs.allowedAccountIds ?? [];
+      if (allowed.length > 0) {
+        const alias = await readAliasState(inputs, fallback, env.clock);
+        if (alias.accountId && !allowed.includes(alias.accountId)) {
+          throw new Error(
+            `LambdaDeployment ${inputs.functionName}:${inputs.aliasName}: the recorded credentials ` +
+              `expired, and the default credentials reach account ${alias.accountId}, not ` +
+              `${allowed.join(" or ")}; refusing to act. Run \`pulumi up\` (which records fresh ` +
+              "credentials) or set AWS credentials for the stack's account, then retry.",
+          );
+        }
+      }
+      return action(fallback);
     }
   }
 
@@ -221,7 +312,7 @@ export function lambdaDeploymentProvider(
       return { inputs: news, failures };
     },
 
-    async diff(_id, olds, news) {
+    async diff(id, olds, news) {
       const changed = LAMBDA_DEPLOYMENT_INPUT_KEYS.filter(
         (key) => canonical(olds[key]) !== canonical(news[key]),
       );
@@ -233,8 +324,8 @@ export function lambdaDeploymentProvider(
       const report = reporterFor(inputs);
       try {
         const drift = await detectDrift(
-          { ...inputs, lastDeploymentId: olds.deploymentId },
-          await env.clients(inputs.region),
+          { ...inputs, marker: markerOf(id), recordedDeploymentId: olds.deploymentId },
+          await env.clients(inputs.region, inputs.credentials),
           report,
           env.clock,
         );
@@ -252,22 +343,31 @@ export function lambdaDeploymentProvider(
       const inputs = inputsOf(news);
       const marker = newMarker();
       const id = lambdaDeploymentId(inputs, marker);
-      return { id, outs: await runDeployment(id, marker, inputs) };
+      return { id, outs: await runDeployment(id, marker, inputs, undefined) };
     },
 
-    async update(id, _olds, news) {
-      return { outs: await runDeployment(id, markerOf(id), inputsOf(news)) };
+    async update(id, olds, news) {
+      // Ids of another shape (none are made) would get a marker of their own.
+      return {
+        outs: await runDeployment(
+          id,
+          markerOf(id) ?? newMarker(),
+          inputsOf(news),
+          olds.deploymentId,
+        ),
+      };
     },
 
     async delete(id, props) {
       const inputs = inputsOf(props);
-      const clients = await env.clients(inputs.region);
       try {
-        await stop(
-          { ...inputs, deploymentId: props.deploymentId, marker: markerOf(id) },
-          clients,
-          reporterFor(inputs),
-          env.clock,
+        await withCurrentCredentials(inputs, (clients) =>
+          stop(
+            { ...inputs, deploymentId: props.deploymentId, marker: markerOf(id) },
+            clients,
+            reporterFor(inputs),
+            env.clock,
+          ),
         );
       } catch (error) {
         const name = errorName(error);
@@ -293,10 +393,16 @@ export function lambdaDeploymentProvider(
       }
       const inputs = inputsOf(props);
       try {
-        const version = await readAliasVersion(inputs, await env.clients(inputs.region), env.clock);
+        const alias = await withCurrentCredentials(inputs, (clients) =>
+          readAliasState(inputs, clients, env.clock),
+        );
         return {
           id,
-          props: defined({ ...props, deployedVersion: version }),
+          props: defined({
+            ...props,
+            deployedVersion: alias.version,
+            routingWeights: { ...alias.weights },
+          }),
         };
       } catch (error) {
         reporterFor(inputs)(`refresh could not read the alias: ${errorMessage(error)}`);

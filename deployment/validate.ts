@@ -15,8 +15,12 @@ export interface ArgumentProblem {
 /** Longest wait we accept: a custom config's canary/linear interval can be up to 2 days. */
 export const MAX_TIMEOUT_MINUTES = 2880;
 
-/** Longest description we send; CodeDeploy rejects long ones (`DescriptionTooLongException`). */
-export const MAX_DESCRIPTION_LENGTH = 100;
+import { MAX_DESCRIPTION_LENGTH } from "./marker";
+
+export { MAX_DESCRIPTION_LENGTH } from "./marker";
+
+/** Most versions `keepVersions` may keep (a bound on typos, not a Lambda limit). */
+const MAX_KEEP_VERSIONS = 1000;
 
 // Lambda: function names are 1-64 of [A-Za-z0-9_-]; alias names 1-128 of the same, not all
 // digits (Lambda API reference, CreateFunction / CreateAlias).
@@ -135,8 +139,42 @@ export function lambdaDeploymentProblems(
     "description",
     values.description,
     (value) =>
-      value === undefined || (typeof value === "string" && value.length <= MAX_DESCRIPTION_LENGTH),
-    `text of at most ${MAX_DESCRIPTION_LENGTH} characters`,
+      value === undefined ||
+      (typeof value === "string" &&
+        value.length <= MAX_DESCRIPTION_LENGTH &&
+        !value.includes("[pulumi:")),
+    `text of at most ${MAX_DESCRIPTION_LENGTH} characters without "[pulumi:" (CodeDeploy ` +
+      "allows 100; the rest is the tag that tells this resource's deployments apart, and text " +
+      "that looks like a tag would blur it)",
+  );
+  check(
+    "retryToken",
+    values.retryToken,
+    (value) => value === undefined || (typeof value === "string" && value.length <= 256),
+    "any text of up to 256 characters; change it to deploy a rolled-back version again",
+  );
+  check(
+    "keepVersions",
+    values.keepVersions,
+    (value) =>
+      value === undefined ||
+      (typeof value === "number" &&
+        Number.isInteger(value) &&
+        value >= 0 &&
+        value <= MAX_KEEP_VERSIONS),
+    `a whole number from 0 (keep every version) to ${MAX_KEEP_VERSIONS}`,
+  );
+  check(
+    "allowedAccountIds",
+    values.allowedAccountIds,
+    (value) =>
+      value === undefined ||
+      (Array.isArray(value) &&
+        value.every(
+          (account) =>
+            !isKnown(account) || (typeof account === "string" && /^\d{12}$/.test(account)),
+        )),
+    "a list of 12-digit AWS account ids",
   );
   return problems;
 }

@@ -8,12 +8,12 @@ import {
   strictOptions,
   validateOptions,
   type CrossOptionCheck,
-  type JsonValue,
 } from "./handlers/config";
+import type { JsonValue } from "./handlers/json";
 import { DEFAULT_SAFETY_MARGIN_MS } from "./handlers/report";
 import { handlerArchive } from "./package";
 
-export type { JsonValue } from "./handlers/config";
+export type { JsonValue } from "./handlers/json";
 
 /** Settings of the hook function itself, common to the ready-made hooks. */
 export interface HookFunctionOptions {

@@ -14,44 +14,14 @@ import {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { CapturedResource } from "../testing";
+import type { CapturedResource } from "../testing/capture";
+import type { OfflinePolicyConfig, RunPoliciesOptions, Violation } from "../testing/policies";
 import { schemaDefaults, UNKNOWN_STRING_SENTINEL } from "./rules/common";
 import { allPolicies, packEnforcementLevel } from "./rules";
 
-/** One policy violation, as the CLI would print it. */
-export interface Violation {
-  policyName: string;
-  enforcementLevel: EnforcementLevel;
-  message: string;
-  /** The resource in violation; absent when a stack policy reports the stack as a whole. */
-  urn?: string;
-  resourceType?: string;
-  resourceName?: string;
-}
-
-/**
- * Policy config as the CLI's `--policy-pack-config` file holds it: per policy name either an
- * enforcement level (`"disabled"`) or `{ enforcementLevel?, ...properties }`; the key `all` sets
- * the level of every policy.
- */
-export type OfflinePolicyConfig = Record<
-  string,
-  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
->;
-
-export interface RunPoliciesOptions {
-  /** Policy config (see {@link OfflinePolicyConfig}). @default {} */
-  config?: OfflinePolicyConfig;
-  /**
-   * The stack's name. Offline convenience (the CLI has no equivalent): policies with an
-   * `environment` setting that the config leaves unset get the stack name, as this package runs
-   * one stack per environment named after it. Also names the default provider's URN.
-   * @default none
-   */
-  stackName?: string;
-  /** The policies to run. @default allPolicies */
-  policies?: Policies;
-}
+// The public types live with the test helpers (testing/policies.ts), in terms that need no
+// `@pulumi/policy` typings; CrossGuard's own policies satisfy them.
+export type { OfflinePolicyConfig, RunPoliciesOptions, Violation };
 
 /**
  * CrossGuard's own unknown-value proxy and error. `@pulumi/policy` exports both from its index at
@@ -246,7 +216,7 @@ export async function runPolicies(
   options: RunPoliciesOptions = {},
 ): Promise<Violation[]> {
   const config = options.config ?? {};
-  const policies = (options.policies ?? allPolicies)
+  const policies = ((options.policies ?? allPolicies) as Policies)
     .map((policy) => ({ policy, level: levelOf(policy, config) }))
     .filter(({ level }) => level !== "disabled")
     .map(({ policy, level }) => ({

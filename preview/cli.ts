@@ -1,4 +1,5 @@
-// `npm run preview -- <stack> [options]`: the offline equivalent of
+// `npm run preview -- <stack> [options]` (and `npx multiregion-serverless preview <stack>` once
+// installed, bin/multiregion-serverless.js): the offline equivalent of
 // `pulumi preview --stack <stack> --policy-pack policy`. Parses the command line, runs the preview
 // (preview.ts), prints the report and writes the requested files; the exit code says the verdict.
 import { Command, CommanderError, Option } from "commander";
@@ -17,6 +18,8 @@ export interface CliIo {
   /** Whether standard output is a terminal (colours by default). */
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** How the usage names the command. @default "npm run preview --" */
+  commandName?: string;
 }
 
 const processIo: CliIo = {
@@ -39,20 +42,30 @@ interface CliOptions {
   knownOutputs: boolean;
 }
 
+/** This package's version: its package.json is above `preview/` (sources) or `dist/preview/`. */
 function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(
-      fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8"),
-    ) as { version?: string };
-    return manifest.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
+  for (const manifestFile of [
+    path.join(__dirname, "..", "package.json"),
+    path.join(__dirname, "..", "..", "package.json"),
+  ]) {
+    try {
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === "multiregion-serverless") {
+        return manifest.version ?? "0.0.0";
+      }
+    } catch {
+      // not this one
+    }
   }
+  return "0.0.0";
 }
 
 function command(io: CliIo): Command {
   return new Command()
-    .name("npm run preview --")
+    .name(io.commandName ?? "npm run preview --")
     .description(
       "Offline `pulumi preview --stack <stack> --policy-pack policy`: runs the program under Pulumi's runtime mocks " +
         "with the stack file's config, prints the resources, the rollout plan and the policy violations.\n" +

@@ -4,6 +4,10 @@
 // takes about 3 s of a 5 s preview; with the cache a run transpiles only what changed.
 // No type checking: `npm test` runs `tsc --noEmit`.
 //
+// The installed CLI (bin/multiregion-serverless.js) registers it for the user's project: their
+// tsconfig.json's compiler options and their own TypeScript (a Pulumi TypeScript project has it),
+// as Pulumi's Node.js host runs the program with the project's tsconfig.
+//
 // Cache folder: $MULTIREGION_SERVERLESS_TS_CACHE, else <os tmpdir>/multiregion-serverless-ts-<uid>.
 "use strict";
 const crypto = require("crypto");
@@ -11,8 +15,9 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
-const projectDir = path.resolve(__dirname, "..");
-const tsconfigFile = path.join(projectDir, "tsconfig.json");
+// This repository, until register() is told the user's project.
+let projectDir = path.resolve(__dirname, "..");
+let tsconfigFile = path.join(projectDir, "tsconfig.json");
 const cacheDir =
   process.env.MULTIREGION_SERVERLESS_TS_CACHE ||
   path.join(
@@ -24,10 +29,34 @@ let typescript;
 let compilerOptions;
 let keyPrefix;
 
+/** TypeScript as the project has it (the package's own when run from this repository). */
+function loadTypescript() {
+  if (typescript === undefined) {
+    let resolved;
+    try {
+      resolved = require.resolve("typescript", { paths: [projectDir, __dirname] });
+    } catch {
+      throw new Error(
+        `cannot load a TypeScript program: no \`typescript\` package in ${projectDir} ` +
+          "(npm install --save-dev typescript), or point --program at compiled JavaScript",
+      );
+    }
+    typescript = require(resolved);
+  }
+  return typescript;
+}
+
+function tsconfigText() {
+  try {
+    return fs.readFileSync(tsconfigFile, "utf8");
+  } catch {
+    return ""; // no tsconfig.json: TypeScript's defaults, as ts-node uses them
+  }
+}
+
 function keyOf(filename, source) {
   if (keyPrefix === undefined) {
-    const tsVersion = require("typescript/package.json").version;
-    keyPrefix = `${tsVersion}\u0000${fs.readFileSync(tsconfigFile, "utf8")}\u0000`;
+    keyPrefix = `${loadTypescript().version}\u0000${tsconfigText()}\u0000`;
   }
   return crypto
     .createHash("sha256")
@@ -40,8 +69,10 @@ function keyOf(filename, source) {
 
 function transpile(filename, source) {
   if (compilerOptions === undefined) {
-    typescript ??= require("typescript");
-    const { config, error } = typescript.readConfigFile(tsconfigFile, typescript.sys.readFile);
+    loadTypescript();
+    const { config, error } = tsconfigText()
+      ? typescript.readConfigFile(tsconfigFile, typescript.sys.readFile)
+      : { config: {} };
     if (error) {
       throw new Error(typescript.flattenDiagnosticMessageText(error.messageText, "\n"));
     }
@@ -95,7 +126,7 @@ function load(module, filename) {
 function cachedTranspile(source, fileName, options) {
   const key = keyOf(`${fileName}\u0000${JSON.stringify(options)}`, source);
   return cached(key, () => {
-    typescript ??= require("typescript");
+    loadTypescript();
     return typescript.transpileModule(source, { fileName, compilerOptions: options }).outputText;
   });
 }
@@ -103,8 +134,13 @@ function cachedTranspile(source, fileName, options) {
 /**
  * Registers the `.ts` loader once (unless another one, such as ts-node, is already there).
  * @param sourceMaps Map stack traces to the TypeScript sources (costs ~0.1 s per run).
+ * @param project The folder whose tsconfig.json and `typescript` to use. @default this repository
  */
-function register(sourceMaps = false) {
+function register(sourceMaps = false, project = undefined) {
+  if (project !== undefined && keyPrefix === undefined && compilerOptions === undefined) {
+    projectDir = path.resolve(project);
+    tsconfigFile = path.join(projectDir, "tsconfig.json");
+  }
   if (!require.extensions[".ts"]) {
     require.extensions[".ts"] = load;
   }

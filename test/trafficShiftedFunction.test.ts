@@ -591,7 +591,7 @@ describe("TrafficShiftedFunction", () => {
       [
         "a weighted field in codedeploy mode",
         { trafficShifting: { type: "AllAtOnce", weight: 0.1 } },
-        '[trafficShifting.weight] is 0.1: belongs to trafficShifting.mode "weighted"; set mode: "weighted" to route by alias weights',
+        '[trafficShifting.weight] is 0.1: applies to trafficShifting.mode "weighted" only (this one is "codedeploy", the default)',
       ],
       [
         "codedeploy fields in weighted mode",
@@ -602,7 +602,7 @@ describe("TrafficShiftedFunction", () => {
             canary: { percentage: 10, intervalMinutes: 5 },
           },
         },
-        '[trafficShifting.type] is "AllAtOnce": belongs to trafficShifting.mode "codedeploy"; weighted mode takes stableVersion, canaryVersion and weight',
+        '[trafficShifting.type] is "AllAtOnce": applies to trafficShifting.mode "codedeploy" only (this one is "weighted")',
       ],
       [
         "a policy statement without actions",

@@ -26,8 +26,10 @@ export { MOCK_ACCOUNT_ID, MOCK_DEFAULT_REGION } from "./awsOutputs";
 export {
   expectNoViolations,
   multiregionServerlessPolicies,
+  OfflinePolicy,
   OfflinePolicyConfig,
   runPolicies,
+  PolicyEnforcementLevel,
   RunPoliciesOptions,
   Violation,
 } from "./policies";

@@ -2,18 +2,74 @@
 // `pulumi preview --policy-pack <pack>` runs them. Loads the policy modules on first use only, so
 // tests that never check policies do not pay for them, and never constructs a `PolicyPack` (that
 // starts the analyzer's gRPC server).
+//
+// These declarations name no `@pulumi/policy` type: its typings do not compile without
+// `skipLibCheck` (its index re-exports names its own declarations strip), and `/testing` must
+// compile under Pulumi's template tsconfig. The typed rules are `multiregion-serverless/policy`.
 import { AssertionError } from "assert";
-import type { Policies } from "@pulumi/policy";
-import type { OfflinePolicyConfig, RunPoliciesOptions, Violation } from "../policy/offline";
 import type { CapturedResource, ResourceCapture } from "./capture";
 
-export type { OfflinePolicyConfig, RunPoliciesOptions, Violation };
+/** A policy's enforcement level (`@pulumi/policy`'s `EnforcementLevel`). */
+export type PolicyEnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+/**
+ * A CrossGuard policy, a `ResourceValidationPolicy` or `StackValidationPolicy` of
+ * `@pulumi/policy`, as far as these helpers need to know it; every CrossGuard policy is one.
+ * To compose the rules into your own `PolicyPack`, import them from `multiregion-serverless/policy`.
+ */
+export interface OfflinePolicy {
+  readonly name: string;
+  readonly description: string;
+  /** @default the pack's level (advisory) */
+  readonly enforcementLevel?: PolicyEnforcementLevel;
+  /** The policy's config schema (`PolicyConfigSchema`). @default none */
+  readonly configSchema?: object;
+  /** Set on resource policies. */
+  readonly validateResource?: unknown;
+  /** Set on stack policies. */
+  readonly validateStack?: unknown;
+}
+
+/** One policy violation, as the CLI would print it. */
+export interface Violation {
+  policyName: string;
+  enforcementLevel: PolicyEnforcementLevel;
+  message: string;
+  /** The resource in violation; absent when a stack policy reports the stack as a whole. */
+  urn?: string;
+  resourceType?: string;
+  resourceName?: string;
+}
+
+/**
+ * Policy config as the CLI's `--policy-pack-config` file holds it: per policy name either an
+ * enforcement level (`"disabled"`) or `{ enforcementLevel?, ...properties }`; the key `all` sets
+ * the level of every policy.
+ */
+export type OfflinePolicyConfig = Record<
+  string,
+  PolicyEnforcementLevel | ({ enforcementLevel?: PolicyEnforcementLevel } & Record<string, unknown>)
+>;
+
+export interface RunPoliciesOptions {
+  /** Policy config (see {@link OfflinePolicyConfig}). @default {} */
+  config?: OfflinePolicyConfig;
+  /**
+   * The stack's name. Offline convenience (the CLI has no equivalent): policies with an
+   * `environment` setting that the config leaves unset get the stack name, as this package runs
+   * one stack per environment named after it. Also names the default provider's URN.
+   * @default none
+   */
+  stackName?: string;
+  /** The policies to run. @default {@link multiregionServerlessPolicies} */
+  policies?: readonly OfflinePolicy[];
+}
 
 /**
  * The policies of the multiregion-serverless pack (the list `policy/index.ts` registers), to run
  * as they are, or with your own: `[...multiregionServerlessPolicies(), myPolicy]`.
  */
-export function multiregionServerlessPolicies(): Policies {
+export function multiregionServerlessPolicies(): OfflinePolicy[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return [...(require("../policy/rules") as typeof import("../policy/rules")).allPolicies];
 }

@@ -4,11 +4,10 @@
 // imports only packages that `hooks/package.ts` bundles.
 import { inspect } from "util";
 import { z } from "zod";
+import type { JsonValue } from "./json";
 import { DEFAULT_SAFETY_MARGIN_MS, HookCheckFailed } from "./report";
 
-/** A JSON value: what a test event and the expected subsets may contain. */
-export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from "./json";
 
 function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   if (depth > 64) return false;

@@ -1,4 +1,8 @@
-import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
+import {
+  CodeDeployClient,
+  GetDeploymentGroupCommand,
+  ListDeploymentsCommand,
+} from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,7 +17,9 @@ import {
   LambdaDeploymentArgs,
   lambdaDeploymentProviderInstance,
 } from "../../components/lambdaDeployment";
+import { TrafficShiftedFunction } from "../../components/trafficShiftedFunction";
 import { expectRunFailure, runComponent } from "../../testing";
+import { runStack } from "../program/runStack";
 import { alias } from "./fakes";
 
 const code = new pulumi.asset.AssetArchive({
@@ -165,6 +171,8 @@ describe("LambdaDeployment provider serialization", () => {
     expect([...new Set(required)].sort()).to.deep.equal([
       "@aws-sdk/client-codedeploy",
       "@aws-sdk/client-lambda",
+      "@aws-sdk/credential-providers",
+      "crypto", // Node's own module: the AppSpec's sha256
     ]);
     expect(serialized).not.to.include("@pulumi/pulumi");
   });
@@ -177,9 +185,21 @@ describe("LambdaDeployment provider serialization", () => {
     console.log = (line: string) => logged.push(line);
     try {
       lambda.on(GetAliasCommand).resolves(alias("4"));
+      // CodeDeploy API reference, ListDeployments response: `deployments` (ids), `nextToken`.
+      codedeploy.on(ListDeploymentsCommand).resolves({ deployments: [] });
+      // CodeDeploy API reference, GetDeploymentGroup response: `deploymentGroupInfo` (here a
+      // group that never had a deployment, so no `lastAttemptedDeployment`).
+      codedeploy.on(GetDeploymentGroupCommand).resolves({
+        deploymentGroupInfo: {
+          applicationName: "orders",
+          deploymentGroupName: "orders-live",
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+          computePlatform: "Lambda",
+        },
+      });
       const provider = loadSerialized(serialized).handler();
 
-      const news = { ...args, waitForCompletion: true };
+      const news = { ...args, waitForCompletion: true, keepVersions: 0 };
       const state = {
         ...news,
         status: "Succeeded",
@@ -198,14 +218,131 @@ describe("LambdaDeployment provider serialization", () => {
       expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.region()).to.equal(
         "eu-west-1",
       );
-      expect(codedeploy.calls()).to.have.length(0);
+      expect(
+        codedeploy.calls().map((call) => (call.args[0] as object).constructor.name),
+      ).to.deep.equal([
+        // diff (preview): the listings only
+        "ListDeploymentsCommand",
+        "ListDeploymentsCommand",
+        // create: the group's last attempted deployment, then the listings
+        "GetDeploymentGroupCommand",
+        "ListDeploymentsCommand",
+        "ListDeploymentsCommand",
+      ]);
+      // The clients are built inside, with the engine's own retry policy and timeouts.
+      expect(await lambda.commandCalls(GetAliasCommand)[0].thisValue.config.maxAttempts()).to.equal(
+        1,
+      );
       expect(logged).to.deep.equal([
-        "LambdaDeployment orders-fn:live (eu-west-1): alias live points at version 4; no deployment needed",
+        "LambdaDeployment orders-fn:live (eu-west-1): alias serves version 4; no deployment running",
+        "LambdaDeployment orders-fn:live (eu-west-1): alias live serves version 4; no deployment needed",
       ]);
     } finally {
       console.log = log;
       lambda.restore();
       codedeploy.restore();
+    }
+  });
+});
+
+describe("LambdaDeployment credentials and account guard", () => {
+  it("passes the default AWS provider's credentials from stack config (profile, every role of the chain) as a secret", async () => {
+    const { resources } = await runComponent(
+      () => new LambdaDeployment("orders-deployment", args),
+      {
+        config: {
+          "aws:profile": "prod-deployer",
+          // The AWS provider's `assumeRoles` (ProviderAssumeRole in @pulumi/aws): a chain.
+          "aws:assumeRoles": [
+            {
+              roleArn: "arn:aws:iam::999988887777:role/hub",
+              duration: "1h30m",
+            },
+            {
+              roleArn: "arn:aws:iam::111122223333:role/deployer",
+              sessionName: "ci",
+              externalId: "x-1",
+            },
+          ],
+          "aws:allowedAccountIds": ["111122223333"],
+        },
+      },
+    );
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs.credentials).to.deep.equal({
+      profile: "prod-deployer",
+      assumeRoles: [
+        { roleArn: "arn:aws:iam::999988887777:role/hub", durationSeconds: 5400 },
+        {
+          roleArn: "arn:aws:iam::111122223333:role/deployer",
+          sessionName: "ci",
+          externalId: "x-1",
+        },
+      ],
+    });
+    expect(deployment.secretPaths).to.include("credentials");
+    expect(deployment.options.additionalSecretOutputs).to.include("credentials");
+    expect(deployment.inputs.allowedAccountIds).to.deep.equal(["111122223333"]);
+  });
+
+  it("uses the credentials of the region's aws provider it inherits from its parent", async () => {
+    const { resources } = await runComponent(() => {
+      const provider = new aws.Provider("eu-west-1", {
+        region: "eu-west-1",
+        profile: "eu-deployer",
+      });
+      const parent = new pulumi.ComponentResource(
+        "test:index:Service",
+        "orders",
+        {},
+        { providers: [provider] },
+      );
+      return new LambdaDeployment("orders-deployment", args, { parent });
+    });
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs.credentials).to.deep.equal({ profile: "eu-deployer" });
+  });
+
+  it("sends no credentials when none are configured (the default chain, like the AWS provider)", async () => {
+    const { resources } = await runComponent(() => new LambdaDeployment("orders-deployment", args));
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs).not.to.have.property("credentials");
+    expect(deployment.inputs.keepVersions).to.equal(5);
+  });
+
+  it("is given, by TrafficShiftedFunction, the function's account, keepVersions and retryToken", async () => {
+    const { resources } = await runComponent(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          region: "eu-west-1",
+          trafficShifting: { keepVersions: 2, retryToken: "2026-01-02" },
+        }),
+    );
+
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs).to.deep.include({ keepVersions: 2, retryToken: "2026-01-02" });
+    expect(deployment.inputs.allowedAccountIds).to.have.length(1);
+    expect(deployment.inputs.allowedAccountIds[0]).to.match(/^\d{12}$/);
+  });
+});
+
+describe("LambdaDeployment from stack config", () => {
+  it("takes deployment.keepVersions and deployment.retryToken from the stack's config", async () => {
+    const { resources } = await runStack("staging", {
+      set: { deployment: { keepVersions: 3, retryToken: "after-incident-42" } },
+    });
+
+    const deployments = resources.ofType(LAMBDA_DEPLOYMENT_TYPE);
+    expect(deployments).to.not.have.length(0);
+    for (const deployment of deployments) {
+      expect(deployment.inputs, deployment.name).to.deep.include({
+        keepVersions: 3,
+        retryToken: "after-incident-42",
+      });
     }
   });
 });

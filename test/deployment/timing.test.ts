@@ -6,7 +6,22 @@ import {
   isRetryableError,
   isThrottlingError,
 } from "../../deployment/awsErrors";
-import { backoffDelayMs, POLL_BACKOFF } from "../../deployment/timing";
+import {
+  backoffDelayMs,
+  POLL_BACKOFF,
+  POLL_INTERVAL_MAX_MS,
+  pollDelayMs,
+} from "../../deployment/timing";
+
+describe("polling", () => {
+  it("settles at 15 s between polls, within +-20%, never over the documented maximum", () => {
+    expect([0, 1, 2, 3, 10].map((attempt) => pollDelayMs(attempt, () => 0.5))).to.deep.equal([
+      2_000, 4_000, 8_000, 15_000, 15_000,
+    ]);
+    expect(pollDelayMs(10, () => 0)).to.equal(12_000);
+    expect(pollDelayMs(10, () => 0.999999)).to.be.at.most(POLL_INTERVAL_MAX_MS);
+  });
+});
 
 describe("backoff", () => {
   it("grows exponentially to the cap and stays within [floor, ceiling] whatever the jitter", () => {
@@ -22,7 +37,7 @@ describe("backoff", () => {
     }
     const highest = (attempt: number) => backoffDelayMs(attempt, () => 0.999999, POLL_BACKOFF);
     expect([0, 1, 2, 3, 4, 5, 20].map(highest)).to.deep.equal([
-      1999, 3999, 7999, 15999, 29999, 29999, 29999,
+      1999, 3999, 7999, 14999, 14999, 14999, 14999,
     ]);
     expect(backoffDelayMs(3, () => 0, POLL_BACKOFF)).to.equal(POLL_BACKOFF.floorMs);
   });
@@ -72,6 +87,12 @@ describe("AWS error classification", () => {
       $metadata: {},
     });
     expect(conflictingDeploymentId(error)).to.equal("d-9Y84SF70K");
+    // The later format (webfactory/create-aws-codedeploy-deployment src/action.js, PR #24).
+    const deploying = new DeploymentLimitExceededException({
+      message: "The deployment group 'orders-live' is already deploying 'd-2HV3M9Q1B'",
+      $metadata: {},
+    });
+    expect(conflictingDeploymentId(deploying)).to.equal("d-2HV3M9Q1B");
     expect(conflictingDeploymentId(new Error("already has an active Deployment 'd-1'"))).to.equal(
       undefined,
     );

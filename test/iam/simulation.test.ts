@@ -154,6 +154,16 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
         expect(functions.length, `functions of ${stack}`).to.be.greaterThan(0);
       });
 
+      it("simulates every role the stack creates (no role escapes these checks)", async () => {
+        const { roles } = await bundledStack(stack);
+        const simulated = functions.flatMap((fn) => [
+          fn.roles.function.role,
+          fn.roles.deploy.role,
+          ...fn.roles.hooks.map((hook) => hook.role),
+        ]);
+        expect([...simulated].sort()).to.deep.equal(roles.map((role) => role.role).sort());
+      });
+
       it("the CodeDeploy role moves this alias, reads these alarms and invokes these hooks, nothing else", async () => {
         for (const fn of functions) {
           expect(fn.alarmArns.length, `${fn.name} alarms`).to.be.greaterThan(0);

@@ -10,6 +10,7 @@ import {
   listedRoutingPolicy,
   ListedRecordSet,
   MultiRegionServiceArgs,
+  routingChangeRefusal,
   routingConflicts,
 } from "../../components";
 import { CapturedResource, expectRunFailure, runComponent } from "../../testing";
@@ -187,5 +188,35 @@ describe("MultiRegionService routing changes", () => {
         "weighted",
       ).map((s) => s.setIdentifier),
     ).to.deep.equal(["x"]);
+  });
+
+  it("refuses a CNAME at the global name and tells how to delete records the stack does not own", () => {
+    const listed: ListedRecordSet[] = [
+      // ListResourceRecordSets shape (Route 53 API Reference, ResourceRecordSet): a CNAME made
+      // by hand and a simple A record of another tool, neither with a set identifier.
+      { name: "api.example.com.", type: "CNAME" },
+      { name: "api.example.com.", type: "A" },
+      { name: "api.example.com.", type: "A", setIdentifier: "us-east-1", region: "us-east-1" },
+    ];
+    const conflicts = routingConflicts(listed, "api.example.com", ["A"], "failover");
+    expect(conflicts.map((set) => `${set.type} ${set.setIdentifier ?? "-"}`)).to.deep.equal([
+      "CNAME -",
+      "A -",
+      "A us-east-1",
+    ]);
+    const message = routingChangeRefusal(
+      "orders",
+      "urn:pulumi:prod::orders::multiregion-serverless:index:MultiRegionService::orders",
+      "api.example.com",
+      "failover",
+      conflicts,
+    );
+    expect(message).to.include(
+      "pulumi destroy --target-dependents --target 'urn:pulumi:prod::orders::multiregion-serverless:index:MultiRegionService$aws:route53/record:Record::orders-latency-us-east-1'",
+    );
+    expect(message).to.include(
+      "then delete CNAME (no set identifier), A (no set identifier) in Route 53",
+    );
+    expect(message).not.to.include("<urn>");
   });
 });

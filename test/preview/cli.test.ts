@@ -242,6 +242,23 @@ describe("offline preview CLI", () => {
     }
   });
 
+  it("names the installed command in its usage, and reads this package's version", async () => {
+    let stdout = "";
+    const io: CliIo = {
+      stdout: (text) => (stdout += text),
+      stderr: () => undefined,
+      isTTY: false,
+      env: {},
+      commandName: "multiregion-serverless preview",
+    };
+    expect(await main(["--help"], io)).to.equal(0);
+    expect(stdout).to.include("Usage: multiregion-serverless preview [options] <stack>");
+    stdout = "";
+    expect(await main(["--version"], io)).to.equal(0);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(stdout.trim()).to.equal(require("../../package.json").version);
+  });
+
   it("`npm run preview` wires the exit code end to end (node preview/run.js)", function () {
     this.timeout(120_000); // the first run transpiles the sources (cached afterwards)
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -44,6 +45,37 @@ describe("offline preview loader (preview/register.js)", () => {
         process.env.MULTIREGION_SERVERLESS_TS_CACHE = previous;
       }
       fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it("transpiles a user's project with that project's tsconfig (the installed command's case)", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "user-project-"));
+    try {
+      fs.writeFileSync(
+        path.join(project, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { target: "es5", module: "commonjs", strict: true } }),
+      );
+      fs.writeFileSync(
+        path.join(project, "index.ts"),
+        "const twice = (n: number): number => n * 2;\nexport const shown = twice.toString();\n",
+      );
+      const run = (projectDir?: string): string =>
+        execFileSync(
+          process.execPath,
+          [
+            "-e",
+            `require(${JSON.stringify(require.resolve("../../preview/register"))}).register(false, ${JSON.stringify(projectDir)});` +
+              `process.stdout.write(require(${JSON.stringify(path.join(project, "index.ts"))}).shown)`,
+          ],
+          {
+            env: { ...process.env, MULTIREGION_SERVERLESS_TS_CACHE: path.join(project, ".cache") },
+          },
+        ).toString();
+      // ES5 has no arrow functions: the project's target applies, not this repository's ES2022.
+      expect(run(project)).to.match(/^function \(n\) \{/);
+      expect(run(undefined)).to.match(/^\(n\) => n \* 2/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
     }
   });
 });

@@ -245,7 +245,7 @@ export const malformedCases: MalformedCase[] = [
     stack: "prod",
     options: { set: { deployment: { typ: "AllAtOnce" } } },
     message:
-      "stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.typ is not a setting (did you mean multiregion-serverless:deployment.type?); known: mode, type, stableVersion, canaryVersion, weight, waves, hooks, waitForCompletion, timeoutMinutes",
+      "stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.typ is not a setting (did you mean multiregion-serverless:deployment.type?); known: mode, type, stableVersion, canaryVersion, weight, waves, hooks, waitForCompletion, timeoutMinutes, keepVersions, retryToken",
   },
   {
     what: "memory below 128 MB",

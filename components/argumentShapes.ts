@@ -1,0 +1,193 @@
+// The keys each component's arguments may have, for `ArgumentProblems.knownKeys`: a key that is
+// not here is refused at run time (a misspelling from JavaScript or through `as any` would
+// otherwise fall back to a default without a word). Each shape `satisfies ShapeOf<Args>`, so
+// adding or removing an argument in an interface does not compile until its shape follows.
+import type { DeploymentAlarmsArgs } from "./deploymentAlarms";
+import type { DeploymentHookArgs } from "./deploymentHook";
+import type {
+  ActiveActiveServiceArgs,
+  ActivePassiveServiceArgs,
+  GlobalTableArgs,
+} from "./multiRegionService";
+import type {
+  RegionalHealthCheckArgs,
+  RegionalServiceArgs,
+  ServiceDomainArgs,
+  ServiceShapeArgs,
+  ServiceTableArgs,
+} from "./regionalService";
+import type {
+  CodeDeployTrafficShifting,
+  DeploymentHooksArgs,
+  TrafficShiftAlarmsArgs,
+  TrafficShiftedFunctionArgs,
+  TrafficShiftingArgs,
+  WeightedTrafficShifting,
+} from "./trafficShiftedFunction";
+import type { TrafficStep } from "./trafficShifting";
+import { eachValue, shapeVariants, ShapeOf } from "./validation";
+
+const deploymentHook = {
+  code: true,
+  handler: true,
+  runtime: true,
+  timeout: true,
+  memorySize: true,
+  environment: true,
+  policyStatements: true,
+} as const satisfies ShapeOf<DeploymentHookArgs>;
+
+const trafficStep = {
+  percentage: true,
+  intervalMinutes: true,
+} as const satisfies ShapeOf<TrafficStep>;
+
+// TrafficShiftingArgs is one interface for both modes (a package schema has no unions); the
+// keys of each mode are checked by its `mode`, so a field of the other mode is named as such.
+const codeDeployTrafficShifting = {
+  mode: true,
+  type: true,
+  canary: trafficStep,
+  linear: trafficStep,
+  applicationName: true,
+  serviceRoleArn: true,
+  waitForCompletion: true,
+  timeoutMinutes: true,
+  deployAfter: true,
+  keepVersions: true,
+  retryToken: true,
+} as const satisfies ShapeOf<CodeDeployTrafficShifting>;
+
+const weightedTrafficShifting = {
+  mode: true,
+  stableVersion: true,
+  canaryVersion: true,
+  weight: true,
+} as const satisfies ShapeOf<WeightedTrafficShifting>;
+
+/** Every key of {@link TrafficShiftingArgs}, in one of the two modes. */
+const trafficShifting = shapeVariants(
+  "mode",
+  { codedeploy: codeDeployTrafficShifting, weighted: weightedTrafficShifting },
+  "codedeploy",
+);
+// Both modes together are exactly TrafficShiftingArgs.
+({
+  ...codeDeployTrafficShifting,
+  ...weightedTrafficShifting,
+}) satisfies ShapeOf<TrafficShiftingArgs>;
+
+const trafficShiftAlarms = {
+  errorThreshold: true,
+  durationBaselineMs: true,
+  durationTolerance: true,
+  throttleAlarm: true,
+  createDefaults: true,
+  additionalAlarmNames: true,
+} as const satisfies ShapeOf<TrafficShiftAlarmsArgs>;
+
+/** {@link TrafficShiftedFunctionArgs}; `trafficShifting` by its `mode` (default codedeploy). */
+export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
+  code: true,
+  handler: true,
+  runtime: true,
+  memorySize: true,
+  timeout: true,
+  architecture: true,
+  environment: true,
+  logLevel: true,
+  role: true,
+  policyStatements: true,
+  tracing: true,
+  deadLetterTargetArn: true,
+  reservedConcurrency: true,
+  logRetentionInDays: true,
+  aliasName: true,
+  description: true,
+  region: true,
+  tags: true,
+  trafficShifting,
+  hooks: {
+    preTraffic: deploymentHook,
+    postTraffic: deploymentHook,
+  } satisfies ShapeOf<DeploymentHooksArgs>,
+  alarms: trafficShiftAlarms,
+} as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
+
+/** {@link DeploymentAlarmsArgs}. */
+export const DEPLOYMENT_ALARMS_ARGS = {
+  functionName: true,
+  aliasName: true,
+  errorThreshold: true,
+  durationBaselineMs: true,
+  version: true,
+  durationTolerance: true,
+  throttleAlarm: true,
+  region: true,
+  tags: true,
+} as const satisfies ShapeOf<DeploymentAlarmsArgs>;
+
+const healthCheck = {
+  requestInterval: true,
+  failureThreshold: true,
+  measureLatency: true,
+  regions: true,
+  alarms: true,
+} as const satisfies ShapeOf<RegionalHealthCheckArgs>;
+
+// Each function's own keys are checked by its TrafficShiftedFunction check (checkServiceShape).
+const serviceShape = {
+  functions: true,
+  routes: true,
+  healthFunction: true,
+  domain: { zoneId: true, name: true } satisfies ShapeOf<ServiceDomainArgs>,
+  ipAddressType: true,
+  healthCheck,
+  unlistedRegions: true,
+  tags: true,
+} as const satisfies ShapeOf<ServiceShapeArgs>;
+
+/** {@link RegionalServiceArgs} (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
+export const REGIONAL_SERVICE_ARGS = {
+  ...serviceShape,
+  region: true,
+  table: { name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>,
+  deployAfter: true,
+} as const satisfies ShapeOf<RegionalServiceArgs>;
+
+const multiRegionCommon = {
+  ...serviceShape,
+  healthCheckByRegion: eachValue(healthCheck),
+  table: {
+    name: true,
+    hashKey: true,
+    hashKeyType: true,
+    rangeKey: true,
+    rangeKeyType: true,
+    protectData: true,
+  } satisfies ShapeOf<GlobalTableArgs>,
+  rolloutWaves: true,
+} as const;
+
+/**
+ * {@link MultiRegionServiceArgs}: the keys of both topologies (checkMultiRegionServiceArgs already
+ * refuses a key of the other topology, `applies to topology "active-active" only`).
+ */
+export const MULTI_REGION_SERVICE_ARGS = {
+  ...({
+    ...multiRegionCommon,
+    topology: true,
+    primaryRegion: true,
+    standbyRegions: true,
+    standbyRecordName: true,
+  } satisfies ShapeOf<ActivePassiveServiceArgs>),
+  ...({
+    ...multiRegionCommon,
+    topology: true,
+    regions: true,
+    routing: true,
+    geolocation: true,
+    defaultRegion: true,
+    weights: true,
+  } satisfies ShapeOf<ActiveActiveServiceArgs>),
+};

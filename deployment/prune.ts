@@ -1,0 +1,168 @@
+/**
+ * Deletes old published versions of a function after a successful deployment, so that
+ * Lambda's per-region code storage (75 GB by default, Lambda quotas) does not fill up with one
+ * version per `pulumi up`.
+ *
+ * Never deleted: the newest `keep` versions, `$LATEST`, any version an alias of the function
+ * serves (its `FunctionVersion` and every version in `RoutingConfig.AdditionalVersionWeights`,
+ * whatever the alias), the versions the caller names (target and previous), and nothing at
+ * all while a deployment is running in the group (it may be about to shift to or back to any
+ * version). Lambda itself refuses to delete a version an alias references
+ * (`DeleteFunction`: "You can't delete a version that an alias references"), which is a
+ * second guard, not the first.
+ *
+ * Sources: Lambda API reference `ListVersionsByFunction` (`Versions[].Version`, `NextMarker`,
+ * `MaxItems` up to 50), `ListAliases` (`Aliases[]`, `NextMarker`), `DeleteFunction` with
+ * `Qualifier` (deletes one version; 204; `ResourceConflictException` 409).
+ */
+import { errorMessage, errorName } from "./awsErrors";
+import { DeploymentClients, Reporter, Session } from "./calls";
+import { GroupName, listDeployments, loadSdk } from "./observe";
+import { Clock, systemClock } from "./timing";
+
+/** At most this many versions are deleted per run (each is one `DeleteFunction` call). */
+export const MAX_DELETIONS_PER_RUN = 50;
+
+/** Default number of published versions kept. */
+export const DEFAULT_KEEP_VERSIONS = 5;
+
+/** What to prune. */
+export interface PruneRequest extends GroupName {
+  readonly functionName: string;
+  /** How many of the newest published versions to keep (>= 1); 0 disables pruning. */
+  readonly keep: number;
+  /** Versions never to delete (the target and the previous version). */
+  readonly protect: readonly string[];
+}
+
+/** What {@link pruneVersions} did. */
+export interface PruneResult {
+  readonly deleted: string[];
+  /** Why nothing or not everything was deleted, when so. */
+  readonly skipped?: string;
+}
+
+/**
+ * Deletes published versions beyond the newest `keep`, except protected ones. Best effort:
+ * it never throws, so a pruning problem never fails a deployment that succeeded.
+ */
+export async function pruneVersions(
+  request: PruneRequest,
+  clients: DeploymentClients,
+  report: Reporter,
+  clock: Clock = systemClock,
+): Promise<PruneResult> {
+  if (request.keep <= 0) {
+    return { deleted: [], skipped: "pruning disabled (keepVersions: 0)" };
+  }
+  const sdk = await loadSdk();
+  const session = new Session(clients, clock, report, { deadline: clock.now() + 120_000 });
+  try {
+    const running = await listDeployments(session, sdk, request, { activeOnly: true });
+    if (running.length > 0) {
+      const skipped = `deployment ${running[0]} is running; old versions are pruned after it`;
+      report(`not pruning versions: ${skipped}`);
+      return { deleted: [], skipped };
+    }
+    const versions: number[] = [];
+    let marker: string | undefined;
+    do {
+      const page: { Versions?: { Version?: string }[]; NextMarker?: string } = await session.send<{
+        Versions?: { Version?: string }[];
+        NextMarker?: string;
+      }>(
+        `ListVersionsByFunction ${request.functionName}`,
+        session.clients.lambda,
+        new sdk.lambda.ListVersionsByFunctionCommand({
+          FunctionName: request.functionName,
+          Marker: marker,
+          MaxItems: 50,
+        }),
+      );
+      for (const entry of page.Versions ?? []) {
+        if (entry.Version && /^\d+$/.test(entry.Version)) {
+          versions.push(Number(entry.Version));
+        }
+      }
+      marker = page.NextMarker;
+    } while (marker);
+
+    const protectedVersions = new Set(request.protect);
+    marker = undefined;
+    do {
+      const page: {
+        Aliases?: {
+          FunctionVersion?: string;
+          RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+        }[];
+        NextMarker?: string;
+      } = await session.send<{
+        Aliases?: {
+          FunctionVersion?: string;
+          RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+        }[];
+        NextMarker?: string;
+      }>(
+        `ListAliases ${request.functionName}`,
+        session.clients.lambda,
+        new sdk.lambda.ListAliasesCommand({
+          FunctionName: request.functionName,
+          Marker: marker,
+          MaxItems: 50,
+        }),
+      );
+      for (const alias of page.Aliases ?? []) {
+        if (alias.FunctionVersion) {
+          protectedVersions.add(alias.FunctionVersion);
+        }
+        for (const version of Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {})) {
+          protectedVersions.add(version);
+        }
+      }
+      marker = page.NextMarker;
+    } while (marker);
+
+    const newestFirst = [...new Set(versions)].sort((a, b) => b - a);
+    const eligible = newestFirst
+      .slice(request.keep)
+      .map(String)
+      .filter((version) => !protectedVersions.has(version));
+    // Oldest first, and at most MAX_DELETIONS_PER_RUN: a function with hundreds of old
+    // versions (pruning newly enabled) is cleaned over several updates, not in one long one.
+    const candidates = eligible.reverse().slice(0, MAX_DELETIONS_PER_RUN);
+    const deleted: string[] = [];
+    for (const version of candidates) {
+      try {
+        await session.send(
+          `DeleteFunction ${request.functionName}:${version}`,
+          session.clients.lambda,
+          new sdk.lambda.DeleteFunctionCommand({
+            FunctionName: request.functionName,
+            Qualifier: version,
+          }),
+        );
+        deleted.push(version);
+      } catch (error) {
+        // Referenced meanwhile (ResourceConflictException) or already gone: leave it.
+        report(`kept version ${version}: ${errorName(error)}: ${errorMessage(error)}`);
+      }
+    }
+    if (deleted.length > 0) {
+      report(
+        `pruned ${deleted.length} old version${deleted.length > 1 ? "s" : ""} of ${request.functionName} ` +
+          `(${deleted.join(", ")}); keeping the newest ${request.keep} and every version an alias serves`,
+      );
+    }
+    const left = eligible.length - candidates.length;
+    if (left > 0) {
+      const skipped = `${left} more old version${left > 1 ? "s" : ""} left for the next update (at most ${MAX_DELETIONS_PER_RUN} are deleted per run)`;
+      report(skipped);
+      return { deleted, skipped };
+    }
+    return { deleted };
+  } catch (error) {
+    const skipped = `${errorName(error)}: ${errorMessage(error)}`;
+    report(`could not prune old versions (${skipped}); the deployment itself is unaffected`);
+    return { deleted: [], skipped };
+  }
+}

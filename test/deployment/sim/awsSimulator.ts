@@ -1,0 +1,772 @@
+/**
+ * A stateful simulator of CodeDeploy (Lambda compute platform) and Lambda aliases/versions,
+ * on a {@link VirtualClock}, with fault injection. It answers the SDK v3 commands the engine
+ * sends (`client.send(command, { abortSignal })`), by command class name.
+ *
+ * Where each behaviour and response shape comes from:
+ * - CodeDeploy API reference: `CreateDeployment` (returns `deploymentId`; one deployment per
+ *   group at a time, else `DeploymentLimitExceededException`), `GetDeployment`
+ *   (`deploymentInfo`: `status`, `description`, `createTime`, `creator` "user" /
+ *   "codeDeployRollback" (`DeploymentCreator` in the SDK: "A rollback process created the
+ *   deployment"), `errorInformation.code/message`, `rollbackInfo.rollbackDeploymentId`;
+ *   an inline revision is identified by `appSpecContent.sha256` only, see DESIGN.md),
+ *   `ListDeployments` (`deployments`, `nextToken`; `includeOnlyStatuses`, `createTimeRange`),
+ *   `StopDeployment` (`status` "Pending"; `DeploymentAlreadyCompletedException`),
+ *   `ListDeploymentTargets` / `BatchGetDeploymentTargets` (`lambdaTarget.lifecycleEvents`),
+ *   `GetDeploymentGroup` (`deploymentGroupInfo.deploymentConfigName`).
+ * - The conflict message "The Deployment Group 'x' already has an active Deployment 'd-id-x'"
+ *   as quoted from the AWS CLI in CircleCI-Public/aws-ecs-orb#181.
+ * - Traffic shifting: CodeDeploy User Guide "Deployment configurations on an AWS Lambda
+ *   compute platform" (canary: P% then the rest after N minutes; linear: P% every N minutes;
+ *   the alias's `RoutingConfig.AdditionalVersionWeights` carries the new version's share
+ *   until the last step moves `FunctionVersion`); hooks run before the first and after the
+ *   last shift; automatic rollback is a new deployment (creator "codeDeployRollback",
+ *   `rollbackInfo.rollbackTriggeringDeploymentId` naming the one it undoes, SDK `RollbackInfo`)
+ *   that moves the alias back. AWS documents nothing about a rollback's description: with
+ *   `rollbackCopiesDescription` it carries the original one, tag included (the unkind case).
+ * - Alarm stop: `errorInformation.code` "ALARM_ACTIVE" with "Activated alarms: <name>" as in
+ *   the existing engine tests (AWS documents the code, `ErrorCode` in the SDK, but shows no
+ *   full message example: the text format is an assumption).
+ * - Lambda API reference: `GetAlias` (`AliasArn`, `Name`, `FunctionVersion`,
+ *   `RoutingConfig.AdditionalVersionWeights`, `RevisionId`), `ListVersionsByFunction`
+ *   (`Versions[].Version`, `NextMarker`), `ListAliases` (`Aliases`, `NextMarker`),
+ *   `DeleteFunction` with `Qualifier` (`ResourceConflictException` when an alias refers to
+ *   the version).
+ * - Exceptions are the SDK's own classes (`@aws-sdk/client-codedeploy`,
+ *   `@aws-sdk/client-lambda`), so `name`, `$fault` and `$metadata` are what the SDK throws;
+ *   CodeDeploy models no 5xx exception, so a 5xx is its base `CodeDeployServiceException`
+ *   with `$fault: "server"` and `httpStatusCode` 500, as the SDK builds for unmodelled errors.
+ * - Eventual consistency: a new deployment shows in `ListDeployments` only after a lag
+ *   (CodeDeploy documents none; the lag is a pessimistic assumption). `GetDeployment` by id
+ *   is immediate.
+ */
+import {
+  CodeDeployServiceException,
+  DeploymentAlreadyCompletedException,
+  DeploymentDoesNotExistException,
+  DeploymentLimitExceededException,
+  ThrottlingException,
+} from "@aws-sdk/client-codedeploy";
+import {
+  ResourceConflictException,
+  ServiceException,
+  TooManyRequestsException,
+} from "@aws-sdk/client-lambda";
+import { parseLambdaAppSpec } from "../../../deployment/appSpec";
+import { TrafficShift } from "../../../deployment/rollout";
+import { VirtualClock } from "./virtualClock";
+
+/** What happens to one request. */
+export type Fault =
+  | "none"
+  /** Throttled before any effect (ThrottlingException / TooManyRequestsException). */
+  | "throttle"
+  /** A 5xx before any effect. */
+  | "5xx"
+  /** The connection resets before any effect. */
+  | "reset"
+  /** The request takes effect, then the connection resets (the response is lost). */
+  | "lost"
+  /** The request takes effect, then the SDK's retry of it is what answers. */
+  | "duplicate"
+  /** No answer at all until the caller aborts (no effect). */
+  | "stall"
+  /** Access denied (not transient: the role lost a permission). */
+  | "denied";
+
+/** How a deployment will end. */
+export type Fate =
+  | { readonly kind: "succeed" }
+  | { readonly kind: "alarm"; readonly afterShiftMs: number; readonly alarm: string }
+  | { readonly kind: "hookFails"; readonly hook: "BeforeAllowTraffic" | "AfterAllowTraffic" };
+
+/**
+ * How `DeploymentLimitExceededException` words its message: "active" (AWS CLI output quoted in
+ * CircleCI-Public/aws-ecs-orb#181), "deploying" (the later format that
+ * webfactory/create-aws-codedeploy-deployment `src/action.js` matches since its PR #24, "AWS
+ * changed the error message"), or "none": the exception's documented description ("The number
+ * of allowed deployments was exceeded.", SDK `DeploymentLimitExceededException`) with no id.
+ */
+export type ConflictMessage = "active" | "deploying" | "none";
+
+/** Fixed facts of the simulated function, alias and deployment group. */
+export interface SimSetup {
+  readonly functionName: string;
+  readonly aliasName: string;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly shift: TrafficShift;
+  /** The configuration name `GetDeploymentGroup` reports. */
+  readonly deploymentConfigName: string;
+  readonly hooks: { readonly before: boolean; readonly after: boolean };
+  readonly hookMs: number;
+  readonly rollbackMs: number;
+  /** How long a new deployment stays out of `ListDeployments`. */
+  readonly listLagMs: number;
+  /**
+   * How long a new deployment stays out of `GetDeploymentGroup`'s `lastAttemptedDeployment`
+   * (default 0). The engine assumes at least one of the two shows it within its settle window.
+   */
+  readonly groupLagMs?: number;
+  /** Published versions that exist, and the alias's version. */
+  readonly versions: readonly string[];
+  readonly aliasVersion: string;
+  /**
+   * Routing weights on the alias at the start, with no deployment running: set by hand
+   * (`aws lambda update-alias --routing-config`) or left by an interrupted rollout.
+   */
+  readonly aliasWeights?: Readonly<Record<string, number>>;
+  /** The formats of successive conflict messages, cycled (default: "active" only). */
+  readonly conflictMessages?: readonly ConflictMessage[];
+  /** Automatic rollbacks carry the description of the deployment they undo. */
+  readonly rollbackCopiesDescription?: boolean;
+  /** Other aliases of the function: name -> version (for pruning). */
+  readonly otherAliases?: Readonly<Record<string, string>>;
+}
+
+interface Step {
+  readonly at: number;
+  readonly apply: () => void;
+}
+
+/** A deployment in the simulator. */
+export interface SimDeployment {
+  readonly id: string;
+  readonly createTime: number;
+  readonly description?: string;
+  readonly creator: "user" | "codeDeployRollback";
+  readonly current: string;
+  readonly target: string;
+  /** True when created by the engine (through a client), false for foreign actors. */
+  readonly viaEngine: boolean;
+  /** Which process (operation) sent the CreateDeployment. */
+  readonly origin?: number;
+  status: "Created" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
+  completeTime?: number;
+  errorInformation?: { code: string; message: string };
+  rollbackInfo?: {
+    rollbackDeploymentId?: string;
+    rollbackTriggeringDeploymentId?: string;
+    rollbackMessage?: string;
+  };
+  lifecycle: { name: string; status: string; message?: string }[];
+  steps: Step[];
+  /** The AppSpec's CurrentVersion differed from the alias's version when it was created. */
+  readonly staleAppSpec: boolean;
+  /** The inline revision as CreateDeployment sent it (absent for foreign and rollback ones). */
+  revision?: { content: string; sha256?: string };
+}
+
+/** One request the simulator answered (or not). */
+export interface SimRequest {
+  readonly at: number;
+  readonly command: string;
+  readonly fault: Fault;
+  readonly input: any;
+}
+
+/** Decides the fault of each request (the scenario's plan). */
+export type FaultPlan = (request: { command: string; at: number; index: number }) => Fault;
+
+const CODEDEPLOY_COMMANDS = new Set([
+  "CreateDeploymentCommand",
+  "GetDeploymentCommand",
+  "ListDeploymentsCommand",
+  "StopDeploymentCommand",
+  "ListDeploymentTargetsCommand",
+  "BatchGetDeploymentTargetsCommand",
+  "GetDeploymentGroupCommand",
+  "GetDeploymentConfigCommand",
+]);
+
+function abortError(): Error {
+  // What @smithy/node-http-handler rejects with when the abort signal fires.
+  return Object.assign(new Error("Request aborted"), { name: "AbortError" });
+}
+
+/** The simulator. */
+export class AwsSimulator {
+  alias: { version: string; weights: Record<string, number> };
+  readonly versions: Set<string>;
+  readonly otherAliases: Record<string, string>;
+  readonly deployments: SimDeployment[] = [];
+  readonly requests: SimRequest[] = [];
+  /** How each new deployment ends, by target version (default: succeed). */
+  fateOf: (deployment: { target: string; creator: string; viaEngine: boolean }) => Fate = () => ({
+    kind: "succeed",
+  });
+  faults: FaultPlan = () => "none";
+  /** Called before each request is answered (scenarios schedule races here). */
+  onRequest?: (command: string) => void;
+  /** Latency of a request that is answered. */
+  latencyMs = 80;
+  /** Set once the process is "killed": every request then fails and has no effect. */
+  crashed = false;
+  private nextId = 1;
+  private refusals = 0;
+  private aliasRevision = 1;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly setup: SimSetup,
+  ) {
+    this.alias = { version: setup.aliasVersion, weights: { ...(setup.aliasWeights ?? {}) } };
+    this.versions = new Set(setup.versions);
+    this.otherAliases = { ...(setup.otherAliases ?? {}) };
+  }
+
+  /** SDK-client-shaped objects for the engine; `origin` names the process that uses them. */
+  clients(origin?: number) {
+    return {
+      codedeploy: { send: (command: any, options?: any) => this.send(command, options, origin) },
+      lambda: { send: (command: any, options?: any) => this.send(command, options, origin) },
+    };
+  }
+
+  /** Applies every scheduled step due by now (in time order across deployments). */
+  tick(): void {
+    const now = this.clock.now();
+    for (;;) {
+      let next: { deployment: SimDeployment; step: Step } | undefined;
+      for (const deployment of this.deployments) {
+        const step = deployment.steps[0];
+        if (step && step.at <= now && (!next || step.at < next.step.at)) {
+          next = { deployment, step };
+        }
+      }
+      if (!next) {
+        return;
+      }
+      next.deployment.steps.shift();
+      next.step.apply();
+    }
+  }
+
+  /** Deployments not finished. */
+  active(): SimDeployment[] {
+    this.tick();
+    return this.deployments.filter(
+      (deployment) => deployment.status === "Created" || deployment.status === "InProgress",
+    );
+  }
+
+  /** The alias now (after due steps). */
+  aliasNow(): { version: string; weights: Record<string, number> } {
+    this.tick();
+    return { version: this.alias.version, weights: { ...this.alias.weights } };
+  }
+
+  private setAlias(version: string, weights: Record<string, number>): void {
+    this.alias = { version, weights };
+    this.aliasRevision++;
+  }
+
+  /** Starts a deployment directly (a foreign actor: the console, another pipeline). */
+  foreignDeployment(target: string, description = "deployed by hand"): SimDeployment | undefined {
+    this.tick();
+    if (this.active().length > 0 || this.alias.version === target) {
+      return undefined;
+    }
+    return this.startDeployment(this.alias.version, target, description, "user", false);
+  }
+
+  /** Runs every remaining step of a deployment now (it ends as its fate says). */
+  completeNow(deploymentId: string): void {
+    const deployment = this.find(deploymentId);
+    const now = this.clock.now();
+    deployment.steps = deployment.steps.map((step) => ({ ...step, at: Math.min(step.at, now) }));
+    this.tick();
+  }
+
+  private startDeployment(
+    current: string,
+    target: string,
+    description: string | undefined,
+    creator: "user" | "codeDeployRollback",
+    viaEngine: boolean,
+    origin?: number,
+  ): SimDeployment {
+    const now = this.clock.now();
+    const deployment: SimDeployment = {
+      id: `d-SIM${String(this.nextId++).padStart(6, "0")}`,
+      createTime: now,
+      description,
+      creator,
+      current,
+      target,
+      viaEngine,
+      origin,
+      status: "Created",
+      lifecycle: [],
+      steps: [],
+      staleAppSpec: current !== this.alias.version,
+    };
+    this.deployments.push(deployment);
+    if (creator === "codeDeployRollback") {
+      deployment.steps.push(
+        { at: now + 1_000, apply: () => (deployment.status = "InProgress") },
+        {
+          at: now + this.setup.rollbackMs,
+          apply: () => {
+            this.setAlias(target, {});
+            this.finish(deployment, "Succeeded");
+          },
+        },
+      );
+      return deployment;
+    }
+    this.schedule(deployment, this.fateOf({ target, creator, viaEngine }));
+    return deployment;
+  }
+
+  private finish(deployment: SimDeployment, status: "Succeeded" | "Failed" | "Stopped"): void {
+    deployment.status = status;
+    deployment.completeTime = this.clock.now();
+    deployment.steps = [];
+  }
+
+  /** Ends a deployment early (alarm, failed hook, stop) and starts its automatic rollback. */
+  private fail(
+    deployment: SimDeployment,
+    status: "Failed" | "Stopped",
+    code: string,
+    message: string,
+  ): void {
+    this.finish(deployment, status);
+    deployment.errorInformation = { code, message };
+    const rollback = this.startDeployment(
+      deployment.target,
+      deployment.current,
+      this.setup.rollbackCopiesDescription ? deployment.description : undefined,
+      "codeDeployRollback",
+      false,
+    );
+    rollback.rollbackInfo = { rollbackTriggeringDeploymentId: deployment.id };
+    deployment.rollbackInfo = {
+      rollbackDeploymentId: rollback.id,
+      rollbackMessage: `Automatic rollback triggered by ${code}`,
+    };
+  }
+
+  private schedule(deployment: SimDeployment, fate: Fate): void {
+    const { setup } = this;
+    let t = deployment.createTime + 1_000;
+    const steps: Step[] = [{ at: t, apply: () => (deployment.status = "InProgress") }];
+    const hook = (name: "BeforeAllowTraffic" | "AfterAllowTraffic"): boolean => {
+      const present = name === "BeforeAllowTraffic" ? setup.hooks.before : setup.hooks.after;
+      if (!present) {
+        return true;
+      }
+      const fails = fate.kind === "hookFails" && fate.hook === name;
+      t += setup.hookMs;
+      steps.push({
+        at: t,
+        apply: () => {
+          deployment.lifecycle.push({
+            name,
+            status: fails ? "Failed" : "Succeeded",
+            message: fails ? `${name} hook reported Failed: smoke test got HTTP 500` : undefined,
+          });
+          if (fails) {
+            this.fail(
+              deployment,
+              "Failed",
+              "HOOK_EXECUTION_FAILURE",
+              `The deployment failed because one or more of the lifecycle event hooks failed (${name}).`,
+            );
+          }
+        },
+      });
+      return !fails;
+    };
+    if (hook("BeforeAllowTraffic")) {
+      const shiftStart = t;
+      const increments: { at: number; weight: number }[] = [];
+      const { shift } = setup;
+      if (shift.type === "TimeBasedCanary") {
+        increments.push({ at: t, weight: shift.percentage / 100 });
+        t += shift.intervalMinutes * 60_000;
+      } else if (shift.type === "TimeBasedLinear") {
+        for (let share = shift.percentage; share < 100; share += shift.percentage) {
+          increments.push({ at: t, weight: share / 100 });
+          t += shift.intervalMinutes * 60_000;
+        }
+      }
+      for (const increment of increments) {
+        steps.push({
+          at: increment.at,
+          apply: () => this.setAlias(deployment.current, { [deployment.target]: increment.weight }),
+        });
+      }
+      steps.push({ at: t, apply: () => this.setAlias(deployment.target, {}) });
+      if (fate.kind === "alarm") {
+        steps.push({
+          at: shiftStart + fate.afterShiftMs,
+          apply: () =>
+            this.fail(
+              deployment,
+              "Stopped",
+              "ALARM_ACTIVE",
+              `One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <${fate.alarm}>`,
+            ),
+        });
+      }
+      if (hook("AfterAllowTraffic")) {
+        t += 1_000;
+        steps.push({ at: t, apply: () => this.finish(deployment, "Succeeded") });
+      }
+    }
+    deployment.steps = steps.sort((a, b) => a.at - b.at);
+  }
+
+  /** The SDK's `send`: latency, the planned fault, then the effect and the answer. */
+  async send(command: any, options?: { abortSignal?: AbortSignal }, origin?: number): Promise<any> {
+    const name: string = command.constructor.name;
+    const index = this.requests.length;
+    const fault = this.crashed
+      ? "none"
+      : this.faults({ command: name, at: this.clock.now(), index });
+    this.requests.push({ at: this.clock.now(), command: name, fault, input: command.input });
+    if (this.crashed) {
+      throw Object.assign(new Error("the process running pulumi was killed"), {
+        name: "ProcessKilled",
+      });
+    }
+    const codedeploy = CODEDEPLOY_COMMANDS.has(name);
+    if (fault === "stall") {
+      return new Promise((_, reject) => {
+        options?.abortSignal?.addEventListener("abort", () => reject(abortError()));
+      });
+    }
+    await this.clock.sleep(this.latencyMs);
+    if (fault === "throttle") {
+      throw codedeploy
+        ? new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } })
+        : new TooManyRequestsException({
+            message: "Rate exceeded",
+            $metadata: { httpStatusCode: 429 },
+            Type: "User",
+            Reason: "CallerRateLimitExceeded",
+          });
+    }
+    if (fault === "5xx") {
+      throw codedeploy
+        ? new CodeDeployServiceException({
+            name: "InternalFailure",
+            message: "We encountered an internal error. Please try again.",
+            $fault: "server",
+            $metadata: { httpStatusCode: 500 },
+          })
+        : new ServiceException({
+            message: "Lambda service error",
+            $metadata: { httpStatusCode: 500 },
+          });
+    }
+    if (fault === "denied") {
+      // AccessDeniedException: the SDK names an unmodelled error by its code.
+      throw codedeploy
+        ? new CodeDeployServiceException({
+            name: "AccessDeniedException",
+            message: `User is not authorized to perform: codedeploy:${name.replace(/Command$/, "")}`,
+            $fault: "client",
+            $metadata: { httpStatusCode: 400 },
+          })
+        : Object.assign(new Error("User is not authorized to perform: lambda:GetAlias"), {
+            name: "AccessDeniedException",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+          });
+    }
+    if (fault === "reset") {
+      throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
+    }
+    this.onRequest?.(name);
+    this.tick();
+    const answer = this.answer(name, command.input, origin);
+    if (fault === "lost") {
+      try {
+        await answer;
+      } catch {
+        // the effect (or its refusal) happened; the caller hears nothing of it
+      }
+      throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
+    }
+    if (fault === "duplicate") {
+      await answer.catch(() => undefined);
+      return this.answer(name, command.input, origin);
+    }
+    return answer;
+  }
+
+  private async answer(name: string, input: any, origin?: number): Promise<any> {
+    const { setup } = this;
+    if (
+      input?.deploymentGroupName !== undefined &&
+      input.deploymentGroupName !== setup.deploymentGroupName
+    ) {
+      const { DeploymentGroupDoesNotExistException } = await import("@aws-sdk/client-codedeploy");
+      throw new DeploymentGroupDoesNotExistException({
+        message: `No Deployment Group found for name: ${input.deploymentGroupName}`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    switch (name) {
+      case "GetAliasCommand":
+        return {
+          AliasArn: `arn:aws:lambda:${setup.region}:${setup.accountId}:function:${setup.functionName}:${setup.aliasName}`,
+          Name: setup.aliasName,
+          FunctionVersion: this.alias.version,
+          RoutingConfig: Object.keys(this.alias.weights).length
+            ? { AdditionalVersionWeights: { ...this.alias.weights } }
+            : undefined,
+          RevisionId: `rev-${this.aliasRevision}`,
+        };
+      case "ListDeploymentsCommand": {
+        const now = this.clock.now();
+        const start = input.createTimeRange?.start?.getTime?.() ?? -Infinity;
+        const ids = this.deployments
+          .filter((deployment) => now - deployment.createTime >= setup.listLagMs)
+          .filter((deployment) => deployment.createTime >= start)
+          .filter(
+            (deployment) =>
+              !input.includeOnlyStatuses || input.includeOnlyStatuses.includes(deployment.status),
+          )
+          .map((deployment) => deployment.id)
+          .reverse();
+        // Pages of 2 so that pagination (nextToken) is exercised. The token is a cursor (the
+        // last id returned), so deployments that appear meanwhile never shift a later page;
+        // CodeDeploy documents nextToken as opaque, and a cursor is the kind assumption.
+        const after = input.nextToken ? ids.indexOf(input.nextToken) + 1 : 0;
+        const page = ids.slice(after, after + 2);
+        return {
+          deployments: page,
+          nextToken: after + 2 < ids.length ? page[page.length - 1] : undefined,
+        };
+      }
+      case "GetDeploymentCommand": {
+        const deployment = this.find(input.deploymentId);
+        return {
+          deploymentInfo: {
+            applicationName: setup.applicationName,
+            deploymentGroupName: setup.deploymentGroupName,
+            deploymentId: deployment.id,
+            status: deployment.status,
+            description: deployment.description,
+            creator: deployment.creator,
+            createTime: new Date(deployment.createTime),
+            completeTime: deployment.completeTime ? new Date(deployment.completeTime) : undefined,
+            computePlatform: "Lambda",
+            // GetDeployment identifies an inline revision by its hash only; `content` "is
+            // always null" (CodeDeploy API Reference, GetDeployment / AppSpecContent). The hash
+            // is the one CreateDeployment sent; CodeDeploy documents computing none itself.
+            revision: {
+              revisionType: "AppSpecContent",
+              appSpecContent: {
+                sha256: deployment.revision ? deployment.revision.sha256 : `sha-${deployment.id}`,
+              },
+            },
+            errorInformation: deployment.errorInformation,
+            rollbackInfo: deployment.rollbackInfo,
+          },
+        };
+      }
+      case "CreateDeploymentCommand": {
+        const spec = parseLambdaAppSpec(input.revision?.appSpecContent?.content);
+        if (!spec) {
+          throw new Error("simulator: CreateDeployment without a Lambda AppSpec");
+        }
+        if ((input.description ?? "").length > 100) {
+          const { DescriptionTooLongException } = await import("@aws-sdk/client-codedeploy");
+          throw new DescriptionTooLongException({
+            message: "The description is too long.",
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        const running = this.active()[0];
+        if (running) {
+          const formats = setup.conflictMessages?.length ? setup.conflictMessages : ["active"];
+          const format = formats[this.refusals++ % formats.length];
+          throw new DeploymentLimitExceededException({
+            message:
+              format === "active"
+                ? `The Deployment Group '${setup.deploymentGroupName}' already has an active Deployment '${running.id}'`
+                : format === "deploying"
+                  ? `The deployment group '${setup.deploymentGroupName}' is already deploying '${running.id}'`
+                  : "The number of allowed deployments was exceeded.",
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        const deployment = this.startDeployment(
+          spec.currentVersion,
+          spec.targetVersion,
+          input.description,
+          "user",
+          true,
+          origin,
+        );
+        deployment.revision = {
+          content: input.revision.appSpecContent.content,
+          sha256: input.revision.appSpecContent.sha256,
+        };
+        return { deploymentId: deployment.id };
+      }
+      case "GetApplicationRevisionCommand": {
+        // CodeDeploy API Reference, GetApplicationRevision: the revision registered under the
+        // application with that type and sha256, `revision.appSpecContent.{content, sha256}`;
+        // RevisionDoesNotExistException otherwise.
+        const sha256 = input.revision?.appSpecContent?.sha256;
+        const found = this.deployments.find(
+          (deployment) => sha256 !== undefined && deployment.revision?.sha256 === sha256,
+        );
+        if (input.applicationName !== setup.applicationName || !found?.revision) {
+          const { RevisionDoesNotExistException } = await import("@aws-sdk/client-codedeploy");
+          throw new RevisionDoesNotExistException({
+            message: "No application revision found for revision.",
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return {
+          applicationName: setup.applicationName,
+          revision: { revisionType: "AppSpecContent", appSpecContent: { ...found.revision } },
+        };
+      }
+      case "StopDeploymentCommand": {
+        const deployment = this.find(input.deploymentId);
+        if (deployment.status !== "Created" && deployment.status !== "InProgress") {
+          throw new DeploymentAlreadyCompletedException({
+            message: `The deployment ${deployment.id} has already completed.`,
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        const at = this.clock.now() + 2_000;
+        deployment.steps = [
+          {
+            at,
+            apply: () =>
+              this.fail(
+                deployment,
+                "Stopped",
+                "MANUAL_STOP",
+                "The deployment was stopped by request.",
+              ),
+          },
+        ];
+        return { status: "Pending", statusMessage: "Stop request is pending" };
+      }
+      case "ListDeploymentTargetsCommand":
+        this.find(input.deploymentId);
+        return { targetIds: [`${setup.functionName}:${setup.aliasName}`] };
+      case "BatchGetDeploymentTargetsCommand": {
+        const deployment = this.find(input.deploymentId);
+        return {
+          deploymentTargets: [
+            {
+              deploymentTargetType: "LambdaTarget",
+              lambdaTarget: {
+                deploymentId: deployment.id,
+                targetId: `${setup.functionName}:${setup.aliasName}`,
+                status: deployment.status,
+                lifecycleEvents: deployment.lifecycle.map((event) => ({
+                  lifecycleEventName: event.name,
+                  status: event.status,
+                  diagnostics: event.message
+                    ? { errorCode: "ScriptFailed", message: event.message }
+                    : undefined,
+                })),
+              },
+            },
+          ],
+        };
+      }
+      case "GetDeploymentGroupCommand": {
+        // `lastAttemptedDeployment` (`LastDeploymentInfo`: deploymentId, status, createTime,
+        // endTime; CodeDeploy API reference DeploymentGroupInfo): the newest deployment of the
+        // group, at once. AWS documents neither its consistency nor whether a rollback counts;
+        // here it does.
+        const shown = this.deployments.filter(
+          (deployment) => this.clock.now() - deployment.createTime >= (setup.groupLagMs ?? 0),
+        );
+        const last = shown[shown.length - 1];
+        return {
+          deploymentGroupInfo: {
+            applicationName: setup.applicationName,
+            deploymentGroupName: setup.deploymentGroupName,
+            deploymentConfigName: setup.deploymentConfigName,
+            computePlatform: "Lambda",
+            lastAttemptedDeployment: last
+              ? {
+                  deploymentId: last.id,
+                  status: last.status,
+                  createTime: new Date(last.createTime),
+                  endTime: last.completeTime ? new Date(last.completeTime) : undefined,
+                }
+              : undefined,
+          },
+        };
+      }
+      case "ListVersionsByFunctionCommand": {
+        const all = ["$LATEST", ...[...this.versions].sort((a, b) => Number(a) - Number(b))];
+        const offset = input.Marker ? Number(input.Marker) : 0;
+        const size = Math.min(input.MaxItems ?? 50, 3);
+        return {
+          Versions: all.slice(offset, offset + size).map((version) => ({
+            FunctionName: setup.functionName,
+            Version: version,
+          })),
+          NextMarker: offset + size < all.length ? String(offset + size) : undefined,
+        };
+      }
+      case "ListAliasesCommand": {
+        const aliases = [
+          {
+            Name: setup.aliasName,
+            FunctionVersion: this.alias.version,
+            RoutingConfig: Object.keys(this.alias.weights).length
+              ? { AdditionalVersionWeights: { ...this.alias.weights } }
+              : undefined,
+          },
+          ...Object.entries(this.otherAliases).map(([aliasName, version]) => ({
+            Name: aliasName,
+            FunctionVersion: version,
+          })),
+        ];
+        const offset = input.Marker ? Number(input.Marker) : 0;
+        return {
+          Aliases: aliases.slice(offset, offset + 1),
+          NextMarker: offset + 1 < aliases.length ? String(offset + 1) : undefined,
+        };
+      }
+      case "DeleteFunctionCommand": {
+        const version = String(input.Qualifier);
+        const referenced =
+          this.alias.version === version ||
+          version in this.alias.weights ||
+          Object.values(this.otherAliases).includes(version);
+        if (referenced) {
+          throw new ResourceConflictException({
+            message: `Unable to delete version because the following aliases reference it: [${setup.aliasName}]`,
+            $metadata: { httpStatusCode: 409 },
+            Type: "User",
+          });
+        }
+        this.versions.delete(version);
+        return {};
+      }
+      default:
+        throw new Error(`simulator: ${name} is not simulated`);
+    }
+  }
+
+  private find(deploymentId: string): SimDeployment {
+    const deployment = this.deployments.find((candidate) => candidate.id === deploymentId);
+    if (!deployment) {
+      throw new DeploymentDoesNotExistException({
+        message: `The deployment ${deploymentId} could not be found.`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    return deployment;
+  }
+}
