@@ -1,3 +1,4 @@
+import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { componentProvider } from "../../provider/components";
 
 /** A parsed package schema (the parts the tests read). */
@@ -38,6 +39,13 @@ export interface PropertySchema {
 }
 
 let inferred: Promise<string> | undefined;
+let provider: ComponentProvider | undefined;
+
+/** One component provider for every test file, so the schema is inferred once per mocha run. */
+export function sharedProvider(): ComponentProvider {
+  provider ??= componentProvider();
+  return provider;
+}
 
 /**
  * The schema Pulumi's analyzer infers from the components' TypeScript types, exactly as
@@ -45,6 +53,6 @@ let inferred: Promise<string> | undefined;
  * it runs once per mocha process and every test file shares it.
  */
 export function inferredSchema(): Promise<string> {
-  inferred ??= componentProvider().getSchema();
+  inferred ??= sharedProvider().getSchema();
   return inferred;
 }

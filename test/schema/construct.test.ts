@@ -1,0 +1,165 @@
+// Programs in other languages do not call `new`: the engine sends the component's type token and
+// its inputs as plain values (assets and unknowns in Pulumi's wire format) to the package's
+// provider, whose `construct` builds the component. These tests go through that path, from the
+// wire format (deserialized by @pulumi/pulumi's own provider server code) to `construct`, and
+// check that the same resources come out as from the TypeScript constructor.
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  DeploymentAlarms,
+  MultiRegionService,
+  RegionalService,
+  TrafficShiftedFunction,
+} from "../../components";
+import { CapturedResource, runComponent } from "../../testing";
+import { sharedProvider } from "./inferred";
+
+// Wire-format markers (@pulumi/pulumi runtime/rpc: specialSigKey, specialArchiveSig,
+// specialOutputValueSig); an output value without `value` is unknown (a preview).
+const SIG = "4dabf18193072939515e22adb298388d";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const CODE_PATH = "./service/orders";
+const wireArchive = { [SIG]: ARCHIVE_SIG, path: CODE_PATH };
+const wireUnknown = { [SIG]: OUTPUT_VALUE_SIG };
+
+/** The inputs as the provider server hands them to `construct` (its own deserializer). */
+async function fromWire(inputs: Record<string, unknown>): Promise<pulumi.Inputs> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { deserializeInputs } = require("@pulumi/pulumi/provider/server");
+  return deserializeInputs(Struct.fromJavaScript(inputs), new Map());
+}
+
+/** What a run registered, in order, without URNs and ids (the same either way). */
+function registered(resources: readonly CapturedResource[]) {
+  return resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+}
+
+const token = (component: string) => `multiregion-serverless:index:${component}`;
+
+/** Plain JSON args, as a Python or YAML program would write them (with the wire archive). */
+const functionArgs = {
+  code: wireArchive,
+  memorySize: 512,
+  architecture: "arm64",
+  environment: { STAGE: "prod" },
+  policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::orders/*"] }],
+  trafficShifting: { canary: { percentage: 25, intervalMinutes: 15 }, keepVersions: 3 },
+  alarms: { durationBaselineMs: 120 },
+  region: "us-east-1",
+};
+const serviceShape = {
+  functions: { orders: { code: wireArchive, trafficShifting: { type: "AllAtOnce" } } },
+  routes: { "GET /orders": "orders" },
+  domain: { zoneId: "Z123EXAMPLE", name: "api.example.com" },
+};
+const cases: [string, Record<string, unknown>][] = [
+  ["TrafficShiftedFunction", functionArgs],
+  ["DeploymentAlarms", { functionName: "orders", durationBaselineMs: 80, region: "eu-west-1" }],
+  ["RegionalService", { ...serviceShape, region: "us-east-1" }],
+  [
+    "MultiRegionService",
+    {
+      ...serviceShape,
+      topology: "active-passive",
+      primaryRegion: "us-east-1",
+      standbyRegions: ["us-west-2"],
+      rolloutWaves: true,
+    },
+  ],
+];
+
+/** The same args for `new`: the archive as the TypeScript program would write it. */
+function typeScriptArgs(args: unknown): any {
+  if (Array.isArray(args)) {
+    return args.map(typeScriptArgs);
+  }
+  if (typeof args === "object" && args !== null) {
+    if ((args as Record<string, unknown>)[SIG] === ARCHIVE_SIG) {
+      return new pulumi.asset.FileArchive(CODE_PATH);
+    }
+    return Object.fromEntries(
+      Object.entries(args).map(([key, value]) => [key, typeScriptArgs(value)]),
+    );
+  }
+  return args;
+}
+
+/** An output each component hands back to the engine in its state. */
+const STATE_KEY: Record<string, string> = {
+  TrafficShiftedFunction: "aliasArn",
+  DeploymentAlarms: "alarmNames",
+  RegionalService: "healthCheckId",
+  MultiRegionService: "healthCheckIds",
+};
+
+const CONSTRUCTORS: Record<string, new (name: string, args: any) => pulumi.ComponentResource> = {
+  TrafficShiftedFunction,
+  DeploymentAlarms,
+  RegionalService,
+  MultiRegionService,
+};
+
+describe("components constructed through the package's provider", function () {
+  // The first construct infers the schema (shared with the schema snapshot test).
+  this.timeout(180_000);
+
+  for (const [component, args] of cases) {
+    it(`${component}: construct with schema-shaped JSON registers what new ${component}(...) registers`, async () => {
+      const expected = await runComponent(
+        () => new CONSTRUCTORS[component]("orders", typeScriptArgs(args)),
+      );
+      const inputs = await fromWire(args);
+      const constructed = await runComponent(() =>
+        sharedProvider().construct("orders", token(component), inputs, {}),
+      );
+      expect(registered(constructed.resources.all)).to.deep.equal(
+        registered(expected.resources.all),
+      );
+      expect(constructed.resources.all.length).to.be.greaterThan(1);
+      // The state handed back to the engine holds the schema's outputs.
+      const state = constructed.result.state as Record<string, unknown>;
+      expect(Object.keys(state)).to.include(STATE_KEY[component]);
+    });
+  }
+
+  it("constructs at preview with an input the other program does not know yet", async () => {
+    const role = "arn:aws:iam::123456789012:role/orders";
+    const expected = await runComponent(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          ...typeScriptArgs(functionArgs),
+          policyStatements: undefined,
+          role,
+        }),
+      { preview: true },
+    );
+    const { policyStatements: _ignored, ...rest } = functionArgs;
+    void _ignored;
+    const inputs = await fromWire({ ...rest, role: wireUnknown });
+    const constructed = await runComponent(
+      () => sharedProvider().construct("orders", token("TrafficShiftedFunction"), inputs, {}),
+      { preview: true },
+    );
+    const names = (resources: readonly CapturedResource[]) =>
+      resources.map((r) => `${r.type} ${r.name}`);
+    expect(names(constructed.resources.all)).to.deep.equal(names(expected.resources.all));
+    const fn = constructed.resources.all.find((r) => r.type === "aws:lambda/function:Function")!;
+    expect(fn.inputs.role, "the role is not known at preview").to.not.equal(role);
+  });
+
+  it("refuses schema-shaped input of the wrong shape with the same error as new", async () => {
+    const inputs = await fromWire({
+      code: wireArchive,
+      trafficShifting: { mode: "weighted", canary: { percentage: 25, intervalMinutes: 15 } },
+    });
+    let message = "";
+    await runComponent(() =>
+      sharedProvider().construct("orders", token("TrafficShiftedFunction"), inputs, {}),
+    ).catch((error: Error) => (message = error.message));
+    expect(message).to.include("[trafficShifting.canary]");
+    expect(message).to.include('applies to trafficShifting.mode "codedeploy" only');
+  });
+});
