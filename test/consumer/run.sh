@@ -6,7 +6,7 @@
 # type-checks the program and its test (no skipLibCheck), runs the test under the mocks, runs
 # the shipped CLI (`npx multiregion-serverless preview`) and the shipped policy pack. Any
 # packaging regression fails it. Needs the npm registry; about 2-3 minutes a run with a warm npm
-# cache (the npm install is most of it; CONSUMER_GIT=1 adds about 2 minutes, see README "Install").
+# cache (the npm install is most of it; CONSUMER_GIT=1 adds about 1.5 minutes, see README "Install").
 #
 #   npm run test:consumer              # as CI runs it (.ci/run)
 #   CONSUMER_GIT=1 npm run test:consumer   # also install from git+file:// (runs `prepare`)
