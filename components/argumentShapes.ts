@@ -22,7 +22,7 @@ import type {
   TrafficShiftedFunctionArgs,
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
-import { eachValue, shapeVariants, ShapeOf } from "./validation";
+import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
   code: true,
@@ -131,7 +131,7 @@ const serviceShape = {
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: { name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>,
+  table: objectOrInstance({ name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>),
   deployAfter: true,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 
