@@ -25,7 +25,7 @@ import type {
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
-import { eachValue, shapeVariants, ShapeOf } from "./validation";
+import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
   code: true,
@@ -151,7 +151,7 @@ const serviceShape = {
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: { name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>,
+  table: objectOrInstance({ name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>),
   deployAfter: true,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 

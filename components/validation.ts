@@ -77,6 +77,11 @@ export class ArgumentProblems {
     this.problems.push(`[${this.keyPrefix}${key}] is ${showValue(value)}: ${allowed}`);
   }
 
+  /** Records a problem told as a sentence about the key: `[key] must be ...`. */
+  addSentence(key: string, sentence: string): void {
+    this.problems.push(`[${this.keyPrefix}${key}] ${sentence}`);
+  }
+
   /** A key as messages name it, with the prefix of this view (`functions.orders.timeout`). */
   keyName(key: string): string {
     return this.keyPrefix + key;
@@ -176,7 +181,7 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export type ArgumentShape = { readonly [key: string]: KeyRule };
 
 /** What a key of an {@link ArgumentShape} may hold. */
-export type KeyRule = true | ArgumentShape | EachValue | ShapeVariants;
+export type KeyRule = true | ArgumentShape | EachValue | ShapeVariants | ObjectOrInstance;
 
 /**
  * Exactly the keys of `T`: `{ ... } satisfies ShapeOf<Args>` fails to compile when an argument
@@ -193,6 +198,20 @@ export class EachValue {
 /** A map whose every value has `rule`'s keys. */
 export function eachValue(rule: KeyRule): EachValue {
   return new EachValue(rule);
+}
+
+/**
+ * The shape of a key whose type an object of a class also fits (RegionalService `table`: an
+ * `aws.dynamodb.Table` is `{ name, arn }`): a plain object's keys are checked, an instance is
+ * taken as it is. Every other shaped key must hold a plain object.
+ */
+export class ObjectOrInstance {
+  constructor(readonly shape: ArgumentShape) {}
+}
+
+/** A plain object with `shape`'s keys, or an instance of a class that fits the type. */
+export function objectOrInstance(shape: ArgumentShape): ObjectOrInstance {
+  return new ObjectOrInstance(shape);
 }
 
 /** One of several shapes, chosen by the value of one key (a mode, a topology). */
@@ -225,13 +244,47 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** What a non-plain object is, for "must be a plain object, not ..." */
+function describeObject(value: object): string {
+  if (pulumi.Output.isInstance(value)) {
+    return "an Output";
+  }
+  if (typeof (value as { then?: unknown }).then === "function") {
+    return "a Promise";
+  }
+  if (Array.isArray(value)) {
+    return "an array";
+  }
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)
+    ?.constructor?.name;
+  return typeof name === "string" && name !== "" ? `an instance of ${name}` : "a class instance";
+}
+
 function checkKeys(
   problems: ArgumentProblems,
   prefix: string,
   value: unknown,
   rule: KeyRule,
 ): void {
-  if (rule === true || !isPlainObject(value)) {
+  if (rule === true || value === undefined || value === null) {
+    return;
+  }
+  if (rule instanceof ObjectOrInstance) {
+    if (isPlainObject(value)) {
+      checkOwnKeys(problems, prefix, value, rule.shape, () => false);
+    }
+    return;
+  }
+  if (!isPlainObject(value)) {
+    // The type is a plain object (not pulumi.Input): the component reads its keys while it is
+    // constructed, so an Output, a Promise or an instance would fail later, far from here.
+    // Strings and numbers are left to the component's own checks.
+    if (typeof value === "object" && prefix !== "") {
+      problems.addSentence(
+        prefix.slice(0, -1),
+        `must be a plain object, not ${describeObject(value)} (its keys are read while the component is constructed)`,
+      );
+    }
     return;
   }
   if (rule instanceof EachValue) {
@@ -240,22 +293,24 @@ function checkKeys(
     }
     return;
   }
-  let shape: ArgumentShape = rule as ArgumentShape;
-  let others: [string, ArgumentShape][] = [];
   if (rule instanceof ShapeVariants) {
     const chosen = value[rule.discriminant] ?? rule.defaultVariant;
     const variant = typeof chosen === "string" ? rule.variants[chosen] : undefined;
-    if (variant === undefined) {
+    let shape: ArgumentShape;
+    let others: [string, ArgumentShape][] = [];
+    if (variant === undefined || !Object.hasOwn(rule.variants, chosen as string)) {
       // An unknown mode is reported by the component's own check; judge keys by every variant.
       shape = Object.assign({}, ...Object.values(rule.variants)) as ArgumentShape;
     } else {
       shape = variant;
       others = Object.entries(rule.variants).filter(([name]) => name !== chosen);
     }
-    const known = Object.keys(shape);
+    const ownerOf = (key: string) => others.find(([, other]) => Object.hasOwn(other, key));
     for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
-      const owner = others.find(([, other]) => key in other);
+      // A key of the other mode left undefined (`weight: undefined`, as a spread of optional
+      // settings writes it) says nothing: only a value there contradicts the mode.
+      if (Object.hasOwn(shape, key) || value[key] === undefined) continue;
+      const owner = ownerOf(key);
       if (owner) {
         // As the components word it: `[regions] is [...]: applies to topology "active-active" only`.
         const isDefault = value[rule.discriminant] === undefined;
@@ -266,10 +321,10 @@ function checkKeys(
         );
       }
     }
-    checkOwnKeys(problems, prefix, value, shape, (key) => others.some(([, o]) => key in o));
+    checkOwnKeys(problems, prefix, value, shape, (key) => ownerOf(key) !== undefined);
     return;
   }
-  checkOwnKeys(problems, prefix, value, shape, () => false);
+  checkOwnKeys(problems, prefix, value, rule, () => false);
 }
 
 function checkOwnKeys(
@@ -281,7 +336,8 @@ function checkOwnKeys(
 ): void {
   const known = Object.keys(shape);
   for (const [key, item] of Object.entries(value)) {
-    if (key in shape) {
+    // Own keys only: `constructor` or `toString` (on every object's prototype) is not an argument.
+    if (Object.hasOwn(shape, key)) {
       checkKeys(problems, `${prefix}${key}.`, item, shape[key]);
     } else if (!reported(key)) {
       const guess = closestKey(key, known);

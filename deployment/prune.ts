@@ -65,62 +65,44 @@ export async function pruneVersions(
       return { deleted: [], skipped };
     }
     const versions: number[] = [];
-    let marker: string | undefined;
-    do {
-      const page: { Versions?: { Version?: string }[]; NextMarker?: string } = await session.send<{
-        Versions?: { Version?: string }[];
-        NextMarker?: string;
-      }>(
-        `ListVersionsByFunction ${request.functionName}`,
-        session.clients.lambda,
+    for (const entry of await listAllPages<{ Version?: string }>(
+      session,
+      `ListVersionsByFunction ${request.functionName}`,
+      (Marker) =>
         new sdk.lambda.ListVersionsByFunctionCommand({
           FunctionName: request.functionName,
-          Marker: marker,
+          Marker,
           MaxItems: 50,
         }),
-      );
-      for (const entry of page.Versions ?? []) {
-        if (entry.Version && /^\d+$/.test(entry.Version)) {
-          versions.push(Number(entry.Version));
-        }
+      (page) => page.Versions,
+    )) {
+      if (entry.Version && /^\d+$/.test(entry.Version)) {
+        versions.push(Number(entry.Version));
       }
-      marker = page.NextMarker;
-    } while (marker);
+    }
 
     const protectedVersions = new Set(request.protect);
-    marker = undefined;
-    do {
-      const page: {
-        Aliases?: {
-          FunctionVersion?: string;
-          RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
-        }[];
-        NextMarker?: string;
-      } = await session.send<{
-        Aliases?: {
-          FunctionVersion?: string;
-          RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
-        }[];
-        NextMarker?: string;
-      }>(
-        `ListAliases ${request.functionName}`,
-        session.clients.lambda,
+    for (const alias of await listAllPages<{
+      FunctionVersion?: string;
+      RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
+    }>(
+      session,
+      `ListAliases ${request.functionName}`,
+      (Marker) =>
         new sdk.lambda.ListAliasesCommand({
           FunctionName: request.functionName,
-          Marker: marker,
+          Marker,
           MaxItems: 50,
         }),
-      );
-      for (const alias of page.Aliases ?? []) {
-        if (alias.FunctionVersion) {
-          protectedVersions.add(alias.FunctionVersion);
-        }
-        for (const version of Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {})) {
-          protectedVersions.add(version);
-        }
+      (page) => page.Aliases,
+    )) {
+      if (alias.FunctionVersion) {
+        protectedVersions.add(alias.FunctionVersion);
       }
-      marker = page.NextMarker;
-    } while (marker);
+      for (const version of Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {})) {
+        protectedVersions.add(version);
+      }
+    }
 
     const newestFirst = [...new Set(versions)].sort((a, b) => b - a);
     const eligible = newestFirst
@@ -165,4 +147,28 @@ export async function pruneVersions(
     report(`could not prune old versions (${skipped}); the deployment itself is unaffected`);
     return { deleted: [], skipped };
   }
+}
+
+/**
+ * Every item of a paginated Lambda listing (`Marker` in, `NextMarker` out: Lambda API
+ * reference, ListVersionsByFunction and ListAliases), each page sent through the session.
+ */
+async function listAllPages<T>(
+  session: Session,
+  label: string,
+  command: (marker: string | undefined) => unknown,
+  items: (page: Record<string, T[] | undefined>) => T[] | undefined,
+): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await session.send<Record<string, T[] | undefined> & { NextMarker?: string }>(
+      label,
+      session.clients.lambda,
+      command(marker),
+    );
+    all.push(...(items(page) ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  return all;
 }

@@ -75,7 +75,10 @@ function command(io: CliIo): Command {
       "<stack>",
       "the stack: its config is stacks/Pulumi.<stack>.yaml (Pulumi.yaml stackConfigDir)",
     )
-    .option("--program <path>", "the program to run (default: Pulumi.yaml main, else index.ts)")
+    .option(
+      "--program <path>",
+      "the program to run (default: Pulumi.yaml main, else package.json main, else index.ts)",
+    )
     .option(
       "--config <key=value>",
       "override a config value, as `pulumi config set [--path]`: key=value, namespace:key=value or key.path=value (repeatable)",

@@ -152,10 +152,10 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     program = projectRelative(project, programFile);
     if (!fs.existsSync(programFile)) {
       throw new PreviewError(
-        options.program ? "usage" : "config",
+        options.program ? "usage" : "program",
         options.program
           ? `--program ${options.program}: no such file`
-          : `the program ${program} (Pulumi.yaml \`main\`) does not exist`,
+          : `the program ${program} does not exist: ${project.mainSource}`,
       );
     }
     policyConfig = {

@@ -12,8 +12,10 @@ export interface PulumiProject {
   dir: string;
   /** The project name: the namespace of bare config keys. */
   name: string;
-  /** The program (Pulumi.yaml `main`, else `index.ts`), absolute. */
+  /** The program, absolute: see {@link programPath}. */
   main: string;
+  /** Where {@link main} comes from, for messages: `package.json \`main\``, `Pulumi.yaml \`main\``, ... */
+  mainSource: string;
   /** The folder of `Pulumi.<stack>.yaml` files (`stackConfigDir`, else the project folder), absolute. */
   stackConfigDir: string;
 }
@@ -50,11 +52,16 @@ export function readProject(dir: string): PulumiProject {
   if (typeof document.name !== "string" || document.name === "") {
     throw new PreviewError("config", `${file} has no project \`name\``);
   }
-  const main = typeof document.main === "string" && document.main !== "" ? document.main : ".";
+  const hasMain = typeof document.main === "string" && document.main !== "";
+  const program = programPath(
+    path.resolve(dir, hasMain ? (document.main as string) : "."),
+    hasMain ? `Pulumi.yaml \`main\` ${JSON.stringify(document.main)}` : "the project folder",
+  );
   return {
     dir,
     name: document.name,
-    main: programPath(path.resolve(dir, main)),
+    main: program.file,
+    mainSource: program.source,
     stackConfigDir: path.resolve(
       dir,
       typeof document.stackConfigDir === "string" ? document.stackConfigDir : ".",
@@ -62,15 +69,53 @@ export function readProject(dir: string): PulumiProject {
   };
 }
 
-/** A program path as the Node.js host resolves it: a file, or a folder's index.ts / index.js. */
-function programPath(target: string): string {
-  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-    const index = ["index.ts", "index.js"]
-      .map((name) => path.join(target, name))
-      .find((candidate) => fs.existsSync(candidate));
-    return index ?? path.join(target, "index.ts");
+/**
+ * A program path as Pulumi's Node.js host resolves it: it `require`s the program, so a file is
+ * itself and a folder is its package.json `main` (a file, that name with `.ts` or `.js`, or a
+ * folder's index), else the folder's index.ts / index.js. TypeScript is preferred to JavaScript
+ * where both exist (the source over its compiled copy, as in a TypeScript project).
+ * @param label What `target` is, for {@link PulumiProject.mainSource}.
+ */
+export function programPath(target: string, label: string): { file: string; source: string } {
+  if (!isDirectory(target)) {
+    return { file: target, source: `named by ${label}` };
   }
-  return target;
+  let mainNote = "no package.json `main`";
+  const manifest = path.join(target, "package.json");
+  if (fs.existsSync(manifest)) {
+    let main: unknown;
+    try {
+      main = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { main?: unknown }).main;
+    } catch (error) {
+      throw new PreviewError("program", `${manifest} is not valid JSON: ${messageOf(error)}`);
+    }
+    if (typeof main === "string" && main !== "") {
+      const base = path.resolve(target, main);
+      const file = [
+        base,
+        `${base}.ts`,
+        `${base}.js`,
+        path.join(base, "index.ts"),
+        path.join(base, "index.js"),
+      ].find((candidate) => fs.existsSync(candidate) && !isDirectory(candidate));
+      if (file) {
+        return { file, source: `package.json \`main\` ${JSON.stringify(main)} in ${label}` };
+      }
+      // As Node.js does when `main` names nothing: the folder's index.
+      mainNote = `a package.json \`main\` ${JSON.stringify(main)} that names no file`;
+    }
+  }
+  const index = ["index.ts", "index.js"]
+    .map((name) => path.join(target, name))
+    .find((candidate) => fs.existsSync(candidate));
+  return {
+    file: index ?? path.join(target, "index.ts"),
+    source: `${label} has ${mainNote}${index ? "" : " and no index.ts or index.js"}`,
+  };
+}
+
+function isDirectory(file: string): boolean {
+  return fs.existsSync(file) && fs.statSync(file).isDirectory();
 }
 
 /** The stacks that have a config file, sorted. */

@@ -9,6 +9,7 @@ import {
   RegionalService,
   TrafficShiftedFunction,
 } from "../components";
+import { REGIONAL_SERVICE_ARGS } from "../components/argumentShapes";
 import { ArgumentProblems, closestKey } from "../components/validation";
 import { expectRunFailure, runComponent } from "../testing";
 
@@ -139,11 +140,82 @@ describe("component arguments: unknown and contradictory keys", () => {
     );
   });
 
-  it("values that are not plain objects (Outputs, resources) are not looked into", () => {
+  it("a key of the other mode left undefined is not a contradiction; a misspelled one still is", async () => {
+    const fine = await runComponent(
+      () =>
+        new TrafficShiftedFunction(
+          "orders",
+          loose({
+            code,
+            trafficShifting: { mode: "codedeploy", type: "AllAtOnce", weight: undefined },
+          }),
+        ),
+    );
+    expect(fine.resources.all.length).to.be.greaterThan(0);
+    const { message } = await refusal(
+      () =>
+        new TrafficShiftedFunction(
+          "orders",
+          loose({ code, trafficShifting: { mode: "codedeploy", wieght: undefined } }),
+        ),
+    );
+    expect(message).to.match(
+      /^TrafficShiftedFunction "orders": \[trafficShifting\.wieght\] is not an argument;/,
+    );
+  });
+
+  it("names on every object's prototype (constructor, toString) are not arguments", async () => {
+    const { message } = await refusal(
+      () =>
+        new TrafficShiftedFunction(
+          "orders",
+          loose({
+            code,
+            constructor: 1,
+            alarms: { toString: "x" },
+            trafficShifting: { mode: "constructor" },
+          }),
+        ),
+    );
+    expect(message).to.contain("[constructor] is not an argument");
+    expect(message).to.contain("[alarms.toString] is not an argument");
+  });
+
+  it("an Output, a Promise or a class instance where a plain object is typed is refused before anything registers", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new TrafficShiftedFunction(
+          "orders",
+          loose({
+            code,
+            trafficShifting: pulumi.output({ type: "AllAtOnce" }),
+            hooks: Promise.resolve({ preTraffic: { code } }),
+            alarms: new (class AlarmSettings {})(),
+          }),
+        ),
+    );
+    expect(message).to.equal(
+      'TrafficShiftedFunction "orders" has 3 invalid arguments:\n' +
+        "  - [trafficShifting] must be a plain object, not an Output (its keys are read while the component is constructed)\n" +
+        "  - [hooks] must be a plain object, not a Promise (its keys are read while the component is constructed)\n" +
+        "  - [alarms] must be a plain object, not an instance of AlarmSettings (its keys are read while the component is constructed)",
+    );
+    expect(registered).to.equal(0);
+  });
+
+  it("RegionalService table may be an aws.dynamodb.Table (a class fitting { name, arn }): instances are taken as they are", () => {
     const problems = new ArgumentProblems("X");
-    problems.knownKeys({ table: pulumi.output({ anything: 1 }) }, { table: { name: true } });
-    problems.knownKeys({ table: new (class Table {})() }, { table: { name: true } });
-    expect(problems.messages).to.deep.equal([]);
+    problems.knownKeys(
+      { region: "us-east-1", table: new (class Table {})() },
+      REGIONAL_SERVICE_ARGS,
+    );
+    problems.knownKeys(
+      { region: "us-east-1", table: { name: "t", arn: "a", hashKey: "id" } },
+      REGIONAL_SERVICE_ARGS,
+    );
+    expect(problems.messages).to.deep.equal([
+      "[table.hashKey] is not an argument; known: name, arn",
+    ]);
   });
 
   it("suggests a key within two edits or one the given key starts, and nothing for the rest", () => {

@@ -5,7 +5,8 @@
 # that the package's peer ranges allow on this Node.js, then, with Pulumi's template tsconfig:
 # type-checks the program and its test (no skipLibCheck), runs the test under the mocks, runs
 # the shipped CLI (`npx multiregion-serverless preview`) and the shipped policy pack. Any
-# packaging regression fails it. Needs the npm registry; about a minute with a warm npm cache.
+# packaging regression fails it. Needs the npm registry; about 2-3 minutes a run with a warm npm
+# cache (the npm install is most of it; CONSUMER_GIT=1 adds about 1.5 minutes, see README "Install").
 #
 #   npm run test:consumer              # as CI runs it (.ci/run)
 #   CONSUMER_GIT=1 npm run test:consumer   # also install from git+file:// (runs `prepare`)
@@ -16,6 +17,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/mrs-consumer.XXXXXX")"
+# The preview's transpile cache in this run's folder: a run never reads an earlier run's cache.
+export MULTIREGION_SERVERLESS_TS_CACHE="$work/ts-cache"
 if [[ "${CONSUMER_KEEP:-}" != 1 ]]; then
   trap 'rm -rf "$work"' EXIT
 fi
@@ -85,6 +88,10 @@ aws_copies="$(cd "$app" && find node_modules -path '*/@pulumi/aws/package.json' 
   console.log(`  ${p} ${require(`${p}/package.json`).version}`)')
 if grep -q skipLibCheck "$app/tsconfig.json"; then fail "the consumer tsconfig must not skip lib checks"; fi
 
+step "every package the installed JavaScript requires resolves (some only at \`pulumi up\`)"
+(cd "$app" && node "$repo/test/consumer/requires.js" node_modules/multiregion-serverless) ||
+  fail "the package requires a package that is not installed with it (a missing dependency)"
+
 step "tsc with Pulumi's template tsconfig (program and test)"
 (cd "$app" && npx --no-install tsc -p .) || fail "the program or its test does not compile"
 
@@ -100,12 +107,15 @@ if (r.status !== "passed" || r.summary.create < 20 || r.project !== "payments") 
   console.error(JSON.stringify({ status: r.status, create: r.summary.create, project: r.project }));
   process.exit(1);
 }' "$work/prod.json" || fail "the preview's JSON report is not the clean prod stack"
+step "npx multiregion-serverless preview prod with a mandatory violation (exit 1 expected)"
 set +e
 (cd "$app" && npx --no-install multiregion-serverless preview prod --quiet --no-color \
-  --config payments:deploymentType=AllAtOnce --junit "$work/junit.xml" --sarif "$work/out.sarif")
+  --config payments:deploymentType=AllAtOnce --junit "$work/junit.xml" --sarif "$work/out.sarif") \
+  >"$work/violation.log" 2>&1
 code=$?
 set -e
-[[ "$code" -eq 1 ]] || fail "a mandatory violation exited $code (1 expected)"
+# Its "Preview failed" output is expected: shown only when the check fails.
+[[ "$code" -eq 1 ]] || { cat "$work/violation.log"; fail "a mandatory violation exited $code (1 expected)"; }
 grep -q prod-deployments-shift-traffic-gradually "$work/out.sarif" || fail "the SARIF report lacks the violation"
 grep -q "<testsuites" "$work/junit.xml" || fail "no JUnit report"
 set +e
@@ -113,6 +123,7 @@ set +e
 code=$?
 set -e
 [[ "$code" -eq 64 ]] || fail "an unknown stack exited $code (64 expected)"
+echo "  exit 1 with the violation in SARIF and JUnit; an unknown stack exits 64"
 
 if [[ "${CONSUMER_POLICY_PACK:-1}" != 0 ]]; then
   step "the shipped policy pack: npm ci in a copy, tsc, its rules over the program"
@@ -126,16 +137,22 @@ fi
 
 if [[ "${CONSUMER_GIT:-}" == 1 ]]; then
   step "install from git+file:// (prepare builds dist/)"
+  git_started=$SECONDS
   git_app="$work/git-app"
   mkdir "$git_app"
   echo '{ "name": "git-consumer", "private": true }' >"$git_app/package.json"
   (cd "$git_app" && npm_quiet install "git+file://$repo#$(git -C "$repo" rev-parse HEAD)" \
     "@pulumi/pulumi@$(peer @pulumi/pulumi)" "@pulumi/aws@$(peer @pulumi/aws)")
+  echo "  installed from git in $((SECONDS - git_started)) s"
+  [[ -f "$git_app/node_modules/multiregion-serverless/dist/components/index.js" ]] ||
+    fail "the git install has no dist/: prepare did not build it"
   (cd "$git_app" && node -e '
     const m = require("multiregion-serverless");
     if (typeof m.MultiRegionService !== "function") process.exit(1);
     require("multiregion-serverless/testing"); require("multiregion-serverless/policy");') ||
     fail "the package installed from git does not load"
+  (cd "$git_app" && node "$repo/test/consumer/requires.js" node_modules/multiregion-serverless) ||
+    fail "the package installed from git requires a package that is not installed with it"
 fi
 
-step "passed"
+step "passed (node $(node --version)$([[ "${CONSUMER_PEERS:-}" == lowest ]] && echo ", lowest peers")$([[ "${CONSUMER_GIT:-}" == 1 ]] && echo ", git install"))"

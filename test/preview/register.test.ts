@@ -48,6 +48,47 @@ describe("offline preview loader (preview/register.js)", () => {
     }
   });
 
+  it("a new package version or a change of the loader's own compiler options never reuses the cache", () => {
+    // A copy of the package: package.json (its version) beside preview/register.js, as installed.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "mrs-package-"));
+    const repo = path.resolve(__dirname, "..", "..");
+    const cache = path.join(root, "cache");
+    try {
+      fs.mkdirSync(path.join(root, "preview"));
+      const loaderSource = fs.readFileSync(path.join(repo, "preview", "register.js"), "utf8");
+      const install = (version: string, loader: string) => {
+        fs.writeFileSync(path.join(root, "package.json"), JSON.stringify({ version }));
+        fs.writeFileSync(path.join(root, "preview", "register.js"), loader);
+      };
+      const program = path.join(root, "program.ts");
+      fs.writeFileSync(program, "export const answer: number = 42;\n");
+      const load = () =>
+        execFileSync(
+          process.execPath,
+          [
+            "-e",
+            `require(${JSON.stringify(path.join(root, "preview", "register.js"))}).register(false, ${JSON.stringify(repo)});` +
+              `process.stdout.write(String(require(${JSON.stringify(program)}).answer))`,
+          ],
+          { env: { ...process.env, MULTIREGION_SERVERLESS_TS_CACHE: cache } },
+        ).toString();
+      install("1.0.0", loaderSource);
+      expect(load()).to.equal("42");
+      expect(load()).to.equal("42");
+      expect(fs.readdirSync(cache)).to.have.length(1); // the same package: the cached entry
+      install("1.0.1", loaderSource);
+      expect(load()).to.equal("42");
+      expect(fs.readdirSync(cache)).to.have.length(2);
+      const changed = loaderSource.replace("inlineSourceMap: true", "inlineSourceMap: false");
+      expect(changed).to.not.equal(loaderSource);
+      install("1.0.1", changed);
+      expect(load()).to.equal("42");
+      expect(fs.readdirSync(cache)).to.have.length(3);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it("transpiles a user's project with that project's tsconfig (the installed command's case)", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "user-project-"));
     try {

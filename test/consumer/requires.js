@@ -1,0 +1,56 @@
+// Part of the consumer test (run.sh): every package the installed JavaScript requires resolves
+// from the package's own folder, as Node.js resolves it at run time. Some are needed only at
+// `pulumi up` (the dynamic provider requires @aws-sdk/credential-providers and the SDK clients
+// inside its serialized create/update), where no compile, test or preview of the consumer
+// reaches them: a dependency missing from package.json would show first in a real deployment.
+// Usage: node requires.js <installed package folder>
+"use strict";
+const fs = require("node:fs");
+const { isBuiltin } = require("node:module");
+const path = require("node:path");
+
+// Required only on a path an installed package never takes, so not a dependency:
+// - typescript: hooks/package.js transpiles a hook handler's .ts source only when the package
+//   runs from its TypeScript sources (this repository, under ts-node); the installed package
+//   ships the compiled .js. (preview/register.js loads the user's own TypeScript through
+//   require.resolve with the project's folder, not a bare require.)
+const OPTIONAL = new Set(["typescript"]);
+
+const packageDir = path.resolve(process.argv[2]);
+const files = [path.join(packageDir, "preview", "register.js")];
+const walk = (dir) => {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(file);
+    else if (entry.name.endsWith(".js")) files.push(file);
+  }
+};
+walk(path.join(packageDir, "dist"));
+walk(path.join(packageDir, "bin"));
+
+// A bare specifier: a package name (scoped or not), optionally with a subpath.
+const BARE = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/;
+const missing = [];
+const checked = new Set();
+for (const file of files) {
+  const source = fs.readFileSync(file, "utf8");
+  for (const [, specifier] of source.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
+    if (!BARE.test(specifier) || isBuiltin(specifier)) continue;
+    const name = specifier
+      .split("/")
+      .slice(0, specifier.startsWith("@") ? 2 : 1)
+      .join("/");
+    if (OPTIONAL.has(name) || checked.has(`${file}\0${specifier}`)) continue;
+    checked.add(`${file}\0${specifier}`);
+    try {
+      require.resolve(specifier, { paths: [path.dirname(file)] });
+    } catch {
+      missing.push(`${specifier} (required by ${path.relative(packageDir, file)})`);
+    }
+  }
+}
+if (missing.length > 0) {
+  console.error(`not installed with the package:\n  ${[...new Set(missing)].join("\n  ")}`);
+  process.exit(1);
+}
+console.log(`  ${checked.size} requires of ${files.length} files resolve`);
