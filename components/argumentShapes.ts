@@ -65,7 +65,7 @@ const weightedTrafficShifting = {
   weight: true,
 } as const satisfies ShapeOf<WeightedTrafficShifting>;
 
-/** Every key of {@link TrafficShiftingArgs}, in one of the two modes. */
+/** Every key of `TrafficShiftingArgs`, in one of the two modes. */
 const trafficShifting = shapeVariants(
   "mode",
   { codedeploy: codeDeployTrafficShifting, weighted: weightedTrafficShifting },
@@ -86,7 +86,7 @@ const trafficShiftAlarms = {
   additionalAlarmNames: true,
 } as const satisfies ShapeOf<TrafficShiftAlarmsArgs>;
 
-/** {@link TrafficShiftedFunctionArgs}; `trafficShifting` by its `mode` (default codedeploy). */
+/** `TrafficShiftedFunctionArgs`; `trafficShifting` by its `mode` (default codedeploy). */
 export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   code: true,
   handler: true,
@@ -114,7 +114,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   alarms: trafficShiftAlarms,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
-/** {@link DeploymentAlarmsArgs}. */
+/** `DeploymentAlarmsArgs`. */
 export const DEPLOYMENT_ALARMS_ARGS = {
   functionName: true,
   aliasName: true,
@@ -147,7 +147,7 @@ const serviceShape = {
   tags: true,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
-/** {@link RegionalServiceArgs} (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
+/** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
@@ -170,7 +170,7 @@ const multiRegionCommon = {
 } as const;
 
 /**
- * {@link MultiRegionServiceArgs}: the keys of both topologies (checkMultiRegionServiceArgs already
+ * `MultiRegionServiceArgs`: the keys of both topologies (checkMultiRegionServiceArgs already
  * refuses a key of the other topology, `applies to topology "active-active" only`).
  */
 export const MULTI_REGION_SERVICE_ARGS = {

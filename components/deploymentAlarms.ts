@@ -4,7 +4,7 @@ import { boundedName, NAME_LIMITS } from "./naming";
 import { DEPLOYMENT_ALARMS_ARGS } from "./argumentShapes";
 import { ArgumentProblems } from "./validation";
 
-/** The thresholds of the {@link DeploymentAlarms}, shared with `TrafficShiftedFunction`'s `alarms`. */
+/** The thresholds of the `DeploymentAlarms`, shared with `TrafficShiftedFunction`'s `alarms`. */
 export interface AlarmThresholdArgs {
   /**
    * Errors alarm: fires when the `Errors` sum over one minute is greater than this for two
@@ -32,7 +32,7 @@ export interface AlarmThresholdArgs {
   readonly throttleAlarm?: boolean;
 }
 
-/** Arguments of {@link DeploymentAlarms}. */
+/** Arguments of `DeploymentAlarms`. */
 export interface DeploymentAlarmsArgs extends AlarmThresholdArgs {
   /** Name of the Lambda function whose alias is watched. */
   readonly functionName: pulumi.Input<string>;
@@ -175,7 +175,7 @@ export class DeploymentAlarms extends pulumi.ComponentResource {
   }
 }
 
-/** The problems in {@link DeploymentAlarmsArgs}, keyed by `prefix`. */
+/** The problems in `DeploymentAlarmsArgs`, keyed by `prefix`. */
 export function checkDeploymentAlarmsArgs(
   subject: string,
   args: Partial<DeploymentAlarmsArgs>,

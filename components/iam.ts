@@ -44,7 +44,7 @@ export interface PolicyStatementArgs {
   readonly conditions?: Record<string, Record<string, string[]>>;
 }
 
-/** The IAM JSON form of a {@link PolicyStatementArgs}. */
+/** The IAM JSON form of a `PolicyStatementArgs`. */
 export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStatement {
   return {
     ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
@@ -55,7 +55,7 @@ export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStat
   };
 }
 
-/** Every problem in a list of {@link PolicyStatementArgs} under `key`. */
+/** Every problem in a list of `PolicyStatementArgs` under `key`. */
 export function checkPolicyStatements(
   problems: ArgumentProblems,
   key: string,

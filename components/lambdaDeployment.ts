@@ -254,7 +254,7 @@ export const lambdaDeploymentProviderInstance = lambdaDeploymentProvider();
  *
  * A dynamic resource (`pulumi-nodejs:dynamic:LambdaDeployment`): it runs in its own process
  * with the credentials of its region's AWS provider, passed as the secret input
- * `credentials` (see {@link inheritedDeploymentCredentials}); see docs/deployments.md for the
+ * `credentials` (see `inheritedDeploymentCredentials`); see docs/deployments.md for the
  * IAM actions.
  *
  * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion` and
@@ -276,7 +276,7 @@ export class LambdaDeployment extends pulumi.dynamic.Resource {
    * @param name The _unique_ name of the resource.
    * @param args What to deploy and how long to wait.
    * @param opts Resource options; pass `dependsOn: [previousRegionDeployment]` to roll out in
-   *   waves (see {@link chainWaves}).
+   *   waves (see `chainWaves`).
    */
   constructor(name: string, args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptions = {}) {
     const problems = problemsOf(args, opts);

@@ -118,7 +118,7 @@ export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
    */
   readonly healthCheckByRegion?: Record<string, RegionalHealthCheckArgs>;
   /**
-   * A DynamoDB global table: created in the first region of {@link MultiRegionService.regionOrder}
+   * A DynamoDB global table: created in the first region of `MultiRegionService.regionOrder`
    * with a replica in every other region; each region's functions get its name (`TABLE_NAME`)
    * and read/write access to their own region's replica only.
    * @default no table
@@ -134,7 +134,7 @@ export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
 }
 
 /**
- * Arguments of {@link MultiRegionService}. One shape for both topologies (a package schema
+ * Arguments of `MultiRegionService`. One shape for both topologies (a package schema
  * has no unions): `topology` chooses, and the fields of the other topology must stay unset
  * (checked at construction, with every misplaced or missing field named).
  * `active-passive`: `primaryRegion`, `standbyRegions`, `standbyRecordName`.
@@ -201,7 +201,7 @@ export interface MultiRegionServiceArgs extends MultiRegionServiceCommonArgs {
   readonly weights?: Record<string, number>;
 }
 
-/** Options of {@link MultiRegionService}: the component options plus a provider per region. */
+/** Options of `MultiRegionService`: the component options plus a provider per region. */
 export interface MultiRegionServiceOptions extends pulumi.ComponentResourceOptions {
   /**
    * An `aws` provider per region, for per-region credentials (TypeScript only: a resource
@@ -256,7 +256,7 @@ const servicesOf = new WeakMap<MultiRegionService, Record<string, RegionalServic
 /**
  * A serverless service in several regions and the Route 53 records that route between them.
  *
- * Every region is a {@link RegionalService} (its functions, HTTP API, custom domain and the
+ * Every region is a `RegionalService` (its functions, HTTP API, custom domain and the
  * health check on its own endpoint). `active-passive`: failover records for `domain.name`, the
  * primary region as PRIMARY with its health check, the standby (or, with several, a latency
  * record set of standbys at `standbyRecordName`) as SECONDARY. `active-active`: one record per
@@ -773,7 +773,7 @@ function geoRoutingPolicy(
     : { country: location.country, subdivision: location.subdivision };
 }
 
-/** Every problem in {@link MultiRegionServiceArgs}, found before anything is registered. */
+/** Every problem in `MultiRegionServiceArgs`, found before anything is registered. */
 export function checkMultiRegionServiceArgs(
   subject: string,
   args: MultiRegionServiceArgs,
@@ -1105,7 +1105,7 @@ function checkRegionKeys<T>(
   }
 }
 
-/** Every problem in {@link GlobalTableArgs}; keys are relative (`hashKey`). */
+/** Every problem in `GlobalTableArgs`; keys are relative (`hashKey`). */
 export function checkGlobalTableArgs(problems: ArgumentProblems, table: unknown): void {
   if (typeof table !== "object" || table === null) {
     problems.add("", table, "must be { hashKey?, name?, protectData?, ... }");

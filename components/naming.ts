@@ -46,7 +46,7 @@ export function stackScopedHash(logicalName: string): string {
  * The physical name to give a resource whose AWS name is limited to `maxLength` characters:
  * undefined, so that Pulumi auto-names it (`<logical name>-<7 random characters>`, different in
  * every stack), while that fits; otherwise the logical name cut short plus
- * {@link stackScopedHash}, stable across runs of a stack and distinct between stacks and
+ * `stackScopedHash`, stable across runs of a stack and distinct between stacks and
  * between logical names.
  */
 export function boundedName(logicalName: string, maxLength: number): string | undefined {
@@ -59,7 +59,7 @@ export function boundedName(logicalName: string, maxLength: number): string | un
 /**
  * An explicit physical name, for inputs Pulumi does not auto-name: `logicalName` as it is when
  * `unique` is false and it fits (the name's scope already separates stacks, e.g. a deployment
- * group in an application of the stack's own), else cut short plus {@link stackScopedHash}.
+ * group in an application of the stack's own), else cut short plus `stackScopedHash`.
  */
 export function explicitName(logicalName: string, maxLength: number, unique: boolean): string {
   if (!unique && logicalName.length <= maxLength) {

@@ -60,7 +60,7 @@ export interface ServiceDomainArgs {
   /**
    * The GLOBAL service name clients call, such as `api.example.com`, lowercase, without a
    * trailing dot. Every region serves it (its own certificate and API Gateway domain name);
-   * which region answers is Route 53's choice ({@link MultiRegionService}).
+   * which region answers is Route 53's choice (`MultiRegionService`).
    */
   readonly name: string;
 }
@@ -103,7 +103,7 @@ export interface RegionalHealthCheckArgs {
   readonly measureLatency?: boolean;
   /**
    * The Route 53 checker regions to check from, at least three of
-   * {@link HEALTH_CHECKER_REGIONS}.
+   * `HEALTH_CHECKER_REGIONS`.
    * @default all of them
    */
   readonly regions?: HealthCheckerRegion[];
@@ -134,7 +134,7 @@ export interface ServiceShapeArgs {
   /**
    * The service's functions by short name (letters, digits and `-`, starting with a letter, at
    * most 32), e.g. `{ orders: { code, trafficShifting: { type: "Canary10Percent10Minutes" } } }`.
-   * Each becomes a {@link TrafficShiftedFunction} in the region.
+   * Each becomes a `TrafficShiftedFunction` in the region.
    */
   readonly functions: Record<string, ServiceFunctionArgs>;
   /**
@@ -162,7 +162,7 @@ export interface ServiceShapeArgs {
   readonly domain?: ServiceDomainArgs;
   /**
    * IP address types of the API and its custom domain: `ipv4`, or `dualstack` for IPv4 and
-   * IPv6 (then {@link MultiRegionService} also creates AAAA records).
+   * IPv6 (then `MultiRegionService` also creates AAAA records).
    * @default "ipv4"
    */
   readonly ipAddressType?: IpAddressType;
@@ -184,7 +184,7 @@ export interface ServiceShapeArgs {
   readonly tags?: Record<string, pulumi.Input<string>>;
 }
 
-/** Arguments of {@link RegionalService}. */
+/** Arguments of `RegionalService`. */
 export interface RegionalServiceArgs extends ServiceShapeArgs {
   /**
    * The region every regional resource is placed in (`@pulumi/aws` v7 `region` input).
@@ -236,12 +236,12 @@ const DNS_NAME =
 const functionsOf = new WeakMap<RegionalService, Record<string, TrafficShiftedFunction>>();
 
 /**
- * One region of a serverless service: its {@link TrafficShiftedFunction}s, an HTTP API whose
+ * One region of a serverless service: its `TrafficShiftedFunction`s, an HTTP API whose
  * Lambda integrations target each function's `live` alias (so traffic shifting applies to API
  * traffic), a `GET /health` route answered from the region itself, an optional custom domain
  * (ACM certificate in this region + API Gateway domain name + mapping), and the region's
  * Route 53 health check on its OWN execute-api hostname. The DNS records that send users to a
- * region are {@link MultiRegionService}'s job.
+ * region are `MultiRegionService`'s job.
  */
 export class RegionalService extends pulumi.ComponentResource {
   /** The region every regional child lives in. */
@@ -281,9 +281,9 @@ export class RegionalService extends pulumi.ComponentResource {
   readonly apiId: pulumi.Output<string>;
   /** The region's own endpoint, `https://<api id>.execute-api.<region>.amazonaws.com`. */
   readonly apiEndpoint: pulumi.Output<string>;
-  /** The hostname of {@link apiEndpoint}: what the health check calls. */
+  /** The hostname of `apiEndpoint`: what the health check calls. */
   readonly endpointHostname: pulumi.Output<string>;
-  /** The HTTPS check of `/health` on {@link endpointHostname}. */
+  /** The HTTPS check of `/health` on `endpointHostname`. */
   readonly endpointHealthCheck: aws.route53.HealthCheck;
   /** One `CLOUDWATCH_METRIC` check per `healthCheck.alarms` entry. */
   readonly alarmHealthChecks: aws.route53.HealthCheck[];
@@ -730,7 +730,7 @@ export function isDnsName(name: unknown): boolean {
   return typeof name === "string" && DNS_NAME.test(name);
 }
 
-/** Every problem in {@link RegionalHealthCheckArgs}; keys are relative (`requestInterval`). */
+/** Every problem in `RegionalHealthCheckArgs`; keys are relative (`requestInterval`). */
 export function checkHealthCheckArgs(problems: ArgumentProblems, healthCheck: unknown): void {
   if (healthCheck === undefined) {
     return;
@@ -799,7 +799,7 @@ export function checkHealthCheckArgs(problems: ArgumentProblems, healthCheck: un
   }
 }
 
-/** Every problem in {@link RegionalServiceArgs}, found before anything is registered. */
+/** Every problem in `RegionalServiceArgs`, found before anything is registered. */
 export function checkRegionalServiceArgs(
   subject: string,
   args: RegionalServiceArgs,

@@ -174,7 +174,7 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
 });
 
-/** @internal Public as `multiregion-serverless/schema` (see {@link stackConfigSchema}). */
+/** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** The per-environment defaults (README "Environments" shows the same table). */
@@ -276,7 +276,7 @@ export interface StackSettings {
   table: { enabled: boolean; hashKey: string };
   protectData: boolean;
   tags: Record<string, string>;
-  /** Names of the secret environment variables (values are in {@link LoadedStackSettings.secretEnvironment}). */
+  /** Names of the secret environment variables (values are in `LoadedStackSettings.secretEnvironment`). */
   secretEnvironmentNames: string[];
 }
 
@@ -315,7 +315,7 @@ export interface LoadStackSettingsOptions {
 }
 
 /**
- * Reads, validates and resolves the stack settings. Throws one {@link StackConfigError} with
+ * Reads, validates and resolves the stack settings. Throws one `StackConfigError` with
  * every problem before the program registers anything.
  */
 export function loadStackSettings(options: LoadStackSettingsOptions = {}): LoadedStackSettings {
@@ -430,7 +430,7 @@ const STRING_KEYS = new Set([
 
 /**
  * Config values arrive as strings; structured and typed values are JSON (as the CLI writes
- * them). Undefined means "not set" (an empty value of a key in {@link EMPTY_MEANS_UNSET}).
+ * them). Undefined means "not set" (an empty value of a key in `EMPTY_MEANS_UNSET`).
  */
 function parseConfigValue(key: string, value: string): unknown {
   if ((EMPTY_MEANS_UNSET as readonly string[]).includes(key) && (value === "" || value === "[]")) {

@@ -202,7 +202,7 @@ export const TracingMode = { Active: "Active", PassThrough: "PassThrough" } as c
 /** X-Ray tracing mode of a Lambda function. */
 export type TracingMode = (typeof TracingMode)[keyof typeof TracingMode];
 
-/** The hook functions of a {@link TrafficShiftedFunction}, by lifecycle event. */
+/** The hook functions of a `TrafficShiftedFunction`, by lifecycle event. */
 export interface HookFunctions {
   /** The PreTraffic (BeforeAllowTraffic) hook function. */
   preTraffic?: aws.lambda.Function;
@@ -221,7 +221,7 @@ export interface HookFunctionNames {
 /** The alarms that stop a rollout. */
 export interface TrafficShiftAlarmsArgs extends AlarmThresholdArgs {
   /**
-   * Create the default {@link DeploymentAlarms} (errors, duration regression when a baseline is
+   * Create the default `DeploymentAlarms` (errors, duration regression when a baseline is
    * given, throttles) on the alias.
    * @default true
    */
@@ -355,7 +355,7 @@ function earlierWaves(deployAfter: pulumi.Input<string>[] | undefined): pulumi.R
   return waitFor as unknown as pulumi.Resource;
 }
 
-/** Arguments of {@link TrafficShiftedFunction}. */
+/** Arguments of `TrafficShiftedFunction`. */
 export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
   /**
    * Region of every regional resource (`@pulumi/aws` v7 `region` input). IAM is global.
@@ -958,7 +958,7 @@ export const CODEDEPLOY_ALIAS_IGNORED_INPUTS = [
 /**
  * The inputs of a CodeDeploy-owned alias: only what identifies it (a change replaces it) and
  * the version it starts at. Nothing else, so no change of this package can make Pulumi update
- * it (see {@link CODEDEPLOY_ALIAS_IGNORED_INPUTS}).
+ * it (see `CODEDEPLOY_ALIAS_IGNORED_INPUTS`).
  */
 function codeDeployAliasArgs(
   region: pulumi.Input<string> | undefined,
@@ -1018,7 +1018,7 @@ function weightedRouting(
 
 const VERSION_PATTERN = /^[1-9][0-9]*$/;
 
-/** Every problem in {@link TrafficShiftedFunctionArgs}, found before anything is registered. */
+/** Every problem in `TrafficShiftedFunctionArgs`, found before anything is registered. */
 export function checkTrafficShiftedFunctionArgs(
   subject: string,
   args: TrafficShiftedFunctionArgs,

@@ -52,7 +52,7 @@ export interface LinearDeployment {
 /**
  * How a new version takes traffic, once the args are resolved: a SAM type name, or a custom
  * canary or linear shape. Args give it as `type`, `canary` or `linear` (see
- * {@link deploymentTypeOf}); this union is what the code and the outputs work with.
+ * `deploymentTypeOf`); this union is what the code and the outputs work with.
  */
 export type DeploymentType = PredefinedDeploymentType | CanaryDeployment | LinearDeployment;
 

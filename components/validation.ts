@@ -52,7 +52,7 @@ export class ArgumentProblems {
 
   /**
    * @param subject What the arguments belong to, e.g. `MultiRegionService "orders"`.
-   * @param keyPrefix Put before every key (see {@link within}).
+   * @param keyPrefix Put before every key (see `within`).
    * @param shared The list to record into (shared with the scope this one was made from).
    */
   constructor(
@@ -148,7 +148,7 @@ export class ArgumentProblems {
    * Checks nested plain objects by their shapes; Outputs, Promises, resources and arrays are
    * left to the other checks.
    * @param args The arguments as given.
-   * @param shape Every key they may have (see {@link ArgumentShape}).
+   * @param shape Every key they may have (see `ArgumentShape`).
    */
   knownKeys(args: unknown, shape: KeyRule): void {
     checkKeys(this, "", args, shape);
@@ -163,7 +163,7 @@ export class ArgumentProblems {
     return this.problems.length;
   }
 
-  /** Throws one {@link InvalidArgumentsError} listing every problem, if there are any. */
+  /** Throws one `InvalidArgumentsError` listing every problem, if there are any. */
   throwIfAny(): void {
     if (this.problems.length > 0) {
       throw new InvalidArgumentsError(this.subject, this.problems);
@@ -176,11 +176,11 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /**
  * The keys an argument object may have: per key `true` (any value), the shape of the plain object
- * it holds, {@link eachValue} for a map, or {@link shapeVariants} for a choice of shapes.
+ * it holds, `eachValue` for a map, or `shapeVariants` for a choice of shapes.
  */
 export type ArgumentShape = { readonly [key: string]: KeyRule };
 
-/** What a key of an {@link ArgumentShape} may hold. */
+/** What a key of an `ArgumentShape` may hold. */
 export type KeyRule = true | ArgumentShape | EachValue | ShapeVariants | ObjectOrInstance;
 
 /**
@@ -308,8 +308,9 @@ function checkKeys(
     const ownerOf = (key: string) => others.find(([, other]) => Object.hasOwn(other, key));
     for (const key of Object.keys(value)) {
       // A key of the other mode left undefined (`weight: undefined`, as a spread of optional
-      // settings writes it) says nothing: only a value there contradicts the mode.
-      if (Object.hasOwn(shape, key) || value[key] === undefined) continue;
+      // settings writes it) or null (as Pulumi YAML and other languages send an unset value)
+      // says nothing: only a value there contradicts the mode.
+      if (Object.hasOwn(shape, key) || value[key] === undefined || value[key] === null) continue;
       const owner = ownerOf(key);
       if (owner) {
         // As the components word it: `[regions] is [...]: applies to topology "active-active" only`.

@@ -152,6 +152,18 @@ describe("component arguments: unknown and contradictory keys", () => {
         ),
     );
     expect(fine.resources.all.length).to.be.greaterThan(0);
+    // Pulumi YAML and the other languages' SDKs send an unset optional field as null.
+    const fromYaml = await runComponent(
+      () =>
+        new TrafficShiftedFunction(
+          "orders",
+          loose({
+            code,
+            trafficShifting: { mode: "codedeploy", type: "AllAtOnce", weight: null },
+          }),
+        ),
+    );
+    expect(fromYaml.resources.all.length).to.be.greaterThan(0);
     const { message } = await refusal(
       () =>
         new TrafficShiftedFunction(

@@ -68,11 +68,15 @@ describe("the package schema", function () {
       for (const [key, property] of Object.entries(properties)) {
         if (!property.description) {
           undocumented.push(`${where}.${key}`);
+        } else if (property.description.includes("[object Object]")) {
+          // The analyzer joins a TSDoc comment's nodes as text: an inline {@link} becomes this.
+          undocumented.push(`${where}.${key} (unreadable: ${property.description.slice(0, 40)})`);
         }
       }
     };
     for (const [name, resource] of Object.entries(schema.resources)) {
       expect(resource.description, name).to.be.a("string").and.not.equal("");
+      expect(resource.description, name).not.to.include("[object Object]");
       visit(`${name} input`, resource.inputProperties);
       visit(`${name} output`, resource.properties);
     }
