@@ -134,7 +134,20 @@ describe("mandatory policy prod-deployments-shift-traffic-gradually: each condit
   });
 
   it("accepts every predefined canary and linear config, refuses LambdaAllAtOnce", async () => {
-    for (const deploymentConfigName of GRADUAL_LAMBDA_DEPLOYMENT_CONFIGS) {
+    // The names from the CodeDeploy User Guide ("Deployment configurations on an AWS Lambda
+    // compute platform"), written out: the policy's own list would agree with itself.
+    const predefined = [
+      "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+      "CodeDeployDefault.LambdaCanary10Percent10Minutes",
+      "CodeDeployDefault.LambdaCanary10Percent15Minutes",
+      "CodeDeployDefault.LambdaCanary10Percent30Minutes",
+      "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
+      "CodeDeployDefault.LambdaLinear10PercentEvery2Minutes",
+      "CodeDeployDefault.LambdaLinear10PercentEvery3Minutes",
+      "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes",
+    ];
+    expect(GRADUAL_LAMBDA_DEPLOYMENT_CONFIGS).to.deep.equal(predefined);
+    for (const deploymentConfigName of predefined) {
       expect(await groupViolations({ deploymentConfigName }), deploymentConfigName).to.deep.equal(
         [],
       );
@@ -144,6 +157,23 @@ describe("mandatory policy prod-deployments-shift-traffic-gradually: each condit
     ).to.deep.equal([
       'The production deployment group uses "CodeDeployDefault.LambdaAllAtOnce", which shifts ' +
         `all traffic at once. ${fix.gradualShift}.`,
+    ]);
+  });
+
+  it("refuses a deployment group that names no deployment config", async () => {
+    expect(await groupViolations({ deploymentConfigName: undefined })).to.deep.equal([
+      "The production deployment group names no deploymentConfigName, so CodeDeploy does not " +
+        `shift gradually. ${fix.gradualShift}.`,
+    ]);
+  });
+
+  it("names both missing rollback events when neither is listed", async () => {
+    expect(
+      await groupViolations({ autoRollbackConfiguration: { enabled: true, events: [] } }),
+    ).to.deep.equal([
+      "The production deployment group does not roll back automatically on DEPLOYMENT_FAILURE " +
+        "and DEPLOYMENT_STOP_ON_ALARM (autoRollbackConfiguration lacks DEPLOYMENT_FAILURE, " +
+        `DEPLOYMENT_STOP_ON_ALARM). ${fix.rollback}.`,
     ]);
   });
 
@@ -162,6 +192,15 @@ describe("mandatory policy prod-deployments-shift-traffic-gradually: each condit
   });
 
   it("judges what is known at preview and leaves the unknown parts alone", async () => {
+    // Whole settings unknown: nothing to report yet.
+    expect(
+      await groupViolations({
+        autoRollbackConfiguration: UNKNOWN_INPUT,
+        alarmConfiguration: UNKNOWN_INPUT,
+        deploymentStyle: UNKNOWN_INPUT,
+        deploymentConfigName: UNKNOWN_INPUT,
+      }),
+    ).to.deep.equal([]);
     // Unknown switches with correct lists: nothing to report yet.
     expect(
       await groupViolations({
@@ -217,6 +256,15 @@ describe("mandatory policy lambda-alias-routes-to-published-versions: weight ran
   }
   const outOfRange = (weight: string) =>
     `The alias gives version 4 weight ${weight}. ${fix.weightRange}.`;
+
+  it("refuses the primary version as the additional one: the weight would shift nothing", async () => {
+    expect(
+      messages(await check(aliasRoutesToPublishedVersions, [alias({ "3": 0.1 })])),
+    ).to.deep.equal([
+      "The alias's additional version 3 is its primary version; the weight would shift " +
+        `nothing. ${fix.oneVersionAtATime}.`,
+    ]);
+  });
 
   it("accepts the range ends 0.0 and 1.0", async () => {
     expect(await check(aliasRoutesToPublishedVersions, [alias({ "4": 0 })])).to.deep.equal([]);
