@@ -8,7 +8,15 @@ export default tseslint.config(
   // test/consumer/project is a consumer's own project: it compiles against the installed package
   // with Pulumi's template tsconfig (test/consumer/run.sh), not with this repository's.
   {
-    ignores: ["dist/**", "node_modules/**", "**/*.js", "**/*.mjs", "test/consumer/project/**"],
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".stryker-tmp/**",
+      "reports/**",
+      "**/*.js",
+      "**/*.mjs",
+      "test/consumer/project/**",
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,

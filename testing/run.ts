@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as publicSettings from "@pulumi/pulumi/runtime/settings";
+import { AsyncLocalStorage } from "async_hooks";
 import * as path from "path";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "./awsOutputs";
 import { CapturedResource, ResourceCapture } from "./capture";
@@ -75,6 +76,13 @@ export interface MockRunOptions {
    * @default false
    */
   stackTraces?: boolean;
+  /**
+   * Accept resources created inside an `apply` callback. By default such a resource fails the
+   * run: `pulumi preview` does not show it while the applied value is unknown, and policies and
+   * reviewers never see it before `pulumi up` (see docs/testing.md, "What fails a run").
+   * @default false
+   */
+  allowResourcesInApply?: boolean;
 }
 
 /** What a run produced. */
@@ -98,6 +106,67 @@ export class MockRunError extends Error {
 
 type Registration = Omit<CapturedResource, "outputs" | "region"> & { outputs: Record<string, any> };
 
+/** Set while an `Output.apply` callback of a run runs (and in everything it starts). */
+const insideApply = new AsyncLocalStorage<boolean>();
+
+/**
+ * The engine's checks on a registration, with the engine's own messages (pulumi/pulumi:
+ * `sdk/go/common/diag/errors.go` GetDuplicateResourceURNError, `pkg/resource/deploy/
+ * step_generator.go` checkParent, `pkg/resource/deploy/snapshot.go` VerifyIntegrity). The engine
+ * fails the deployment on the first; the run fails with all of them.
+ */
+class EngineChecks {
+  private readonly urns = new Set<string>();
+  readonly errors: string[] = [];
+
+  constructor(private readonly allowResourcesInApply: boolean) {}
+
+  /** A read resource (`Resource.get`): known to the engine, not checked further. */
+  read(urn: string): void {
+    this.urns.add(urn);
+  }
+
+  register(req: any, urn: string): void {
+    if (this.urns.has(urn)) {
+      this.errors.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    }
+    const parent: string = req.getParent();
+    if (parent && !this.urns.has(parent)) {
+      this.errors.push(`could not find parent resource ${parent}`);
+    }
+    const provider: string = req.getProvider();
+    const providerUrn = provider ? provider.split("::").slice(0, -1).join("::") : "";
+    if (providerUrn && !this.urns.has(providerUrn)) {
+      this.errors.push(`resource ${urn} refers to unknown provider ${provider}`);
+    }
+    for (const dependency of req.getDependenciesList() as string[]) {
+      if (!this.urns.has(dependency)) {
+        this.errors.push(`resource ${urn}'s dependency ${dependency} refers to missing resource`);
+      }
+    }
+    for (const [key, dependencies] of req.getPropertydependenciesMap().entries() as Iterable<
+      [string, { getUrnsList(): string[] }]
+    >) {
+      for (const dependency of dependencies.getUrnsList()) {
+        if (!this.urns.has(dependency)) {
+          this.errors.push(
+            `resource ${urn}'s property dependency ${dependency} (from property ${key}) refers to missing resource`,
+          );
+        }
+      }
+    }
+    if (!this.allowResourcesInApply && insideApply.getStore() === true) {
+      // The engine cannot see this: it only never learns of the resource during a preview.
+      this.errors.push(
+        `resource ${urn} was created inside an apply callback: \`pulumi preview\` does not show ` +
+          "it while the applied value is unknown (create it outside apply and pass the Output as " +
+          "an input; allowResourcesInApply accepts it)",
+      );
+    }
+    this.urns.add(urn);
+  }
+}
+
 class CapturingMonitor extends MockMonitor {
   readonly registrations: Registration[] = [];
   private readonly providerRegions = new Map<string, string>();
@@ -105,8 +174,14 @@ class CapturingMonitor extends MockMonitor {
   constructor(
     mocks: pulumi.runtime.Mocks,
     private readonly defaultRegion: string,
+    readonly engine: EngineChecks,
   ) {
     super(mocks);
+  }
+
+  override async readResource(req: any, callback: (err: any, response: any) => void) {
+    this.engine.read(urnOf(req));
+    return super.readResource(req, callback);
   }
 
   regionFor(inputs: Record<string, any>, provider: string | undefined): string {
@@ -121,6 +196,7 @@ class CapturingMonitor extends MockMonitor {
     req: any,
     callback: (err: any, response: any) => void,
   ): Promise<void> {
+    this.engine.register(req, urnOf(req));
     const object = req.getObject();
     const raw = object ? object.toJavaScript() : {};
     const inputs = unwrapSecrets(rpc.deserializeProperties(object)) as Record<string, any>;
@@ -278,7 +354,11 @@ async function withMocks<T>(
       return custom ?? awsCall(args.token, args.inputs, defaultRegion);
     },
   };
-  const monitor = new CapturingMonitor(mocks, defaultRegion);
+  const monitor = new CapturingMonitor(
+    mocks,
+    defaultRegion,
+    new EngineChecks(options.allowResourcesInApply ?? false),
+  );
   settings.setMockOptions(monitor, project, stack, options.preview ?? false);
   const store = state.getStore();
   Object.assign(store, {
@@ -307,6 +387,19 @@ async function withMocks<T>(
     asyncErrors.push(reason);
   };
   process.on("unhandledRejection", onRejection);
+  // Marks the callbacks of `apply` so that a registration can tell it was made inside one.
+  const outputClass = pulumi.Output as unknown as { prototype: { apply: ApplyMethod } };
+  const apply = outputClass.prototype.apply;
+  outputClass.prototype.apply = function (this: unknown, func, runWithUnknowns) {
+    return apply.call(
+      this,
+      (value: unknown) => insideApply.run(true, () => func(value)),
+      runWithUnknowns,
+    );
+  };
+  // What the engine refuses fails the run first: later errors are often its consequences.
+  const engineError = (): Error | undefined =>
+    monitor.engine.errors.length > 0 ? new Error(monitor.engine.errors.join("\n")) : undefined;
   try {
     let result: T;
     try {
@@ -314,18 +407,22 @@ async function withMocks<T>(
       await settle(monitor);
     } catch (error) {
       await settle(monitor).catch(() => undefined);
-      throw new MockRunError(error, monitor.capture());
+      throw new MockRunError(engineError() ?? error, monitor.capture());
     }
-    if (asyncErrors.length > 0) {
-      throw new MockRunError(asyncErrors[0], monitor.capture());
+    const refused = engineError();
+    if (refused !== undefined || asyncErrors.length > 0) {
+      throw new MockRunError(refused ?? asyncErrors[0], monitor.capture());
     }
     return { result, resources: monitor.capture() };
   } finally {
+    outputClass.prototype.apply = apply;
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
     resourceClass.callsites = callsites;
   }
 }
+
+type ApplyMethod = (func: (value: unknown) => unknown, runWithUnknowns?: boolean) => unknown;
 
 /**
  * What a preview of a create knows of a resource's outputs: its inputs, and the unknown value

@@ -111,9 +111,9 @@ export const prodDeploymentsShiftGradually: ResourceValidationPolicy = {
           (!isUnknown(option) && option !== "WITH_TRAFFIC_CONTROL")
         ) {
           reportViolation(
-            `The production deployment group's deploymentStyle is ${type ?? "unset"}/${
-              option ?? "unset"
-            }; Lambda traffic shifting needs BLUE_GREEN with WITH_TRAFFIC_CONTROL. ${fix.deploymentGroupShape}.`,
+            `The production deployment group's deploymentStyle is ${shown(type)}/${shown(
+              option,
+            )}; Lambda traffic shifting needs BLUE_GREEN with WITH_TRAFFIC_CONTROL. ${fix.deploymentGroupShape}.`,
           );
         }
       }
@@ -213,6 +213,11 @@ export const aliasRoutesToPublishedVersions: ResourceValidationPolicy = {
     },
   ),
 };
+
+/** A deploymentStyle half as the message shows it (an unknown one is a symbol, not a string). */
+function shown(value: unknown): string {
+  return isUnknown(value) ? "unknown" : String(value ?? "unset");
+}
 
 export const trafficShiftingPolicies = [
   prodDeploymentsShiftGradually,
