@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { RegionalService, ServiceFunctionArgs, TrafficShiftedFunction } from "../../components";
 import { ROLE_POLICY_BUDGET_CHARS } from "../../components/sharedDeployment";
-import { runComponent } from "../../testing";
+import { CapturedResource, runComponent } from "../../testing";
 import { code, ROLE_POLICY } from "./fixtures";
 
 const APPLICATION = "aws:codedeploy/application:Application";
@@ -11,7 +11,7 @@ const ROLE = "aws:iam/role:Role";
 const REGION = "eu-west-1";
 
 /** The CodeDeploy service roles among the captured roles (trust policy for codedeploy). */
-function codeDeployRoles(all: { inputs: Record<string, unknown>; name: string }[]) {
+function codeDeployRoles(all: CapturedResource[]): CapturedResource[] {
   return all.filter((role) =>
     String(role.inputs.assumeRolePolicy).includes("codedeploy.amazonaws.com"),
   );
