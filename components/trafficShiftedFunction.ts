@@ -78,14 +78,14 @@ export interface TrafficShiftingArgs {
   /**
    * `codedeploy`: an existing CodeDeploy application (compute platform `Lambda`) to put the
    * deployment group in, shared by several functions.
-   * @default an application for this function
+   * @default in a RegionalService or MultiRegionService, the region's shared application; alone, an application for this function
    */
   readonly applicationName?: pulumi.Input<string>;
   /**
    * `codedeploy`: ARN of an existing CodeDeploy service role. It must allow what CodeDeploy
    * does during a Lambda deployment (`AWSCodeDeployRoleForLambdaLimited`, and
    * `lambda:InvokeFunction` on the hooks).
-   * @default a least-privilege role scoped to this function, its alias, alarms and hooks
+   * @default in a RegionalService or MultiRegionService, the region's shared role, whose policy lists each function's alias, alarms and hooks; alone, a role scoped to this function's
    */
   readonly serviceRoleArn?: pulumi.Input<string>;
   /**
