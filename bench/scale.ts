@@ -171,6 +171,7 @@ function measure(label: string, regions: number, functions: number, ourRun: () =
       samples.cdkNoValidation.push(cdk(regions, functions, false));
     }
   }
+  process.stderr.write(`  ${label}: done\n`);
   return {
     label,
     ours: medianSample(samples.ours),

@@ -152,7 +152,11 @@ interface SharedRole {
  * Not a component: its resources are children of the service (so that their URNs stay the
  * same when functions are added or removed). `moveFrom` names the function whose own
  * application and role (created before this sharing existed) become the shared ones, through
- * Pulumi `aliases`, so that an upgrade keeps them and that function's deployment group.
+ * Pulumi `aliases`, so that an upgrade keeps them and that function's deployment group. Their
+ * physical names stay too: the bridged AWS provider gives an auto-named property the name it
+ * recorded before (pulumi-terraform-bridge `pkg/tfbridge/schema.go`, old values of auto-named
+ * defaults, discussed in pulumi/pulumi-terraform-bridge#487; PR #1321 does the same from prior
+ * state), so the new logical name does not rename them.
  */
 export class SharedDeploymentResources {
   private application?: aws.codedeploy.Application;
