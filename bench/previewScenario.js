@@ -6,6 +6,8 @@
 const started = process.hrtime.bigint();
 const path = require("path");
 require("../preview/register").register();
+// As preview/run.js: the measures of preview/measures.ts unless switched off.
+const measures = require("../preview/measures.ts").installPreviewMeasures();
 const { main } = require("../preview/cli.ts");
 
 const projectDir = process.argv[2];
@@ -30,6 +32,7 @@ main(["bench", "--json", jsonFile], {
       resources: result.resources.length,
       violations: result.policies.violations.length,
       previewMs: result.durationMs,
+      measures: measures.installed,
     }),
   );
 });

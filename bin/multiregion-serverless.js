@@ -33,6 +33,8 @@ async function run(argv) {
     }
     // A TypeScript program is transpiled with the project's tsconfig.json and TypeScript.
     require("../preview/register").register(rest.includes("--verbose"), projectDir);
+    // SDK work the offline preview never uses, skipped in this process (preview/measures.ts).
+    require("../dist/preview/measures").installPreviewMeasures(process.env, projectDir);
     const { main } = require("../dist/preview/cli");
     return main(rest, {
       stdout: (text) => process.stdout.write(text),

@@ -16,6 +16,7 @@ import {
 } from "./trafficShiftedFunction";
 import { PolicyStatementArgs } from "./iam";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
+import { SharedDeploymentResources, withSharedDeployment } from "./sharedDeployment";
 
 export { ServiceFunctionArgs };
 import { ArgumentProblems, isKnown } from "./validation";
@@ -324,6 +325,19 @@ export class RegionalService extends pulumi.ComponentResource {
     };
 
     const tableArn = args.table ? tableArnInRegion(args.table.arn, region) : undefined;
+    // One CodeDeploy application and service role for every function of the region, as SAM
+    // shares them per stack. The first codedeploy-mode function's own application and role
+    // (from before they were shared) become the shared ones, so an upgrade keeps them.
+    const firstCodeDeployKey = functionKeys.find(
+      (key) => args.functions[key].trafficShifting?.mode !== TrafficShiftingMode.Weighted,
+    );
+    const sharedDeployment = new SharedDeploymentResources(
+      name,
+      this,
+      region,
+      tags,
+      firstCodeDeployKey === undefined ? undefined : `${name}-${firstCodeDeployKey}`,
+    );
     const functions: Record<string, TrafficShiftedFunction> = {};
     functionsOf.set(this, functions);
     for (const key of functionKeys) {
@@ -332,25 +346,29 @@ export class RegionalService extends pulumi.ComponentResource {
         tableArn && fn.role === undefined ? [tableStatement(tableArn)] : [];
       functions[key] = new TrafficShiftedFunction(
         `${name}-${key}`,
-        {
-          ...fn,
-          environment: args.table
-            ? { ...(fn.environment ?? {}), TABLE_NAME: args.table.name }
-            : fn.environment,
-          policyStatements:
-            fn.role === undefined && (fn.policyStatements || tableStatements.length > 0)
-              ? [...(fn.policyStatements ?? []), ...tableStatements]
-              : fn.policyStatements,
-          trafficShifting:
-            args.deployAfter && fn.trafficShifting?.mode !== TrafficShiftingMode.Weighted
-              ? { ...(fn.trafficShifting ?? {}), deployAfter: args.deployAfter }
-              : fn.trafficShifting,
-          region,
-          tags,
-        },
+        withSharedDeployment(
+          {
+            ...fn,
+            environment: args.table
+              ? { ...(fn.environment ?? {}), TABLE_NAME: args.table.name }
+              : fn.environment,
+            policyStatements:
+              fn.role === undefined && (fn.policyStatements || tableStatements.length > 0)
+                ? [...(fn.policyStatements ?? []), ...tableStatements]
+                : fn.policyStatements,
+            trafficShifting:
+              args.deployAfter && fn.trafficShifting?.mode !== TrafficShiftingMode.Weighted
+                ? { ...(fn.trafficShifting ?? {}), deployAfter: args.deployAfter }
+                : fn.trafficShifting,
+            region,
+            tags,
+          },
+          sharedDeployment,
+        ),
         { parent: this },
       );
     }
+    sharedDeployment.finish();
 
     this.deploymentIds = Object.values(functions)
       .map((fn) => fn.deploymentId)

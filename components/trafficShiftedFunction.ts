@@ -26,6 +26,13 @@ import {
 } from "./trafficShifting";
 import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { ArgumentProblems, REGION_PATTERN } from "./validation";
+import {
+  deploymentRoleStatements,
+  DeploymentRoleGrant,
+  grantCharsUpperBound,
+  SharedServiceRole,
+  sharedDeploymentOf,
+} from "./sharedDeployment";
 
 /**
  * How new versions take traffic: `codedeploy` (CodeDeploy moves the alias, SAM
@@ -71,14 +78,14 @@ export interface TrafficShiftingArgs {
   /**
    * `codedeploy`: an existing CodeDeploy application (compute platform `Lambda`) to put the
    * deployment group in, shared by several functions.
-   * @default an application for this function
+   * @default in a RegionalService or MultiRegionService, the region's shared application; alone, an application for this function
    */
   readonly applicationName?: pulumi.Input<string>;
   /**
    * `codedeploy`: ARN of an existing CodeDeploy service role. It must allow what CodeDeploy
    * does during a Lambda deployment (`AWSCodeDeployRoleForLambdaLimited`, and
    * `lambda:InvokeFunction` on the hooks).
-   * @default a least-privilege role scoped to this function, its alias, alarms and hooks
+   * @default in a RegionalService or MultiRegionService, the region's shared role, whose policy lists each function's alias, alarms and hooks; alone, a role scoped to this function's
    */
   readonly serviceRoleArn?: pulumi.Input<string>;
   /**
@@ -604,9 +611,36 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     if (codeDeploy) {
       const type = deploymentTypeOf(codeDeploy);
       this.deploymentType = describeDeploymentType(type);
+      // In a service, the application and the service role are the region's shared ones
+      // (components/sharedDeployment.ts) unless this function names its own.
+      const hooks = args.hooks ?? {};
+      const alarmCount =
+        (this.deploymentAlarms?.alarmCount ?? 0) + (alarms.additionalAlarmNames?.length ?? 0);
+      const sharedResources = sharedDeploymentOf(args);
+      const sharedRole: SharedServiceRole | undefined =
+        codeDeploy.serviceRoleArn === undefined
+          ? sharedResources?.serviceRole(
+              grantCharsUpperBound(
+                this.aliasName,
+                [
+                  // Default alarms are auto-named `<name>-alarms-<kind>-<7 characters>`.
+                  ...Array.from(
+                    { length: this.deploymentAlarms?.alarmCount ?? 0 },
+                    () => `${name}-alarms-throttles`.length + 8,
+                  ),
+                  ...(alarms.additionalAlarmNames ?? []).map((alarm) =>
+                    typeof alarm === "string" ? alarm.length : undefined,
+                  ),
+                ],
+                (hooks.preTraffic ? 1 : 0) + (hooks.postTraffic ? 1 : 0),
+              ),
+            )
+          : undefined;
       let applicationName: pulumi.Input<string>;
       if (codeDeploy.applicationName !== undefined) {
         applicationName = codeDeploy.applicationName;
+      } else if (sharedResources) {
+        applicationName = sharedResources.applicationName();
       } else {
         const application = new aws.codedeploy.Application(
           `${name}-deploy`,
@@ -642,7 +676,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       }
 
       let serviceRole: aws.iam.Role | undefined;
-      if (codeDeploy.serviceRoleArn === undefined) {
+      if (codeDeploy.serviceRoleArn === undefined && !sharedRole) {
         serviceRole = new aws.iam.Role(
           `${name}-deploy-role`,
           {
@@ -654,8 +688,6 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         );
       }
 
-      const alarmCount =
-        (this.deploymentAlarms?.alarmCount ?? 0) + (alarms.additionalAlarmNames?.length ?? 0);
       this.deploymentGroup = new aws.codedeploy.DeploymentGroup(
         `${name}-deployment-group`,
         {
@@ -669,7 +701,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             NAME_LIMITS.codeDeployDeploymentGroup,
             codeDeploy.applicationName !== undefined,
           ),
-          serviceRoleArn: serviceRole ? serviceRole.arn : codeDeploy.serviceRoleArn!,
+          serviceRoleArn:
+            codeDeploy.serviceRoleArn ?? serviceRole?.arn ?? sharedRole!.serviceRoleArn,
           deploymentConfigName: this.deploymentConfigName,
           deploymentStyle: {
             deploymentType: "BLUE_GREEN",
@@ -693,7 +726,6 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       );
       this.deploymentGroupName = this.deploymentGroup.deploymentGroupName;
 
-      const hooks = args.hooks ?? {};
       const createHook = (
         event: "preTraffic" | "postTraffic",
         hook: DeploymentHookArgs,
@@ -717,16 +749,21 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         this.hookFunctionNames.afterAllowTraffic = this.hookFunctions.postTraffic.name;
       }
 
+      const grant = this.deploymentRoleGrant(alarmCount > 0);
       const serviceRolePolicy = serviceRole
         ? new aws.iam.RolePolicy(
             `${name}-deploy-role-policy`,
             {
               role: serviceRole.name,
-              policy: this.deploymentRolePolicy(alarmCount > 0),
+              policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: deploymentRoleStatements([grant]),
+              }),
             },
             { parent: this },
           )
         : undefined;
+      sharedRole?.grant(grant);
 
       const deployment = new LambdaDeployment(
         `${name}-deployment`,
@@ -754,6 +791,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             this.alias,
             this.deploymentGroup,
             ...(serviceRolePolicy ? [serviceRolePolicy] : []),
+            // The shared role's policy is created once every function of the service is
+            // constructed; a promise in dependsOn is awaited (@pulumi/pulumi runtime/dependsOn).
+            ...(sharedRole ? [sharedRole.serviceRolePolicy as unknown as pulumi.Resource] : []),
             ...Object.values(this.hookFunctions),
             earlierWaves(codeDeploy.deployAfter),
           ],
@@ -876,57 +916,22 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     );
   }
 
-  /** What CodeDeploy needs: read alarms, read and move this alias, invoke this function's hooks. */
-  private deploymentRolePolicy(hasAlarms: boolean): pulumi.Output<string> {
+  /** What CodeDeploy needs for this function: its alias, its alarms, its hooks. */
+  private deploymentRoleGrant(hasAlarms: boolean): DeploymentRoleGrant {
     // The function ARN is arn:<partition>:lambda:<region>:<account>:function:<name>; alarms
     // live in the same partition, region and account.
-    const alarmArns = pulumi
-      .all([this.function.arn, this.alarmNames])
-      .apply(([functionArn, names]) => {
-        const [, partition, , region, account] = functionArn.split(":");
-        return names.map(
-          (alarm) => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarm}`,
-        );
-      });
+    const alarmArns = hasAlarms
+      ? pulumi.all([this.function.arn, this.alarmNames]).apply(([functionArn, names]) => {
+          const [, partition, , region, account] = functionArn.split(":");
+          return names.map(
+            (alarm) => `arn:${partition}:cloudwatch:${region}:${account}:alarm:${alarm}`,
+          );
+        })
+      : [];
     const hookArns = [this.hookFunctions.preTraffic, this.hookFunctions.postTraffic]
       .filter((fn): fn is aws.lambda.Function => fn !== undefined)
       .map((fn) => fn.arn);
-    return policyDocument([
-      {
-        Sid: "ShiftAlias",
-        Effect: "Allow",
-        Action: ["lambda:GetAlias", "lambda:UpdateAlias"],
-        Resource: [this.function.arn, this.alias.arn],
-      },
-      {
-        // The Service Authorization Reference gives this action the alias and version resource
-        // types only: the unqualified function ARN would grant nothing.
-        Sid: "ReadAliasProvisionedConcurrency",
-        Effect: "Allow",
-        Action: "lambda:GetProvisionedConcurrencyConfig",
-        Resource: this.alias.arn,
-      },
-      ...(hasAlarms
-        ? [
-            {
-              Sid: "ReadDeploymentAlarms",
-              Effect: "Allow" as const,
-              Action: "cloudwatch:DescribeAlarms",
-              Resource: alarmArns,
-            },
-          ]
-        : []),
-      ...(hookArns.length > 0
-        ? [
-            {
-              Sid: "InvokeHooks",
-              Effect: "Allow" as const,
-              Action: "lambda:InvokeFunction",
-              Resource: hookArns,
-            },
-          ]
-        : []),
-    ]);
+    return { functionArn: this.function.arn, aliasArn: this.alias.arn, alarmArns, hookArns };
   }
 }
 

@@ -5,6 +5,8 @@
 require("module").enableCompileCache?.();
 // Source-mapped stack traces only when they are printed (--verbose).
 require("./register").register(process.argv.includes("--verbose"));
+// SDK work the offline preview never uses, skipped in this process (preview/measures.ts).
+require("./measures.ts").installPreviewMeasures();
 const { main } = require("./cli.ts");
 
 main(process.argv.slice(2)).then(

@@ -103,6 +103,11 @@ async function functionsOf(stack: string): Promise<FunctionUnderTest[]> {
     if (!found) throw new Error(`${stack}: no role ${logical}`);
     return found;
   };
+  const roleNamed = (physical: string): RolePolicies => {
+    const found = roles.find((candidate) => candidate.roleName === physical);
+    if (!found) throw new Error(`${stack}: no role named ${physical}`);
+    return found;
+  };
   const table = resources.ofType("aws:dynamodb/table:Table")[0] as CapturedResource;
   return resources
     .ofType("multiregion-serverless:index:TrafficShiftedFunction")
@@ -133,7 +138,9 @@ async function functionsOf(stack: string): Promise<FunctionUnderTest[]> {
         tableArn: `arn:aws:dynamodb:${region}:${account}:table/${String(table.outputs.name)}`,
         roles: {
           function: role(`${name}-role`),
-          deploy: role(`${name}-deploy-role`),
+          // The region's shared CodeDeploy role (components/sharedDeployment.ts): the one the
+          // deployment group names.
+          deploy: roleNamed(String(group.inputs.serviceRoleArn).split("/").pop()!),
           hooks: hookNames.map((hook) => role(`${hook}-role`)),
         },
       };
@@ -161,7 +168,19 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
           fn.roles.deploy.role,
           ...fn.roles.hooks.map((hook) => hook.role),
         ]);
-        expect([...simulated].sort()).to.deep.equal(roles.map((role) => role.role).sort());
+        expect([...new Set(simulated)].sort()).to.deep.equal(roles.map((role) => role.role).sort());
+      });
+
+      it("the functions of a region share one CodeDeploy role (SAM's CodeDeployServiceRole per stack)", () => {
+        const deployRolesByRegion = new Map<string, Set<string>>();
+        for (const fn of functions) {
+          const inRegion = deployRolesByRegion.get(fn.region) ?? new Set<string>();
+          inRegion.add(fn.roles.deploy.role);
+          deployRolesByRegion.set(fn.region, inRegion);
+        }
+        for (const [region, deployRoles] of deployRolesByRegion) {
+          expect([...deployRoles], `${stack} ${region}`).to.have.length(1);
+        }
       });
 
       it("the CodeDeploy role moves this alias, reads these alarms and invokes these hooks, nothing else", async () => {
