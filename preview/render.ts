@@ -91,25 +91,8 @@ export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): 
       "  No CodeDeploy deployments: new versions take traffic as soon as they are published.",
     );
   } else {
-    const rows = plan.deployments.map((deployment) => [
-      String(deployment.wave),
-      deployment.region ?? "?",
-      deployment.function,
-      deployment.deploymentType,
-      deployment.shiftMinutes === undefined
-        ? "?"
-        : deployment.shiftMinutes === 0
-          ? "at once"
-          : minutes(deployment.shiftMinutes),
-      hooksText(deployment),
-      alarmsText(deployment),
-    ]);
-    lines.push(
-      ...table(
-        ["Wave", "Region", "Function", "Deployment", "Shift", "Hooks (at most)", "Alarms react in"],
-        rows,
-      ).map((line) => `  ${line}`),
-    );
+    const rows = deploymentRows(plan);
+    lines.push(...table([...DEPLOYMENT_COLUMNS], rows).map((line) => `  ${line}`));
     if (plan.waves) {
       lines.push(
         `  Waves: ${plan.waveRegions.map((regions) => regions.join(" + ") || "?").join(" → ")}; ` +
@@ -148,62 +131,94 @@ export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): 
   if (plan.failover.length === 0) {
     lines.push("  No health checks: Route 53 does not fail over.");
   } else {
-    lines.push(
-      ...table(
-        ["Region", "Type", "Detection", "Health check"],
-        plan.failover.map((check) => [
-          check.region ?? "?",
-          check.type,
-          check.requestIntervalSeconds !== undefined && check.failureThreshold !== undefined
-            ? `${check.requestIntervalSeconds} s × ${check.failureThreshold} = ${seconds(check.detectionSeconds!)}`
-            : check.detectionSeconds !== undefined
-              ? seconds(check.detectionSeconds)
-              : "?",
-          check.healthCheck,
-        ]),
-      ).map((line) => `  ${line}`),
-    );
+    lines.push(...table([...FAILOVER_COLUMNS], failoverRows(plan)).map((line) => `  ${line}`));
   }
 
   lines.push("", paint.bold("Alarm reaction") + " (period × evaluation periods)");
   if (plan.alarms.length === 0) {
     lines.push("  No CloudWatch alarms: nothing stops a rollout but its hooks.");
   } else {
-    const groups = new Map<string, { regions: Set<string>; count: number; gating: number }>();
-    for (const alarm of plan.alarms) {
-      const timing =
-        alarm.periodSeconds !== undefined && alarm.evaluationPeriods !== undefined
-          ? `${alarm.periodSeconds} s × ${alarm.evaluationPeriods} = ${seconds(alarm.reactionSeconds!)}`
-          : "?";
-      const key = `${alarm.metric}\u0000${timing}`;
-      const group = groups.get(key) ?? { regions: new Set<string>(), count: 0, gating: 0 };
-      group.count += 1;
-      group.gating += alarm.gates.length > 0 ? 1 : 0;
-      if (alarm.region) {
-        group.regions.add(alarm.region);
-      }
-      groups.set(key, group);
-    }
-    lines.push(
-      ...table(
-        ["Metric", "Reaction", "Alarms"],
-        [...groups].map(([key, group]) => {
-          const [metric, timing] = key.split("\u0000");
-          return [
-            metric,
-            timing,
-            `${group.count} in ${[...group.regions].join(", ") || "?"}` +
-              (group.gating === group.count
-                ? ", each stops its deployment"
-                : group.gating > 0
-                  ? `, ${group.gating} stop a deployment`
-                  : ""),
-          ];
-        }),
-      ).map((line) => `  ${line}`),
-    );
+    lines.push(...table([...ALARM_COLUMNS], alarmRows(plan)).map((line) => `  ${line}`));
   }
   return lines;
+}
+
+/** The columns of the rollout plan's deployments (terminal and Markdown). */
+export const DEPLOYMENT_COLUMNS = [
+  "Wave",
+  "Region",
+  "Function",
+  "Deployment",
+  "Shift",
+  "Hooks (at most)",
+  "Alarms react in",
+] as const;
+
+export function deploymentRows(plan: RolloutPlan): string[][] {
+  return plan.deployments.map((deployment) => [
+    String(deployment.wave),
+    deployment.region ?? "?",
+    deployment.function,
+    deployment.deploymentType,
+    deployment.shiftMinutes === undefined
+      ? "?"
+      : deployment.shiftMinutes === 0
+        ? "at once"
+        : minutes(deployment.shiftMinutes),
+    hooksText(deployment),
+    alarmsText(deployment),
+  ]);
+}
+
+/** The columns of the failover detection table (terminal and Markdown). */
+export const FAILOVER_COLUMNS = ["Region", "Type", "Detection", "Health check"] as const;
+
+export function failoverRows(plan: RolloutPlan): string[][] {
+  return plan.failover.map((check) => [
+    check.region ?? "?",
+    check.type,
+    check.requestIntervalSeconds !== undefined && check.failureThreshold !== undefined
+      ? `${check.requestIntervalSeconds} s × ${check.failureThreshold} = ${seconds(check.detectionSeconds!)}`
+      : check.detectionSeconds !== undefined
+        ? seconds(check.detectionSeconds)
+        : "?",
+    check.healthCheck,
+  ]);
+}
+
+/** The columns of the alarm reaction table (terminal and Markdown). */
+export const ALARM_COLUMNS = ["Metric", "Reaction", "Alarms"] as const;
+
+/** The alarms grouped by metric and reaction time. */
+export function alarmRows(plan: RolloutPlan): string[][] {
+  const groups = new Map<string, { regions: Set<string>; count: number; gating: number }>();
+  for (const alarm of plan.alarms) {
+    const timing =
+      alarm.periodSeconds !== undefined && alarm.evaluationPeriods !== undefined
+        ? `${alarm.periodSeconds} s × ${alarm.evaluationPeriods} = ${seconds(alarm.reactionSeconds!)}`
+        : "?";
+    const key = `${alarm.metric}\u0000${timing}`;
+    const group = groups.get(key) ?? { regions: new Set<string>(), count: 0, gating: 0 };
+    group.count += 1;
+    group.gating += alarm.gates.length > 0 ? 1 : 0;
+    if (alarm.region) {
+      group.regions.add(alarm.region);
+    }
+    groups.set(key, group);
+  }
+  return [...groups].map(([key, group]) => {
+    const [metric, timing] = key.split("\u0000");
+    return [
+      metric,
+      timing,
+      `${group.count} in ${[...group.regions].join(", ") || "?"}` +
+        (group.gating === group.count
+          ? ", each stops its deployment"
+          : group.gating > 0
+            ? `, ${group.gating} stop a deployment`
+            : ""),
+    ];
+  });
 }
 
 function renderPolicies(result: PreviewResult, paint: Record<string, Paint>): string[] {
@@ -297,15 +312,15 @@ function alarmsText(deployment: DeploymentPlan): string {
   );
 }
 
-function minutes(value: number): string {
+export function minutes(value: number): string {
   return formatDuration(value * 60_000);
 }
 
-function seconds(value: number): string {
+export function seconds(value: number): string {
   return value < 60 || value % 60 !== 0 ? `${value} s` : formatDuration(value * 1000);
 }
 
-function count(n: number, what: string): string {
+export function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
 }
 
