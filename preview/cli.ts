@@ -31,6 +31,7 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
   env: process.env,
+  ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
 };
 
 interface CliOptions {

@@ -11,6 +11,11 @@ export interface RenderOptions {
   color?: boolean;
   /** Only the violations and the verdict: no tree, summary or rollout plan. @default false */
   quiet?: boolean;
+  /**
+   * The most columns a line may take: the tree and tables are fitted (see renderTree), wider
+   * tables split into several with the same first columns, and prose wrapped. @default no limit
+   */
+  width?: number;
 }
 
 type Paint = (text: string) => string;
@@ -45,14 +50,46 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     if (result.status === "error") {
       return `${lines.join("\n")}\n`;
     }
-    lines.push(...renderTree(result.resources, paint.green), "");
+    lines.push(...renderTree(result.resources, paint.green, { width: options.width }), "");
     lines.push("Resources:", `    ${paint.green(`+ ${result.summary.create} to create`)}`, "");
-    lines.push(...renderRollout(result.rollout, paint), "");
+    lines.push(...renderRollout(result.rollout, paint, options.width), "");
   }
   if (result.status !== "error") {
     lines.push(...renderPolicies(result, paint));
   }
-  return `${lines.join("\n")}\n`;
+  const width = options.width;
+  return `${(width ? lines.flatMap((line) => wrap(line, width)) : lines).join("\n")}\n`;
+}
+
+/** The visible length of a line (ANSI colour codes take no columns). */
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[\d+m/g, "").length;
+}
+
+/** A line longer than `width` broken at spaces, continuation lines indented two more. */
+export function wrap(line: string, width: number): string[] {
+  if (visibleLength(line) <= width) {
+    return [line];
+  }
+  const indent = /^ */.exec(line)![0];
+  const words = line.slice(indent.length).split(" ");
+  const lines: string[] = [];
+  let current = indent;
+  let currentIndent = indent;
+  for (const word of words) {
+    const candidate =
+      current.length === currentIndent.length ? current + word : `${current} ${word}`;
+    if (visibleLength(candidate) > width && current.length > currentIndent.length) {
+      lines.push(current);
+      currentIndent = `${indent}  `;
+      current = currentIndent + word;
+    } else {
+      current = candidate;
+    }
+  }
+  lines.push(current);
+  return lines;
 }
 
 /** The error of a failed preview, for standard error. */
@@ -84,7 +121,13 @@ export function renderError(result: PreviewResult, options: RenderOptions = {}):
   return `${lines.join("\n")}\n`;
 }
 
-export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): string[] {
+export function renderRollout(
+  plan: RolloutPlan,
+  paint: Record<string, Paint>,
+  width?: number,
+): string[] {
+  const table = (header: string[], rows: string[][]) =>
+    fittedTable(header, rows, width === undefined ? undefined : width - 2, 3);
   const lines: string[] = [paint.bold("Rollout plan")];
   if (plan.deployments.length === 0) {
     lines.push(
@@ -92,7 +135,7 @@ export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): 
     );
   } else {
     const rows = deploymentRows(plan);
-    lines.push(...table([...DEPLOYMENT_COLUMNS], rows).map((line) => `  ${line}`));
+    lines.push(...table([...DEPLOYMENT_COLUMNS], rows).map((line) => (line ? `  ${line}` : line)));
     if (plan.waves) {
       lines.push(
         `  Waves: ${plan.waveRegions.map((regions) => regions.join(" + ") || "?").join(" → ")}; ` +
@@ -131,14 +174,20 @@ export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): 
   if (plan.failover.length === 0) {
     lines.push("  No health checks: Route 53 does not fail over.");
   } else {
-    lines.push(...table([...FAILOVER_COLUMNS], failoverRows(plan)).map((line) => `  ${line}`));
+    lines.push(
+      ...table([...FAILOVER_COLUMNS], failoverRows(plan)).map((line) =>
+        line ? `  ${line}` : line,
+      ),
+    );
   }
 
   lines.push("", paint.bold("Alarm reaction") + " (period × evaluation periods)");
   if (plan.alarms.length === 0) {
     lines.push("  No CloudWatch alarms: nothing stops a rollout but its hooks.");
   } else {
-    lines.push(...table([...ALARM_COLUMNS], alarmRows(plan)).map((line) => `  ${line}`));
+    lines.push(
+      ...table([...ALARM_COLUMNS], alarmRows(plan)).map((line) => (line ? `  ${line}` : line)),
+    );
   }
   return lines;
 }
@@ -322,6 +371,42 @@ export function seconds(value: number): string {
 
 export function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * A table in at most `width` columns: when it is wider, its columns after the first `keyColumns`
+ * are spread over several tables that each repeat the key columns.
+ */
+function fittedTable(
+  header: string[],
+  rows: string[][],
+  width: number | undefined,
+  keyColumns: number,
+): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const total = (columns: number[]) =>
+    columns.reduce((sum, column) => sum + widths[column], 0) + 2 * (columns.length - 1);
+  const all = header.map((_, column) => column);
+  if (width === undefined || total(all) <= width || header.length <= keyColumns) {
+    return table(header, rows);
+  }
+  const keys = all.slice(0, keyColumns);
+  const groups: number[][] = [];
+  for (const column of all.slice(keyColumns)) {
+    const last = groups.at(-1);
+    if (last && total([...keys, ...last, column]) <= width) {
+      last.push(column);
+    } else {
+      groups.push([column]);
+    }
+  }
+  return groups.flatMap((group, index) => {
+    const columns = [...keys, ...group];
+    const pick = (row: string[]) => columns.map((column) => row[column]);
+    return [...(index > 0 ? [""] : []), ...table(pick(header), rows.map(pick))];
+  });
 }
 
 function table(header: string[], rows: string[][]): string[] {
