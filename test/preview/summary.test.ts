@@ -192,6 +192,12 @@ describe("Markdown summary: what the diagrams show", () => {
     expect(markdown).to.equal(fs.readFileSync(SNAPSHOT, "utf8"));
   });
 
+  it("docs/preview.md shows the prod summary as the preview writes it", async () => {
+    const docs = fs.readFileSync(path.join(ROOT, "docs", "preview.md"), "utf8");
+    const example = /^````markdown\n([\s\S]*?)^````$/m.exec(docs)?.[1];
+    expect(example).to.equal(renderMarkdown(await preview("prod")));
+  });
+
   it("a mandatory violation is listed with its remediation", async () => {
     const markdown = renderMarkdown(await preview("prod", "deployment.type=AllAtOnce"));
     expect(markdown).to.include(
