@@ -5,10 +5,10 @@ import * as path from "path";
 import { CliIo, main } from "../../preview/cli";
 import { compareReports, readPreviousReport } from "../../preview/compare";
 import { renderMarkdown, summaryMarker } from "../../preview/markdown";
-import { PreviewResult, runPreview } from "../../preview/preview";
 import { jsonReport } from "../../preview/reports";
 import { CONTINENTS } from "../../preview/topology";
 import { mermaidBlocks, parseMermaid } from "./mermaidParser";
+import { preview } from "./stackPreviews";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SNAPSHOT = path.join(__dirname, "snapshots", "prod-summary.md");
@@ -16,16 +16,6 @@ const STACKS = fs
   .readdirSync(path.join(ROOT, "stacks"))
   .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
   .filter((stack): stack is string => stack !== undefined);
-
-const previews = new Map<string, Promise<PreviewResult>>();
-/** Each preview run once per distinct stack and overrides (a preview takes about a second). */
-function preview(stack: string, ...config: string[]): Promise<PreviewResult> {
-  const key = [stack, ...config].join(" ");
-  if (!previews.has(key)) {
-    previews.set(key, runPreview({ stack, config }));
-  }
-  return previews.get(key)!;
-}
 
 /** The labelled edges from a name to region subgraphs: `{ region_us_east_1: "PRIMARY" }`. */
 function routingEdges(diagram: string): Record<string, string> {
