@@ -41,6 +41,7 @@ async function run(argv) {
       stderr: (text) => process.stderr.write(text),
       isTTY: process.stdout.isTTY === true,
       env: process.env,
+      ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
       commandName: "multiregion-serverless preview",
     });
   }

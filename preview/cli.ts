@@ -10,6 +10,8 @@ import { EXIT } from "./errors";
 import { PreviewResult, runPreview } from "./preview";
 import { renderError, renderPreview } from "./render";
 import { jsonReport, junitReport, sarifReport, writeReport } from "./reports";
+import { compareReports, PreviousReport, readPreviousReport } from "./compare";
+import { renderMarkdown } from "./markdown";
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIo {
@@ -20,6 +22,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** How the usage names the command. @default "npm run preview --" */
   commandName?: string;
+  /** The terminal's width in columns, when known (`--wide` ignores it). @default 100 */
+  columns?: number;
 }
 
 const processIo: CliIo = {
@@ -27,6 +31,7 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
   env: process.env,
+  ...(process.stdout.columns ? { columns: process.stdout.columns } : {}),
 };
 
 interface CliOptions {
@@ -36,6 +41,9 @@ interface CliOptions {
   json?: string;
   sarif?: string;
   junit?: string;
+  markdown?: string;
+  compare?: string;
+  wide: boolean;
   color: boolean;
   quiet: boolean;
   verbose: boolean;
@@ -92,6 +100,19 @@ function command(io: CliIo): Command {
     .option("--json <file>", "write the full result as JSON")
     .option("--sarif <file>", "write the violations as SARIF 2.1.0")
     .option("--junit <file>", "write the policy checks as JUnit XML")
+    .option(
+      "--markdown <file>",
+      "write a Markdown summary (topology and rollout diagrams, policy result, detection tables) for a pull request or job summary",
+    )
+    .option(
+      "--compare <previous.json>",
+      "say in the Markdown summary what changed since a previous --json report",
+    )
+    .option(
+      "--wide",
+      "print the tree and tables at full width instead of fitting 100 columns",
+      false,
+    )
     .addOption(
       new Option(
         "--known-outputs",
@@ -134,6 +155,23 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     throw error;
   }
 
+  // A bad --compare file is a usage error before anything runs.
+  let previous: PreviousReport | undefined;
+  if (options.compare !== undefined) {
+    if (options.markdown === undefined) {
+      io.stderr(
+        `error (usage): --compare ${options.compare} needs --markdown <file>: the comparison is part of the Markdown summary\n`,
+      );
+      return EXIT.usage;
+    }
+    try {
+      previous = readPreviousReport(options.compare);
+    } catch (error) {
+      io.stderr(`error (usage): ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+
   const result = await runPreview({
     stack,
     ...(options.program ? { program: options.program } : {}),
@@ -144,7 +182,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   });
   const color = options.color && io.isTTY && io.env.NO_COLOR === undefined;
   if (result.error?.kind !== "usage") {
-    io.stdout(renderPreview(result, { color, quiet: options.quiet }));
+    io.stdout(
+      renderPreview(result, {
+        color,
+        quiet: options.quiet,
+        ...(options.wide ? {} : { width: Math.min(io.columns ?? 100, 100) }),
+      }),
+    );
   }
   if (result.error) {
     io.stderr(
@@ -154,16 +198,25 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return result.exitCode;
     }
   }
-  return writeReports(result, options, io);
+  return writeReports(result, options, io, previous);
 }
 
 /** Writes the requested report files; a file that cannot be written is a usage error. */
-function writeReports(result: PreviewResult, options: CliOptions, io: CliIo): number {
+function writeReports(
+  result: PreviewResult,
+  options: CliOptions,
+  io: CliIo,
+  previous?: PreviousReport,
+): number {
   const version = packageVersion();
   const reports: [string | undefined, () => string][] = [
     [options.json, () => jsonReport(result)],
     [options.sarif, () => sarifReport(result, allPolicies, version)],
     [options.junit, () => junitReport(result, allPolicies, result.resources)],
+    [
+      options.markdown,
+      () => renderMarkdown(result, previous ? compareReports(previous, result) : undefined),
+    ],
   ];
   for (const [file, build] of reports) {
     if (!file) {

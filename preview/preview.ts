@@ -29,6 +29,8 @@ import {
   readStack,
 } from "./project";
 import { rolloutPlan, RolloutPlan } from "./rollout";
+import { inputDigests } from "./digest";
+import { Topology, topologyOf } from "./topology";
 import { regionOf, resourceTree, TreeRow } from "./tree";
 
 /** What to preview. */
@@ -62,6 +64,9 @@ export interface PreviewResource extends TreeRow {
   parent?: string;
   /** What `pulumi preview` would do; a preview of a new stack creates everything. */
   op: "create";
+  /** A digest of each input and every boolean input, so `--compare` can say what changed. */
+  inputs: Record<string, string>;
+  flags: Record<string, boolean>;
 }
 
 /** Everything the preview found; `--json` writes it as it is. */
@@ -87,6 +92,8 @@ export interface PreviewResult {
   resources: PreviewResource[];
   summary: { create: number };
   rollout: RolloutPlan;
+  /** Routing, regions, health checks and tables, for the Markdown summary and `--compare`. */
+  topology: Topology;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -126,6 +133,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     resources: previewResources(resources),
     summary: { create: resources.length },
     rollout: rolloutPlan(resources),
+    topology: topologyOf(resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =
@@ -270,10 +278,11 @@ function policySummary(
 }
 
 function previewResources(resources: readonly CapturedResource[]): PreviewResource[] {
-  const parents = new Map(resources.map((resource) => [resource.urn, resource.parent]));
+  const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   return resourceTree(resources).map((row) => {
-    const parent = parents.get(row.urn);
-    return { ...row, ...(parent ? { parent } : {}), op: "create" };
+    const resource = byUrn.get(row.urn)!;
+    const parent = resource.parent;
+    return { ...row, ...(parent ? { parent } : {}), op: "create", ...inputDigests(resource) };
   });
 }
 

@@ -11,6 +11,11 @@ export interface RenderOptions {
   color?: boolean;
   /** Only the violations and the verdict: no tree, summary or rollout plan. @default false */
   quiet?: boolean;
+  /**
+   * The most columns a line may take: the tree and tables are fitted (see renderTree), wider
+   * tables split into several with the same first columns, and prose wrapped. @default no limit
+   */
+  width?: number;
 }
 
 type Paint = (text: string) => string;
@@ -45,14 +50,46 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     if (result.status === "error") {
       return `${lines.join("\n")}\n`;
     }
-    lines.push(...renderTree(result.resources, paint.green), "");
+    lines.push(...renderTree(result.resources, paint.green, { width: options.width }), "");
     lines.push("Resources:", `    ${paint.green(`+ ${result.summary.create} to create`)}`, "");
-    lines.push(...renderRollout(result.rollout, paint), "");
+    lines.push(...renderRollout(result.rollout, paint, options.width), "");
   }
   if (result.status !== "error") {
     lines.push(...renderPolicies(result, paint));
   }
-  return `${lines.join("\n")}\n`;
+  const width = options.width;
+  return `${(width ? lines.flatMap((line) => wrap(line, width)) : lines).join("\n")}\n`;
+}
+
+/** The visible length of a line (ANSI colour codes take no columns). */
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[\d+m/g, "").length;
+}
+
+/** A line longer than `width` broken at spaces, continuation lines indented two more. */
+export function wrap(line: string, width: number): string[] {
+  if (visibleLength(line) <= width) {
+    return [line];
+  }
+  const indent = /^ */.exec(line)![0];
+  const words = line.slice(indent.length).split(" ");
+  const lines: string[] = [];
+  let current = indent;
+  let currentIndent = indent;
+  for (const word of words) {
+    const candidate =
+      current.length === currentIndent.length ? current + word : `${current} ${word}`;
+    if (visibleLength(candidate) > width && current.length > currentIndent.length) {
+      lines.push(current);
+      currentIndent = `${indent}  `;
+      current = currentIndent + word;
+    } else {
+      current = candidate;
+    }
+  }
+  lines.push(current);
+  return lines;
 }
 
 /** The error of a failed preview, for standard error. */
@@ -84,32 +121,21 @@ export function renderError(result: PreviewResult, options: RenderOptions = {}):
   return `${lines.join("\n")}\n`;
 }
 
-export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): string[] {
+export function renderRollout(
+  plan: RolloutPlan,
+  paint: Record<string, Paint>,
+  width?: number,
+): string[] {
+  const table = (header: string[], rows: string[][]) =>
+    fittedTable(header, rows, width === undefined ? undefined : width - 2, 3);
   const lines: string[] = [paint.bold("Rollout plan")];
   if (plan.deployments.length === 0) {
     lines.push(
       "  No CodeDeploy deployments: new versions take traffic as soon as they are published.",
     );
   } else {
-    const rows = plan.deployments.map((deployment) => [
-      String(deployment.wave),
-      deployment.region ?? "?",
-      deployment.function,
-      deployment.deploymentType,
-      deployment.shiftMinutes === undefined
-        ? "?"
-        : deployment.shiftMinutes === 0
-          ? "at once"
-          : minutes(deployment.shiftMinutes),
-      hooksText(deployment),
-      alarmsText(deployment),
-    ]);
-    lines.push(
-      ...table(
-        ["Wave", "Region", "Function", "Deployment", "Shift", "Hooks (at most)", "Alarms react in"],
-        rows,
-      ).map((line) => `  ${line}`),
-    );
+    const rows = deploymentRows(plan);
+    lines.push(...table([...DEPLOYMENT_COLUMNS], rows).map((line) => (line ? `  ${line}` : line)));
     if (plan.waves) {
       lines.push(
         `  Waves: ${plan.waveRegions.map((regions) => regions.join(" + ") || "?").join(" → ")}; ` +
@@ -149,19 +175,9 @@ export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): 
     lines.push("  No health checks: Route 53 does not fail over.");
   } else {
     lines.push(
-      ...table(
-        ["Region", "Type", "Detection", "Health check"],
-        plan.failover.map((check) => [
-          check.region ?? "?",
-          check.type,
-          check.requestIntervalSeconds !== undefined && check.failureThreshold !== undefined
-            ? `${check.requestIntervalSeconds} s × ${check.failureThreshold} = ${seconds(check.detectionSeconds!)}`
-            : check.detectionSeconds !== undefined
-              ? seconds(check.detectionSeconds)
-              : "?",
-          check.healthCheck,
-        ]),
-      ).map((line) => `  ${line}`),
+      ...table([...FAILOVER_COLUMNS], failoverRows(plan)).map((line) =>
+        line ? `  ${line}` : line,
+      ),
     );
   }
 
@@ -169,41 +185,89 @@ export function renderRollout(plan: RolloutPlan, paint: Record<string, Paint>): 
   if (plan.alarms.length === 0) {
     lines.push("  No CloudWatch alarms: nothing stops a rollout but its hooks.");
   } else {
-    const groups = new Map<string, { regions: Set<string>; count: number; gating: number }>();
-    for (const alarm of plan.alarms) {
-      const timing =
-        alarm.periodSeconds !== undefined && alarm.evaluationPeriods !== undefined
-          ? `${alarm.periodSeconds} s × ${alarm.evaluationPeriods} = ${seconds(alarm.reactionSeconds!)}`
-          : "?";
-      const key = `${alarm.metric}\u0000${timing}`;
-      const group = groups.get(key) ?? { regions: new Set<string>(), count: 0, gating: 0 };
-      group.count += 1;
-      group.gating += alarm.gates.length > 0 ? 1 : 0;
-      if (alarm.region) {
-        group.regions.add(alarm.region);
-      }
-      groups.set(key, group);
-    }
     lines.push(
-      ...table(
-        ["Metric", "Reaction", "Alarms"],
-        [...groups].map(([key, group]) => {
-          const [metric, timing] = key.split("\u0000");
-          return [
-            metric,
-            timing,
-            `${group.count} in ${[...group.regions].join(", ") || "?"}` +
-              (group.gating === group.count
-                ? ", each stops its deployment"
-                : group.gating > 0
-                  ? `, ${group.gating} stop a deployment`
-                  : ""),
-          ];
-        }),
-      ).map((line) => `  ${line}`),
+      ...table([...ALARM_COLUMNS], alarmRows(plan)).map((line) => (line ? `  ${line}` : line)),
     );
   }
   return lines;
+}
+
+/** The columns of the rollout plan's deployments (terminal and Markdown). */
+export const DEPLOYMENT_COLUMNS = [
+  "Wave",
+  "Region",
+  "Function",
+  "Deployment",
+  "Shift",
+  "Hooks (at most)",
+  "Alarms react in",
+] as const;
+
+export function deploymentRows(plan: RolloutPlan): string[][] {
+  return plan.deployments.map((deployment) => [
+    String(deployment.wave),
+    deployment.region ?? "?",
+    deployment.function,
+    deployment.deploymentType,
+    deployment.shiftMinutes === undefined
+      ? "?"
+      : deployment.shiftMinutes === 0
+        ? "at once"
+        : minutes(deployment.shiftMinutes),
+    hooksText(deployment),
+    alarmsText(deployment),
+  ]);
+}
+
+/** The columns of the failover detection table (terminal and Markdown). */
+export const FAILOVER_COLUMNS = ["Region", "Type", "Detection", "Health check"] as const;
+
+export function failoverRows(plan: RolloutPlan): string[][] {
+  return plan.failover.map((check) => [
+    check.region ?? "?",
+    check.type,
+    check.requestIntervalSeconds !== undefined && check.failureThreshold !== undefined
+      ? `${check.requestIntervalSeconds} s × ${check.failureThreshold} = ${seconds(check.detectionSeconds!)}`
+      : check.detectionSeconds !== undefined
+        ? seconds(check.detectionSeconds)
+        : "?",
+    check.healthCheck,
+  ]);
+}
+
+/** The columns of the alarm reaction table (terminal and Markdown). */
+export const ALARM_COLUMNS = ["Metric", "Reaction", "Alarms"] as const;
+
+/** The alarms grouped by metric and reaction time. */
+export function alarmRows(plan: RolloutPlan): string[][] {
+  const groups = new Map<string, { regions: Set<string>; count: number; gating: number }>();
+  for (const alarm of plan.alarms) {
+    const timing =
+      alarm.periodSeconds !== undefined && alarm.evaluationPeriods !== undefined
+        ? `${alarm.periodSeconds} s × ${alarm.evaluationPeriods} = ${seconds(alarm.reactionSeconds!)}`
+        : "?";
+    const key = `${alarm.metric}\u0000${timing}`;
+    const group = groups.get(key) ?? { regions: new Set<string>(), count: 0, gating: 0 };
+    group.count += 1;
+    group.gating += alarm.gates.length > 0 ? 1 : 0;
+    if (alarm.region) {
+      group.regions.add(alarm.region);
+    }
+    groups.set(key, group);
+  }
+  return [...groups].map(([key, group]) => {
+    const [metric, timing] = key.split("\u0000");
+    return [
+      metric,
+      timing,
+      `${group.count} in ${[...group.regions].join(", ") || "?"}` +
+        (group.gating === group.count
+          ? ", each stops its deployment"
+          : group.gating > 0
+            ? `, ${group.gating} stop a deployment`
+            : ""),
+    ];
+  });
 }
 
 function renderPolicies(result: PreviewResult, paint: Record<string, Paint>): string[] {
@@ -297,16 +361,52 @@ function alarmsText(deployment: DeploymentPlan): string {
   );
 }
 
-function minutes(value: number): string {
+export function minutes(value: number): string {
   return formatDuration(value * 60_000);
 }
 
-function seconds(value: number): string {
+export function seconds(value: number): string {
   return value < 60 || value % 60 !== 0 ? `${value} s` : formatDuration(value * 1000);
 }
 
-function count(n: number, what: string): string {
+export function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * A table in at most `width` columns: when it is wider, its columns after the first `keyColumns`
+ * are spread over several tables that each repeat the key columns.
+ */
+function fittedTable(
+  header: string[],
+  rows: string[][],
+  width: number | undefined,
+  keyColumns: number,
+): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const total = (columns: number[]) =>
+    columns.reduce((sum, column) => sum + widths[column], 0) + 2 * (columns.length - 1);
+  const all = header.map((_, column) => column);
+  if (width === undefined || total(all) <= width || header.length <= keyColumns) {
+    return table(header, rows);
+  }
+  const keys = all.slice(0, keyColumns);
+  const groups: number[][] = [];
+  for (const column of all.slice(keyColumns)) {
+    const last = groups.at(-1);
+    if (last && total([...keys, ...last, column]) <= width) {
+      last.push(column);
+    } else {
+      groups.push([column]);
+    }
+  }
+  return groups.flatMap((group, index) => {
+    const columns = [...keys, ...group];
+    const pick = (row: string[]) => columns.map((column) => row[column]);
+    return [...(index > 0 ? [""] : []), ...table(pick(header), rows.map(pick))];
+  });
 }
 
 function table(header: string[], rows: string[][]): string[] {

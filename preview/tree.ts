@@ -37,6 +37,8 @@ export interface TreeRow {
   region?: string;
   /** A provider-managed resource (false for components and the stack). */
   custom: boolean;
+  /** An API Gateway route's key (`GET /orders/{id}`), shown as a column rather than in the name. */
+  routeKey?: string;
 }
 
 /** The resources in tree order: each parent followed by its children, in registration order. */
@@ -64,6 +66,9 @@ export function resourceTree(resources: readonly CapturedResource[]): TreeRow[] 
       prefix: depth === 0 ? "" : `${indent}${last ? "└─ " : "├─ "}`,
       ...(region ? { region } : {}),
       custom: resource.custom,
+      ...(typeof resource.inputs?.routeKey === "string"
+        ? { routeKey: resource.inputs.routeKey }
+        : {}),
     });
     const own = children.get(resource.urn) ?? [];
     const childIndent = depth === 0 ? "" : `${indent}${last ? "   " : "│  "}`;
@@ -73,15 +78,132 @@ export function resourceTree(resources: readonly CapturedResource[]): TreeRow[] 
   return rows;
 }
 
-/** The tree as `pulumi preview` prints it: ` +   ├─ <type>  <name>  <region>`, columns aligned. */
-export function renderTree(rows: readonly TreeRow[], paint: (text: string) => string): string[] {
-  const typeWidth = Math.max(4, ...rows.map((row) => row.prefix.length + row.type.length));
-  const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
-  const header = `     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Region`;
+export interface TreeRenderOptions {
+  /**
+   * The most columns a line may take: longer type tokens are shortened (`aws:lambda:Function`),
+   * names under a parent of the same prefix shown from the `-` after it, and what still does not
+   * fit cut at the start (`…-pre-traffic-hook-role-policy`). @default no limit (`--wide`)
+   */
+  width?: number;
+}
+
+/**
+ * The tree as `pulumi preview` prints it: ` +   ├─ <type>  <name>  <region>  <route key>`,
+ * columns aligned; a route's key is its own column, so names have no spaces.
+ */
+export function renderTree(
+  rows: readonly TreeRow[],
+  paint: (text: string) => string,
+  options: TreeRenderOptions = {},
+): string[] {
+  const parentName = new Map<string, string>();
+  const stack: TreeRow[] = [];
+  for (const row of rows) {
+    stack.length = row.depth;
+    if (row.depth > 0 && stack[row.depth - 1]) {
+      parentName.set(row.urn, stack[row.depth - 1].name);
+    }
+    stack[row.depth] = row;
+  }
+  const cells = rows.map((row) => ({
+    prefix: row.prefix,
+    type: row.type,
+    name: displayName(row),
+    region: row.region ?? "",
+    route: row.routeKey ?? "",
+  }));
+  const hasRoutes = cells.some((cell) => cell.route !== "");
+  const regionWidth = Math.max(6, ...cells.map((cell) => cell.region.length));
+  const routeWidth = Math.max(5, ...cells.map((cell) => cell.route.length));
+  const fixed = 5 + 2 + 2 + regionWidth + (hasRoutes ? 2 + routeWidth : 0);
+  const typeWidth = () =>
+    Math.max(4, ...cells.map((cell) => cell.prefix.length + cell.type.length));
+  const nameWidth = () => Math.max(4, ...cells.map((cell) => cell.name.length));
+  const fits = () =>
+    options.width === undefined || fixed + typeWidth() + nameWidth() <= options.width;
+
+  if (!fits()) {
+    cells.forEach((cell) => (cell.type = shortType(cell.type)));
+  }
+  if (!fits()) {
+    cells.forEach((cell, index) => {
+      const parent = parentName.get(rows[index].urn);
+      if (parent && cell.name.startsWith(`${parent}-`)) {
+        cell.name = `…${cell.name.slice(parent.length)}`;
+      }
+    });
+  }
+  if (!fits()) {
+    const available = options.width! - fixed;
+    // Never cut into a type's class name: `…:TrafficShiftedFunction` is the least a type shows.
+    const minType = Math.max(
+      ...cells.map((cell) => cell.prefix.length + 2 + (cell.type.split(":").at(-1) ?? "").length),
+    );
+    let types = typeWidth();
+    let names = nameWidth();
+    while (types + names > available && (types > minType || names > 16)) {
+      if ((types >= names && types > minType) || names <= 16) {
+        types -= 1;
+      } else {
+        names -= 1;
+      }
+    }
+    cells.forEach((cell) => {
+      cell.type = cutStart(cell.type, types - cell.prefix.length, ":");
+      cell.name = cutStart(cell.name, names, "-");
+    });
+  }
+  const typeColumn = typeWidth();
+  const nameColumn = nameWidth();
+  const line = (plus: string, type: string, name: string, region: string, route: string) =>
+    `${plus}${type.padEnd(typeColumn)}  ${name.padEnd(nameColumn)}  ${
+      hasRoutes ? `${region.padEnd(regionWidth)}  ${route}` : region
+    }`.trimEnd();
   return [
-    header,
-    ...rows.map((row) =>
-      ` ${paint("+")}   ${(row.prefix + row.type).padEnd(typeWidth)}  ${row.name.padEnd(nameWidth)}  ${row.region ?? ""}`.trimEnd(),
+    line("     ", "Type", "Name", "Region", "Route"),
+    ...cells.map((cell) =>
+      line(` ${paint("+")}   `, cell.prefix + cell.type, cell.name, cell.region, cell.route),
     ),
   ];
+}
+
+/** The name without its route key (`orders-us-east-1-route-GET /health` → `orders-us-east-1-route`). */
+function displayName(row: TreeRow): string {
+  if (row.routeKey && row.name.endsWith(row.routeKey)) {
+    const rest = row.name.slice(0, -row.routeKey.length).replace(/[-_ ]+$/, "");
+    if (rest) {
+      return rest;
+    }
+  }
+  return row.name;
+}
+
+/**
+ * A type token in Pulumi's short form: the module's file part and an `index` module dropped
+ * (`aws:lambda/function:Function` → `aws:lambda:Function`, `pkg:index:Thing` → `pkg:Thing`).
+ */
+export function shortType(type: string): string {
+  const [pkg, module, name] = type.split(":");
+  if (name === undefined) {
+    return type;
+  }
+  const shortModule = module.split("/")[0];
+  return shortModule === "index" ? `${pkg}:${name}` : `${pkg}:${shortModule}:${name}`;
+}
+
+/** `text` in at most `width` characters, cut at the start after a separator when one allows it. */
+export function cutStart(text: string, width: number, separator: string): string {
+  if (text.length <= width) {
+    return text;
+  }
+  for (
+    let index = text.indexOf(separator);
+    index >= 0;
+    index = text.indexOf(separator, index + 1)
+  ) {
+    if (text.length - index + 1 <= width) {
+      return `…${text.slice(index)}`;
+    }
+  }
+  return `…${text.slice(text.length - Math.max(1, width - 1))}`;
 }

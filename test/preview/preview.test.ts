@@ -88,7 +88,7 @@ describe("offline preview: the bundled stacks", () => {
   it("draws the tree and the create summary as pulumi preview prints them", async () => {
     const result = await preview("dev");
     const lines = renderTree(result.resources, (text) => text);
-    expect(lines[0]).to.match(/^ {5}Type +Name +Region$/);
+    expect(lines[0]).to.match(/^ {5}Type +Name +Region +Route$/);
     expect(lines[1]).to.match(/^ \+ {3}pulumi:pulumi:Stack +multiregion-serverless-dev$/);
     expect(lines[2]).to.match(/^ \+ {3}├─ pulumi:providers:aws +aws$/);
     expect(lines[3]).to.match(

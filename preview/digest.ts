@@ -1,0 +1,46 @@
+// What the JSON report keeps of each resource's inputs so that a later preview can say what
+// changed (`--compare`): a short digest of each top-level input (not the value: reports are
+// uploaded as CI artifacts) and the value of every boolean input (the flags, e.g.
+// `aliases[0].evaluateTargetHealth`), which says nothing secret and reads well in a diff.
+import { createHash } from "crypto";
+import type { CapturedResource } from "../testing";
+
+const REDACTED = "[secret]";
+
+/** Digests of `resource`'s top-level inputs and its boolean inputs by path; secrets never enter a digest. */
+export function inputDigests(resource: Pick<CapturedResource, "inputs" | "secretPaths">): {
+  inputs: Record<string, string>;
+  flags: Record<string, boolean>;
+} {
+  const secret = new Set(resource.secretPaths);
+  const inputs: Record<string, string> = {};
+  const flags: Record<string, boolean> = {};
+  const visit = (value: unknown, path: string): unknown => {
+    if (secret.has(path)) {
+      return REDACTED;
+    }
+    if (typeof value === "boolean") {
+      flags[path] = value;
+      return value;
+    }
+    if (Array.isArray(value)) {
+      return value.map((item, index) => visit(item, `${path}[${index}]`));
+    }
+    if (typeof value === "object" && value !== null) {
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((key) => [key, visit((value as Record<string, unknown>)[key], `${path}.${key}`)]),
+      );
+    }
+    return value;
+  };
+  for (const key of Object.keys(resource.inputs).sort()) {
+    const canonical = visit(resource.inputs[key], key);
+    inputs[key] = createHash("sha256")
+      .update(JSON.stringify(canonical) ?? "undefined")
+      .digest("hex")
+      .slice(0, 16);
+  }
+  return { inputs, flags };
+}
