@@ -29,6 +29,7 @@ import {
   readStack,
 } from "./project";
 import { rolloutPlan, RolloutPlan } from "./rollout";
+import { flagPlan, FlagPlan } from "./flags";
 import { regionOf, resourceTree, TreeRow } from "./tree";
 
 /** What to preview. */
@@ -87,6 +88,8 @@ export interface PreviewResult {
   resources: PreviewResource[];
   summary: { create: number };
   rollout: RolloutPlan;
+  /** The feature flags per region and their rollout (issue 15). */
+  flags: FlagPlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -126,6 +129,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     resources: previewResources(resources),
     summary: { create: resources.length },
     rollout: rolloutPlan(resources),
+    flags: flagPlan(resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =
