@@ -17,6 +17,13 @@ describe("offline preview: the feature flags", function () {
       expect(region.monitors).to.have.length(3);
     }
     expect(result.flags.regions[0].contentHash).to.equal(result.flags.regions[1].contentHash);
+    // The pack's flag policies ran offline over the same resources, and the stack passes them.
+    const ran = result.policies.ran.map((policy) => policy.name);
+    expect(ran).to.include.members([
+      "prod-flag-deployments-gradual-and-monitored",
+      "flags-deployed-to-every-serving-region",
+    ]);
+    expect(result.policies.violations.filter((v) => /flag/.test(v.policyName))).to.deep.equal([]);
     const text = renderPreview(result);
     expect(text).to.include(
       "    rollout AppConfig.Canary10Percent20Minutes (exponential 10%, 20 min, bake 10 min), done after about 30 min; rolled back by 3 alarms (names known at update)",
