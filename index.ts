@@ -9,6 +9,8 @@ import {
   checkMultiRegionServiceArgs,
   DeploymentHookArgs,
   deploymentTypeFields,
+  FeatureFlags,
+  featureFlagEnvironment,
   loadStackSettings,
   metricsCheckHook,
   MultiRegionService,
@@ -43,6 +45,26 @@ function trafficShifting(s: StackSettings): TrafficShiftedFunctionArgs["trafficS
   };
 }
 
+// Feature flags (AppConfig): the orders function reads them by name, through the AppConfig
+// Lambda extension unless featureFlags.extension is false (then with the AWS SDK).
+const flagSettings = settings.featureFlags;
+const flagsOn = flagSettings.flags.length > 0;
+const flagEnvironment: Record<string, string> = flagsOn
+  ? {
+      ...featureFlagEnvironment({
+        applicationName: settings.service,
+        environment: settings.environment,
+      }),
+      FEATURE_FLAGS_READER: flagSettings.extension ? "extension" : "sdk",
+    }
+  : {};
+/** The validation path the stack's flag selects: what the smoke test expects the new version to report. */
+const expectedOrderValidation = flagSettings.flags.some(
+  (flag) => flag.name === "newOrderValidation" && flag.enabled,
+)
+  ? "new"
+  : "legacy";
+
 const codeDeploy = settings.deployment.mode === "codedeploy";
 /** Every function, hooks included, knows its environment (LOG_LEVEL comes with `logLevel`). */
 const withEnvironment = (hook: DeploymentHookArgs): DeploymentHookArgs => ({
@@ -57,7 +79,8 @@ const orders: ServiceFunctionArgs = {
   reservedConcurrency: settings.function.reservedConcurrency,
   logRetentionInDays: settings.function.logRetentionInDays,
   logLevel: settings.logLevel,
-  environment: { ENVIRONMENT: settings.environment, ...secretEnvironment },
+  environment: { ENVIRONMENT: settings.environment, ...flagEnvironment, ...secretEnvironment },
+  appConfigExtension: flagsOn && flagSettings.extension ? true : undefined,
   trafficShifting: trafficShifting(settings),
   alarms: {
     createDefaults: settings.alarms.createDefaults,
@@ -77,7 +100,11 @@ const orders: ServiceFunctionArgs = {
                 rawPath: "/health",
                 requestContext: { http: { method: "GET", path: "/health" } },
               },
-              expect: { statusCode: 200 },
+              // The new version serves, on the validation path the stack's flag selects.
+              expect: {
+                statusCode: 200,
+                bodyMatches: { orderValidation: expectedOrderValidation },
+              },
             }),
           ),
           postTraffic: withEnvironment(
@@ -158,6 +185,33 @@ export const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId
 
 const service = new MultiRegionService(settings.service, serviceArgs, { provider });
 
+// The flags in every serving region, rolled out with the environment's strategy and rolled back
+// by the orders function's alarms in that region; the function's role may read them.
+const featureFlags = flagsOn
+  ? new FeatureFlags(
+      `${settings.service}-flags`,
+      {
+        regions: service.regionOrder,
+        environment: settings.environment,
+        applicationName: settings.service,
+        flags: flagSettings.flags,
+        rollout: flagSettings.rollout,
+        monitors: service.regionOrder.flatMap((region) => {
+          const alarms = service.services[region].functions.orders.deploymentAlarms;
+          return [alarms?.errorAlarm, alarms?.durationAlarm, alarms?.throttleAlarm]
+            .filter((alarm) => alarm !== undefined)
+            .map((alarm) => ({ region, alarmArn: alarm.arn }));
+        }),
+        readers: service.regionOrder.flatMap((region) => {
+          const role = service.services[region].functions.orders.role;
+          return role ? [{ region, roleName: role.name }] : [];
+        }),
+        tags: settings.tags,
+      },
+      { provider },
+    )
+  : undefined;
+
 /** The settings that applied (config merged over the environment's defaults); no secret values. */
 export const resolvedSettings = settings;
 export const endpoint = service.globalEndpoint;
@@ -192,3 +246,7 @@ export const functions = Object.fromEntries(
     ),
   ]),
 );
+/** Feature flags: the rollout strategy and, per region, the hash of the flags deployed there. */
+export const flagRollout = featureFlags
+  ? { strategy: featureFlags.strategy, contentHashes: featureFlags.contentHashes }
+  : undefined;

@@ -5,6 +5,12 @@
 import type { DeploymentAlarmsArgs } from "./deploymentAlarms";
 import type { DeploymentHookArgs } from "./deploymentHook";
 import type {
+  FeatureFlagArgs,
+  FeatureFlagAttributeArgs,
+  FeatureFlagRolloutArgs,
+  FeatureFlagsArgs,
+} from "./featureFlags";
+import type {
   ActiveActiveServiceArgs,
   ActivePassiveServiceArgs,
   GlobalTableArgs,
@@ -112,6 +118,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
     postTraffic: deploymentHook,
   } satisfies ShapeOf<DeploymentHooksArgs>,
   alarms: trafficShiftAlarms,
+  appConfigExtension: true,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */
@@ -191,3 +198,49 @@ export const MULTI_REGION_SERVICE_ARGS = {
     weights: true,
   } satisfies ShapeOf<ActiveActiveServiceArgs>),
 };
+
+// FeatureFlags (issue 15): its own section, so that other changes to this file merge cleanly.
+/** `FeatureFlagAttributeArgs`. */
+export const FEATURE_FLAG_ATTRIBUTE_ARGS = {
+  name: true,
+  stringValue: true,
+  numberValue: true,
+  booleanValue: true,
+  stringValues: true,
+  numberValues: true,
+  type: true,
+  description: true,
+  required: true,
+  minimum: true,
+  maximum: true,
+  pattern: true,
+  allowedValues: true,
+} as const satisfies ShapeOf<FeatureFlagAttributeArgs>;
+
+/** `FeatureFlagArgs` (its attributes are checked item by item with the shape above). */
+export const FEATURE_FLAG_ARGS = {
+  name: true,
+  enabled: true,
+  description: true,
+  attributes: true,
+} as const satisfies ShapeOf<FeatureFlagArgs>;
+
+/** `FeatureFlagsArgs` (flags, monitors and readers are lists, checked item by item). */
+export const FEATURE_FLAGS_ARGS = {
+  regions: true,
+  environment: true,
+  flags: true,
+  applicationName: true,
+  profileName: true,
+  rollout: {
+    strategy: true,
+    growthType: true,
+    growthFactor: true,
+    durationMinutes: true,
+    finalBakeTimeMinutes: true,
+  } satisfies ShapeOf<FeatureFlagRolloutArgs>,
+  monitors: true,
+  readers: true,
+  unlistedRegions: true,
+  tags: true,
+} as const satisfies ShapeOf<FeatureFlagsArgs>;

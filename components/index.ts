@@ -61,3 +61,25 @@ export {
 // The zod schema of the stack config (`stackConfigSchema`, `StackConfig`) is the subpath
 // `multiregion-serverless/schema` (components/schema.ts): the declarations of this entry point
 // reach no zod or @pulumi/policy types, so they compile under Pulumi's template tsconfig.
+// Feature flags with AppConfig (issue 15).
+export * from "./featureFlags";
+export {
+  checkFeatureFlags,
+  describeFlagStrategy,
+  FeatureFlagDocument,
+  featureFlagContent,
+  featureFlagContentHash,
+  featureFlagDocument,
+  FLAG_ROLLOUT_DEFAULTS,
+  FlagStrategyShape,
+  isGradual,
+  PREDEFINED_FLAG_STRATEGIES,
+  PREDEFINED_FLAG_STRATEGY_SHAPES,
+  resolveFlagStrategy,
+} from "./featureFlagContent";
+export {
+  APPCONFIG_EXTENSION_PORT,
+  APPCONFIG_EXTENSION_VERSION,
+  appConfigExtensionRegions,
+  findAppConfigExtensionLayerArn,
+} from "./appConfigExtension";

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkExtensionLayers } from "./appConfigExtension";
 import { checkRegionName, checkUnlistedRegions } from "./regions";
 import {
   checkHealthCheckArgs,
@@ -801,6 +802,7 @@ export function checkMultiRegionServiceArgs(
   }
 
   checkServiceShape(problems, loose, loose.table !== undefined);
+  checkExtensionLayers(problems, loose.functions, regions);
   if (regions.length > 1 && loose.domain === undefined) {
     problems.add(
       "domain",

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkExtensionLayers } from "./appConfigExtension";
 import {
   checkRegionName,
   checkUnlistedRegions,
@@ -831,6 +832,11 @@ export function checkRegionalServiceArgs(
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);
+  checkExtensionLayers(
+    problems,
+    args.functions,
+    typeof args.region === "string" ? [args.region] : [],
+  );
   if (args.table !== undefined) {
     const table = args.table as Partial<ServiceTableArgs> | null;
     if (typeof table !== "object" || table === null) {

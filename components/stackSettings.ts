@@ -4,6 +4,16 @@ import type { GeoLocation } from "./multiRegionService";
 import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
+import type {
+  FeatureFlagArgs,
+  FeatureFlagAttributeArgs,
+  FeatureFlagRolloutArgs,
+} from "./featureFlags";
+import {
+  FLAG_KEY_PATTERN,
+  FLAG_ROLLOUT_DEFAULTS,
+  PREDEFINED_FLAG_STRATEGIES,
+} from "./featureFlagContent";
 
 /**
  * Stack settings: everything that differs between environments, read from the stack's
@@ -52,6 +62,25 @@ const location = z
     error:
       "a location has exactly one of continent or country (subdivision goes with country US, UA)",
   });
+
+// Feature flags (issue 15): keys and values as AppConfig's feature-flag format allows them.
+const flagKey = z.string().regex(FLAG_KEY_PATTERN, {
+  error:
+    "flag and attribute names start with a lowercase letter and hold up to 64 letters, digits, _ and - (AppConfig)",
+});
+const flagAttributeValue = z.union(
+  [
+    z.string().max(1024),
+    z.number(),
+    z.boolean(),
+    z.array(z.string().max(1024)).min(1),
+    z.array(z.number()).min(1),
+  ],
+  {
+    error:
+      "must be a string (up to 1024 characters), a number, true or false, or a non-empty list of strings or of numbers",
+  },
+);
 
 /**
  * The config schema of the bundled program, key by key (each is `<project>:<key>` in a stack file).
@@ -172,6 +201,34 @@ export const stackConfigSchema = z.strictObject({
       z.string(),
     )
     .optional(),
+  /**
+   * Feature flags (AppConfig, issue 15): `flags.<name>` with `enabled`, `description` and
+   * `attributes` (name to value), and `rollout`, how a change reaches the functions.
+   */
+  featureFlags: z
+    .strictObject({
+      flags: z
+        .record(
+          flagKey,
+          z.strictObject({
+            enabled: z.boolean(),
+            description: z.string().max(1024).optional(),
+            attributes: z.record(flagKey, flagAttributeValue).optional(),
+          }),
+        )
+        .optional(),
+      rollout: z
+        .strictObject({
+          strategy: z.enum(PREDEFINED_FLAG_STRATEGIES).optional(),
+          growthType: z.enum(["LINEAR", "EXPONENTIAL"]).optional(),
+          growthFactor: z.number().min(1).max(100).optional(),
+          durationMinutes: z.int().min(0).max(1440).optional(),
+          finalBakeTimeMinutes: z.int().min(0).max(1440).optional(),
+        })
+        .optional(),
+      extension: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
@@ -278,6 +335,13 @@ export interface StackSettings {
   tags: Record<string, string>;
   /** Names of the secret environment variables (values are in `LoadedStackSettings.secretEnvironment`). */
   secretEnvironmentNames: string[];
+  /** Feature flags (issue 15): the flags, how a change rolls out, and whether functions read them through the extension. */
+  featureFlags: {
+    flags: FeatureFlagArgs[];
+    rollout: FeatureFlagRolloutArgs;
+    /** Read through the AppConfig Lambda extension (else the function calls AppConfig with the AWS SDK). */
+    extension: boolean;
+  };
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -727,6 +791,7 @@ function resolve(
     enabled: config.table?.enabled ?? true,
     hashKey: config.table?.hashKey ?? "orderId",
   };
+  const featureFlags = resolveFeatureFlags(config, key, environment ?? "dev", problems);
   const service = config.service ?? "orders";
   return {
     project,
@@ -781,5 +846,66 @@ function resolve(
     protectData: config.protectData ?? defaults.protectData,
     tags: { ...(config.tags ?? {}), environment: environment ?? "dev", service, stack },
     secretEnvironmentNames: Object.keys(config.secretEnvironment ?? {}),
+    featureFlags,
+  };
+}
+
+/** An attribute value from config as the component's one value field of its type. */
+function flagAttribute(name: string, value: unknown): FeatureFlagAttributeArgs {
+  if (typeof value === "string") return { name, stringValue: value };
+  if (typeof value === "number") return { name, numberValue: value };
+  if (typeof value === "boolean") return { name, booleanValue: value };
+  return (value as unknown[]).every((v) => typeof v === "number")
+    ? { name, numberValues: value as number[] }
+    : { name, stringValues: value as string[] };
+}
+
+/**
+ * `featureFlags` merged over the environment's default rollout (dev at once, staging linear,
+ * prod a canary with bake time); a predefined strategy and custom fields exclude each other.
+ */
+function resolveFeatureFlags(
+  config: StackConfig,
+  key: (name: string) => string,
+  environment: EnvironmentName,
+  problems: string[],
+): StackSettings["featureFlags"] {
+  const given = config.featureFlags ?? {};
+  const rollout = given.rollout ?? {};
+  const custom = (
+    ["growthType", "growthFactor", "durationMinutes", "finalBakeTimeMinutes"] as const
+  ).filter((field) => rollout[field] !== undefined);
+  if (rollout.strategy !== undefined && custom.length > 0) {
+    problems.push(
+      `${key("featureFlags")}.rollout.strategy is ${showValue(rollout.strategy)}: excludes ${custom.map((f) => `rollout.${f}`).join(", ")}; name a predefined strategy or describe a custom one`,
+    );
+  } else if (custom.length > 0) {
+    for (const required of ["growthFactor", "durationMinutes"] as const) {
+      if (rollout[required] === undefined) {
+        problems.push(
+          `${key("featureFlags")}.rollout.${required} missing: a custom rollout needs growthFactor and durationMinutes`,
+        );
+      }
+    }
+  }
+  const flags = Object.entries(given.flags ?? {}).map(([name, flag]): FeatureFlagArgs => ({
+    name,
+    enabled: flag.enabled,
+    ...(flag.description !== undefined ? { description: flag.description } : {}),
+    ...(flag.attributes
+      ? {
+          attributes: Object.entries(flag.attributes).map(([attribute, value]) =>
+            flagAttribute(attribute, value),
+          ),
+        }
+      : {}),
+  }));
+  return {
+    flags,
+    rollout:
+      custom.length > 0
+        ? { ...rollout }
+        : { strategy: rollout.strategy ?? FLAG_ROLLOUT_DEFAULTS[environment] },
+    extension: given.extension ?? true,
   };
 }

@@ -25,6 +25,7 @@ import {
   TrafficStep,
 } from "./trafficShifting";
 import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
+import { findAppConfigExtensionLayerArn, missingExtensionLayer } from "./appConfigExtension";
 import { ArgumentProblems, REGION_PATTERN } from "./validation";
 import {
   deploymentRoleStatements,
@@ -274,6 +275,13 @@ export interface ServiceFunctionArgs {
    */
   readonly architecture?: Architecture;
   /**
+   * Adds the AWS AppConfig Agent Lambda extension layer of the function's `region` and
+   * `architecture`, so the function reads its feature flags from `localhost:2772` (see
+   * `FeatureFlags`). Needs `region` as a plain string: the layer's ARN differs per region.
+   * @default false
+   */
+  readonly appConfigExtension?: boolean;
+  /**
    * Environment variables. `LOG_LEVEL` is set from `logLevel`.
    * @default {}
    */
@@ -473,7 +481,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     // Validate before registering anything: bad input must not leave half a component behind.
-    checkTrafficShiftedFunctionArgs(`TrafficShiftedFunction "${name}"`, args).throwIfAny();
+    const problems = checkTrafficShiftedFunctionArgs(`TrafficShiftedFunction "${name}"`, args);
+    checkExtensionRegion(problems, args);
+    problems.throwIfAny();
     super("multiregion-serverless:index:TrafficShiftedFunction", name, {}, opts);
 
     const shifting = args.trafficShifting ?? {};
@@ -536,6 +546,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         handler: args.handler ?? "index.handler",
         runtime: args.runtime ?? "nodejs22.x",
         architectures: [args.architecture ?? "x86_64"],
+        layers: args.appConfigExtension
+          ? [findAppConfigExtensionLayerArn(String(args.region), args.architecture)!]
+          : undefined,
         memorySize: args.memorySize ?? 256,
         timeout: args.timeout ?? 10,
         role: roleArn,
@@ -1043,6 +1056,7 @@ export function checkTrafficShiftedFunctionArgs(
   problems.integerInRange("memorySize", args.memorySize, 128, 10240, "MB");
   problems.integerInRange("timeout", args.timeout, 1, 900, "seconds");
   problems.oneOf("architecture", args.architecture, ["x86_64", "arm64"]);
+  problems.oneOf("appConfigExtension", args.appConfigExtension, [true, false]);
   problems.oneOf("logLevel", args.logLevel, LOG_LEVELS);
   problems.oneOf("tracing", args.tracing, ["Active", "PassThrough"]);
   problems.oneOf("logRetentionInDays", args.logRetentionInDays, LOG_RETENTION_DAYS);
@@ -1172,4 +1186,24 @@ export function checkTrafficShiftedFunctionArgs(
     }
   }
   return problems;
+}
+
+/**
+ * The extension's layer ARN differs per region: the function needs a plain `region` with a
+ * layer in AWS's table (a service checks its functions for every region it places them in).
+ */
+function checkExtensionRegion(problems: ArgumentProblems, args: TrafficShiftedFunctionArgs): void {
+  if (typeof args !== "object" || args === null || args.appConfigExtension !== true) return;
+  if (typeof args.region !== "string") {
+    problems.add(
+      "appConfigExtension",
+      true,
+      "needs `region` as a plain string such as us-east-1 (the extension's layer ARN differs per region)",
+    );
+  } else if (
+    REGION_PATTERN.test(args.region) &&
+    findAppConfigExtensionLayerArn(args.region, args.architecture) === undefined
+  ) {
+    problems.add("appConfigExtension", true, missingExtensionLayer(args.region));
+  }
 }

@@ -31,6 +31,7 @@ import {
 import { rolloutPlan, RolloutPlan } from "./rollout";
 import { inputDigests } from "./digest";
 import { Topology, topologyOf } from "./topology";
+import { flagPlan, FlagPlan } from "./flags";
 import { regionOf, resourceTree, TreeRow } from "./tree";
 
 /** What to preview. */
@@ -94,6 +95,8 @@ export interface PreviewResult {
   rollout: RolloutPlan;
   /** Routing, regions, health checks and tables, for the Markdown summary and `--compare`. */
   topology: Topology;
+  /** The feature flags per region and their rollout (issue 15). */
+  flags: FlagPlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -134,6 +137,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     summary: { create: resources.length },
     rollout: rolloutPlan(resources),
     topology: topologyOf(resources),
+    flags: flagPlan(resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =

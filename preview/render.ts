@@ -1,5 +1,6 @@
 // The offline preview as text: the resource tree and summary as `pulumi preview` prints them,
 // the rollout plan, and the policy violations grouped by enforcement level.
+import { renderFlagPlan } from "./flags";
 import { formatDuration } from "../deployment/timing";
 import type { PreviewResult } from "./preview";
 import type { ReportedViolation } from "./policies";
@@ -53,6 +54,8 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     lines.push(...renderTree(result.resources, paint.green, { width: options.width }), "");
     lines.push("Resources:", `    ${paint.green(`+ ${result.summary.create} to create`)}`, "");
     lines.push(...renderRollout(result.rollout, paint, options.width), "");
+    const flags = renderFlagPlan(result.flags, paint.bold);
+    if (flags.length > 0) lines.push(...flags, "");
   }
   if (result.status !== "error") {
     lines.push(...renderPolicies(result, paint));

@@ -2,6 +2,7 @@ import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import {
   DeploymentAlarms,
+  FeatureFlags,
   MultiRegionService,
   RegionalService,
   TrafficShiftedFunction,
@@ -19,6 +20,7 @@ export const COMPONENTS = [
   DeploymentAlarms,
   RegionalService,
   MultiRegionService,
+  FeatureFlags,
 ];
 
 /**

@@ -136,6 +136,48 @@ export function awsOutputs(resource: MockedResource): Record<string, any> {
         arn: `arn:aws:codedeploy:${region}:${account}:deploymentconfig:${inputs.deploymentConfigName}`,
       });
       break;
+    // AppConfig (issue 15). ARN formats: the Service Authorization Reference's appconfig
+    // resource types (application, environment, configurationprofile, deploymentstrategy,
+    // deployment); ids are AppConfig's generated 7-character ids (API reference,
+    // CreateApplication `Id`), here the mock's id. The provider's own `id` of an environment
+    // or profile is `<id>:<application id>` (terraform-provider-aws import format); the
+    // components read environmentId and configurationProfileId, never `id`, of those.
+    case "aws:appconfig/application:Application":
+      Object.assign(out, { arn: `arn:aws:appconfig:${region}:${account}:application/${id}` });
+      break;
+    case "aws:appconfig/environment:Environment":
+      Object.assign(out, {
+        environmentId: id,
+        state: "ReadyForDeployment",
+        arn: `arn:aws:appconfig:${region}:${account}:application/${inputs.applicationId}/environment/${id}`,
+      });
+      break;
+    case "aws:appconfig/configurationProfile:ConfigurationProfile":
+      Object.assign(out, {
+        configurationProfileId: id,
+        arn: `arn:aws:appconfig:${region}:${account}:application/${inputs.applicationId}/configurationprofile/${id}`,
+      });
+      break;
+    case "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion":
+      // CreateHostedConfigurationVersion answers with VersionNumber (an integer, 1 for the first).
+      Object.assign(out, {
+        versionNumber: 1,
+        arn: `arn:aws:appconfig:${region}:${account}:application/${inputs.applicationId}/configurationprofile/${inputs.configurationProfileId}/hostedconfigurationversion/1`,
+      });
+      break;
+    case "aws:appconfig/deploymentStrategy:DeploymentStrategy":
+      Object.assign(out, {
+        arn: `arn:aws:appconfig:${region}:${account}:deploymentstrategy/${id}`,
+      });
+      break;
+    case "aws:appconfig/deployment:Deployment":
+      // StartDeployment answers with DeploymentNumber and State (API reference, StartDeployment).
+      Object.assign(out, {
+        deploymentNumber: 1,
+        state: "DEPLOYING",
+        arn: `arn:aws:appconfig:${region}:${account}:application/${inputs.applicationId}/environment/${inputs.environmentId}/deployment/1`,
+      });
+      break;
     case "aws:sqs/queue:Queue":
       Object.assign(out, {
         name,

@@ -8,6 +8,7 @@ import { regionPolicies } from "./regions";
 import { routingPolicies } from "./routing";
 import { tagPolicies } from "./tags";
 import { trafficShiftingPolicies } from "./trafficShifting";
+import { featureFlagPolicies } from "./featureFlags";
 
 export * from "./functions";
 export * from "./iam";
@@ -15,6 +16,7 @@ export * from "./regions";
 export * from "./routing";
 export * from "./tags";
 export * from "./trafficShifting";
+export * from "./featureFlags";
 
 /** The pack's level for a policy that names none (every rule here names its own). */
 export const packEnforcementLevel: EnforcementLevel = "advisory";
@@ -26,4 +28,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   ...iamPolicies,
   ...functionPolicies,
   ...tagPolicies,
+  ...featureFlagPolicies,
 ];

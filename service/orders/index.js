@@ -8,9 +8,14 @@
  *
  * Plain CommonJS so Lambda runs it as shipped; the Node.js 18+ runtimes include AWS SDK v3.
  * Environment: TABLE_NAME (optional: without a table, orders are rejected with 503),
- * ENVIRONMENT, LOG_LEVEL, AWS_REGION (set by Lambda).
+ * ENVIRONMENT, LOG_LEVEL, AWS_REGION (set by Lambda); APPCONFIG_APPLICATION,
+ * APPCONFIG_ENVIRONMENT, APPCONFIG_PROFILE and FEATURE_FLAGS_READER name the feature flags
+ * (flags.js). The flag `newOrderValidation` switches POST /orders from the legacy validation
+ * to the new one; every response of POST /orders and GET /health says which one ran
+ * (`x-order-validation` header, `orderValidation` in the health body).
  */
 const { randomUUID } = require("crypto");
+const { flagReaderFromEnvironment } = require("./flags");
 
 const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
@@ -24,7 +29,10 @@ function log(level, message, fields = {}) {
   }
 }
 
-class ValidationError extends Error {}
+class ValidationError extends Error {
+  /** Which validation refused the order ("new" or "legacy"), for the response header. */
+  validation = "";
+}
 
 /**
  * Validates an order request and computes its total (pure business logic).
@@ -66,22 +74,72 @@ function validateOrder(body) {
   return { customerId, items: checked, total: cents / 100 };
 }
 
-/** @param {number} statusCode @param {unknown} body */
-function respond(statusCode, body) {
+/** Lines an order may hold under the new validation unless the flag's `maxItems` says otherwise. */
+const DEFAULT_MAX_ITEMS = 50;
+
+/**
+ * The new validation (flag `newOrderValidation`): the legacy rules, plus each product on one
+ * line only, prices in whole cents, and at most `maxItems` lines (the flag's attribute).
+ * @param {unknown} body
+ * @param {{ maxItems?: unknown }} [attributes] the flag's attributes
+ */
+function validateOrderStrict(body, attributes = {}) {
+  const order = validateOrder(body);
+  const maxItems =
+    Number.isInteger(attributes.maxItems) && Number(attributes.maxItems) > 0
+      ? Number(attributes.maxItems)
+      : DEFAULT_MAX_ITEMS;
+  if (order.items.length > maxItems) {
+    throw new ValidationError(`an order holds at most ${maxItems} items`);
+  }
+  const seen = new Set();
+  order.items.forEach((item, i) => {
+    if (seen.has(item.productId)) {
+      throw new ValidationError(
+        `items[${i}].productId ${item.productId} is on another line already: one line per product`,
+      );
+    }
+    seen.add(item.productId);
+    if (Math.round(item.unitPrice * 100) !== item.unitPrice * 100) {
+      throw new ValidationError(`items[${i}].unitPrice must be in whole cents`);
+    }
+  });
+  return order;
+}
+
+/** @param {number} statusCode @param {unknown} body @param {Record<string, string>} [headers] */
+function respond(statusCode, body, headers = {}) {
   return {
     statusCode,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   };
 }
 
 /**
- * Builds the handler around a DynamoDB client (injected in tests).
+ * Builds the handler around a DynamoDB client and a flag reader (injected in tests).
  * @param {{ send(command: any): Promise<any> } | undefined} dynamodb
- * @param {{ tableName?: string, region?: string, now?: () => Date, newId?: () => string }} options
+ * @param {{ tableName?: string, region?: string, now?: () => Date, newId?: () => string, readFlags?: () => Promise<Record<string, any>> }} options
  */
 function createHandler(dynamodb, options) {
   const { tableName, region = "unknown", now = () => new Date(), newId = randomUUID } = options;
+  /** The flags now; on any failure every flag is off (the legacy path), never an error. */
+  const currentFlags = async () => {
+    if (!options.readFlags) return {};
+    try {
+      return (await options.readFlags()) ?? {};
+    } catch (error) {
+      log("WARN", "feature flags unavailable; using the legacy paths", { error: String(error) });
+      return {};
+    }
+  };
+  /** Which order validation the flags select, and the flag's attributes. */
+  const orderValidation = async () => {
+    const flag = (await currentFlags()).newOrderValidation;
+    return flag?.enabled === true
+      ? { path: "new", attributes: flag }
+      : { path: "legacy", attributes: {} };
+  };
   // Lazily required so the pure parts load without the SDK.
   const ddb = () => require("@aws-sdk/client-dynamodb");
 
@@ -91,8 +149,14 @@ function createHandler(dynamodb, options) {
     const path = event?.rawPath ?? "";
     try {
       if (method === "GET" && path === "/health") {
+        const { path: validation } = await orderValidation();
         if (!tableName || !dynamodb) {
-          return respond(200, { status: "ok", region, checks: { function: "ok" } });
+          return respond(200, {
+            status: "ok",
+            region,
+            orderValidation: validation,
+            checks: { function: "ok" },
+          });
         }
         const table = await dynamodb.send(
           new (ddb().DescribeTableCommand)({ TableName: tableName }),
@@ -102,6 +166,7 @@ function createHandler(dynamodb, options) {
         return respond(healthy ? 200 : 503, {
           status: healthy ? "ok" : "unavailable",
           region,
+          orderValidation: validation,
           checks: { function: "ok", table: status ?? "unknown" },
         });
       }
@@ -121,9 +186,20 @@ function createHandler(dynamodb, options) {
         } catch {
           return respond(400, { message: "the body must be JSON" });
         }
+        const validation = await orderValidation();
+        const validated = (() => {
+          try {
+            return validation.path === "new"
+              ? validateOrderStrict(body, validation.attributes)
+              : validateOrder(body);
+          } catch (error) {
+            if (error instanceof ValidationError) error.validation = validation.path;
+            throw error;
+          }
+        })();
         const order = {
           orderId: newId(),
-          ...validateOrder(body),
+          ...validated,
           status: "PENDING",
           createdAt: now().toISOString(),
           region,
@@ -143,8 +219,12 @@ function createHandler(dynamodb, options) {
             ConditionExpression: "attribute_not_exists(orderId)",
           }),
         );
-        log("INFO", "order created", { orderId: order.orderId, total: order.total });
-        return respond(201, order);
+        log("INFO", "order created", {
+          orderId: order.orderId,
+          total: order.total,
+          orderValidation: validation.path,
+        });
+        return respond(201, order, { "x-order-validation": validation.path });
       }
       const match = /^\/orders\/([A-Za-z0-9-]{1,64})$/.exec(path);
       if (method === "GET" && match) {
@@ -168,7 +248,11 @@ function createHandler(dynamodb, options) {
       return respond(404, { message: `no route for ${method} ${path}` });
     } catch (error) {
       if (error instanceof ValidationError) {
-        return respond(400, { message: error.message });
+        return respond(
+          400,
+          { message: error.message },
+          error.validation ? { "x-order-validation": error.validation } : {},
+        );
       }
       log("ERROR", "request failed", { error: String(error), method, path });
       if (path === "/health") {
@@ -191,9 +275,13 @@ async function handler(event) {
     const dynamodb = tableName
       ? new (require("@aws-sdk/client-dynamodb").DynamoDBClient)({ region })
       : undefined;
-    cached = createHandler(dynamodb, { tableName, region });
+    cached = createHandler(dynamodb, {
+      tableName,
+      region,
+      readFlags: flagReaderFromEnvironment(process.env),
+    });
   }
   return cached(event);
 }
 
-module.exports = { handler, createHandler, validateOrder, ValidationError };
+module.exports = { handler, createHandler, validateOrder, validateOrderStrict, ValidationError };

@@ -163,11 +163,15 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
 
       it("simulates every role the stack creates (no role escapes these checks)", async () => {
         const { roles } = await bundledStack(stack);
-        const simulated = functions.flatMap((fn) => [
-          fn.roles.function.role,
-          fn.roles.deploy.role,
-          ...fn.roles.hooks.map((hook) => hook.role),
-        ]);
+        const simulated = [
+          ...functions.flatMap((fn) => [
+            fn.roles.function.role,
+            fn.roles.deploy.role,
+            ...fn.roles.hooks.map((hook) => hook.role),
+          ]),
+          // The AppConfig role that reads the alarms of a flag rollout (simulated below).
+          ...roles.filter((role) => role.role.endsWith("-flags-monitor-role")).map((r) => r.role),
+        ];
         expect([...new Set(simulated)].sort()).to.deep.equal(roles.map((role) => role.role).sort());
       });
 
@@ -291,6 +295,70 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
           );
           expect(await unexpected(role, denied, "Denied"), `${fn.name} denied`).to.deep.equal([]);
         }
+      });
+
+      it("feature flags: the function reads its region's flag profile only, AppConfig's role reads the rollback alarms only", async () => {
+        const { resources, roles } = await bundledStack(stack);
+        const monitorRole = roles.find((role) => role.role.endsWith("-flags-monitor-role"))!;
+        expect(monitorRole, "the flags' monitor role").to.not.equal(undefined);
+        for (const fn of functions) {
+          const environment = resources.find("aws:appconfig/environment:Environment", {
+            region: fn.region,
+          })[0];
+          const profile = resources.find(
+            "aws:appconfig/configurationProfile:ConfigurationProfile",
+            { region: fn.region },
+          )[0];
+          const application = resources.byId(environment.inputs.applicationId)!;
+          const configuration = `${application.outputs.arn}/environment/${environment.outputs.environmentId}/configuration/${profile.outputs.configurationProfileId}`;
+          const reads = ["StartConfigurationSession", "GetLatestConfiguration"];
+          const allowed = reads.map((name) => ({
+            action: `appconfig:${name}`,
+            resource: configuration,
+          }));
+          const denied: Call[] = [
+            ...reads.map((name) => ({
+              action: `appconfig:${name}`,
+              resource: elsewhere(configuration, fn.region),
+            })),
+            {
+              action: "appconfig:GetLatestConfiguration",
+              resource: configuration.replace(/configuration\/[^/]+$/, "configuration/other"),
+            },
+            { action: "appconfig:StartDeployment", resource: configuration },
+          ];
+          const role = fn.roles.function;
+          expect(await unexpected(role, allowed, "Allowed"), `${fn.name} flags`).to.deep.equal([]);
+          expect(await unexpected(role, denied, "Denied"), `${fn.name} flags`).to.deep.equal([]);
+          const monitored = environment.inputs.monitors.map(
+            (m: { alarmArn: string }) => m.alarmArn,
+          );
+          expect(monitored, `${fn.region} monitors`).to.have.length.greaterThan(0);
+          expect(
+            await unexpected(
+              monitorRole,
+              monitored.map((resource: string) => ({
+                action: "cloudwatch:DescribeAlarms",
+                resource,
+              })),
+              "Allowed",
+            ),
+          ).to.deep.equal([]);
+        }
+        expect(
+          await unexpected(
+            monitorRole,
+            [
+              {
+                action: "cloudwatch:DescribeAlarms",
+                resource: `arn:aws:cloudwatch:us-east-1:${account}:alarm:billing-errors`,
+              },
+              { action: "cloudwatch:DeleteAlarms", resource: functions[0].alarmArns[0] },
+              { action: "iam:PassRole", resource: `arn:aws:iam::${account}:role/admin` },
+            ],
+            "Denied",
+          ),
+        ).to.deep.equal([]);
       });
     });
   }

@@ -92,11 +92,17 @@ describe("offline preview: the bundled stacks", () => {
     expect(lines[1]).to.match(/^ \+ {3}pulumi:pulumi:Stack +multiregion-serverless-dev$/);
     expect(lines[2]).to.match(/^ \+ {3}├─ pulumi:providers:aws +aws$/);
     expect(lines[3]).to.match(
-      /^ \+ {3}└─ multiregion-serverless:index:MultiRegionService +orders$/,
+      /^ \+ {3}├─ multiregion-serverless:index:MultiRegionService +orders$/,
+    );
+    // The feature flags come last: they are created after the service whose alarms watch them.
+    expect(lines).to.satisfy((all: string[]) =>
+      all.some((line) =>
+        /^ \+ {3}└─ multiregion-serverless:index:FeatureFlags +orders-flags$/.test(line),
+      ),
     );
     expect(lines).to.satisfy((all: string[]) =>
       all.some((line) =>
-        /^ \+ {3} {3}│ {2}│ {2}├─ aws:lambda\/function:Function +orders-us-east-1-orders-function +us-east-1$/.test(
+        /^ \+ {3}│ {2}│ {2}│ {2}├─ aws:lambda\/function:Function +orders-us-east-1-orders-function +us-east-1$/.test(
           line,
         ),
       ),
