@@ -25,6 +25,7 @@ import type {
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
+import type { ServiceDashboardArgs } from "./serviceDashboard";
 import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
@@ -191,3 +192,14 @@ export const MULTI_REGION_SERVICE_ARGS = {
     weights: true,
   } satisfies ShapeOf<ActiveActiveServiceArgs>),
 };
+
+// --- ServiceDashboard (issue 16) ---
+/** `ServiceDashboardArgs`. */
+export const SERVICE_DASHBOARD_ARGS = {
+  regions: true,
+  region: true,
+  dashboardName: true,
+  tableName: true,
+  alarmArns: true,
+  periodSeconds: true,
+} as const satisfies ShapeOf<ServiceDashboardArgs>;

@@ -61,3 +61,13 @@ export {
 // The zod schema of the stack config (`stackConfigSchema`, `StackConfig`) is the subpath
 // `multiregion-serverless/schema` (components/schema.ts): the declarations of this entry point
 // reach no zod or @pulumi/policy types, so they compile under Pulumi's template tsconfig.
+// After the deploy (issue 16): the dashboard and notifications.
+export {
+  checkServiceDashboardArgs,
+  ServiceDashboard,
+  ServiceDashboardArgs,
+  serviceDashboardArgs,
+  ServiceDashboardFunctionArgs,
+  ServiceDashboardRegionArgs,
+} from "./serviceDashboard";
+export { dashboardBody, DashboardBody, dashboardUrl } from "./dashboardBody";

@@ -4,6 +4,7 @@ import {
   DeploymentAlarms,
   MultiRegionService,
   RegionalService,
+  ServiceDashboard,
   TrafficShiftedFunction,
 } from "../components";
 
@@ -19,6 +20,8 @@ export const COMPONENTS = [
   DeploymentAlarms,
   RegionalService,
   MultiRegionService,
+  // After the deploy (issue 16).
+  ServiceDashboard,
 ];
 
 /**
