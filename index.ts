@@ -14,6 +14,9 @@ import {
   MultiRegionService,
   MultiRegionServiceArgs,
   ServiceFunctionArgs,
+  ServiceDashboard,
+  serviceDashboardArgs,
+  ServiceNotifications,
   smokeTestHook,
   StackConfigError,
   StackSettings,
@@ -156,7 +159,36 @@ export const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId
   return actual;
 });
 
-const service = new MultiRegionService(settings.service, serviceArgs, { provider });
+// After the deploy (issue 16): a topic per region that operators subscribe to (config
+// `notifications`), told about stopped and rolled-back deployments and failovers.
+const notifications = settings.notifications
+  ? new ServiceNotifications(
+      `${settings.service}-${settings.stack}`,
+      {
+        regions: settings.regions,
+        emails: settings.notifications.emails,
+        httpsEndpoints: settings.notifications.httpsEndpoints,
+        existingTopicArns: settings.notifications.topicArns,
+        tags: settings.tags,
+      },
+      { provider },
+    )
+  : undefined;
+
+const service = new MultiRegionService(
+  settings.service,
+  notifications
+    ? { ...serviceArgs, notificationTopicArns: notifications.allTopicArns }
+    : serviceArgs,
+  { provider },
+);
+
+// One dashboard for the service and stack, in the primary region, every region side by side.
+const dashboard = settings.dashboard
+  ? new ServiceDashboard(`${settings.service}-${settings.stack}`, serviceDashboardArgs(service), {
+      provider,
+    })
+  : undefined;
 
 /** The settings that applied (config merged over the environment's defaults); no secret values. */
 export const resolvedSettings = settings;
@@ -192,3 +224,8 @@ export const functions = Object.fromEntries(
     ),
   ]),
 );
+
+/** The CloudWatch dashboard's console address (config `dashboard`). */
+export const dashboardUrl = dashboard ? dashboard.url : "";
+/** The notification topic of each region (config `notifications`); empty without. */
+export const notificationTopicArns = notifications ? notifications.topicArns : {};

@@ -26,6 +26,7 @@ import type {
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
 import type { ServiceDashboardArgs } from "./serviceDashboard";
+import type { ServiceNotificationsArgs } from "./serviceNotifications";
 import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
@@ -107,6 +108,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   description: true,
   region: true,
   tags: true,
+  notificationTopicArns: true,
   trafficShifting,
   hooks: {
     preTraffic: deploymentHook,
@@ -126,6 +128,7 @@ export const DEPLOYMENT_ALARMS_ARGS = {
   throttleAlarm: true,
   region: true,
   tags: true,
+  alarmActions: true,
 } as const satisfies ShapeOf<DeploymentAlarmsArgs>;
 
 const healthCheck = {
@@ -146,6 +149,7 @@ const serviceShape = {
   healthCheck,
   unlistedRegions: true,
   tags: true,
+  notificationTopicArns: true,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
 /** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
@@ -203,3 +207,14 @@ export const SERVICE_DASHBOARD_ARGS = {
   alarmArns: true,
   periodSeconds: true,
 } as const satisfies ShapeOf<ServiceDashboardArgs>;
+
+// --- ServiceNotifications (issue 16) ---
+/** `ServiceNotificationsArgs`. */
+export const SERVICE_NOTIFICATIONS_ARGS = {
+  regions: true,
+  topicName: true,
+  emails: true,
+  httpsEndpoints: true,
+  existingTopicArns: true,
+  tags: true,
+} as const satisfies ShapeOf<ServiceNotificationsArgs>;

@@ -71,3 +71,9 @@ export {
   ServiceDashboardRegionArgs,
 } from "./serviceDashboard";
 export { dashboardBody, DashboardBody, dashboardUrl } from "./dashboardBody";
+export {
+  checkServiceNotificationsArgs,
+  notificationKeyPolicy,
+  ServiceNotifications,
+  ServiceNotificationsArgs,
+} from "./serviceNotifications";

@@ -5,6 +5,7 @@ import {
   AlarmThresholdArgs,
   DeploymentAlarms,
 } from "./deploymentAlarms";
+import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
 import { DeploymentHookArgs } from "./deploymentHook";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
@@ -367,6 +368,15 @@ export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
    * @default {}
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * SNS topics (ARNs, e.g. `ServiceNotifications.allTopicArns`) told about this function's
+   * rollouts: the default alarms' state changes, and (`codedeploy`) the deployment group's
+   * DeploymentFailure, DeploymentStop and DeploymentRollback events. Only the topics in the
+   * function's region are used (alarm actions and CodeDeploy triggers name topics of their own
+   * region). With `serviceRoleArn`, that role must be allowed `sns:Publish` on them.
+   * @default none
+   */
+  readonly notificationTopicArns?: pulumi.Input<string>[];
 }
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
@@ -575,6 +585,13 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     this.aliasInvokeArn = this.alias.invokeArn;
 
     const alarms = args.alarms ?? {};
+    // The notification topics of this function's region (issue 16).
+    const notificationTopics = args.notificationTopicArns?.length
+      ? topicsInRegion(
+          args.notificationTopicArns,
+          region ?? this.function.arn.apply((arn) => arn.split(":")[3]),
+        )
+      : undefined;
     if (alarms.createDefaults ?? true) {
       const deploymentAlarms = new DeploymentAlarms(
         `${name}-alarms`,
@@ -589,6 +606,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           throttleAlarm: alarms.throttleAlarm,
           region,
           tags,
+          ...(notificationTopics ? { alarmActions: notificationTopics } : {}),
         },
         { parent: this },
       );
@@ -687,6 +705,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             alarmCount > 0
               ? { enabled: true, alarms: this.alarmNames, ignorePollAlarmFailure: false }
               : undefined,
+          triggerConfigurations: notificationTopics
+            ? rolloutTriggers(notificationTopics)
+            : undefined,
           tags,
         },
         { parent: this },
@@ -722,7 +743,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             `${name}-deploy-role-policy`,
             {
               role: serviceRole.name,
-              policy: this.deploymentRolePolicy(alarmCount > 0),
+              policy: this.deploymentRolePolicy(alarmCount > 0, notificationTopics),
             },
             { parent: this },
           )
@@ -877,7 +898,10 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   }
 
   /** What CodeDeploy needs: read alarms, read and move this alias, invoke this function's hooks. */
-  private deploymentRolePolicy(hasAlarms: boolean): pulumi.Output<string> {
+  private deploymentRolePolicy(
+    hasAlarms: boolean,
+    notificationTopics?: pulumi.Output<string[]>,
+  ): pulumi.Output<string> {
     // The function ARN is arn:<partition>:lambda:<region>:<account>:function:<name>; alarms
     // live in the same partition, region and account.
     const alarmArns = pulumi
@@ -926,8 +950,35 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             },
           ]
         : []),
+      // CodeDeploy publishes trigger events as the service role (CodeDeploy User Guide,
+      // "Create a trigger for a CodeDeploy event": the service role needs sns:Publish).
+      ...(notificationTopics
+        ? [
+            {
+              Sid: "PublishRolloutEvents",
+              Effect: "Allow" as const,
+              Action: "sns:Publish",
+              Resource: notificationTopics,
+            },
+          ]
+        : []),
     ]);
   }
+}
+
+/**
+ * CodeDeploy triggers for a rollout that did not end well (CodeDeploy API reference,
+ * `TriggerConfig.triggerEvents`: DeploymentFailure, DeploymentStop, DeploymentRollback), one per
+ * topic (a trigger has one target; a deployment group holds at most 10).
+ */
+function rolloutTriggers(topics: pulumi.Output<string[]>) {
+  return topics.apply((arns) =>
+    arns.map((arn) => ({
+      triggerName: `rollout-${arn.split(":")[5]}`.slice(0, 100),
+      triggerEvents: ["DeploymentFailure", "DeploymentStop", "DeploymentRollback"],
+      triggerTargetArn: arn,
+    })),
+  );
 }
 
 /**
@@ -1029,6 +1080,7 @@ export function checkTrafficShiftedFunctionArgs(
     return problems;
   }
   problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
+  checkNotificationTopicArns(problems, args.notificationTopicArns);
   problems.check(
     args.code !== undefined && args.code !== null,
     "code",

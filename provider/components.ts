@@ -5,6 +5,7 @@ import {
   MultiRegionService,
   RegionalService,
   ServiceDashboard,
+  ServiceNotifications,
   TrafficShiftedFunction,
 } from "../components";
 
@@ -22,6 +23,7 @@ export const COMPONENTS = [
   MultiRegionService,
   // After the deploy (issue 16).
   ServiceDashboard,
+  ServiceNotifications,
 ];
 
 /**

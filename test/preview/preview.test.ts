@@ -92,11 +92,15 @@ describe("offline preview: the bundled stacks", () => {
     expect(lines[1]).to.match(/^ \+ {3}pulumi:pulumi:Stack +multiregion-serverless-dev$/);
     expect(lines[2]).to.match(/^ \+ {3}├─ pulumi:providers:aws +aws$/);
     expect(lines[3]).to.match(
-      /^ \+ {3}└─ multiregion-serverless:index:MultiRegionService +orders$/,
+      /^ \+ {3}├─ multiregion-serverless:index:MultiRegionService +orders$/,
     );
+    // The dashboard comes after the service it shows, the last child of the stack.
+    expect(lines.filter((line) => /^ \+ {3}└─/.test(line))).to.deep.equal([
+      lines.find((line) => /ServiceDashboard +orders-dev/.test(line)),
+    ]);
     expect(lines).to.satisfy((all: string[]) =>
       all.some((line) =>
-        /^ \+ {3} {3}│ {2}│ {2}├─ aws:lambda\/function:Function +orders-us-east-1-orders-function +us-east-1$/.test(
+        /^ \+ {3}│ {2}│ {2}│ {2}├─ aws:lambda\/function:Function +orders-us-east-1-orders-function +us-east-1$/.test(
           line,
         ),
       ),
