@@ -99,7 +99,7 @@ describe("ServiceNotifications", () => {
     const deploymentAlarms = resources
       .ofType(ALARM)
       .filter((alarm) => alarm.inputs.namespace === "AWS/Lambda");
-    expect(deploymentAlarms).to.not.be.empty;
+    expect(deploymentAlarms.length).to.be.greaterThan(0);
     for (const alarm of deploymentAlarms) {
       const topic = resources.ofType(TOPIC).find((t) => t.region === alarm.region)!.outputs.arn;
       const expected = alarm.region === "us-west-2" ? [topic, ONCALL] : [topic];
@@ -164,8 +164,12 @@ describe("ServiceNotifications", () => {
     for (const group of resources.ofType(GROUP)) {
       expect(group.inputs.triggerConfigurations).to.equal(undefined);
     }
-    expect(resources.ofType(ALARM).filter((a) => a.inputs.alarmActions !== undefined)).to.be.empty;
-    expect(resources.ofType(ALARM).filter((a) => a.inputs.namespace === "AWS/Route53")).to.be.empty;
+    expect(
+      resources.ofType(ALARM).filter((a) => a.inputs.alarmActions !== undefined),
+    ).to.deep.equal([]);
+    expect(
+      resources.ofType(ALARM).filter((a) => a.inputs.namespace === "AWS/Route53"),
+    ).to.deep.equal([]);
   });
 
   it("refuses bad subscriptions and topics before registering anything, naming each", () => {
