@@ -1,6 +1,7 @@
 // The offline preview: what `pulumi preview --stack <stack> --policy-pack policy` shows, without
 // the Pulumi CLI, a backend or AWS credentials. The program runs under Pulumi's runtime mocks in
 // preview mode with the stack file's config; the pack's policies run over what it registered.
+import { OperationsPlan, operationsPlan } from "./operations";
 import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel } from "@pulumi/policy";
@@ -87,6 +88,8 @@ export interface PreviewResult {
   resources: PreviewResource[];
   summary: { create: number };
   rollout: RolloutPlan;
+  /** The dashboard, notification topics and drills of the stack (issue 16). */
+  operations: OperationsPlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -126,6 +129,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     resources: previewResources(resources),
     summary: { create: resources.length },
     rollout: rolloutPlan(resources),
+    operations: operationsPlan(options.stack, resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =

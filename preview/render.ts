@@ -1,5 +1,6 @@
 // The offline preview as text: the resource tree and summary as `pulumi preview` prints them,
 // the rollout plan, and the policy violations grouped by enforcement level.
+import { renderOperations } from "./operations";
 import { formatDuration } from "../deployment/timing";
 import type { PreviewResult } from "./preview";
 import type { ReportedViolation } from "./policies";
@@ -48,6 +49,7 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     lines.push(...renderTree(result.resources, paint.green), "");
     lines.push("Resources:", `    ${paint.green(`+ ${result.summary.create} to create`)}`, "");
     lines.push(...renderRollout(result.rollout, paint), "");
+    lines.push(...renderOperations(result.operations, paint.bold), "");
   }
   if (result.status !== "error") {
     lines.push(...renderPolicies(result, paint));
