@@ -8,7 +8,12 @@
  *
  * Plain CommonJS so Lambda runs it as shipped; the Node.js 18+ runtimes include AWS SDK v3.
  * Environment: TABLE_NAME (optional: without a table, orders are rejected with 503),
- * ENVIRONMENT, LOG_LEVEL, AWS_REGION (set by Lambda).
+ * ENVIRONMENT, LOG_LEVEL, AWS_REGION (set by Lambda), DRILL_FAIL_REQUESTS.
+ *
+ * DRILL_FAIL_REQUESTS=true makes a version fail every order request with a function error (what
+ * the deployment alarms count: Lambda `Errors`) while /health still answers, so a rollback drill
+ * can publish a bad version that passes the pre-traffic smoke test and is then stopped by the
+ * alarm during the traffic shift (docs/operations.md).
  */
 const { randomUUID } = require("crypto");
 
@@ -78,10 +83,16 @@ function respond(statusCode, body) {
 /**
  * Builds the handler around a DynamoDB client (injected in tests).
  * @param {{ send(command: any): Promise<any> } | undefined} dynamodb
- * @param {{ tableName?: string, region?: string, now?: () => Date, newId?: () => string }} options
+ * @param {{ tableName?: string, region?: string, now?: () => Date, newId?: () => string, failRequests?: boolean }} options
  */
 function createHandler(dynamodb, options) {
-  const { tableName, region = "unknown", now = () => new Date(), newId = randomUUID } = options;
+  const {
+    tableName,
+    region = "unknown",
+    now = () => new Date(),
+    newId = randomUUID,
+    failRequests = false,
+  } = options;
   // Lazily required so the pure parts load without the SDK.
   const ddb = () => require("@aws-sdk/client-dynamodb");
 
@@ -104,6 +115,11 @@ function createHandler(dynamodb, options) {
           region,
           checks: { function: "ok", table: status ?? "unknown" },
         });
+      }
+      if (failRequests) {
+        throw new Error(
+          "DRILL_FAIL_REQUESTS is set: this version fails on purpose (rollback drill)",
+        );
       }
       if (!tableName || !dynamodb) {
         return respond(503, {
@@ -191,7 +207,11 @@ async function handler(event) {
     const dynamodb = tableName
       ? new (require("@aws-sdk/client-dynamodb").DynamoDBClient)({ region })
       : undefined;
-    cached = createHandler(dynamodb, { tableName, region });
+    cached = createHandler(dynamodb, {
+      tableName,
+      region,
+      failRequests: process.env.DRILL_FAIL_REQUESTS === "true",
+    });
   }
   return cached(event);
 }
