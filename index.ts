@@ -16,6 +16,9 @@ import {
   MultiRegionService,
   MultiRegionServiceArgs,
   ServiceFunctionArgs,
+  ServiceDashboard,
+  serviceDashboardArgs,
+  ServiceNotifications,
   smokeTestHook,
   StackConfigError,
   StackSettings,
@@ -183,7 +186,36 @@ export const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId
   return actual;
 });
 
-const service = new MultiRegionService(settings.service, serviceArgs, { provider });
+// After the deploy (issue 16): a topic per region that operators subscribe to (config
+// `notifications`), told about stopped and rolled-back deployments and failovers.
+const notifications = settings.notifications
+  ? new ServiceNotifications(
+      `${settings.service}-${settings.stack}`,
+      {
+        regions: settings.regions,
+        emails: settings.notifications.emails,
+        httpsEndpoints: settings.notifications.httpsEndpoints,
+        existingTopicArns: settings.notifications.topicArns,
+        tags: settings.tags,
+      },
+      { provider },
+    )
+  : undefined;
+
+const service = new MultiRegionService(
+  settings.service,
+  notifications
+    ? { ...serviceArgs, notificationTopicArns: notifications.allTopicArns }
+    : serviceArgs,
+  { provider },
+);
+
+// One dashboard for the service and stack, in the primary region, every region side by side.
+const dashboard = settings.dashboard
+  ? new ServiceDashboard(`${settings.service}-${settings.stack}`, serviceDashboardArgs(service), {
+      provider,
+    })
+  : undefined;
 
 // The flags in every serving region, rolled out with the environment's strategy and rolled back
 // by the orders function's alarms in that region; the function's role may read them.
@@ -250,3 +282,8 @@ export const functions = Object.fromEntries(
 export const flagRollout = featureFlags
   ? { strategy: featureFlags.strategy, contentHashes: featureFlags.contentHashes }
   : undefined;
+
+/** The CloudWatch dashboard's console address (config `dashboard`). */
+export const dashboardUrl = dashboard ? dashboard.url : "";
+/** The notification topic of each region (config `notifications`); empty without. */
+export const notificationTopicArns = notifications ? notifications.topicArns : {};

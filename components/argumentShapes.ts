@@ -31,6 +31,8 @@ import type {
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
+import type { ServiceDashboardArgs } from "./serviceDashboard";
+import type { ServiceNotificationsArgs } from "./serviceNotifications";
 import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
@@ -112,6 +114,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   description: true,
   region: true,
   tags: true,
+  notificationTopicArns: true,
   trafficShifting,
   hooks: {
     preTraffic: deploymentHook,
@@ -132,6 +135,7 @@ export const DEPLOYMENT_ALARMS_ARGS = {
   throttleAlarm: true,
   region: true,
   tags: true,
+  alarmActions: true,
 } as const satisfies ShapeOf<DeploymentAlarmsArgs>;
 
 const healthCheck = {
@@ -152,6 +156,7 @@ const serviceShape = {
   healthCheck,
   unlistedRegions: true,
   tags: true,
+  notificationTopicArns: true,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
 /** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
@@ -244,3 +249,24 @@ export const FEATURE_FLAGS_ARGS = {
   unlistedRegions: true,
   tags: true,
 } as const satisfies ShapeOf<FeatureFlagsArgs>;
+// --- ServiceDashboard (issue 16) ---
+/** `ServiceDashboardArgs`. */
+export const SERVICE_DASHBOARD_ARGS = {
+  regions: true,
+  region: true,
+  dashboardName: true,
+  tableName: true,
+  alarmArns: true,
+  periodSeconds: true,
+} as const satisfies ShapeOf<ServiceDashboardArgs>;
+
+// --- ServiceNotifications (issue 16) ---
+/** `ServiceNotificationsArgs`. */
+export const SERVICE_NOTIFICATIONS_ARGS = {
+  regions: true,
+  topicName: true,
+  emails: true,
+  httpsEndpoints: true,
+  existingTopicArns: true,
+  tags: true,
+} as const satisfies ShapeOf<ServiceNotificationsArgs>;

@@ -61,6 +61,12 @@ export interface DeploymentAlarmsArgs extends AlarmThresholdArgs {
    * @default {}
    */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * What each alarm notifies when it goes to ALARM and back to OK, e.g. SNS topic ARNs of the
+   * alarms' region (CloudWatch allows at most 5 actions per state).
+   * @default none
+   */
+  readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -108,6 +114,10 @@ export class DeploymentAlarms extends pulumi.ComponentResource {
       period: 60,
       treatMissingData: "notBreaching",
       tags: args.tags,
+      // Operators hear both when a rollout is stopped and when the alarm clears (issue 16).
+      ...(args.alarmActions
+        ? { alarmActions: args.alarmActions, okActions: args.alarmActions }
+        : {}),
     };
 
     this.errorAlarm = new aws.cloudwatch.MetricAlarm(

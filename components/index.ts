@@ -83,3 +83,19 @@ export {
   appConfigExtensionRegions,
   findAppConfigExtensionLayerArn,
 } from "./appConfigExtension";
+// After the deploy (issue 16): the dashboard and notifications.
+export {
+  checkServiceDashboardArgs,
+  ServiceDashboard,
+  ServiceDashboardArgs,
+  serviceDashboardArgs,
+  ServiceDashboardFunctionArgs,
+  ServiceDashboardRegionArgs,
+} from "./serviceDashboard";
+export { dashboardBody, DashboardBody, dashboardUrl } from "./dashboardBody";
+export {
+  checkServiceNotificationsArgs,
+  notificationKeyPolicy,
+  ServiceNotifications,
+  ServiceNotificationsArgs,
+} from "./serviceNotifications";

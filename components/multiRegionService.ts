@@ -348,6 +348,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
           table: this.table ? { name: this.table.name, arn: this.table.arn } : undefined,
           unlistedRegions: args.unlistedRegions,
           tags,
+          notificationTopicArns: args.notificationTopicArns,
           deployAfter:
             args.rolloutWaves && previous && previous.deploymentIds.length > 0
               ? previous.deploymentIds

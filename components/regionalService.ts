@@ -16,6 +16,8 @@ import {
   TrafficShiftingMode,
 } from "./trafficShiftedFunction";
 import { PolicyStatementArgs } from "./iam";
+import { ROUTE53_METRICS_REGION } from "./dashboardBody";
+import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 import { SharedDeploymentResources, withSharedDeployment } from "./sharedDeployment";
 
@@ -184,6 +186,14 @@ export interface ServiceShapeArgs {
    * @default {}
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * SNS topics (ARNs, e.g. `ServiceNotifications.allTopicArns`) told when a rollout is stopped
+   * or rolled back (each function's alarms and CodeDeploy triggers, topics of the service's
+   * region) and when the region's health check fails or recovers (an alarm on Route 53's
+   * `HealthCheckStatus` in us-east-1, notifying the us-east-1 topics).
+   * @default none
+   */
+  readonly notificationTopicArns?: pulumi.Input<string>[];
 }
 
 /** Arguments of `RegionalService`. */
@@ -289,6 +299,8 @@ export class RegionalService extends pulumi.ComponentResource {
   readonly endpointHealthCheck: aws.route53.HealthCheck;
   /** One `CLOUDWATCH_METRIC` check per `healthCheck.alarms` entry. */
   readonly alarmHealthChecks: aws.route53.HealthCheck[];
+  /** The alarm on the health check that notifies (us-east-1), with `notificationTopicArns`. */
+  readonly healthAlarm?: aws.cloudwatch.MetricAlarm;
   /** The `CALCULATED` check combining the others, when there are alarms. */
   readonly calculatedHealthCheck?: aws.route53.HealthCheck;
   /** Id of the health check that decides this region's health (calculated, else endpoint). */
@@ -363,6 +375,7 @@ export class RegionalService extends pulumi.ComponentResource {
                 : fn.trafficShifting,
             region,
             tags,
+            notificationTopicArns: args.notificationTopicArns,
           },
           sharedDeployment,
         ),
@@ -515,6 +528,9 @@ export class RegionalService extends pulumi.ComponentResource {
       );
     }
     this.healthCheckId = (this.calculatedHealthCheck ?? this.endpointHealthCheck).id;
+    if (args.notificationTopicArns?.length) {
+      this.healthAlarm = this.createHealthAlarm(name, args.notificationTopicArns, tags);
+    }
 
     this.registerOutputs({
       region,
@@ -542,6 +558,40 @@ export class RegionalService extends pulumi.ComponentResource {
    * serving the same name) is removed, because the other regions' certificates still need it to
    * renew. The cost: the record stays in the zone after the last region is destroyed.
    */
+  /**
+   * An alarm on the region's health check: Route 53 publishes `HealthCheckStatus` (1 healthy,
+   * 0 unhealthy) with the dimension `HealthCheckId` to CloudWatch in us-east-1 only (Route 53
+   * Developer Guide, "Monitoring health checks using CloudWatch"), so the alarm and the topics
+   * it notifies are there. ALARM means Route 53 now routes around this region (failover).
+   */
+  private createHealthAlarm(
+    name: string,
+    topicArns: pulumi.Input<string>[],
+    tags: Record<string, pulumi.Input<string>> | undefined,
+  ): aws.cloudwatch.MetricAlarm {
+    const topics = topicsInRegion(topicArns, ROUTE53_METRICS_REGION);
+    return new aws.cloudwatch.MetricAlarm(
+      `${name}-unhealthy`,
+      {
+        region: ROUTE53_METRICS_REGION,
+        name: boundedName(`${name}-unhealthy`, NAME_LIMITS.metricAlarm),
+        alarmDescription: pulumi.interpolate`Route 53 health check ${this.healthCheckId} of ${this.region} is unhealthy: traffic fails over to the other regions.`,
+        namespace: "AWS/Route53",
+        metricName: "HealthCheckStatus",
+        dimensions: { HealthCheckId: this.healthCheckId },
+        statistic: "Minimum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        alarmActions: topics,
+        okActions: topics,
+        tags,
+      },
+      { parent: this },
+    );
+  }
+
   private createCustomDomain(
     name: string,
     domain: ServiceDomainArgs,
@@ -648,6 +698,7 @@ export function checkServiceShape(
   args: ServiceShapeArgs,
   hasTable: boolean,
 ): void {
+  checkNotificationTopicArns(problems, args.notificationTopicArns);
   const functions = args.functions;
   let keys: string[] = [];
   if (typeof functions !== "object" || functions === null || Object.keys(functions).length === 0) {
@@ -665,7 +716,7 @@ export function checkServiceShape(
       const scoped = problems.within(`functions.${key}.`);
       checkTrafficShiftedFunctionArgs("", fn, scoped);
       if (typeof fn === "object" && fn !== null) {
-        for (const placed of ["region", "tags"] as const) {
+        for (const placed of ["region", "tags", "notificationTopicArns"] as const) {
           if (fn[placed] !== undefined) {
             scoped.add(placed, fn[placed], `is set by the service; remove it here`);
           }

@@ -16,6 +16,8 @@ export interface DeploymentRoleGrant {
   readonly alarmArns: pulumi.Input<pulumi.Input<string>[]>;
   /** ARNs of the hook functions CodeDeploy invokes for this function. */
   readonly hookArns: pulumi.Input<string>[];
+  /** ARNs of the SNS topics this function's rollout events (CodeDeploy triggers) go to. */
+  readonly topicArns?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -30,7 +32,13 @@ export function deploymentRoleStatements(
   return pulumi
     .all(
       grants.map((grant) =>
-        pulumi.all([grant.functionArn, grant.aliasArn, grant.alarmArns, grant.hookArns]),
+        pulumi.all([
+          grant.functionArn,
+          grant.aliasArn,
+          grant.alarmArns,
+          grant.hookArns,
+          grant.topicArns ?? [],
+        ]),
       ),
     )
     .apply((resolved) => {
@@ -38,6 +46,7 @@ export function deploymentRoleStatements(
       const aliasArns = resolved.map(([, alias]) => alias);
       const alarmArns = [...new Set(resolved.flatMap(([, , alarms]) => alarms))];
       const hookArns = [...new Set(resolved.flatMap(([, , , hooks]) => hooks))];
+      const topicArns = [...new Set(resolved.flatMap(([, , , , topics]) => topics))];
       return [
         {
           Sid: "ShiftAlias",
@@ -74,6 +83,18 @@ export function deploymentRoleStatements(
               },
             ]
           : []),
+        // CodeDeploy publishes trigger events as the service role (CodeDeploy User Guide,
+        // "Create a trigger for a CodeDeploy event": the service role needs sns:Publish).
+        ...(topicArns.length > 0
+          ? [
+              {
+                Sid: "PublishRolloutEvents",
+                Effect: "Allow" as const,
+                Action: "sns:Publish",
+                Resource: topicArns,
+              },
+            ]
+          : []),
       ];
     });
 }
@@ -88,13 +109,15 @@ export const ROLE_POLICY_BUDGET_CHARS = 9_500;
 
 /** The longest `arn:<partition>:<service>:<region>:<account>:` prefix (aws-iso-b, 12-digit account). */
 const ARN_PREFIX_CHARS = 60;
+/** The longest SNS topic name (SNS CreateTopic `Name`: up to 256 characters). */
+const SNS_TOPIC_NAME_CHARS = 256;
 /** Quotes and comma around each ARN in the JSON document. */
 const JSON_ITEM_CHARS = 3;
 
 /**
  * The most characters one function can add to a shared service role's policy: its function
  * ARN and alias ARN (twice: ShiftAlias and ReadAliasProvisionedConcurrency), its alarm ARNs and
- * hook ARNs, every name at its longest (function names 64 characters, alarm names 255 when not
+ * hook ARNs and the topics its rollout events go to, every name at its longest (function names 64 characters, alarm names 255 when not
  * known yet; sources: Lambda CreateFunction `FunctionName`, CloudWatch PutMetricAlarm
  * `AlarmName`).
  */
@@ -102,6 +125,7 @@ export function grantCharsUpperBound(
   aliasName: string,
   alarmNameLengths: readonly (number | undefined)[],
   hookCount: number,
+  topicCount = 0,
 ): number {
   const functionArn = ARN_PREFIX_CHARS + "function:".length + NAME_LIMITS.lambdaFunction;
   const aliasArn = functionArn + 1 + aliasName.length;
@@ -119,7 +143,11 @@ export function grantCharsUpperBound(
     JSON_ITEM_CHARS +
     2 * (aliasArn + JSON_ITEM_CHARS) +
     alarms +
-    hookCount * (functionArn + JSON_ITEM_CHARS)
+    hookCount * (functionArn + JSON_ITEM_CHARS) +
+    // Topics are shared by the region's functions, but each is counted with every function
+    // that names it: an over-estimate, never an IAM quota error. Topic names are at most 256
+    // characters (SNS CreateTopic `Name`).
+    topicCount * (ARN_PREFIX_CHARS + SNS_TOPIC_NAME_CHARS + JSON_ITEM_CHARS)
   );
 }
 

@@ -229,6 +229,35 @@ export const stackConfigSchema = z.strictObject({
       extension: z.boolean().optional(),
     })
     .optional(),
+  // --- After the deploy (issue 16) ---
+  /** The CloudWatch dashboard of the service (ServiceDashboard). Default: true. */
+  dashboard: z.boolean().optional(),
+  /** Who hears about failed or rolled-back deployments and failovers (ServiceNotifications). */
+  notifications: z
+    .strictObject({
+      emails: z
+        .array(
+          z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, {
+            error: "must be an email address such as oncall@example.com",
+          }),
+        )
+        .optional(),
+      httpsEndpoints: z
+        .array(
+          z.string().regex(/^https:\/\/[^\s/]+/, {
+            error: "must be an https:// URL (SNS protocol https)",
+          }),
+        )
+        .optional(),
+      topicArns: z
+        .array(
+          z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, {
+            error: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall",
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
@@ -342,6 +371,10 @@ export interface StackSettings {
     /** Read through the AppConfig Lambda extension (else the function calls AppConfig with the AWS SDK). */
     extension: boolean;
   };
+  /** Create the service's CloudWatch dashboard. @default true */
+  dashboard: boolean;
+  /** Notification topics and their subscriptions; none when unset. @default none */
+  notifications?: { emails: string[]; httpsEndpoints: string[]; topicArns: string[] };
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -787,6 +820,16 @@ function resolve(
       `${key("alarms")}.createDefaults is false: ${environment} stacks require alarms to stop a bad rollout; keep the defaults or list alarms in alarms.additionalAlarmNames`,
     );
   }
+  // Alarms and CodeDeploy triggers notify topics of their own region; health check alarms live
+  // in us-east-1 (Route 53 metrics), so an existing topic elsewhere would never be told.
+  (config.notifications?.topicArns ?? []).forEach((arn, i) => {
+    const topicRegion = arn.split(":")[3];
+    if (!regions.includes(topicRegion) && topicRegion !== "us-east-1") {
+      problems.push(
+        `${key("notifications")}.topicArns[${i}] is ${showValue(arn)}: must be in one of the stack's regions (${regions.join(", ")}) or us-east-1; alarms and CodeDeploy triggers notify topics of their own region`,
+      );
+    }
+  });
   const table = {
     enabled: config.table?.enabled ?? true,
     hashKey: config.table?.hashKey ?? "orderId",
@@ -847,6 +890,14 @@ function resolve(
     tags: { ...(config.tags ?? {}), environment: environment ?? "dev", service, stack },
     secretEnvironmentNames: Object.keys(config.secretEnvironment ?? {}),
     featureFlags,
+    dashboard: config.dashboard ?? true,
+    notifications: config.notifications
+      ? {
+          emails: config.notifications.emails ?? [],
+          httpsEndpoints: config.notifications.httpsEndpoints ?? [],
+          topicArns: config.notifications.topicArns ?? [],
+        }
+      : undefined,
   };
 }
 

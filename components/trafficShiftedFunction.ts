@@ -5,6 +5,7 @@ import {
   AlarmThresholdArgs,
   DeploymentAlarms,
 } from "./deploymentAlarms";
+import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
 import { DeploymentHookArgs } from "./deploymentHook";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
@@ -382,6 +383,15 @@ export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
    * @default {}
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
+  /**
+   * SNS topics (ARNs, e.g. `ServiceNotifications.allTopicArns`) told about this function's
+   * rollouts: the default alarms' state changes, and (`codedeploy`) the deployment group's
+   * DeploymentFailure, DeploymentStop and DeploymentRollback events. Only the topics in the
+   * function's region are used (alarm actions and CodeDeploy triggers name topics of their own
+   * region). With `serviceRoleArn`, that role must be allowed `sns:Publish` on them.
+   * @default none
+   */
+  readonly notificationTopicArns?: pulumi.Input<string>[];
 }
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
@@ -595,6 +605,13 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     this.aliasInvokeArn = this.alias.invokeArn;
 
     const alarms = args.alarms ?? {};
+    // The notification topics of this function's region (issue 16).
+    const notificationTopics = args.notificationTopicArns?.length
+      ? topicsInRegion(
+          args.notificationTopicArns,
+          region ?? this.function.arn.apply((arn) => arn.split(":")[3]),
+        )
+      : undefined;
     if (alarms.createDefaults ?? true) {
       const deploymentAlarms = new DeploymentAlarms(
         `${name}-alarms`,
@@ -609,6 +626,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           throttleAlarm: alarms.throttleAlarm,
           region,
           tags,
+          ...(notificationTopics ? { alarmActions: notificationTopics } : {}),
         },
         { parent: this },
       );
@@ -646,6 +664,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
                   ),
                 ],
                 (hooks.preTraffic ? 1 : 0) + (hooks.postTraffic ? 1 : 0),
+                args.notificationTopicArns?.length ?? 0,
               ),
             )
           : undefined;
@@ -733,6 +752,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             alarmCount > 0
               ? { enabled: true, alarms: this.alarmNames, ignorePollAlarmFailure: false }
               : undefined,
+          triggerConfigurations: notificationTopics
+            ? rolloutTriggers(notificationTopics)
+            : undefined,
           tags,
         },
         { parent: this },
@@ -762,7 +784,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         this.hookFunctionNames.afterAllowTraffic = this.hookFunctions.postTraffic.name;
       }
 
-      const grant = this.deploymentRoleGrant(alarmCount > 0);
+      const grant = this.deploymentRoleGrant(alarmCount > 0, notificationTopics);
       const serviceRolePolicy = serviceRole
         ? new aws.iam.RolePolicy(
             `${name}-deploy-role-policy`,
@@ -929,8 +951,14 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     );
   }
 
-  /** What CodeDeploy needs for this function: its alias, its alarms, its hooks. */
-  private deploymentRoleGrant(hasAlarms: boolean): DeploymentRoleGrant {
+  /**
+   * What CodeDeploy needs for this function: its alias, its alarms, its hooks, and the topics its
+   * rollout events go to.
+   */
+  private deploymentRoleGrant(
+    hasAlarms: boolean,
+    notificationTopics?: pulumi.Output<string[]>,
+  ): DeploymentRoleGrant {
     // The function ARN is arn:<partition>:lambda:<region>:<account>:function:<name>; alarms
     // live in the same partition, region and account.
     const alarmArns = hasAlarms
@@ -944,8 +972,29 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     const hookArns = [this.hookFunctions.preTraffic, this.hookFunctions.postTraffic]
       .filter((fn): fn is aws.lambda.Function => fn !== undefined)
       .map((fn) => fn.arn);
-    return { functionArn: this.function.arn, aliasArn: this.alias.arn, alarmArns, hookArns };
+    return {
+      functionArn: this.function.arn,
+      aliasArn: this.alias.arn,
+      alarmArns,
+      hookArns,
+      topicArns: notificationTopics ?? [],
+    };
   }
+}
+
+/**
+ * CodeDeploy triggers for a rollout that did not end well (CodeDeploy API reference,
+ * `TriggerConfig.triggerEvents`: DeploymentFailure, DeploymentStop, DeploymentRollback), one per
+ * topic (a trigger has one target; a deployment group holds at most 10).
+ */
+function rolloutTriggers(topics: pulumi.Output<string[]>) {
+  return topics.apply((arns) =>
+    arns.map((arn) => ({
+      triggerName: `rollout-${arn.split(":")[5]}`.slice(0, 100),
+      triggerEvents: ["DeploymentFailure", "DeploymentStop", "DeploymentRollback"],
+      triggerTargetArn: arn,
+    })),
+  );
 }
 
 /**
@@ -1047,6 +1096,7 @@ export function checkTrafficShiftedFunctionArgs(
     return problems;
   }
   problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
+  checkNotificationTopicArns(problems, args.notificationTopicArns);
   problems.check(
     args.code !== undefined && args.code !== null,
     "code",

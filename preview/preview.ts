@@ -1,6 +1,7 @@
 // The offline preview: what `pulumi preview --stack <stack> --policy-pack policy` shows, without
 // the Pulumi CLI, a backend or AWS credentials. The program runs under Pulumi's runtime mocks in
 // preview mode with the stack file's config; the pack's policies run over what it registered.
+import { OperationsPlan, operationsPlan } from "./operations";
 import * as fs from "fs";
 import * as path from "path";
 import type { EnforcementLevel } from "@pulumi/policy";
@@ -97,6 +98,8 @@ export interface PreviewResult {
   topology: Topology;
   /** The feature flags per region and their rollout (issue 15). */
   flags: FlagPlan;
+  /** The dashboard, notification topics and drills of the stack (issue 16). */
+  operations: OperationsPlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -138,6 +141,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     rollout: rolloutPlan(resources),
     topology: topologyOf(resources),
     flags: flagPlan(resources),
+    operations: operationsPlan(options.stack, resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =

@@ -5,6 +5,8 @@ import {
   FeatureFlags,
   MultiRegionService,
   RegionalService,
+  ServiceDashboard,
+  ServiceNotifications,
   TrafficShiftedFunction,
 } from "../components";
 
@@ -21,6 +23,9 @@ export const COMPONENTS = [
   RegionalService,
   MultiRegionService,
   FeatureFlags,
+  // After the deploy (issue 16).
+  ServiceDashboard,
+  ServiceNotifications,
 ];
 
 /**

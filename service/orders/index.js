@@ -12,7 +12,12 @@
  * APPCONFIG_ENVIRONMENT, APPCONFIG_PROFILE and FEATURE_FLAGS_READER name the feature flags
  * (flags.js). The flag `newOrderValidation` switches POST /orders from the legacy validation
  * to the new one; every response of POST /orders and GET /health says which one ran
- * (`x-order-validation` header, `orderValidation` in the health body).
+ * (`x-order-validation` header, `orderValidation` in the health body). DRILL_FAIL_REQUESTS.
+ *
+ * DRILL_FAIL_REQUESTS=true makes a version fail every order request with a function error (what
+ * the deployment alarms count: Lambda `Errors`) while /health still answers, so a rollback drill
+ * can publish a bad version that passes the pre-traffic smoke test and is then stopped by the
+ * alarm during the traffic shift (docs/operations.md).
  */
 const { randomUUID } = require("crypto");
 const { flagReaderFromEnvironment } = require("./flags");
@@ -119,10 +124,16 @@ function respond(statusCode, body, headers = {}) {
 /**
  * Builds the handler around a DynamoDB client and a flag reader (injected in tests).
  * @param {{ send(command: any): Promise<any> } | undefined} dynamodb
- * @param {{ tableName?: string, region?: string, now?: () => Date, newId?: () => string, readFlags?: () => Promise<Record<string, any>> }} options
+ * @param {{ tableName?: string, region?: string, now?: () => Date, newId?: () => string, readFlags?: () => Promise<Record<string, any>>, failRequests?: boolean }} options
  */
 function createHandler(dynamodb, options) {
-  const { tableName, region = "unknown", now = () => new Date(), newId = randomUUID } = options;
+  const {
+    tableName,
+    region = "unknown",
+    now = () => new Date(),
+    newId = randomUUID,
+    failRequests = false,
+  } = options;
   /** The flags now; on any failure every flag is off (the legacy path), never an error. */
   const currentFlags = async () => {
     if (!options.readFlags) return {};
@@ -169,6 +180,11 @@ function createHandler(dynamodb, options) {
           orderValidation: validation,
           checks: { function: "ok", table: status ?? "unknown" },
         });
+      }
+      if (failRequests) {
+        throw new Error(
+          "DRILL_FAIL_REQUESTS is set: this version fails on purpose (rollback drill)",
+        );
       }
       if (!tableName || !dynamodb) {
         return respond(503, {
@@ -279,6 +295,7 @@ async function handler(event) {
       tableName,
       region,
       readFlags: flagReaderFromEnvironment(process.env),
+      failRequests: process.env.DRILL_FAIL_REQUESTS === "true",
     });
   }
   return cached(event);

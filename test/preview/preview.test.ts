@@ -94,12 +94,16 @@ describe("offline preview: the bundled stacks", () => {
     expect(lines[3]).to.match(
       /^ \+ {3}├─ multiregion-serverless:index:MultiRegionService +orders$/,
     );
-    // The feature flags come last: they are created after the service whose alarms watch them.
+    // The feature flags are a child of the stack, created after the service whose alarms watch them.
     expect(lines).to.satisfy((all: string[]) =>
       all.some((line) =>
-        /^ \+ {3}└─ multiregion-serverless:index:FeatureFlags +orders-flags$/.test(line),
+        /^ \+ {3}[├└]─ multiregion-serverless:index:FeatureFlags +orders-flags$/.test(line),
       ),
     );
+    // The dashboard comes after the service it shows, the last child of the stack.
+    expect(lines.filter((line) => /^ \+ {3}└─/.test(line))).to.deep.equal([
+      lines.find((line) => /ServiceDashboard +orders-dev/.test(line)),
+    ]);
     expect(lines).to.satisfy((all: string[]) =>
       all.some((line) =>
         /^ \+ {3}│ {2}│ {2}│ {2}├─ aws:lambda\/function:Function +orders-us-east-1-orders-function +us-east-1$/.test(

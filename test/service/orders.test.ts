@@ -186,4 +186,57 @@ describe("orders service", () => {
     expect((await tableless(request("GET", "/health"))).statusCode).to.equal(200);
     expect((await tableless(request("POST", "/orders", {}))).statusCode).to.equal(503);
   });
+
+  describe("DRILL_FAIL_REQUESTS (the rollback drill's failing version)", () => {
+    const failing = () =>
+      orders.createHandler(new DynamoDBClient({ region: "eu-west-1" }), {
+        tableName: "orders",
+        region: "eu-west-1",
+        failRequests: true,
+      });
+
+    it("fails every order request with a function error, which Lambda counts in Errors", async () => {
+      for (const event of [
+        request("POST", "/orders", { customerId: "c-1", items: [] }),
+        request("GET", "/orders/order-1"),
+      ]) {
+        let thrown: unknown;
+        try {
+          await failing()(event);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(String(thrown)).to.contain("DRILL_FAIL_REQUESTS is set");
+      }
+      expect(dynamodb.calls()).to.have.length(0);
+    });
+
+    it("still answers /health, so the pre-traffic smoke test lets the shift start", async () => {
+      // DescribeTable output shape: DynamoDB API reference, DescribeTable (Table.TableStatus).
+      dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: "ACTIVE" } });
+      const response = await failing()(request("GET", "/health"));
+      expect(response.statusCode).to.equal(200);
+    });
+
+    it("is read from the environment by the Lambda entry point, only when exactly true", async () => {
+      const modulePath = require.resolve("../../service/orders");
+      const entryPoint = async (flag: string) => {
+        delete require.cache[modulePath];
+        process.env.DRILL_FAIL_REQUESTS = flag;
+        delete process.env.TABLE_NAME;
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          return await require(modulePath).handler(request("GET", "/orders/order-1"));
+        } catch (error) {
+          return String(error);
+        } finally {
+          delete process.env.DRILL_FAIL_REQUESTS;
+          delete require.cache[modulePath];
+        }
+      };
+      expect(await entryPoint("true")).to.contain("DRILL_FAIL_REQUESTS is set");
+      // Any other value serves normally (here: no table in this environment, 503).
+      expect((await entryPoint("yes")).statusCode).to.equal(503);
+    });
+  });
 });

@@ -1,0 +1,79 @@
+// What the stack gives operators after the deploy (issue 16): its dashboard, its notification
+// topics and their subscriptions, and the drills `npm run drill` can run against it.
+import type { CapturedResource } from "../testing";
+import { regionOf } from "./tree";
+
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
+const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+// Each region of a service is a RegionalService (with its health check).
+const HEALTH_CHECK_REGIONS = "multiregion-serverless:index:RegionalService";
+const RECORD = "aws:route53/record:Record";
+
+/** The operations section of the preview. */
+export interface OperationsPlan {
+  /** Dashboards: name and region. */
+  dashboards: { name: string; region?: string }[];
+  /** Notification topics: name, region and what is subscribed (`email:...`, `https:...`). */
+  topics: { name: string; region?: string; subscriptions: string[] }[];
+  /** The drills this stack supports, as `npm run drill` commands. */
+  drills: string[];
+}
+
+/** The operations plan of a stack's captured resources. */
+export function operationsPlan(
+  stack: string,
+  resources: readonly CapturedResource[],
+): OperationsPlan {
+  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+  const topics = ofType(TOPIC).map((topic) => ({
+    urn: topic.urn,
+    name: String(topic.inputs.name ?? topic.name),
+    region: regionOf(topic),
+    subscriptions: [] as string[],
+  }));
+  for (const subscription of ofType(SUBSCRIPTION)) {
+    // Topic ARNs are unknown at preview; a subscription is the topic's in the same region.
+    const topic = topics.find((t) => t.region === regionOf(subscription));
+    topic?.subscriptions.push(`${subscription.inputs.protocol}:${subscription.inputs.endpoint}`);
+  }
+  // The failover drill needs Route 53 records between two regions or more.
+  const regionNames = ofType(HEALTH_CHECK_REGIONS)
+    .map((service) => service.outputs.region ?? service.inputs.region)
+    .filter((region): region is string => typeof region === "string");
+  return {
+    dashboards: ofType(DASHBOARD).map((dashboard) => ({
+      name: String(dashboard.inputs.dashboardName ?? dashboard.name),
+      region: regionOf(dashboard),
+    })),
+    topics: topics.map(({ name, region, subscriptions }) => ({ name, region, subscriptions })),
+    drills:
+      ofType(RECORD).length > 0 && regionNames.length > 1
+        ? regionNames.map((region) => `npm run drill -- ${stack} failover ${region}`)
+        : [],
+  };
+}
+
+/** The section as the preview prints it. */
+export function renderOperations(plan: OperationsPlan, bold: (text: string) => string): string[] {
+  const lines = [bold("After the deploy")];
+  lines.push(
+    ...(plan.dashboards.length
+      ? plan.dashboards.map((d) => `  dashboard ${d.name} (${d.region ?? "provider region"})`)
+      : ["  no dashboard"]),
+  );
+  lines.push(
+    ...(plan.topics.length
+      ? plan.topics.map(
+          (t) =>
+            `  topic ${t.name} (${t.region ?? "provider region"}): ${t.subscriptions.join(", ") || "no subscriptions"}`,
+        )
+      : ["  no notification topics (config notifications)"]),
+  );
+  lines.push(
+    ...(plan.drills.length
+      ? plan.drills.map((drill) => `  drill: ${drill}`)
+      : ["  no drills (one region, nothing to fail over to)"]),
+  );
+  return lines;
+}
