@@ -141,9 +141,13 @@ describe("ServiceNotifications", () => {
           triggerTargetArn: arn,
         })),
       );
+      // The policy of the role the group deploys with (the region's shared CodeDeploy role).
+      const role = resources
+        .ofType("aws:iam/role:Role")
+        .find((r) => r.outputs.arn === group.inputs.serviceRoleArn)!;
       const rolePolicy = resources
         .ofType(ROLE_POLICY)
-        .find((p) => p.name === group.name.replace("deployment-group", "deploy-role-policy"))!;
+        .find((p) => p.inputs.role === role.outputs.name)!;
       const publish = JSON.parse(rolePolicy.inputs.policy).Statement.find(
         (s: any) => s.Sid === "PublishRolloutEvents",
       );

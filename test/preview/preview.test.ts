@@ -100,9 +100,14 @@ describe("offline preview: the bundled stacks", () => {
         /^ \+ {3}[├└]─ multiregion-serverless:index:FeatureFlags +orders-flags$/.test(line),
       ),
     );
-    // The dashboard comes after the service it shows, the last child of the stack.
+    // The dashboard is a child of the stack, after the service it shows; the feature flags
+    // (created after the service whose alarms watch them) are the last child.
+    const dashboardLine = lines.findIndex((line) =>
+      /^ \+ {3}├─ multiregion-serverless:index:ServiceDashboard +orders-dev$/.test(line),
+    );
+    expect(dashboardLine).to.be.greaterThan(3);
     expect(lines.filter((line) => /^ \+ {3}└─/.test(line))).to.deep.equal([
-      lines.find((line) => /ServiceDashboard +orders-dev/.test(line)),
+      lines.find((line) => /FeatureFlags +orders-flags/.test(line)),
     ]);
     expect(lines).to.satisfy((all: string[]) =>
       all.some((line) =>
