@@ -6,7 +6,7 @@ import {
   DeploymentAlarms,
 } from "./deploymentAlarms";
 import { DeploymentHookArgs } from "./deploymentHook";
-import { LambdaDeployment } from "./lambdaDeployment";
+import { LambdaDeployment, newLambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
 import {
   checkPolicyStatements,
@@ -728,7 +728,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           )
         : undefined;
 
-      const deployment = new LambdaDeployment(
+      const deployment = newLambdaDeployment(
         `${name}-deployment`,
         {
           applicationName,

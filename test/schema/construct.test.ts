@@ -2,7 +2,8 @@
 // its inputs as plain values (assets and unknowns in Pulumi's wire format) to the package's
 // provider, whose `construct` builds the component. These tests go through that path, from the
 // wire format (deserialized by @pulumi/pulumi's own provider server code) to `construct`, and
-// check that the same resources come out as from the TypeScript constructor.
+// check that the same resources come out as from the TypeScript constructor, except that the
+// deployments are the package's own LambdaDeployment resource rather than dynamic ones.
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -11,6 +12,10 @@ import {
   RegionalService,
   TrafficShiftedFunction,
 } from "../../components";
+import {
+  LAMBDA_DEPLOYMENT_RESOURCE_TYPE,
+  LAMBDA_DEPLOYMENT_TYPE,
+} from "../../components/lambdaDeployment";
 import { CapturedResource, runComponent } from "../../testing";
 import { sharedProvider } from "./inferred";
 
@@ -32,9 +37,20 @@ async function fromWire(inputs: Record<string, unknown>): Promise<pulumi.Inputs>
   return deserializeInputs(Struct.fromJavaScript(inputs), new Map());
 }
 
-/** What a run registered, in order, without URNs and ids (the same either way). */
+/**
+ * What a run registered, in order, without URNs and ids (the same either way). A deployment is
+ * a dynamic resource from `new` (its serialized provider in `__provider`) and the package's
+ * LambdaDeployment from `construct`: the same inputs otherwise.
+ */
 function registered(resources: readonly CapturedResource[]) {
-  return resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+  return resources.map(({ type, name, inputs }) => {
+    if (type === LAMBDA_DEPLOYMENT_TYPE || type === LAMBDA_DEPLOYMENT_RESOURCE_TYPE) {
+      const { __provider: _serialized, ...rest } = inputs;
+      void _serialized;
+      return { type: "LambdaDeployment", name, inputs: rest };
+    }
+    return { type, name, inputs };
+  });
 }
 
 const token = (component: string) => `multiregion-serverless:index:${component}`;
@@ -103,8 +119,7 @@ const CONSTRUCTORS: Record<string, new (name: string, args: any) => pulumi.Compo
 };
 
 describe("components constructed through the package's provider", function () {
-  // The first construct infers the schema (shared with the schema snapshot test).
-  this.timeout(180_000);
+  this.timeout(60_000);
 
   for (const [component, args] of cases) {
     it(`${component}: construct with schema-shaped JSON registers what new ${component}(...) registers`, async () => {
@@ -119,6 +134,14 @@ describe("components constructed through the package's provider", function () {
         registered(expected.resources.all),
       );
       expect(constructed.resources.all.length).to.be.greaterThan(1);
+      // Every deployment is the package's resource, served by its plugin (no dynamic provider).
+      if (component !== "DeploymentAlarms") {
+        expect(constructed.resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE)).to.have.length(
+          expected.resources.ofType(LAMBDA_DEPLOYMENT_TYPE).length,
+        );
+        expect(constructed.resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE)).to.not.have.length(0);
+      }
+      expect(constructed.resources.ofType(LAMBDA_DEPLOYMENT_TYPE)).to.deep.equal([]);
       // The state handed back to the engine holds the schema's outputs.
       const state = constructed.result.state as Record<string, unknown>;
       expect(Object.keys(state)).to.include(STATE_KEY[component]);
@@ -144,7 +167,7 @@ describe("components constructed through the package's provider", function () {
       { preview: true },
     );
     const names = (resources: readonly CapturedResource[]) =>
-      resources.map((r) => `${r.type} ${r.name}`);
+      registered(resources).map((r) => `${r.type} ${r.name}`);
     expect(names(constructed.resources.all)).to.deep.equal(names(expected.resources.all));
     const fn = constructed.resources.all.find((r) => r.type === "aws:lambda/function:Function")!;
     expect(fn.inputs.role, "the role is not known at preview").to.not.equal(role);

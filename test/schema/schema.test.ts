@@ -7,8 +7,9 @@ import * as fs from "fs";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as library from "../../components";
 import { SAM_DEPLOYMENT_TYPES } from "../../deployment/rollout";
+import { LAMBDA_DEPLOYMENT_INPUT_KEYS } from "../../deployment/provider";
 import { COMPONENTS, PACKAGE_NAME } from "../../provider/components";
-import { formatSchema, SCHEMA_FILE } from "../../provider/schema";
+import { SCHEMA_FILE } from "../../provider/schema";
 import { inferredSchema, PackageSchema, PropertySchema } from "./inferred";
 
 const token = (component: string) => `${PACKAGE_NAME}:index:${component}`;
@@ -20,17 +21,47 @@ describe("the package schema", function () {
   let text: string;
 
   before(async () => {
-    text = formatSchema(await inferredSchema());
+    text = await inferredSchema();
     schema = JSON.parse(text) as PackageSchema;
   });
 
-  it("is inferred for every component the package exports", () => {
+  it("is inferred for every component the package exports, plus the LambdaDeployment resource", () => {
     const exported = getPulumiComponents(library).map((component) => component.name);
     expect(COMPONENTS.map((component) => component.name).sort()).to.deep.equal(exported.sort());
-    expect(Object.keys(schema.resources).sort()).to.deep.equal(exported.map(token).sort());
-    for (const resource of Object.values(schema.resources)) {
-      expect(resource.isComponent).to.equal(true);
+    expect(Object.keys(schema.resources).sort()).to.deep.equal(
+      [...exported, "LambdaDeployment"].map(token).sort(),
+    );
+    for (const [name, resource] of Object.entries(schema.resources)) {
+      expect(resource.isComponent, name).to.equal(
+        name === token("LambdaDeployment") ? undefined : true,
+      );
     }
+  });
+
+  it("describes LambdaDeployment's inputs and outputs as the provider reads and writes them", () => {
+    const deployment = schema.resources[token("LambdaDeployment")];
+    // Every input whose change makes an update, and the credentials (secret, in the state too).
+    expect(Object.keys(deployment.inputProperties).sort()).to.deep.equal(
+      [...LAMBDA_DEPLOYMENT_INPUT_KEYS, "credentials"].sort(),
+    );
+    expect(deployment.inputProperties.credentials.secret).to.equal(true);
+    expect(deployment.properties.credentials.secret).to.equal(true);
+    expect(Object.keys(deployment.properties)).to.include.members([
+      ...Object.keys(deployment.inputProperties),
+      "deploymentId",
+      "status",
+      "deployedVersion",
+      "routingWeights",
+      "previousVersion",
+    ]);
+    expect(deployment.requiredInputs).to.include.members([
+      "applicationName",
+      "deploymentGroupName",
+      "functionName",
+      "aliasName",
+      "targetVersion",
+      "region",
+    ]);
   });
 
   it("matches the committed schema.json (regenerate with `npm run schema`)", () => {
