@@ -25,12 +25,12 @@ import type {
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
-import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
+import { eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
-  code: true,
-  handler: true,
-  runtime: true,
+  code: INPUT,
+  handler: INPUT,
+  runtime: INPUT,
   timeout: true,
   memorySize: true,
   environment: true,
@@ -49,13 +49,13 @@ const codeDeployTrafficShifting = {
   type: true,
   canary: trafficStep,
   linear: trafficStep,
-  applicationName: true,
-  serviceRoleArn: true,
+  applicationName: INPUT,
+  serviceRoleArn: INPUT,
   waitForCompletion: true,
   timeoutMinutes: true,
-  deployAfter: true,
+  deployAfter: INPUT,
   keepVersions: true,
-  retryToken: true,
+  retryToken: INPUT,
 } as const satisfies ShapeOf<CodeDeployTrafficShifting>;
 
 const weightedTrafficShifting = {
@@ -88,24 +88,24 @@ const trafficShiftAlarms = {
 
 /** `TrafficShiftedFunctionArgs`; `trafficShifting` by its `mode` (default codedeploy). */
 export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
-  code: true,
-  handler: true,
-  runtime: true,
+  code: INPUT,
+  handler: INPUT,
+  runtime: INPUT,
   memorySize: true,
   timeout: true,
   architecture: true,
-  environment: true,
+  environment: INPUT,
   logLevel: true,
-  role: true,
+  role: INPUT,
   policyStatements: true,
   tracing: true,
-  deadLetterTargetArn: true,
+  deadLetterTargetArn: INPUT,
   reservedConcurrency: true,
   logRetentionInDays: true,
   aliasName: true,
-  description: true,
-  region: true,
-  tags: true,
+  description: INPUT,
+  region: INPUT,
+  tags: INPUT,
   trafficShifting,
   hooks: {
     preTraffic: deploymentHook,
@@ -116,15 +116,15 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
 
 /** `DeploymentAlarmsArgs`. */
 export const DEPLOYMENT_ALARMS_ARGS = {
-  functionName: true,
-  aliasName: true,
+  functionName: INPUT,
+  aliasName: INPUT,
   errorThreshold: true,
   durationBaselineMs: true,
-  version: true,
+  version: INPUT,
   durationTolerance: true,
   throttleAlarm: true,
-  region: true,
-  tags: true,
+  region: INPUT,
+  tags: INPUT,
 } as const satisfies ShapeOf<DeploymentAlarmsArgs>;
 
 const healthCheck = {
@@ -140,19 +140,19 @@ const serviceShape = {
   functions: true,
   routes: true,
   healthFunction: true,
-  domain: { zoneId: true, name: true } satisfies ShapeOf<ServiceDomainArgs>,
+  domain: { zoneId: INPUT, name: true } satisfies ShapeOf<ServiceDomainArgs>,
   ipAddressType: true,
   healthCheck,
   unlistedRegions: true,
-  tags: true,
+  tags: INPUT,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
 /** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: objectOrInstance({ name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>),
-  deployAfter: true,
+  table: objectOrInstance({ name: INPUT, arn: INPUT } satisfies ShapeOf<ServiceTableArgs>),
+  deployAfter: INPUT,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 
 const multiRegionCommon = {

@@ -394,7 +394,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
     name: string,
     table: GlobalTableArgs,
     providers: Record<string, aws.Provider>,
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): aws.dynamodb.Table {
     const [home, ...replicaRegions] = this.regionOrder;
     const hashKey = table.hashKey ?? "id";
@@ -784,7 +784,12 @@ export function checkMultiRegionServiceArgs(
     problems.add("args", args, "must be an object with at least `topology` and `functions`");
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, MULTI_REGION_SERVICE_ARGS);
   problems.knownKeys(args, MULTI_REGION_SERVICE_ARGS);
+  if (unknown) {
+    return problems;
+  }
   const loose = args as LooseArgs;
   const unlisted = checkUnlistedRegions(problems, loose.unlistedRegions);
   let regions: string[] = [];

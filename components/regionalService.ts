@@ -18,7 +18,7 @@ import { PolicyStatementArgs } from "./iam";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 
 export { ServiceFunctionArgs };
-import { ArgumentProblems, isKnown } from "./validation";
+import { ArgumentProblems, isKnown, mergeMaps } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, NAME_LIMITS } from "./naming";
 
@@ -181,7 +181,7 @@ export interface ServiceShapeArgs {
    * Tags on every taggable resource.
    * @default {}
    */
-  readonly tags?: Record<string, pulumi.Input<string>>;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** Arguments of `RegionalService`. */
@@ -204,7 +204,7 @@ export interface RegionalServiceArgs extends ServiceShapeArgs {
    * `codedeploy` mode.
    * @default none
    */
-  readonly deployAfter?: pulumi.Input<string>[];
+  readonly deployAfter?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** The API methods an HTTP API route may use (source: API Gateway "Working with routes for HTTP APIs"). */
@@ -335,7 +335,9 @@ export class RegionalService extends pulumi.ComponentResource {
         {
           ...fn,
           environment: args.table
-            ? { ...(fn.environment ?? {}), TABLE_NAME: args.table.name }
+            ? mergeMaps([fn.environment, { TABLE_NAME: args.table.name }], ([own]) =>
+                refuseTableName(`RegionalService "${name}"`, key, own),
+              )
             : fn.environment,
           policyStatements:
             fn.role === undefined && (fn.policyStatements || tableStatements.length > 0)
@@ -463,7 +465,7 @@ export class RegionalService extends pulumi.ComponentResource {
         failureThreshold,
         measureLatency: healthCheck.measureLatency,
         regions: healthCheck.regions,
-        tags: { Name: `${name}-health-check`, ...tags },
+        tags: mergeMaps([{ Name: `${name}-health-check` }, tags]),
       },
       { parent: this },
     );
@@ -476,7 +478,7 @@ export class RegionalService extends pulumi.ComponentResource {
             cloudwatchAlarmName: alarm.alarmName,
             cloudwatchAlarmRegion: region,
             insufficientDataHealthStatus: alarm.insufficientDataHealthStatus ?? "LastKnownStatus",
-            tags: { Name: `${name}-alarm-health-check-${i}`, ...tags },
+            tags: mergeMaps([{ Name: `${name}-alarm-health-check-${i}` }, tags]),
           },
           { parent: this },
         ),
@@ -490,7 +492,7 @@ export class RegionalService extends pulumi.ComponentResource {
           childHealthchecks: children.map((check) => check.id),
           // Healthy only when the endpoint answers and no alarm fires.
           childHealthThreshold: children.length,
-          tags: { Name: `${name}-calculated-health-check`, ...tags },
+          tags: mergeMaps([{ Name: `${name}-calculated-health-check` }, tags]),
         },
         { parent: this },
       );
@@ -527,7 +529,7 @@ export class RegionalService extends pulumi.ComponentResource {
     name: string,
     domain: ServiceDomainArgs,
     region: string,
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): { certificate: aws.acm.Certificate; domainName: aws.apigatewayv2.DomainName } {
     const certificate = new aws.acm.Certificate(
       `${name}-certificate`,
@@ -624,6 +626,19 @@ export function routeKeyProblem(routeKey: string): string | undefined {
  * health function and check, domain), recorded into `problems`. `hasTable` says whether the
  * service gives its functions `TABLE_NAME`.
  */
+/** A function's environment sent as one Output, once known: `TABLE_NAME` is the service's. */
+function refuseTableName(subject: string, key: string, environment: Record<string, unknown>): void {
+  if ("TABLE_NAME" in environment) {
+    const problems = new ArgumentProblems(subject).within(`functions.${key}.`);
+    problems.add(
+      "environment.TABLE_NAME",
+      environment.TABLE_NAME,
+      "is set from the service's table; remove it here",
+    );
+    problems.throwIfAny();
+  }
+}
+
 export function checkServiceShape(
   problems: ArgumentProblems,
   args: ServiceShapeArgs,
@@ -651,7 +666,12 @@ export function checkServiceShape(
             scoped.add(placed, fn[placed], `is set by the service; remove it here`);
           }
         }
-        if (hasTable && fn.environment && "TABLE_NAME" in fn.environment) {
+        if (
+          hasTable &&
+          fn.environment &&
+          isKnown(fn.environment) &&
+          "TABLE_NAME" in fn.environment
+        ) {
           scoped.add(
             "environment.TABLE_NAME",
             fn.environment.TABLE_NAME,
@@ -809,7 +829,12 @@ export function checkRegionalServiceArgs(
     problems.add("args", args, "must be an object with at least `region` and `functions`");
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, REGIONAL_SERVICE_ARGS);
   problems.knownKeys(args, REGIONAL_SERVICE_ARGS);
+  if (unknown) {
+    return problems;
+  }
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);

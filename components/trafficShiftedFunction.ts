@@ -25,7 +25,7 @@ import {
   TrafficStep,
 } from "./trafficShifting";
 import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
-import { ArgumentProblems, REGION_PATTERN } from "./validation";
+import { ArgumentProblems, isKnown, mergeMaps, REGION_PATTERN } from "./validation";
 
 /**
  * How new versions take traffic: `codedeploy` (CodeDeploy moves the alias, SAM
@@ -101,7 +101,7 @@ export interface TrafficShiftingArgs {
    * deployment depends on the resources these outputs come from.
    * @default none
    */
-  readonly deployAfter?: pulumi.Input<string>[];
+  readonly deployAfter?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * `codedeploy`: published versions kept after each successful deployment; older ones are
    * deleted unless an alias serves them. `0` keeps every version (see LambdaDeployment
@@ -270,7 +270,7 @@ export interface ServiceFunctionArgs {
    * Environment variables. `LOG_LEVEL` is set from `logLevel`.
    * @default {}
    */
-  readonly environment?: Record<string, pulumi.Input<string>>;
+  readonly environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Sets the `LOG_LEVEL` environment variable.
    * @default "INFO"
@@ -348,7 +348,9 @@ const typeScriptOnly = new WeakMap<
  * contributes the resources behind it (`gatherExplicitDependencies` in @pulumi/pulumi
  * `runtime/dependsOn`).
  */
-function earlierWaves(deployAfter: pulumi.Input<string>[] | undefined): pulumi.Resource {
+function earlierWaves(
+  deployAfter: pulumi.Input<pulumi.Input<string>[]> | undefined,
+): pulumi.Resource {
   const waitFor: pulumi.Output<pulumi.Resource[]> = pulumi
     .output(deployAfter ?? [])
     .apply(() => [] as pulumi.Resource[]);
@@ -366,7 +368,7 @@ export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
    * Tags on every taggable resource.
    * @default {}
    */
-  readonly tags?: Record<string, pulumi.Input<string>>;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
@@ -535,7 +537,15 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         // Every change publishes an immutable version; the alias decides which one serves.
         publish: true,
         environment: {
-          variables: { ...(args.environment ?? {}), LOG_LEVEL: args.logLevel ?? "INFO" },
+          // An environment sent as one Output (a secret map) is checked once it is known.
+          variables: mergeMaps(
+            [args.environment, { LOG_LEVEL: args.logLevel ?? "INFO" }],
+            ([environment]) => {
+              const problems = new ArgumentProblems(`TrafficShiftedFunction "${name}"`);
+              checkEnvironment(problems, environment);
+              problems.throwIfAny();
+            },
+          ),
         },
         tracingConfig: { mode: tracing },
         deadLetterConfig: args.deadLetterTargetArn
@@ -785,7 +795,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     event: "preTraffic" | "postTraffic",
     hook: DeploymentHookArgs,
     region: pulumi.Input<string> | undefined,
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
     tracing: "Active" | "PassThrough",
     logLevel: string,
     logRetentionInDays: number,
@@ -1018,6 +1028,25 @@ function weightedRouting(
 
 const VERSION_PATTERN = /^[1-9][0-9]*$/;
 
+/** The problems of a known `environment`: variable names, and no `LOG_LEVEL` (set by `logLevel`). */
+function checkEnvironment(problems: ArgumentProblems, environment: Record<string, unknown>): void {
+  for (const key of Object.keys(environment ?? {})) {
+    problems.check(
+      /^[a-zA-Z][a-zA-Z0-9_]*$/.test(key),
+      `environment.${key}`,
+      key,
+      "environment variable names start with a letter and hold only letters, digits and _",
+    );
+  }
+  if (environment && "LOG_LEVEL" in environment) {
+    problems.add(
+      "environment.LOG_LEVEL",
+      environment.LOG_LEVEL,
+      "set the log level with `logLevel` instead",
+    );
+  }
+}
+
 /** Every problem in `TrafficShiftedFunctionArgs`, found before anything is registered. */
 export function checkTrafficShiftedFunctionArgs(
   subject: string,
@@ -1028,7 +1057,12 @@ export function checkTrafficShiftedFunctionArgs(
     problems.add("args", args, "must be an object with at least `code`");
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
   problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
+  if (unknown) {
+    return problems;
+  }
   problems.check(
     args.code !== undefined && args.code !== null,
     "code",
@@ -1061,20 +1095,8 @@ export function checkTrafficShiftedFunctionArgs(
       "must be an AWS region name such as us-east-1",
     );
   }
-  for (const key of Object.keys(args.environment ?? {})) {
-    problems.check(
-      /^[a-zA-Z][a-zA-Z0-9_]*$/.test(key),
-      `environment.${key}`,
-      key,
-      "environment variable names start with a letter and hold only letters, digits and _",
-    );
-  }
-  if (args.environment && "LOG_LEVEL" in args.environment) {
-    problems.add(
-      "environment.LOG_LEVEL",
-      args.environment.LOG_LEVEL,
-      "set the log level with `logLevel` instead",
-    );
+  if (isKnown(args.environment)) {
+    checkEnvironment(problems, args.environment);
   }
   checkPolicyStatements(problems, "policyStatements", args.policyStatements);
   if (args.role !== undefined && args.policyStatements !== undefined) {
