@@ -3,25 +3,25 @@
 // otherwise fall back to a default without a word). Each shape `satisfies ShapeOf<Args>`, so
 // adding or removing an argument in an interface does not compile until its shape follows.
 import type { DeploymentAlarmsArgs } from "./deploymentAlarms";
-import type { DeploymentHookArgs } from "./deploymentHook";
+import type { DeploymentHook } from "./deploymentHook";
 import type {
   ActiveActiveServiceArgs,
   ActivePassiveServiceArgs,
-  GlobalTableArgs,
+  GlobalTable,
 } from "./multiRegionService";
 import type {
-  RegionalHealthCheckArgs,
+  RegionalHealthCheck,
   RegionalServiceArgs,
-  ServiceDomainArgs,
+  ServiceDomain,
   ServiceShapeArgs,
-  ServiceTableArgs,
+  ServiceTable,
 } from "./regionalService";
 import type {
   CodeDeployTrafficShifting,
-  DeploymentHooksArgs,
-  TrafficShiftAlarmsArgs,
+  DeploymentHooks,
+  TrafficShiftAlarms,
   TrafficShiftedFunctionArgs,
-  TrafficShiftingArgs,
+  TrafficShifting,
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
@@ -35,14 +35,14 @@ const deploymentHook = {
   memorySize: true,
   environment: true,
   policyStatements: true,
-} as const satisfies ShapeOf<DeploymentHookArgs>;
+} as const satisfies ShapeOf<DeploymentHook>;
 
 const trafficStep = {
   percentage: true,
   intervalMinutes: true,
 } as const satisfies ShapeOf<TrafficStep>;
 
-// TrafficShiftingArgs is one interface for both modes (a package schema has no unions); the
+// TrafficShifting is one interface for both modes (a package schema has no unions); the
 // keys of each mode are checked by its `mode`, so a field of the other mode is named as such.
 const codeDeployTrafficShifting = {
   mode: true,
@@ -65,17 +65,17 @@ const weightedTrafficShifting = {
   weight: true,
 } as const satisfies ShapeOf<WeightedTrafficShifting>;
 
-/** Every key of `TrafficShiftingArgs`, in one of the two modes. */
+/** Every key of `TrafficShifting`, in one of the two modes. */
 const trafficShifting = shapeVariants(
   "mode",
   { codedeploy: codeDeployTrafficShifting, weighted: weightedTrafficShifting },
   "codedeploy",
 );
-// Both modes together are exactly TrafficShiftingArgs.
+// Both modes together are exactly TrafficShifting.
 ({
   ...codeDeployTrafficShifting,
   ...weightedTrafficShifting,
-}) satisfies ShapeOf<TrafficShiftingArgs>;
+}) satisfies ShapeOf<TrafficShifting>;
 
 const trafficShiftAlarms = {
   errorThreshold: true,
@@ -84,7 +84,7 @@ const trafficShiftAlarms = {
   throttleAlarm: true,
   createDefaults: true,
   additionalAlarmNames: true,
-} as const satisfies ShapeOf<TrafficShiftAlarmsArgs>;
+} as const satisfies ShapeOf<TrafficShiftAlarms>;
 
 /** `TrafficShiftedFunctionArgs`; `trafficShifting` by its `mode` (default codedeploy). */
 export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
@@ -110,7 +110,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   hooks: {
     preTraffic: deploymentHook,
     postTraffic: deploymentHook,
-  } satisfies ShapeOf<DeploymentHooksArgs>,
+  } satisfies ShapeOf<DeploymentHooks>,
   alarms: trafficShiftAlarms,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
@@ -133,14 +133,14 @@ const healthCheck = {
   measureLatency: true,
   regions: true,
   alarms: true,
-} as const satisfies ShapeOf<RegionalHealthCheckArgs>;
+} as const satisfies ShapeOf<RegionalHealthCheck>;
 
 // Each function's own keys are checked by its TrafficShiftedFunction check (checkServiceShape).
 const serviceShape = {
   functions: true,
   routes: true,
   healthFunction: true,
-  domain: { zoneId: INPUT, name: true } satisfies ShapeOf<ServiceDomainArgs>,
+  domain: { zoneId: INPUT, name: true } satisfies ShapeOf<ServiceDomain>,
   ipAddressType: true,
   healthCheck,
   unlistedRegions: true,
@@ -151,7 +151,7 @@ const serviceShape = {
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: objectOrInstance({ name: INPUT, arn: INPUT } satisfies ShapeOf<ServiceTableArgs>),
+  table: objectOrInstance({ name: INPUT, arn: INPUT } satisfies ShapeOf<ServiceTable>),
   deployAfter: INPUT,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 
@@ -165,7 +165,7 @@ const multiRegionCommon = {
     rangeKey: true,
     rangeKeyType: true,
     protectData: true,
-  } satisfies ShapeOf<GlobalTableArgs>,
+  } satisfies ShapeOf<GlobalTable>,
   rolloutWaves: true,
 } as const;
 

@@ -21,7 +21,7 @@ export type PolicyEffect = (typeof PolicyEffect)[keyof typeof PolicyEffect];
  * `aws.iam.PolicyStatement`, whose unions a package schema cannot describe), so it can be given
  * from every Pulumi language.
  */
-export interface PolicyStatementArgs {
+export interface PolicyStatement {
   /**
    * Statement id.
    * @default none
@@ -44,8 +44,14 @@ export interface PolicyStatementArgs {
   readonly conditions?: Record<string, Record<string, string[]>>;
 }
 
-/** The IAM JSON form of a `PolicyStatementArgs`. */
-export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStatement {
+/**
+ * @deprecated Renamed `PolicyStatement`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`PolicyStatementArgs` there).
+ */
+export type PolicyStatementArgs = PolicyStatement;
+
+/** The IAM JSON form of a `PolicyStatement`. */
+export function iamStatement(statement: PolicyStatement): aws.iam.PolicyStatement {
   return {
     ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
     Effect: statement.effect ?? "Allow",
@@ -55,7 +61,7 @@ export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStat
   };
 }
 
-/** Every problem in a list of `PolicyStatementArgs` under `key`. */
+/** Every problem in a list of `PolicyStatement` under `key`. */
 export function checkPolicyStatements(
   problems: ArgumentProblems,
   key: string,

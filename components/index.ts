@@ -25,7 +25,7 @@ export {
   TrafficStep,
 } from "./trafficShifting";
 export { InvalidArgumentsError } from "./validation";
-export { PolicyEffect, PolicyStatementArgs } from "./iam";
+export { PolicyEffect, PolicyStatement, PolicyStatementArgs } from "./iam";
 export {
   chainWaves,
   LAMBDA_DEPLOYMENT_RESOURCE_TYPE,

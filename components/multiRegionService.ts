@@ -5,7 +5,7 @@ import {
   checkHealthCheckArgs,
   checkServiceShape,
   isDnsName,
-  RegionalHealthCheckArgs,
+  RegionalHealthCheck,
   RegionalService,
   ServiceShapeArgs,
 } from "./regionalService";
@@ -75,7 +75,7 @@ export const ActiveActiveRouting = {
 export type ActiveActiveRouting = (typeof ActiveActiveRouting)[keyof typeof ActiveActiveRouting];
 
 /** The DynamoDB global table shared by the regions. */
-export interface GlobalTableArgs {
+export interface GlobalTable {
   /**
    * The table name, the same in every region (3-255 letters, digits, `_`, `-`, `.`).
    * @default a name Pulumi generates from the component name
@@ -109,6 +109,12 @@ export interface GlobalTableArgs {
   readonly protectData?: boolean;
 }
 
+/**
+ * @deprecated Renamed `GlobalTable`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`GlobalTableArgs` there).
+ */
+export type GlobalTableArgs = GlobalTable;
+
 /** What both topologies take. */
 export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
   /**
@@ -116,14 +122,14 @@ export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
    * standby or region-specific alarms: `{ "us-west-2": { requestInterval: 30 } }`.
    * @default {}
    */
-  readonly healthCheckByRegion?: Record<string, RegionalHealthCheckArgs>;
+  readonly healthCheckByRegion?: Record<string, RegionalHealthCheck>;
   /**
    * A DynamoDB global table: created in the first region of `MultiRegionService.regionOrder`
    * with a replica in every other region; each region's functions get its name (`TABLE_NAME`)
    * and read/write access to their own region's replica only.
    * @default no table
    */
-  readonly table?: GlobalTableArgs;
+  readonly table?: GlobalTable;
   /**
    * Roll out new versions one region at a time, in `regionOrder` (primary first): a region's
    * CodeDeploy deployments start only after the previous region's succeeded, so a failing
@@ -300,8 +306,49 @@ export class MultiRegionService extends pulumi.ComponentResource {
   readonly tableName?: pulumi.Output<string>;
 
   /**
+   * An active-passive service, with the compiler checking the topology's fields: `primaryRegion`
+   * and `standbyRegions` required, the active-active fields (`regions`, `routing`,
+   * `geolocation`, `defaultRegion`, `weights`) refused.
+   *
+   * @example
+   * MultiRegionService.activePassive("orders", {
+   *   primaryRegion: "us-east-1",
+   *   standbyRegions: ["us-west-2"],
+   *   functions: { orders: { code } },
+   * });
+   */
+  static activePassive(
+    name: string,
+    args: Omit<ActivePassiveServiceArgs, "topology">,
+    opts?: MultiRegionServiceOptions,
+  ): MultiRegionService {
+    return new MultiRegionService(name, { ...args, topology: "active-passive" }, opts);
+  }
+
+  /**
+   * An active-active service, with the compiler checking the topology's fields: `regions` and
+   * `routing` required, the active-passive fields (`primaryRegion`, `standbyRegions`,
+   * `standbyRecordName`) refused.
+   *
+   * @example
+   * MultiRegionService.activeActive("orders", {
+   *   regions: ["us-east-1", "eu-west-1"],
+   *   routing: "latency",
+   *   functions: { orders: { code } },
+   * });
+   */
+  static activeActive(
+    name: string,
+    args: Omit<ActiveActiveServiceArgs, "topology">,
+    opts?: MultiRegionServiceOptions,
+  ): MultiRegionService {
+    return new MultiRegionService(name, { ...args, topology: "active-active" }, opts);
+  }
+
+  /**
    * @param name The _unique_ name of the component; child names derive from it.
    * @param args The topology, regions, routing, functions, domain, health checks and table.
+   *   `MultiRegionService.activePassive` / `.activeActive` take each topology's fields only.
    * @param opts Options for the component (providers are inherited by every child).
    */
   constructor(name: string, args: MultiRegionServiceArgs, opts: MultiRegionServiceOptions = {}) {
@@ -392,7 +439,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
   /** The table in the first region, a replica in every other, streams on (replicas need them). */
   private createGlobalTable(
     name: string,
-    table: GlobalTableArgs,
+    table: GlobalTable,
     providers: Record<string, aws.Provider>,
     tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): aws.dynamodb.Table {
@@ -1110,13 +1157,13 @@ function checkRegionKeys<T>(
   }
 }
 
-/** Every problem in `GlobalTableArgs`; keys are relative (`hashKey`). */
+/** Every problem in `GlobalTable`; keys are relative (`hashKey`). */
 export function checkGlobalTableArgs(problems: ArgumentProblems, table: unknown): void {
   if (typeof table !== "object" || table === null) {
     problems.add("", table, "must be { hashKey?, name?, protectData?, ... }");
     return;
   }
-  const args = table as GlobalTableArgs;
+  const args = table as GlobalTable;
   if (args.name !== undefined) {
     problems.check(
       typeof args.name === "string" && TABLE_NAME_PATTERN.test(args.name),

@@ -10,14 +10,15 @@ import {
 import {
   checkTrafficShiftedFunctionArgs,
   TrafficShiftedFunction,
+  ServiceFunction,
   ServiceFunctionArgs,
   TrafficShiftedFunctionArgs,
   TrafficShiftingMode,
 } from "./trafficShiftedFunction";
-import { PolicyStatementArgs } from "./iam";
+import { PolicyStatement } from "./iam";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 
-export { ServiceFunctionArgs };
+export { ServiceFunction, ServiceFunctionArgs };
 import { ArgumentProblems, isKnown, mergeMaps } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, NAME_LIMITS } from "./naming";
@@ -54,7 +55,7 @@ export interface CustomDomainTarget {
   readonly hostedZoneId: pulumi.Output<string>;
 }
 
-export interface ServiceDomainArgs {
+export interface ServiceDomain {
   /** Route 53 hosted zone that holds `name` (and the certificate validation records). */
   readonly zoneId: pulumi.Input<string>;
   /**
@@ -64,6 +65,12 @@ export interface ServiceDomainArgs {
    */
   readonly name: string;
 }
+
+/**
+ * @deprecated Renamed `ServiceDomain`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`ServiceDomainArgs` there).
+ */
+export type ServiceDomainArgs = ServiceDomain;
 
 /** A CloudWatch alarm that marks the region unhealthy while it is in ALARM. */
 export interface HealthCheckAlarm {
@@ -82,7 +89,7 @@ export interface HealthCheckAlarm {
  * marks the region unhealthy after `failureThreshold` failures in a row: a region is noticed
  * about `requestInterval x failureThreshold` seconds after it stops answering.
  */
-export interface RegionalHealthCheckArgs {
+export interface RegionalHealthCheck {
   /**
    * Seconds between checks: 10 or 30 (Route 53 offers only these; it cannot be changed after
    * the health check is created, so changing it replaces the check). Use 10 in production
@@ -117,8 +124,14 @@ export interface RegionalHealthCheckArgs {
   readonly alarms?: HealthCheckAlarm[];
 }
 
+/**
+ * @deprecated Renamed `RegionalHealthCheck`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`RegionalHealthCheckArgs` there).
+ */
+export type RegionalHealthCheckArgs = RegionalHealthCheck;
+
 /** A DynamoDB table the functions use; its name and the ARN of the table in any of its regions. */
-export interface ServiceTableArgs {
+export interface ServiceTable {
   /** The table name (the same in every region of a global table); set as `TABLE_NAME`. */
   readonly name: pulumi.Input<string>;
   /**
@@ -129,6 +142,12 @@ export interface ServiceTableArgs {
   readonly arn: pulumi.Input<string>;
 }
 
+/**
+ * @deprecated Renamed `ServiceTable`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`ServiceTableArgs` there).
+ */
+export type ServiceTableArgs = ServiceTable;
+
 /** The parts of a service that are the same in every region. */
 export interface ServiceShapeArgs {
   /**
@@ -136,7 +155,7 @@ export interface ServiceShapeArgs {
    * most 32), e.g. `{ orders: { code, trafficShifting: { type: "Canary10Percent10Minutes" } } }`.
    * Each becomes a `TrafficShiftedFunction` in the region.
    */
-  readonly functions: Record<string, ServiceFunctionArgs>;
+  readonly functions: Record<string, ServiceFunction>;
   /**
    * HTTP API routes to function names: `{ "POST /orders": "orders", "GET /orders/{id}": "orders" }`.
    * Methods: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY; paths start with `/`, with
@@ -159,7 +178,7 @@ export interface ServiceShapeArgs {
    * validated by DNS, an API Gateway custom domain name (REGIONAL, TLS 1.2) and the API mapping.
    * @default no custom domain: clients use the execute-api endpoint
    */
-  readonly domain?: ServiceDomainArgs;
+  readonly domain?: ServiceDomain;
   /**
    * IP address types of the API and its custom domain: `ipv4`, or `dualstack` for IPv4 and
    * IPv6 (then `MultiRegionService` also creates AAAA records).
@@ -170,7 +189,7 @@ export interface ServiceShapeArgs {
    * The Route 53 health check of each region.
    * @default { requestInterval: 30, failureThreshold: 3 }
    */
-  readonly healthCheck?: RegionalHealthCheckArgs;
+  readonly healthCheck?: RegionalHealthCheck;
   /**
    * Region names to accept although they are not in `AWS_COMMERCIAL_REGIONS`: a region AWS
    * launched after this package's list, or one of another partition.
@@ -197,7 +216,7 @@ export interface RegionalServiceArgs extends ServiceShapeArgs {
    * `role` gets `TABLE_NAME` but no statements: grant its role access yourself.
    * @default none
    */
-  readonly table?: ServiceTableArgs;
+  readonly table?: ServiceTable;
   /**
    * Deployments that must succeed before this region's functions shift traffic: the previous
    * region's `deployments`, for a region-by-region rollout (waves). Applies to functions in
@@ -328,7 +347,7 @@ export class RegionalService extends pulumi.ComponentResource {
     functionsOf.set(this, functions);
     for (const key of functionKeys) {
       const fn = args.functions[key];
-      const tableStatements: PolicyStatementArgs[] =
+      const tableStatements: PolicyStatement[] =
         tableArn && fn.role === undefined ? [tableStatement(tableArn)] : [];
       functions[key] = new TrafficShiftedFunction(
         `${name}-${key}`,
@@ -527,7 +546,7 @@ export class RegionalService extends pulumi.ComponentResource {
    */
   private createCustomDomain(
     name: string,
-    domain: ServiceDomainArgs,
+    domain: ServiceDomain,
     region: string,
     tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): { certificate: aws.acm.Certificate; domainName: aws.apigatewayv2.DomainName } {
@@ -593,7 +612,7 @@ export function tableArnInRegion(arn: pulumi.Input<string>, region: string): pul
   });
 }
 
-function tableStatement(tableArn: pulumi.Output<string>): PolicyStatementArgs {
+function tableStatement(tableArn: pulumi.Output<string>): PolicyStatement {
   return {
     sid: "ReadWriteRegionalTable",
     effect: "Allow",
@@ -726,7 +745,7 @@ export function checkServiceShape(
   checkHealthCheckArgs(problems.within("healthCheck."), args.healthCheck);
 }
 
-function checkDomain(problems: ArgumentProblems, domain: ServiceDomainArgs): void {
+function checkDomain(problems: ArgumentProblems, domain: ServiceDomain): void {
   if (typeof domain !== "object" || domain === null) {
     problems.add("domain", domain, "must be { zoneId, name }");
     return;
@@ -750,7 +769,7 @@ export function isDnsName(name: unknown): boolean {
   return typeof name === "string" && DNS_NAME.test(name);
 }
 
-/** Every problem in `RegionalHealthCheckArgs`; keys are relative (`requestInterval`). */
+/** Every problem in `RegionalHealthCheck`; keys are relative (`requestInterval`). */
 export function checkHealthCheckArgs(problems: ArgumentProblems, healthCheck: unknown): void {
   if (healthCheck === undefined) {
     return;
@@ -759,7 +778,7 @@ export function checkHealthCheckArgs(problems: ArgumentProblems, healthCheck: un
     problems.add("", healthCheck, "must be { requestInterval?, failureThreshold?, ... }");
     return;
   }
-  const check = healthCheck as RegionalHealthCheckArgs;
+  const check = healthCheck as RegionalHealthCheck;
   if (check.requestInterval !== undefined) {
     problems.check(
       check.requestInterval === 10 || check.requestInterval === 30,
@@ -839,7 +858,7 @@ export function checkRegionalServiceArgs(
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);
   if (args.table !== undefined) {
-    const table = args.table as Partial<ServiceTableArgs> | null;
+    const table = args.table as Partial<ServiceTable> | null;
     if (typeof table !== "object" || table === null) {
       problems.add("table", table, "must be { name, arn } (an aws.dynamodb.Table fits)");
     } else {

@@ -5,14 +5,14 @@ import {
   AlarmThresholdArgs,
   DeploymentAlarms,
 } from "./deploymentAlarms";
-import { DeploymentHookArgs } from "./deploymentHook";
+import { DeploymentHook } from "./deploymentHook";
 import { LambdaDeployment, newLambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
 import {
   checkPolicyStatements,
   iamStatement,
   policyDocument,
-  PolicyStatementArgs,
+  PolicyStatement,
   serviceTrustPolicy,
 } from "./iam";
 import {
@@ -43,7 +43,7 @@ export type TrafficShiftingMode = (typeof TrafficShiftingMode)[keyof typeof Traf
  * `applicationName`, `serviceRoleArn`, `waitForCompletion`, `timeoutMinutes`, `deployAfter`.
  * `weighted` fields: `stableVersion`, `canaryVersion`, `weight`.
  */
-export interface TrafficShiftingArgs {
+export interface TrafficShifting {
   /**
    * `codedeploy`: CodeDeploy shifts the alias from the serving version to each newly
    * published one, on the chosen schedule, stopping and rolling back on an alarm or a failed
@@ -134,48 +134,69 @@ export interface TrafficShiftingArgs {
   readonly weight?: number;
 }
 
+/**
+ * @deprecated Renamed `TrafficShifting`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`TrafficShiftingArgs` there).
+ */
+export type TrafficShiftingArgs = TrafficShifting;
+
 /** The `trafficShifting` fields that belong to `weighted` mode only. */
 export const WEIGHTED_ONLY_KEYS = ["stableVersion", "canaryVersion", "weight"] as const;
 
 /** `trafficShifting` in `codedeploy` mode, for TypeScript callers who want the other mode's fields refused. */
 export type CodeDeployTrafficShifting = Omit<
-  TrafficShiftingArgs,
+  TrafficShifting,
   "mode" | (typeof WEIGHTED_ONLY_KEYS)[number]
 > & { readonly mode?: "codedeploy" };
 
 /** `trafficShifting` in `weighted` mode, for TypeScript callers who want the other mode's fields refused. */
-export type WeightedTrafficShifting = Pick<
-  TrafficShiftingArgs,
-  (typeof WEIGHTED_ONLY_KEYS)[number]
-> & { readonly mode: "weighted" };
+export type WeightedTrafficShifting = Pick<TrafficShifting, (typeof WEIGHTED_ONLY_KEYS)[number]> & {
+  readonly mode: "weighted";
+};
+
+/** `TrafficShiftedFunctionArgs` in `codedeploy` mode: `trafficShifting` takes CodeDeploy's fields only. */
+export type CodeDeployFunctionArgs = Omit<TrafficShiftedFunctionArgs, "trafficShifting"> & {
+  readonly trafficShifting?: Omit<CodeDeployTrafficShifting, "mode">;
+};
+
+/** `TrafficShiftedFunctionArgs` in `weighted` mode: `trafficShifting`'s weighted fields, no hooks. */
+export type WeightedFunctionArgs = Omit<TrafficShiftedFunctionArgs, "trafficShifting" | "hooks"> & {
+  readonly trafficShifting?: Omit<WeightedTrafficShifting, "mode">;
+};
 
 /** Typed constructors for `trafficShifting`: each accepts only its own mode's fields. */
 export const TrafficShifting = {
   /** CodeDeploy moves the alias (SAM `DeploymentPreference` semantics). */
-  codeDeploy: (fields: Omit<CodeDeployTrafficShifting, "mode"> = {}): TrafficShiftingArgs => ({
+  codeDeploy: (fields: Omit<CodeDeployTrafficShifting, "mode"> = {}): TrafficShifting => ({
     mode: "codedeploy",
     ...fields,
   }),
   /** The alias's routing weights move the traffic; stack config drives them. */
-  weighted: (fields: Omit<WeightedTrafficShifting, "mode"> = {}): TrafficShiftingArgs => ({
+  weighted: (fields: Omit<WeightedTrafficShifting, "mode"> = {}): TrafficShifting => ({
     mode: "weighted",
     ...fields,
   }),
 };
 
 /** The validation functions CodeDeploy runs around a traffic shift. */
-export interface DeploymentHooksArgs {
+export interface DeploymentHooks {
   /**
    * Runs before any traffic moves (SAM `PreTraffic`, CodeDeploy BeforeAllowTraffic).
    * @default none
    */
-  readonly preTraffic?: DeploymentHookArgs;
+  readonly preTraffic?: DeploymentHook;
   /**
    * Runs after all traffic moved (SAM `PostTraffic`, CodeDeploy AfterAllowTraffic).
    * @default none
    */
-  readonly postTraffic?: DeploymentHookArgs;
+  readonly postTraffic?: DeploymentHook;
 }
+
+/**
+ * @deprecated Renamed `DeploymentHooks`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`DeploymentHooksArgs` there).
+ */
+export type DeploymentHooksArgs = DeploymentHooks;
 
 /** Instruction set of a Lambda function. */
 export const Architecture = { X86_64: "x86_64", Arm64: "arm64" } as const;
@@ -219,7 +240,7 @@ export interface HookFunctionNames {
 }
 
 /** The alarms that stop a rollout. */
-export interface TrafficShiftAlarmsArgs extends AlarmThresholdArgs {
+export interface TrafficShiftAlarms extends AlarmThresholdArgs {
   /**
    * Create the default `DeploymentAlarms` (errors, duration regression when a baseline is
    * given, throttles) on the alias.
@@ -235,10 +256,16 @@ export interface TrafficShiftAlarmsArgs extends AlarmThresholdArgs {
 }
 
 /**
+ * @deprecated Renamed `TrafficShiftAlarms`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`TrafficShiftAlarmsArgs` there).
+ */
+export type TrafficShiftAlarmsArgs = TrafficShiftAlarms;
+
+/**
  * A function's arguments without `region` and `tags`: what each function of a
  * RegionalService or MultiRegionService takes (the service sets those two).
  */
-export interface ServiceFunctionArgs {
+export interface ServiceFunction {
   /** The function's code, e.g. `new pulumi.asset.FileArchive("./dist/orders")`. */
   readonly code: pulumi.Input<pulumi.asset.Archive>;
   /**
@@ -286,7 +313,7 @@ export interface ServiceFunctionArgs {
    * Extra statements for the created execution role (not allowed with `role`).
    * @default []
    */
-  readonly policyStatements?: PolicyStatementArgs[];
+  readonly policyStatements?: PolicyStatement[];
   /**
    * X-Ray tracing mode.
    * @default "Active"
@@ -321,20 +348,26 @@ export interface ServiceFunctionArgs {
    * How new versions take traffic.
    * @default { mode: "codedeploy", type: "Canary10Percent5Minutes" }
    */
-  readonly trafficShifting?: TrafficShiftingArgs;
+  readonly trafficShifting?: TrafficShifting;
   /**
    * Validation functions CodeDeploy runs before (`preTraffic`, BeforeAllowTraffic) and after
    * (`postTraffic`, AfterAllowTraffic) shifting; a failure rolls the deployment back.
    * `codedeploy` mode only.
    * @default none
    */
-  readonly hooks?: DeploymentHooksArgs;
+  readonly hooks?: DeploymentHooks;
   /**
    * The alarms that stop and roll back a deployment.
    * @default the default DeploymentAlarms (errors > 5 for 2 minutes, throttles >= 1)
    */
-  readonly alarms?: TrafficShiftAlarmsArgs;
+  readonly alarms?: TrafficShiftAlarms;
 }
+
+/**
+ * @deprecated Renamed `ServiceFunction`: the package schema names its types without `Args`, which the
+ * generated SDKs of other languages add (`ServiceFunctionArgs` there).
+ */
+export type ServiceFunctionArgs = ServiceFunction;
 
 /** The deployment of each TrafficShiftedFunction (kept off the class so the schema does not list it). */
 const typeScriptOnly = new WeakMap<
@@ -358,7 +391,7 @@ function earlierWaves(
 }
 
 /** Arguments of `TrafficShiftedFunction`. */
-export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
+export interface TrafficShiftedFunctionArgs extends ServiceFunction {
   /**
    * Region of every regional resource (`@pulumi/aws` v7 `region` input). IAM is global.
    * @default the provider's region
@@ -396,6 +429,54 @@ const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
  * recorded: run `pulumi refresh` first (docs/deployments.md, "When to run pulumi refresh").
  */
 export class TrafficShiftedFunction extends pulumi.ComponentResource {
+  /**
+   * A function in `codedeploy` mode, with the compiler refusing the `weighted` fields of
+   * `trafficShifting` (`stableVersion`, `canaryVersion`, `weight`).
+   *
+   * @example
+   * TrafficShiftedFunction.codeDeploy("orders", {
+   *   code,
+   *   trafficShifting: { type: "Canary10Percent5Minutes" },
+   * });
+   */
+  static codeDeploy(
+    name: string,
+    args: CodeDeployFunctionArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ): TrafficShiftedFunction {
+    const { trafficShifting, ...rest } = args;
+    return new TrafficShiftedFunction(
+      name,
+      {
+        ...rest,
+        ...(trafficShifting && { trafficShifting: { ...trafficShifting, mode: "codedeploy" } }),
+      },
+      opts,
+    );
+  }
+
+  /**
+   * A function in `weighted` mode, with the compiler refusing the CodeDeploy fields of
+   * `trafficShifting` and `hooks` (hooks run in CodeDeploy deployments).
+   *
+   * @example
+   * TrafficShiftedFunction.weighted("orders", {
+   *   code,
+   *   trafficShifting: { stableVersion: "3", canaryVersion: "4", weight: 0.1 },
+   * });
+   */
+  static weighted(
+    name: string,
+    args: WeightedFunctionArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ): TrafficShiftedFunction {
+    return new TrafficShiftedFunction(
+      name,
+      { ...args, trafficShifting: { ...args.trafficShifting, mode: "weighted" } },
+      opts,
+    );
+  }
+
   /**
    * The CodeDeploy deployment that moves the alias to `targetVersion` on every `pulumi up`
    * that publishes a new version (`codedeploy` mode). TypeScript only: a getter, because a
@@ -460,6 +541,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   /**
    * @param name The _unique_ name of the component; child names derive from it.
    * @param args The function, how its versions take traffic, its alarms and hooks.
+   *   `TrafficShiftedFunction.codeDeploy` / `.weighted` take each mode's fields only.
    * @param opts Options for the component (providers are inherited by every child).
    */
   constructor(
@@ -706,7 +788,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       const hooks = args.hooks ?? {};
       const createHook = (
         event: "preTraffic" | "postTraffic",
-        hook: DeploymentHookArgs,
+        hook: DeploymentHook,
       ): aws.lambda.Function =>
         this.createHook(
           name,
@@ -793,7 +875,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   private createHook(
     name: string,
     event: "preTraffic" | "postTraffic",
-    hook: DeploymentHookArgs,
+    hook: DeploymentHook,
     region: pulumi.Input<string> | undefined,
     tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
     tracing: "Active" | "PassThrough",
@@ -1012,7 +1094,7 @@ function deadLetterStatement(targetArn: pulumi.Input<string>): aws.iam.PolicySta
 }
 
 function weightedRouting(
-  shifting: TrafficShiftingArgs,
+  shifting: TrafficShifting,
   publishedVersion: pulumi.Output<string>,
 ): pulumi.Input<aws.types.input.lambda.AliasRoutingConfig> | undefined {
   const weight = shifting.weight ?? 0;

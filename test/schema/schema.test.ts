@@ -184,6 +184,10 @@ describe("the package schema", function () {
     ]);
   });
 
+  it("names its types without `Args` (the SDKs of other languages add it to input types)", () => {
+    expect(Object.keys(schema.types).filter((name) => name.endsWith("Args"))).to.deep.equal([]);
+  });
+
   it("describes the choices as enums and both topologies in one MultiRegionService shape", () => {
     const enumValues = (name: string) => schema.types[token(name)].enum!.map((e) => e.value).sort();
     expect(enumValues("PredefinedDeploymentType")).to.deep.equal([...SAM_DEPLOYMENT_TYPES].sort());
@@ -197,7 +201,7 @@ describe("the package schema", function () {
       "regions",
       "routing",
     ]);
-    const shifting = schema.types[token("TrafficShiftingArgs")].properties!;
+    const shifting = schema.types[token("TrafficShifting")].properties!;
     expect(shifting.canary.$ref).to.equal(`#/types/${token("TrafficStep")}`);
     expect(shifting.linear.$ref).to.equal(`#/types/${token("TrafficStep")}`);
     expect(schema.resources[token("TrafficShiftedFunction")].inputProperties.code.$ref).to.equal(
@@ -205,7 +209,7 @@ describe("the package schema", function () {
     );
     const functions = schema.resources[token("RegionalService")].inputProperties.functions;
     expect(functions.additionalProperties!.$ref).to.equal(
-      `#/types/${token("ServiceFunctionArgs")}`,
+      `#/types/${token("ServiceFunction")}`,
     );
   });
 });
