@@ -208,9 +208,7 @@ describe("the package schema", function () {
       "pulumi.json#/Archive",
     );
     const functions = schema.resources[token("RegionalService")].inputProperties.functions;
-    expect(functions.additionalProperties!.$ref).to.equal(
-      `#/types/${token("ServiceFunction")}`,
-    );
+    expect(functions.additionalProperties!.$ref).to.equal(`#/types/${token("ServiceFunction")}`);
   });
 });
 
