@@ -1,12 +1,19 @@
 // The package schema, as the plugin serves it (schema.json, committed; a test compares them).
 // `npm run schema` writes it: Pulumi's analyzer infers the components' part from their
-// TypeScript types, as `ComponentProvider` does; the LambdaDeployment resource the plugin also
-// serves is added from provider/lambdaDeploymentSchema.ts.
+// TypeScript types, as `ComponentProvider` does; then
+// - the LambdaDeployment resource the plugin also serves is added (lambdaDeploymentSchema.ts);
+// - each argument's TSDoc `@default` goes into its description (the analyzer drops tags);
+// - outputs holding AWS resources are left out (TypeScript-only): a reference to an `aws`
+//   resource in a schema makes it depend on the `aws` package at the version this package was
+//   built with, which the SDK generators turn into a floor for every consumer
+//   (`pulumi_aws>=7.48.0` in Python) and which `pulumi package add` must load. Their ids, names
+//   and ARNs are outputs of their own.
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { COMPONENTS, PACKAGE_NAME } from "./components";
 import { lambdaDeploymentSchema } from "./lambdaDeploymentSchema";
+import { componentSources, defaultOf, defaultSentence, interfaceDocs } from "./tsdoc";
 
 /**
  * The schema-inference root: this folder holds the `package.json` and `tsconfig.json` that
@@ -45,13 +52,107 @@ export interface SchemaDocument {
   [key: string]: unknown;
 }
 
+/** Whether a property (or its items, or its values) is or holds a reference to `matches`. */
+function refersTo(property: any, matches: (ref: string) => boolean): boolean {
+  return (
+    (typeof property?.$ref === "string" && matches(property.$ref)) ||
+    (property?.items !== undefined && refersTo(property.items, matches)) ||
+    (property?.additionalProperties !== undefined &&
+      refersTo(property.additionalProperties, matches))
+  );
+}
+
+/** `properties` without those that refer to `matches` (and `required` without them). */
+function without(
+  owner: { properties?: Record<string, unknown>; required?: string[] },
+  matches: (ref: string) => boolean,
+): void {
+  const dropped = Object.keys(owner.properties ?? {}).filter((key) =>
+    refersTo(owner.properties![key], matches),
+  );
+  for (const key of dropped) {
+    delete owner.properties![key];
+  }
+  if (owner.required) {
+    owner.required = owner.required.filter((key) => !dropped.includes(key));
+  }
+}
+
+/**
+ * Leaves out the outputs that hold AWS resources (and the object types made of them only),
+ * and then the `aws` dependency. Inputs never reference one.
+ */
+export function withoutAwsResources(schema: SchemaDocument): SchemaDocument {
+  const aws = (ref: string) => ref.startsWith("/aws/");
+  for (const type of Object.values(schema.types)) {
+    if (type.properties) without(type, aws);
+  }
+  const emptied = Object.keys(schema.types).filter(
+    (name) =>
+      schema.types[name].type === "object" &&
+      Object.keys(schema.types[name].properties ?? {}).length === 0,
+  );
+  const gone = (ref: string) => aws(ref) || emptied.some((name) => ref === `#/types/${name}`);
+  for (const name of emptied) {
+    delete schema.types[name];
+  }
+  for (const resource of Object.values(schema.resources)) {
+    without(resource, gone);
+  }
+  for (const type of Object.values(schema.types)) {
+    if (type.properties) without(type, gone);
+  }
+  if (JSON.stringify(schema).includes('"/aws/')) {
+    throw new Error("the schema still references an aws resource");
+  }
+  delete schema.dependencies;
+  return schema;
+}
+
+/**
+ * Appends each argument's TSDoc `@default` to its description (`Default: \`256\`.`): a
+ * component's inputs from its `<Component>Args` interface, an object type's properties from
+ * the interface of the same name.
+ */
+export function withDefaults(
+  schema: SchemaDocument,
+  sources: readonly string[] = componentSources(path.join(__dirname, "..")),
+): SchemaDocument {
+  const docs = interfaceDocs(sources);
+  const describe = (interfaceName: string, properties: Record<string, any> = {}) => {
+    for (const [key, property] of Object.entries(properties)) {
+      const text = defaultOf(docs, interfaceName, key);
+      const sentence = text && defaultSentence(text);
+      if (sentence && !String(property.description ?? "").includes("Default:")) {
+        property.description = property.description
+          ? `${property.description}\n\n${sentence}`
+          : sentence;
+      }
+    }
+  };
+  for (const [token, resource] of Object.entries(schema.resources)) {
+    if (resource.isComponent) {
+      describe(`${token.split(":")[2]}Args`, resource.inputProperties);
+    }
+  }
+  for (const [token, type] of Object.entries(schema.types)) {
+    if (token.startsWith(`${PACKAGE_NAME}:`) && type.properties) {
+      describe(token.split(":")[2], type.properties);
+    }
+  }
+  return schema;
+}
+
 /** The inferred components' schema completed into the one the plugin serves. */
 export function completeSchema(inferred: SchemaDocument): SchemaDocument {
   const deployment = lambdaDeploymentSchema();
+  const schema: SchemaDocument = JSON.parse(JSON.stringify(inferred));
+  withoutAwsResources(schema);
+  withDefaults(schema);
   return {
-    ...inferred,
-    resources: { ...inferred.resources, ...deployment.resources },
-    types: { ...inferred.types, ...deployment.types },
+    ...schema,
+    resources: { ...schema.resources, ...deployment.resources },
+    types: { ...schema.types, ...deployment.types },
   };
 }
 

@@ -294,3 +294,30 @@ describe("component arguments known only later (Outputs)", () => {
     expect(await (merged as any).isSecret).to.equal(true);
   });
 });
+
+describe("policy statements in the shape they had before (IAM JSON)", () => {
+  it("are refused with the new shape and an example of the conversion", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          policyStatements: [
+            loose({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::orders/*" }),
+            loose({ action: ["s3:PutObject"], resources: ["*"] }),
+          ],
+        }),
+    );
+    expect(message).to.include(
+      "[policyStatements[0]] is IAM JSON (Effect, Action, Resource), the shape policy statements " +
+        "had before: write { sid?, effect?, actions, resources, conditions? } instead, e.g. " +
+        '{ Effect: "Allow", Action: "s3:GetObject", Resource: arn } becomes ' +
+        '{ actions: ["s3:GetObject"], resources: [arn] }',
+    );
+    // Only that hint for the IAM JSON one, not "actions is undefined" besides.
+    expect(message).not.to.include("[policyStatements[0].actions]");
+    expect(message).to.include(
+      "[policyStatements[1].action] is not an argument (did you mean [policyStatements[1].actions]?)",
+    );
+    expect(registered).to.equal(0);
+  });
+});

@@ -126,10 +126,11 @@ describe("the package schema", function () {
       if (property.$ref?.startsWith("#/types/") && !schema.types[property.$ref.slice(8)]) {
         problems.push(`${where} references missing ${property.$ref}`);
       }
-      // Resource references must name a resource of the aws package's schema.
+      // No AWS resources: a reference would pin the SDKs to this build's @pulumi/aws.
       if (
-        property.$ref?.startsWith("/aws/") &&
-        !/#\/resources\/aws:[^:]+:[A-Za-z]+$/.test(property.$ref)
+        property.$ref &&
+        !property.$ref.startsWith("#/types/") &&
+        property.$ref !== "pulumi.json#/Archive"
       ) {
         problems.push(`${where} references ${property.$ref}`);
       }
@@ -182,6 +183,28 @@ describe("the package schema", function () {
       "recordNames",
       "tableName",
     ]);
+  });
+
+  it("depends on no other package: outputs holding AWS resources are TypeScript-only", () => {
+    expect(schema).not.to.have.property("dependencies");
+    expect(text).not.to.include('"/aws/');
+    const outputs = Object.keys(schema.resources[token("TrafficShiftedFunction")].properties);
+    expect(outputs).not.to.include.members(["function", "alias", "deploymentGroup", "logGroup"]);
+    expect(outputs).to.include.members(["functionArn", "aliasArn", "deploymentGroupName"]);
+    expect(schema.types).not.to.have.property(token("HookFunctions"));
+  });
+
+  it("says in each description what an unset argument does (the TSDoc `@default`)", () => {
+    const inputs = schema.resources[token("TrafficShiftedFunction")].inputProperties;
+    expect(inputs.memorySize.description).to.match(/\n\nDefault: `256`\.$/);
+    expect(inputs.region.description).to.match(/Default: the provider's region\.$/);
+    expect(inputs.code.description).not.to.include("Default:");
+    const healthCheck = schema.types[token("RegionalHealthCheck")].properties!;
+    expect(healthCheck.requestInterval.description).to.match(/Default: `30`\.$/);
+    // Inherited members (ServiceFunction's, through TrafficShiftedFunctionArgs) included.
+    expect(inputs.aliasName.description).to.match(/Default: `"live"`\.$/);
+    const shifting = schema.types[token("TrafficShifting")].properties!;
+    expect(shifting.mode.description).to.include('Default: `"codedeploy"`.');
   });
 
   it("names its types without `Args` (the SDKs of other languages add it to input types)", () => {
