@@ -55,7 +55,7 @@ export interface DeploymentHook {
 }
 
 /**
- * @deprecated Renamed `DeploymentHook`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`DeploymentHookArgs` there).
+ * @deprecated Renamed `DeploymentHook`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`DeploymentHookArgs` there).
  */
 export type DeploymentHookArgs = DeploymentHook;

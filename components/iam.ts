@@ -45,8 +45,8 @@ export interface PolicyStatement {
 }
 
 /**
- * @deprecated Renamed `PolicyStatement`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`PolicyStatementArgs` there).
+ * @deprecated Renamed `PolicyStatement`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`PolicyStatementArgs` there).
  */
 export type PolicyStatementArgs = PolicyStatement;
 

@@ -267,7 +267,8 @@ export const lambdaDeploymentProviderInstance = lambdaDeploymentProvider();
  * with the credentials of its region's AWS provider, passed as the secret input
  * `credentials` (see `inheritedDeploymentCredentials`); see docs/deployments.md for the
  * IAM actions. Programs in other languages get the same deployment as a resource of this
- * package's provider plugin (`PluginLambdaDeployment`, `multiregion-serverless:index:LambdaDeployment`).
+ * package's provider plugin (`PluginLambdaDeployment`,
+ * `multiregion-serverless:index:LambdaDeployment`).
  *
  * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion` and
  * `routingWeights` (what the alias serves, read at the end), `previousVersion`.

@@ -110,8 +110,8 @@ export interface GlobalTable {
 }
 
 /**
- * @deprecated Renamed `GlobalTable`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`GlobalTableArgs` there).
+ * @deprecated Renamed `GlobalTable`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`GlobalTableArgs` there).
  */
 export type GlobalTableArgs = GlobalTable;
 

@@ -67,8 +67,8 @@ export interface ServiceDomain {
 }
 
 /**
- * @deprecated Renamed `ServiceDomain`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`ServiceDomainArgs` there).
+ * @deprecated Renamed `ServiceDomain`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`ServiceDomainArgs` there).
  */
 export type ServiceDomainArgs = ServiceDomain;
 
@@ -125,8 +125,8 @@ export interface RegionalHealthCheck {
 }
 
 /**
- * @deprecated Renamed `RegionalHealthCheck`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`RegionalHealthCheckArgs` there).
+ * @deprecated Renamed `RegionalHealthCheck`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`RegionalHealthCheckArgs` there).
  */
 export type RegionalHealthCheckArgs = RegionalHealthCheck;
 
@@ -143,8 +143,8 @@ export interface ServiceTable {
 }
 
 /**
- * @deprecated Renamed `ServiceTable`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`ServiceTableArgs` there).
+ * @deprecated Renamed `ServiceTable`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`ServiceTableArgs` there).
  */
 export type ServiceTableArgs = ServiceTable;
 

@@ -135,8 +135,8 @@ export interface TrafficShifting {
 }
 
 /**
- * @deprecated Renamed `TrafficShifting`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`TrafficShiftingArgs` there).
+ * @deprecated Renamed `TrafficShifting`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`TrafficShiftingArgs` there).
  */
 export type TrafficShiftingArgs = TrafficShifting;
 
@@ -193,8 +193,8 @@ export interface DeploymentHooks {
 }
 
 /**
- * @deprecated Renamed `DeploymentHooks`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`DeploymentHooksArgs` there).
+ * @deprecated Renamed `DeploymentHooks`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`DeploymentHooksArgs` there).
  */
 export type DeploymentHooksArgs = DeploymentHooks;
 
@@ -256,8 +256,8 @@ export interface TrafficShiftAlarms extends AlarmThresholdArgs {
 }
 
 /**
- * @deprecated Renamed `TrafficShiftAlarms`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`TrafficShiftAlarmsArgs` there).
+ * @deprecated Renamed `TrafficShiftAlarms`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`TrafficShiftAlarmsArgs` there).
  */
 export type TrafficShiftAlarmsArgs = TrafficShiftAlarms;
 
@@ -364,8 +364,8 @@ export interface ServiceFunction {
 }
 
 /**
- * @deprecated Renamed `ServiceFunction`: the package schema names its types without `Args`, which the
- * generated SDKs of other languages add (`ServiceFunctionArgs` there).
+ * @deprecated Renamed `ServiceFunction`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`ServiceFunctionArgs` there).
  */
 export type ServiceFunctionArgs = ServiceFunction;
 
