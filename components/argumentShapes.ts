@@ -3,7 +3,7 @@
 // otherwise fall back to a default without a word). Each shape `satisfies ShapeOf<Args>`, so
 // adding or removing an argument in an interface does not compile until its shape follows.
 import type { DeploymentAlarmsArgs } from "./deploymentAlarms";
-import type { DeploymentHookArgs } from "./deploymentHook";
+import type { DeploymentHook } from "./deploymentHook";
 import type {
   FeatureFlagArgs,
   FeatureFlagAttributeArgs,
@@ -13,57 +13,57 @@ import type {
 import type {
   ActiveActiveServiceArgs,
   ActivePassiveServiceArgs,
-  GlobalTableArgs,
+  GlobalTable,
 } from "./multiRegionService";
 import type {
-  RegionalHealthCheckArgs,
+  RegionalHealthCheck,
   RegionalServiceArgs,
-  ServiceDomainArgs,
+  ServiceDomain,
   ServiceShapeArgs,
-  ServiceTableArgs,
+  ServiceTable,
 } from "./regionalService";
 import type {
   CodeDeployTrafficShifting,
-  DeploymentHooksArgs,
-  TrafficShiftAlarmsArgs,
+  DeploymentHooks,
+  TrafficShiftAlarms,
   TrafficShiftedFunctionArgs,
-  TrafficShiftingArgs,
+  TrafficShifting,
   WeightedTrafficShifting,
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
 import type { ServiceDashboardArgs } from "./serviceDashboard";
 import type { ServiceNotificationsArgs } from "./serviceNotifications";
-import { eachValue, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
+import { eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
-  code: true,
-  handler: true,
-  runtime: true,
+  code: INPUT,
+  handler: INPUT,
+  runtime: INPUT,
   timeout: true,
   memorySize: true,
   environment: true,
   policyStatements: true,
-} as const satisfies ShapeOf<DeploymentHookArgs>;
+} as const satisfies ShapeOf<DeploymentHook>;
 
 const trafficStep = {
   percentage: true,
   intervalMinutes: true,
 } as const satisfies ShapeOf<TrafficStep>;
 
-// TrafficShiftingArgs is one interface for both modes (a package schema has no unions); the
+// TrafficShifting is one interface for both modes (a package schema has no unions); the
 // keys of each mode are checked by its `mode`, so a field of the other mode is named as such.
 const codeDeployTrafficShifting = {
   mode: true,
   type: true,
   canary: trafficStep,
   linear: trafficStep,
-  applicationName: true,
-  serviceRoleArn: true,
+  applicationName: INPUT,
+  serviceRoleArn: INPUT,
   waitForCompletion: true,
   timeoutMinutes: true,
-  deployAfter: true,
+  deployAfter: INPUT,
   keepVersions: true,
-  retryToken: true,
+  retryToken: INPUT,
 } as const satisfies ShapeOf<CodeDeployTrafficShifting>;
 
 const weightedTrafficShifting = {
@@ -73,17 +73,17 @@ const weightedTrafficShifting = {
   weight: true,
 } as const satisfies ShapeOf<WeightedTrafficShifting>;
 
-/** Every key of `TrafficShiftingArgs`, in one of the two modes. */
+/** Every key of `TrafficShifting`, in one of the two modes. */
 const trafficShifting = shapeVariants(
   "mode",
   { codedeploy: codeDeployTrafficShifting, weighted: weightedTrafficShifting },
   "codedeploy",
 );
-// Both modes together are exactly TrafficShiftingArgs.
+// Both modes together are exactly TrafficShifting.
 ({
   ...codeDeployTrafficShifting,
   ...weightedTrafficShifting,
-}) satisfies ShapeOf<TrafficShiftingArgs>;
+}) satisfies ShapeOf<TrafficShifting>;
 
 const trafficShiftAlarms = {
   errorThreshold: true,
@@ -92,50 +92,50 @@ const trafficShiftAlarms = {
   throttleAlarm: true,
   createDefaults: true,
   additionalAlarmNames: true,
-} as const satisfies ShapeOf<TrafficShiftAlarmsArgs>;
+} as const satisfies ShapeOf<TrafficShiftAlarms>;
 
 /** `TrafficShiftedFunctionArgs`; `trafficShifting` by its `mode` (default codedeploy). */
 export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
-  code: true,
-  handler: true,
-  runtime: true,
+  code: INPUT,
+  handler: INPUT,
+  runtime: INPUT,
   memorySize: true,
   timeout: true,
   architecture: true,
-  environment: true,
+  environment: INPUT,
   logLevel: true,
-  role: true,
+  role: INPUT,
   policyStatements: true,
   tracing: true,
-  deadLetterTargetArn: true,
+  deadLetterTargetArn: INPUT,
   reservedConcurrency: true,
   logRetentionInDays: true,
   aliasName: true,
-  description: true,
-  region: true,
-  tags: true,
+  description: INPUT,
+  region: INPUT,
+  tags: INPUT,
   notificationTopicArns: true,
   trafficShifting,
   hooks: {
     preTraffic: deploymentHook,
     postTraffic: deploymentHook,
-  } satisfies ShapeOf<DeploymentHooksArgs>,
+  } satisfies ShapeOf<DeploymentHooks>,
   alarms: trafficShiftAlarms,
   appConfigExtension: true,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */
 export const DEPLOYMENT_ALARMS_ARGS = {
-  functionName: true,
-  aliasName: true,
+  functionName: INPUT,
+  aliasName: INPUT,
   errorThreshold: true,
   durationBaselineMs: true,
-  version: true,
+  version: INPUT,
   durationTolerance: true,
   throttleAlarm: true,
-  region: true,
-  tags: true,
-  alarmActions: true,
+  region: INPUT,
+  tags: INPUT,
+  alarmActions: INPUT,
 } as const satisfies ShapeOf<DeploymentAlarmsArgs>;
 
 const healthCheck = {
@@ -144,18 +144,18 @@ const healthCheck = {
   measureLatency: true,
   regions: true,
   alarms: true,
-} as const satisfies ShapeOf<RegionalHealthCheckArgs>;
+} as const satisfies ShapeOf<RegionalHealthCheck>;
 
 // Each function's own keys are checked by its TrafficShiftedFunction check (checkServiceShape).
 const serviceShape = {
   functions: true,
   routes: true,
   healthFunction: true,
-  domain: { zoneId: true, name: true } satisfies ShapeOf<ServiceDomainArgs>,
+  domain: { zoneId: INPUT, name: true } satisfies ShapeOf<ServiceDomain>,
   ipAddressType: true,
   healthCheck,
   unlistedRegions: true,
-  tags: true,
+  tags: INPUT,
   notificationTopicArns: true,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
@@ -163,8 +163,8 @@ const serviceShape = {
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: objectOrInstance({ name: true, arn: true } satisfies ShapeOf<ServiceTableArgs>),
-  deployAfter: true,
+  table: objectOrInstance({ name: INPUT, arn: INPUT } satisfies ShapeOf<ServiceTable>),
+  deployAfter: INPUT,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 
 const multiRegionCommon = {
@@ -177,7 +177,7 @@ const multiRegionCommon = {
     rangeKey: true,
     rangeKeyType: true,
     protectData: true,
-  } satisfies ShapeOf<GlobalTableArgs>,
+  } satisfies ShapeOf<GlobalTable>,
   rolloutWaves: true,
 } as const;
 
@@ -255,7 +255,7 @@ export const SERVICE_DASHBOARD_ARGS = {
   regions: true,
   region: true,
   dashboardName: true,
-  tableName: true,
+  tableName: INPUT,
   alarmArns: true,
   periodSeconds: true,
 } as const satisfies ShapeOf<ServiceDashboardArgs>;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatementArgs } from "./iam";
+import { PolicyStatement } from "./iam";
 
 /**
  * A CodeDeploy lifecycle hook function (SAM's `PreTraffic` = `BeforeAllowTraffic`,
@@ -17,7 +17,7 @@ import { PolicyStatementArgs } from "./iam";
  * (the function under deployment), `TARGET_ALIAS_NAME` (the alias being shifted) and, unless
  * its own environment sets it, `LOG_LEVEL` (the function's `logLevel`).
  */
-export interface DeploymentHookArgs {
+export interface DeploymentHook {
   /** The hook's code. */
   readonly code: pulumi.Input<pulumi.asset.Archive>;
   /**
@@ -51,5 +51,11 @@ export interface DeploymentHookArgs {
    * function's versions (e.g. `cloudwatch:GetMetricData` for a metrics check).
    * @default []
    */
-  readonly policyStatements?: PolicyStatementArgs[];
+  readonly policyStatements?: PolicyStatement[];
 }
+
+/**
+ * @deprecated Renamed `DeploymentHook`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`DeploymentHookArgs` there).
+ */
+export type DeploymentHookArgs = DeploymentHook;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentProblems, isKnown } from "./validation";
+import { ArgumentProblems, closestKey, isKnown } from "./validation";
 
 /** A trust policy that lets an AWS service (`lambda.amazonaws.com`, ...) assume a role. */
 export function serviceTrustPolicy(service: string): pulumi.Output<string> {
@@ -21,7 +21,7 @@ export type PolicyEffect = (typeof PolicyEffect)[keyof typeof PolicyEffect];
  * `aws.iam.PolicyStatement`, whose unions a package schema cannot describe), so it can be given
  * from every Pulumi language.
  */
-export interface PolicyStatementArgs {
+export interface PolicyStatement {
   /**
    * Statement id.
    * @default none
@@ -44,8 +44,14 @@ export interface PolicyStatementArgs {
   readonly conditions?: Record<string, Record<string, string[]>>;
 }
 
-/** The IAM JSON form of a `PolicyStatementArgs`. */
-export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStatement {
+/**
+ * @deprecated Renamed `PolicyStatement`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`PolicyStatementArgs` there).
+ */
+export type PolicyStatementArgs = PolicyStatement;
+
+/** The IAM JSON form of a `PolicyStatement`. */
+export function iamStatement(statement: PolicyStatement): aws.iam.PolicyStatement {
   return {
     ...(statement.sid !== undefined ? { Sid: statement.sid } : {}),
     Effect: statement.effect ?? "Allow",
@@ -55,7 +61,23 @@ export function iamStatement(statement: PolicyStatementArgs): aws.iam.PolicyStat
   };
 }
 
-/** Every problem in a list of `PolicyStatementArgs` under `key`. */
+/** The keys of a `PolicyStatement`. */
+const STATEMENT_KEYS = ["sid", "effect", "actions", "resources", "conditions"];
+
+/** The keys of an IAM JSON statement (`aws.iam.PolicyStatement`). */
+const IAM_JSON_KEYS = [
+  "Sid",
+  "Effect",
+  "Action",
+  "NotAction",
+  "Resource",
+  "NotResource",
+  "Condition",
+  "Principal",
+  "NotPrincipal",
+];
+
+/** Every problem in a list of `PolicyStatement` under `key`. */
 export function checkPolicyStatements(
   problems: ArgumentProblems,
   key: string,
@@ -73,6 +95,24 @@ export function checkPolicyStatements(
     if (typeof statement !== "object" || statement === null) {
       problems.add(at, statement, "must be { effect, actions, resources, conditions }");
       return;
+    }
+    const keys = Object.keys(statement);
+    // IAM JSON (`aws.iam.PolicyStatement`), the shape these arguments had before.
+    const iamJson = keys.filter((k) => IAM_JSON_KEYS.includes(k));
+    if (iamJson.length > 0) {
+      problems.addSentence(
+        at,
+        `is IAM JSON (${iamJson.join(", ")}), the shape policy statements had before: write ` +
+          "{ sid?, effect?, actions, resources, conditions? } instead, e.g. " +
+          '{ Effect: "Allow", Action: "s3:GetObject", Resource: arn } becomes ' +
+          '{ actions: ["s3:GetObject"], resources: [arn] } (effect defaults to "Allow"; see ' +
+          "the CHANGELOG, policyStatements)",
+      );
+      return;
+    }
+    for (const k of keys.filter((k) => !STATEMENT_KEYS.includes(k))) {
+      const guess = closestKey(k, STATEMENT_KEYS);
+      problems.unknownKey(`${at}.${k}`, guess && `${at}.${guess}`, STATEMENT_KEYS);
     }
     const { effect, actions, resources } = statement as Record<string, unknown>;
     problems.oneOf(`${at}.effect`, effect, ["Allow", "Deny"]);

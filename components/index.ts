@@ -25,12 +25,14 @@ export {
   TrafficStep,
 } from "./trafficShifting";
 export { InvalidArgumentsError } from "./validation";
-export { PolicyEffect, PolicyStatementArgs } from "./iam";
+export { PolicyEffect, PolicyStatement, PolicyStatementArgs } from "./iam";
 export {
   chainWaves,
+  LAMBDA_DEPLOYMENT_RESOURCE_TYPE,
   LAMBDA_DEPLOYMENT_TYPE,
   LambdaDeployment,
   LambdaDeploymentArgs,
+  PluginLambdaDeployment,
 } from "./lambdaDeployment";
 export { estimatedRolloutMinutes } from "../deployment/rollout";
 export {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AsyncLocalStorage } from "async_hooks";
 import type { AssumeRoleCredentials, DeploymentCredentials } from "../deployment/clients";
 import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import { lambdaDeploymentProvider } from "../deployment/provider";
@@ -7,8 +8,18 @@ import { durationMinutes, lambdaDeploymentProblems } from "../deployment/validat
 
 export { DeploymentCredentials } from "../deployment/clients";
 
-/** The type token a LambdaDeployment registers under (a dynamic resource with its own type name). */
+/**
+ * The type token a LambdaDeployment registers under in a TypeScript program (a dynamic
+ * resource with its own type name). Stacks recorded it: it stays, so no deployment is replaced.
+ */
 export const LAMBDA_DEPLOYMENT_TYPE = "pulumi-nodejs:dynamic:LambdaDeployment";
+
+/**
+ * The type token of the same deployment served by this package's own provider plugin: what
+ * the components register when a Python, Go, C#, Java or YAML program constructs them through
+ * the plugin (see `PluginLambdaDeployment`).
+ */
+export const LAMBDA_DEPLOYMENT_RESOURCE_TYPE = "multiregion-serverless:index:LambdaDeployment";
 
 /**
  * Starts a CodeDeploy deployment that shifts a Lambda alias to a new published version,
@@ -255,7 +266,9 @@ export const lambdaDeploymentProviderInstance = lambdaDeploymentProvider();
  * A dynamic resource (`pulumi-nodejs:dynamic:LambdaDeployment`): it runs in its own process
  * with the credentials of its region's AWS provider, passed as the secret input
  * `credentials` (see `inheritedDeploymentCredentials`); see docs/deployments.md for the
- * IAM actions.
+ * IAM actions. Programs in other languages get the same deployment as a resource of this
+ * package's provider plugin (`PluginLambdaDeployment`,
+ * `multiregion-serverless:index:LambdaDeployment`).
  *
  * Outputs: `deploymentId` (undefined when none was needed), `status`, `deployedVersion` and
  * `routingWeights` (what the alias serves, read at the end), `previousVersion`.
@@ -279,50 +292,120 @@ export class LambdaDeployment extends pulumi.dynamic.Resource {
    *   waves (see `chainWaves`).
    */
   constructor(name: string, args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptions = {}) {
-    const problems = problemsOf(args, opts);
-    if (problems.length > 0) {
-      throw new Error(
-        `LambdaDeployment "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`,
-      );
-    }
-    const credentials = args.credentials ?? inheritedDeploymentCredentials(opts.parent);
-    const configured = new pulumi.Config("aws").getObject<string[]>("allowedAccountIds") ?? [];
-    const allowedAccountIds =
-      args.allowedAccountIds || configured.length > 0
-        ? pulumi
-            .output(args.allowedAccountIds ?? [])
-            .apply((given) => [...new Set([...given, ...configured])])
-        : undefined;
+    const registration = registrationOf(name, args, opts);
     super(
       lambdaDeploymentProviderInstance,
       name,
-      {
-        applicationName: args.applicationName,
-        deploymentGroupName: args.deploymentGroupName,
-        functionName: args.functionName,
-        aliasName: args.aliasName,
-        targetVersion: args.targetVersion,
-        hooks: args.hooks,
-        waitForCompletion: args.waitForCompletion ?? true,
-        timeoutMinutes: args.timeoutMinutes,
-        region: args.region,
-        description: args.description,
-        retryToken: args.retryToken,
-        keepVersions: args.keepVersions ?? DEFAULT_KEEP_VERSIONS,
-        allowedAccountIds,
-        credentials: credentials ? pulumi.secret(credentials) : undefined,
-        deploymentId: undefined,
-        status: undefined,
-        deployedVersion: undefined,
-        routingWeights: undefined,
-        previousVersion: undefined,
-      },
-      // The state keeps the credentials (delete runs with the state only): encrypted.
-      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
+      registration.props,
+      registration.opts,
       undefined,
       "LambdaDeployment",
     );
   }
+}
+
+/** The inputs and options a LambdaDeployment registers with, either way it is served. */
+function registrationOf(
+  name: string,
+  args: LambdaDeploymentArgs,
+  opts: pulumi.CustomResourceOptions,
+): { props: pulumi.Inputs; opts: pulumi.CustomResourceOptions } {
+  const problems = problemsOf(args, opts);
+  if (problems.length > 0) {
+    throw new Error(
+      `LambdaDeployment "${name}" has invalid arguments:\n  - ${problems.join("\n  - ")}`,
+    );
+  }
+  const credentials = args.credentials ?? inheritedDeploymentCredentials(opts.parent);
+  const configured = new pulumi.Config("aws").getObject<string[]>("allowedAccountIds") ?? [];
+  const allowedAccountIds =
+    args.allowedAccountIds || configured.length > 0
+      ? pulumi
+          .output(args.allowedAccountIds ?? [])
+          .apply((given) => [...new Set([...given, ...configured])])
+      : undefined;
+  return {
+    props: {
+      applicationName: args.applicationName,
+      deploymentGroupName: args.deploymentGroupName,
+      functionName: args.functionName,
+      aliasName: args.aliasName,
+      targetVersion: args.targetVersion,
+      hooks: args.hooks,
+      waitForCompletion: args.waitForCompletion ?? true,
+      timeoutMinutes: args.timeoutMinutes,
+      region: args.region,
+      description: args.description,
+      retryToken: args.retryToken,
+      keepVersions: args.keepVersions ?? DEFAULT_KEEP_VERSIONS,
+      allowedAccountIds,
+      credentials: credentials ? pulumi.secret(credentials) : undefined,
+      deploymentId: undefined,
+      status: undefined,
+      deployedVersion: undefined,
+      routingWeights: undefined,
+      previousVersion: undefined,
+    },
+    // The state keeps the credentials (delete runs with the state only): encrypted.
+    opts: pulumi.mergeOptions(opts, { additionalSecretOutputs: ["credentials"] }),
+  };
+}
+
+/**
+ * The same deployment as `LambdaDeployment`, served as a custom resource of this package's own
+ * provider plugin (`multiregion-serverless:index:LambdaDeployment`) instead of a dynamic
+ * resource. A dynamic provider's plugin starts in the directory of the program that uses it
+ * and resolves its modules there (pulumi/pulumi#5455): a Python, Go, C#, Java or YAML program
+ * has no `@aws-sdk/*` beside it. This package's plugin has its own `node_modules`, and runs the
+ * same provider code (`deployment/provider.ts`, through `provider/lambdaDeployment.ts`).
+ *
+ * The components register it instead of `LambdaDeployment` only while the plugin constructs
+ * them (`servedByPackagePlugin`); TypeScript programs keep the dynamic resource, so the
+ * deployments their stacks recorded keep their type and are not replaced.
+ */
+export class PluginLambdaDeployment extends pulumi.CustomResource {
+  /** The deployment the last create/update started; undefined when none was needed. */
+  declare readonly deploymentId: pulumi.Output<string | undefined>;
+  /** CodeDeploy's status of that deployment (`Succeeded`, `Created` when not waiting), or `AlreadyAtTarget`. */
+  declare readonly status: pulumi.Output<string>;
+  /** The alias's `FunctionVersion` as read at the end of the operation (never assumed). */
+  declare readonly deployedVersion: pulumi.Output<string | undefined>;
+  /** The alias's additional routing weights as read then (`{}`: all traffic on `deployedVersion`). */
+  declare readonly routingWeights: pulumi.Output<Record<string, number> | undefined>;
+  /** The version the alias pointed at before. */
+  declare readonly previousVersion: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const registration = registrationOf(name, args, opts);
+    super(LAMBDA_DEPLOYMENT_RESOURCE_TYPE, name, registration.props, registration.opts);
+  }
+}
+
+/** Set while this package's provider plugin constructs a component (see `servedByPackagePlugin`). */
+const pluginConstruction = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `build` (a component's construction by this package's provider plugin) so that every
+ * deployment it creates, now or in a later callback, is a `PluginLambdaDeployment`.
+ */
+export function servedByPackagePlugin<T>(build: () => T): T {
+  return pluginConstruction.run(true, build);
+}
+
+/**
+ * The deployment the components create: a `LambdaDeployment` (dynamic resource) in a
+ * TypeScript program, a `PluginLambdaDeployment` while the package's plugin constructs them.
+ * Both have the same inputs and outputs; the TypeScript-only `deployment` getters type it as
+ * `LambdaDeployment`, which only TypeScript programs read.
+ */
+export function newLambdaDeployment(
+  name: string,
+  args: LambdaDeploymentArgs,
+  opts: pulumi.CustomResourceOptions = {},
+): LambdaDeployment {
+  return pluginConstruction.getStore()
+    ? (new PluginLambdaDeployment(name, args, opts) as LambdaDeployment)
+    : new LambdaDeployment(name, args, opts);
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   checkHealthCheckArgs,
   checkServiceShape,
   isDnsName,
-  RegionalHealthCheckArgs,
+  RegionalHealthCheck,
   RegionalService,
   ServiceShapeArgs,
 } from "./regionalService";
@@ -76,7 +76,7 @@ export const ActiveActiveRouting = {
 export type ActiveActiveRouting = (typeof ActiveActiveRouting)[keyof typeof ActiveActiveRouting];
 
 /** The DynamoDB global table shared by the regions. */
-export interface GlobalTableArgs {
+export interface GlobalTable {
   /**
    * The table name, the same in every region (3-255 letters, digits, `_`, `-`, `.`).
    * @default a name Pulumi generates from the component name
@@ -110,6 +110,12 @@ export interface GlobalTableArgs {
   readonly protectData?: boolean;
 }
 
+/**
+ * @deprecated Renamed `GlobalTable`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`GlobalTableArgs` there).
+ */
+export type GlobalTableArgs = GlobalTable;
+
 /** What both topologies take. */
 export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
   /**
@@ -117,14 +123,14 @@ export interface MultiRegionServiceCommonArgs extends ServiceShapeArgs {
    * standby or region-specific alarms: `{ "us-west-2": { requestInterval: 30 } }`.
    * @default {}
    */
-  readonly healthCheckByRegion?: Record<string, RegionalHealthCheckArgs>;
+  readonly healthCheckByRegion?: Record<string, RegionalHealthCheck>;
   /**
    * A DynamoDB global table: created in the first region of `MultiRegionService.regionOrder`
    * with a replica in every other region; each region's functions get its name (`TABLE_NAME`)
    * and read/write access to their own region's replica only.
    * @default no table
    */
-  readonly table?: GlobalTableArgs;
+  readonly table?: GlobalTable;
   /**
    * Roll out new versions one region at a time, in `regionOrder` (primary first): a region's
    * CodeDeploy deployments start only after the previous region's succeeded, so a failing
@@ -301,8 +307,49 @@ export class MultiRegionService extends pulumi.ComponentResource {
   readonly tableName?: pulumi.Output<string>;
 
   /**
+   * An active-passive service, with the compiler checking the topology's fields: `primaryRegion`
+   * and `standbyRegions` required, the active-active fields (`regions`, `routing`,
+   * `geolocation`, `defaultRegion`, `weights`) refused.
+   *
+   * @example
+   * MultiRegionService.activePassive("orders", {
+   *   primaryRegion: "us-east-1",
+   *   standbyRegions: ["us-west-2"],
+   *   functions: { orders: { code } },
+   * });
+   */
+  static activePassive(
+    name: string,
+    args: Omit<ActivePassiveServiceArgs, "topology">,
+    opts?: MultiRegionServiceOptions,
+  ): MultiRegionService {
+    return new MultiRegionService(name, { ...args, topology: "active-passive" }, opts);
+  }
+
+  /**
+   * An active-active service, with the compiler checking the topology's fields: `regions` and
+   * `routing` required, the active-passive fields (`primaryRegion`, `standbyRegions`,
+   * `standbyRecordName`) refused.
+   *
+   * @example
+   * MultiRegionService.activeActive("orders", {
+   *   regions: ["us-east-1", "eu-west-1"],
+   *   routing: "latency",
+   *   functions: { orders: { code } },
+   * });
+   */
+  static activeActive(
+    name: string,
+    args: Omit<ActiveActiveServiceArgs, "topology">,
+    opts?: MultiRegionServiceOptions,
+  ): MultiRegionService {
+    return new MultiRegionService(name, { ...args, topology: "active-active" }, opts);
+  }
+
+  /**
    * @param name The _unique_ name of the component; child names derive from it.
    * @param args The topology, regions, routing, functions, domain, health checks and table.
+   *   `MultiRegionService.activePassive` / `.activeActive` take each topology's fields only.
    * @param opts Options for the component (providers are inherited by every child).
    */
   constructor(name: string, args: MultiRegionServiceArgs, opts: MultiRegionServiceOptions = {}) {
@@ -394,9 +441,9 @@ export class MultiRegionService extends pulumi.ComponentResource {
   /** The table in the first region, a replica in every other, streams on (replicas need them). */
   private createGlobalTable(
     name: string,
-    table: GlobalTableArgs,
+    table: GlobalTable,
     providers: Record<string, aws.Provider>,
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): aws.dynamodb.Table {
     const [home, ...replicaRegions] = this.regionOrder;
     const hashKey = table.hashKey ?? "id";
@@ -786,7 +833,12 @@ export function checkMultiRegionServiceArgs(
     problems.add("args", args, "must be an object with at least `topology` and `functions`");
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, MULTI_REGION_SERVICE_ARGS);
   problems.knownKeys(args, MULTI_REGION_SERVICE_ARGS);
+  if (unknown) {
+    return problems;
+  }
   const loose = args as LooseArgs;
   const unlisted = checkUnlistedRegions(problems, loose.unlistedRegions);
   let regions: string[] = [];
@@ -1108,13 +1160,13 @@ function checkRegionKeys<T>(
   }
 }
 
-/** Every problem in `GlobalTableArgs`; keys are relative (`hashKey`). */
+/** Every problem in `GlobalTable`; keys are relative (`hashKey`). */
 export function checkGlobalTableArgs(problems: ArgumentProblems, table: unknown): void {
   if (typeof table !== "object" || table === null) {
     problems.add("", table, "must be { hashKey?, name?, protectData?, ... }");
     return;
   }
-  const args = table as GlobalTableArgs;
+  const args = table as GlobalTable;
   if (args.name !== undefined) {
     problems.check(
       typeof args.name === "string" && TABLE_NAME_PATTERN.test(args.name),

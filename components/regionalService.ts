@@ -11,18 +11,19 @@ import {
 import {
   checkTrafficShiftedFunctionArgs,
   TrafficShiftedFunction,
+  ServiceFunction,
   ServiceFunctionArgs,
   TrafficShiftedFunctionArgs,
   TrafficShiftingMode,
 } from "./trafficShiftedFunction";
-import { PolicyStatementArgs } from "./iam";
+import { PolicyStatement } from "./iam";
 import { ROUTE53_METRICS_REGION } from "./dashboardBody";
 import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 import { SharedDeploymentResources, withSharedDeployment } from "./sharedDeployment";
 
-export { ServiceFunctionArgs };
-import { ArgumentProblems, isKnown } from "./validation";
+export { ServiceFunction, ServiceFunctionArgs };
+import { ArgumentProblems, isKnown, mergeMaps } from "./validation";
 import { LambdaDeployment } from "./lambdaDeployment";
 import { boundedName, NAME_LIMITS } from "./naming";
 
@@ -58,7 +59,7 @@ export interface CustomDomainTarget {
   readonly hostedZoneId: pulumi.Output<string>;
 }
 
-export interface ServiceDomainArgs {
+export interface ServiceDomain {
   /** Route 53 hosted zone that holds `name` (and the certificate validation records). */
   readonly zoneId: pulumi.Input<string>;
   /**
@@ -68,6 +69,12 @@ export interface ServiceDomainArgs {
    */
   readonly name: string;
 }
+
+/**
+ * @deprecated Renamed `ServiceDomain`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`ServiceDomainArgs` there).
+ */
+export type ServiceDomainArgs = ServiceDomain;
 
 /** A CloudWatch alarm that marks the region unhealthy while it is in ALARM. */
 export interface HealthCheckAlarm {
@@ -86,7 +93,7 @@ export interface HealthCheckAlarm {
  * marks the region unhealthy after `failureThreshold` failures in a row: a region is noticed
  * about `requestInterval x failureThreshold` seconds after it stops answering.
  */
-export interface RegionalHealthCheckArgs {
+export interface RegionalHealthCheck {
   /**
    * Seconds between checks: 10 or 30 (Route 53 offers only these; it cannot be changed after
    * the health check is created, so changing it replaces the check). Use 10 in production
@@ -121,8 +128,14 @@ export interface RegionalHealthCheckArgs {
   readonly alarms?: HealthCheckAlarm[];
 }
 
+/**
+ * @deprecated Renamed `RegionalHealthCheck`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`RegionalHealthCheckArgs` there).
+ */
+export type RegionalHealthCheckArgs = RegionalHealthCheck;
+
 /** A DynamoDB table the functions use; its name and the ARN of the table in any of its regions. */
-export interface ServiceTableArgs {
+export interface ServiceTable {
   /** The table name (the same in every region of a global table); set as `TABLE_NAME`. */
   readonly name: pulumi.Input<string>;
   /**
@@ -133,6 +146,12 @@ export interface ServiceTableArgs {
   readonly arn: pulumi.Input<string>;
 }
 
+/**
+ * @deprecated Renamed `ServiceTable`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`ServiceTableArgs` there).
+ */
+export type ServiceTableArgs = ServiceTable;
+
 /** The parts of a service that are the same in every region. */
 export interface ServiceShapeArgs {
   /**
@@ -140,7 +159,7 @@ export interface ServiceShapeArgs {
    * most 32), e.g. `{ orders: { code, trafficShifting: { type: "Canary10Percent10Minutes" } } }`.
    * Each becomes a `TrafficShiftedFunction` in the region.
    */
-  readonly functions: Record<string, ServiceFunctionArgs>;
+  readonly functions: Record<string, ServiceFunction>;
   /**
    * HTTP API routes to function names: `{ "POST /orders": "orders", "GET /orders/{id}": "orders" }`.
    * Methods: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY; paths start with `/`, with
@@ -163,7 +182,7 @@ export interface ServiceShapeArgs {
    * validated by DNS, an API Gateway custom domain name (REGIONAL, TLS 1.2) and the API mapping.
    * @default no custom domain: clients use the execute-api endpoint
    */
-  readonly domain?: ServiceDomainArgs;
+  readonly domain?: ServiceDomain;
   /**
    * IP address types of the API and its custom domain: `ipv4`, or `dualstack` for IPv4 and
    * IPv6 (then `MultiRegionService` also creates AAAA records).
@@ -174,7 +193,7 @@ export interface ServiceShapeArgs {
    * The Route 53 health check of each region.
    * @default { requestInterval: 30, failureThreshold: 3 }
    */
-  readonly healthCheck?: RegionalHealthCheckArgs;
+  readonly healthCheck?: RegionalHealthCheck;
   /**
    * Region names to accept although they are not in `AWS_COMMERCIAL_REGIONS`: a region AWS
    * launched after this package's list, or one of another partition.
@@ -185,7 +204,7 @@ export interface ServiceShapeArgs {
    * Tags on every taggable resource.
    * @default {}
    */
-  readonly tags?: Record<string, pulumi.Input<string>>;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * SNS topics (ARNs, e.g. `ServiceNotifications.allTopicArns`) told when a rollout is stopped
    * or rolled back (each function's alarms and CodeDeploy triggers, topics of the service's
@@ -209,14 +228,14 @@ export interface RegionalServiceArgs extends ServiceShapeArgs {
    * `role` gets `TABLE_NAME` but no statements: grant its role access yourself.
    * @default none
    */
-  readonly table?: ServiceTableArgs;
+  readonly table?: ServiceTable;
   /**
    * Deployments that must succeed before this region's functions shift traffic: the previous
    * region's `deployments`, for a region-by-region rollout (waves). Applies to functions in
    * `codedeploy` mode.
    * @default none
    */
-  readonly deployAfter?: pulumi.Input<string>[];
+  readonly deployAfter?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** The API methods an HTTP API route may use (source: API Gateway "Working with routes for HTTP APIs"). */
@@ -355,7 +374,7 @@ export class RegionalService extends pulumi.ComponentResource {
     functionsOf.set(this, functions);
     for (const key of functionKeys) {
       const fn = args.functions[key];
-      const tableStatements: PolicyStatementArgs[] =
+      const tableStatements: PolicyStatement[] =
         tableArn && fn.role === undefined ? [tableStatement(tableArn)] : [];
       functions[key] = new TrafficShiftedFunction(
         `${name}-${key}`,
@@ -363,7 +382,9 @@ export class RegionalService extends pulumi.ComponentResource {
           {
             ...fn,
             environment: args.table
-              ? { ...(fn.environment ?? {}), TABLE_NAME: args.table.name }
+              ? mergeMaps([fn.environment, { TABLE_NAME: args.table.name }], ([own]) =>
+                  refuseTableName(`RegionalService "${name}"`, key, own),
+                )
               : fn.environment,
             policyStatements:
               fn.role === undefined && (fn.policyStatements || tableStatements.length > 0)
@@ -495,7 +516,7 @@ export class RegionalService extends pulumi.ComponentResource {
         failureThreshold,
         measureLatency: healthCheck.measureLatency,
         regions: healthCheck.regions,
-        tags: { Name: `${name}-health-check`, ...tags },
+        tags: mergeMaps([{ Name: `${name}-health-check` }, tags]),
       },
       { parent: this },
     );
@@ -508,7 +529,7 @@ export class RegionalService extends pulumi.ComponentResource {
             cloudwatchAlarmName: alarm.alarmName,
             cloudwatchAlarmRegion: region,
             insufficientDataHealthStatus: alarm.insufficientDataHealthStatus ?? "LastKnownStatus",
-            tags: { Name: `${name}-alarm-health-check-${i}`, ...tags },
+            tags: mergeMaps([{ Name: `${name}-alarm-health-check-${i}` }, tags]),
           },
           { parent: this },
         ),
@@ -522,7 +543,7 @@ export class RegionalService extends pulumi.ComponentResource {
           childHealthchecks: children.map((check) => check.id),
           // Healthy only when the endpoint answers and no alarm fires.
           childHealthThreshold: children.length,
-          tags: { Name: `${name}-calculated-health-check`, ...tags },
+          tags: mergeMaps([{ Name: `${name}-calculated-health-check` }, tags]),
         },
         { parent: this },
       );
@@ -567,7 +588,7 @@ export class RegionalService extends pulumi.ComponentResource {
   private createHealthAlarm(
     name: string,
     topicArns: pulumi.Input<string>[],
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): aws.cloudwatch.MetricAlarm {
     const topics = topicsInRegion(topicArns, ROUTE53_METRICS_REGION);
     return new aws.cloudwatch.MetricAlarm(
@@ -594,9 +615,9 @@ export class RegionalService extends pulumi.ComponentResource {
 
   private createCustomDomain(
     name: string,
-    domain: ServiceDomainArgs,
+    domain: ServiceDomain,
     region: string,
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
   ): { certificate: aws.acm.Certificate; domainName: aws.apigatewayv2.DomainName } {
     const certificate = new aws.acm.Certificate(
       `${name}-certificate`,
@@ -660,7 +681,7 @@ export function tableArnInRegion(arn: pulumi.Input<string>, region: string): pul
   });
 }
 
-function tableStatement(tableArn: pulumi.Output<string>): PolicyStatementArgs {
+function tableStatement(tableArn: pulumi.Output<string>): PolicyStatement {
   return {
     sid: "ReadWriteRegionalTable",
     effect: "Allow",
@@ -693,6 +714,19 @@ export function routeKeyProblem(routeKey: string): string | undefined {
  * health function and check, domain), recorded into `problems`. `hasTable` says whether the
  * service gives its functions `TABLE_NAME`.
  */
+/** A function's environment sent as one Output, once known: `TABLE_NAME` is the service's. */
+function refuseTableName(subject: string, key: string, environment: Record<string, unknown>): void {
+  if ("TABLE_NAME" in environment) {
+    const problems = new ArgumentProblems(subject).within(`functions.${key}.`);
+    problems.add(
+      "environment.TABLE_NAME",
+      environment.TABLE_NAME,
+      "is set from the service's table; remove it here",
+    );
+    problems.throwIfAny();
+  }
+}
+
 export function checkServiceShape(
   problems: ArgumentProblems,
   args: ServiceShapeArgs,
@@ -721,7 +755,12 @@ export function checkServiceShape(
             scoped.add(placed, fn[placed], `is set by the service; remove it here`);
           }
         }
-        if (hasTable && fn.environment && "TABLE_NAME" in fn.environment) {
+        if (
+          hasTable &&
+          fn.environment &&
+          isKnown(fn.environment) &&
+          "TABLE_NAME" in fn.environment
+        ) {
           scoped.add(
             "environment.TABLE_NAME",
             fn.environment.TABLE_NAME,
@@ -776,7 +815,7 @@ export function checkServiceShape(
   checkHealthCheckArgs(problems.within("healthCheck."), args.healthCheck);
 }
 
-function checkDomain(problems: ArgumentProblems, domain: ServiceDomainArgs): void {
+function checkDomain(problems: ArgumentProblems, domain: ServiceDomain): void {
   if (typeof domain !== "object" || domain === null) {
     problems.add("domain", domain, "must be { zoneId, name }");
     return;
@@ -800,7 +839,7 @@ export function isDnsName(name: unknown): boolean {
   return typeof name === "string" && DNS_NAME.test(name);
 }
 
-/** Every problem in `RegionalHealthCheckArgs`; keys are relative (`requestInterval`). */
+/** Every problem in `RegionalHealthCheck`; keys are relative (`requestInterval`). */
 export function checkHealthCheckArgs(problems: ArgumentProblems, healthCheck: unknown): void {
   if (healthCheck === undefined) {
     return;
@@ -809,7 +848,7 @@ export function checkHealthCheckArgs(problems: ArgumentProblems, healthCheck: un
     problems.add("", healthCheck, "must be { requestInterval?, failureThreshold?, ... }");
     return;
   }
-  const check = healthCheck as RegionalHealthCheckArgs;
+  const check = healthCheck as RegionalHealthCheck;
   if (check.requestInterval !== undefined) {
     problems.check(
       check.requestInterval === 10 || check.requestInterval === 30,
@@ -879,7 +918,12 @@ export function checkRegionalServiceArgs(
     problems.add("args", args, "must be an object with at least `region` and `functions`");
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, REGIONAL_SERVICE_ARGS);
   problems.knownKeys(args, REGIONAL_SERVICE_ARGS);
+  if (unknown) {
+    return problems;
+  }
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);
@@ -889,7 +933,7 @@ export function checkRegionalServiceArgs(
     typeof args.region === "string" ? [args.region] : [],
   );
   if (args.table !== undefined) {
-    const table = args.table as Partial<ServiceTableArgs> | null;
+    const table = args.table as Partial<ServiceTable> | null;
     if (typeof table !== "object" || table === null) {
       problems.add("table", table, "must be { name, arn } (an aws.dynamodb.Table fits)");
     } else {

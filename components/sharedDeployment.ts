@@ -195,7 +195,7 @@ export class SharedDeploymentResources {
     private readonly name: string,
     private readonly parent: pulumi.Resource & { readonly urn: pulumi.Output<string> },
     private readonly region: pulumi.Input<string> | undefined,
-    private readonly tags: Record<string, pulumi.Input<string>> | undefined,
+    private readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
     private readonly moveFrom: string | undefined,
   ) {}
 

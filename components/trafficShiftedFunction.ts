@@ -6,14 +6,14 @@ import {
   DeploymentAlarms,
 } from "./deploymentAlarms";
 import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
-import { DeploymentHookArgs } from "./deploymentHook";
-import { LambdaDeployment } from "./lambdaDeployment";
+import { DeploymentHook } from "./deploymentHook";
+import { LambdaDeployment, newLambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
 import {
   checkPolicyStatements,
   iamStatement,
   policyDocument,
-  PolicyStatementArgs,
+  PolicyStatement,
   serviceTrustPolicy,
 } from "./iam";
 import {
@@ -27,7 +27,7 @@ import {
 } from "./trafficShifting";
 import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { findAppConfigExtensionLayerArn, missingExtensionLayer } from "./appConfigExtension";
-import { ArgumentProblems, REGION_PATTERN } from "./validation";
+import { ArgumentProblems, isKnown, mergeMaps, REGION_PATTERN } from "./validation";
 import {
   deploymentRoleStatements,
   DeploymentRoleGrant,
@@ -52,7 +52,7 @@ export type TrafficShiftingMode = (typeof TrafficShiftingMode)[keyof typeof Traf
  * `applicationName`, `serviceRoleArn`, `waitForCompletion`, `timeoutMinutes`, `deployAfter`.
  * `weighted` fields: `stableVersion`, `canaryVersion`, `weight`.
  */
-export interface TrafficShiftingArgs {
+export interface TrafficShifting {
   /**
    * `codedeploy`: CodeDeploy shifts the alias from the serving version to each newly
    * published one, on the chosen schedule, stopping and rolling back on an alarm or a failed
@@ -110,7 +110,7 @@ export interface TrafficShiftingArgs {
    * deployment depends on the resources these outputs come from.
    * @default none
    */
-  readonly deployAfter?: pulumi.Input<string>[];
+  readonly deployAfter?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * `codedeploy`: published versions kept after each successful deployment; older ones are
    * deleted unless an alias serves them. `0` keeps every version (see LambdaDeployment
@@ -143,48 +143,69 @@ export interface TrafficShiftingArgs {
   readonly weight?: number;
 }
 
+/**
+ * @deprecated Renamed `TrafficShifting`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`TrafficShiftingArgs` there).
+ */
+export type TrafficShiftingArgs = TrafficShifting;
+
 /** The `trafficShifting` fields that belong to `weighted` mode only. */
 export const WEIGHTED_ONLY_KEYS = ["stableVersion", "canaryVersion", "weight"] as const;
 
 /** `trafficShifting` in `codedeploy` mode, for TypeScript callers who want the other mode's fields refused. */
 export type CodeDeployTrafficShifting = Omit<
-  TrafficShiftingArgs,
+  TrafficShifting,
   "mode" | (typeof WEIGHTED_ONLY_KEYS)[number]
 > & { readonly mode?: "codedeploy" };
 
 /** `trafficShifting` in `weighted` mode, for TypeScript callers who want the other mode's fields refused. */
-export type WeightedTrafficShifting = Pick<
-  TrafficShiftingArgs,
-  (typeof WEIGHTED_ONLY_KEYS)[number]
-> & { readonly mode: "weighted" };
+export type WeightedTrafficShifting = Pick<TrafficShifting, (typeof WEIGHTED_ONLY_KEYS)[number]> & {
+  readonly mode: "weighted";
+};
+
+/** `TrafficShiftedFunctionArgs` in `codedeploy` mode: `trafficShifting` takes CodeDeploy's fields only. */
+export type CodeDeployFunctionArgs = Omit<TrafficShiftedFunctionArgs, "trafficShifting"> & {
+  readonly trafficShifting?: Omit<CodeDeployTrafficShifting, "mode">;
+};
+
+/** `TrafficShiftedFunctionArgs` in `weighted` mode: `trafficShifting`'s weighted fields, no hooks. */
+export type WeightedFunctionArgs = Omit<TrafficShiftedFunctionArgs, "trafficShifting" | "hooks"> & {
+  readonly trafficShifting?: Omit<WeightedTrafficShifting, "mode">;
+};
 
 /** Typed constructors for `trafficShifting`: each accepts only its own mode's fields. */
 export const TrafficShifting = {
   /** CodeDeploy moves the alias (SAM `DeploymentPreference` semantics). */
-  codeDeploy: (fields: Omit<CodeDeployTrafficShifting, "mode"> = {}): TrafficShiftingArgs => ({
+  codeDeploy: (fields: Omit<CodeDeployTrafficShifting, "mode"> = {}): TrafficShifting => ({
     mode: "codedeploy",
     ...fields,
   }),
   /** The alias's routing weights move the traffic; stack config drives them. */
-  weighted: (fields: Omit<WeightedTrafficShifting, "mode"> = {}): TrafficShiftingArgs => ({
+  weighted: (fields: Omit<WeightedTrafficShifting, "mode"> = {}): TrafficShifting => ({
     mode: "weighted",
     ...fields,
   }),
 };
 
 /** The validation functions CodeDeploy runs around a traffic shift. */
-export interface DeploymentHooksArgs {
+export interface DeploymentHooks {
   /**
    * Runs before any traffic moves (SAM `PreTraffic`, CodeDeploy BeforeAllowTraffic).
    * @default none
    */
-  readonly preTraffic?: DeploymentHookArgs;
+  readonly preTraffic?: DeploymentHook;
   /**
    * Runs after all traffic moved (SAM `PostTraffic`, CodeDeploy AfterAllowTraffic).
    * @default none
    */
-  readonly postTraffic?: DeploymentHookArgs;
+  readonly postTraffic?: DeploymentHook;
 }
+
+/**
+ * @deprecated Renamed `DeploymentHooks`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`DeploymentHooksArgs` there).
+ */
+export type DeploymentHooksArgs = DeploymentHooks;
 
 /** Instruction set of a Lambda function. */
 export const Architecture = { X86_64: "x86_64", Arm64: "arm64" } as const;
@@ -228,7 +249,7 @@ export interface HookFunctionNames {
 }
 
 /** The alarms that stop a rollout. */
-export interface TrafficShiftAlarmsArgs extends AlarmThresholdArgs {
+export interface TrafficShiftAlarms extends AlarmThresholdArgs {
   /**
    * Create the default `DeploymentAlarms` (errors, duration regression when a baseline is
    * given, throttles) on the alias.
@@ -244,10 +265,16 @@ export interface TrafficShiftAlarmsArgs extends AlarmThresholdArgs {
 }
 
 /**
+ * @deprecated Renamed `TrafficShiftAlarms`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`TrafficShiftAlarmsArgs` there).
+ */
+export type TrafficShiftAlarmsArgs = TrafficShiftAlarms;
+
+/**
  * A function's arguments without `region` and `tags`: what each function of a
  * RegionalService or MultiRegionService takes (the service sets those two).
  */
-export interface ServiceFunctionArgs {
+export interface ServiceFunction {
   /** The function's code, e.g. `new pulumi.asset.FileArchive("./dist/orders")`. */
   readonly code: pulumi.Input<pulumi.asset.Archive>;
   /**
@@ -286,7 +313,7 @@ export interface ServiceFunctionArgs {
    * Environment variables. `LOG_LEVEL` is set from `logLevel`.
    * @default {}
    */
-  readonly environment?: Record<string, pulumi.Input<string>>;
+  readonly environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Sets the `LOG_LEVEL` environment variable.
    * @default "INFO"
@@ -302,7 +329,7 @@ export interface ServiceFunctionArgs {
    * Extra statements for the created execution role (not allowed with `role`).
    * @default []
    */
-  readonly policyStatements?: PolicyStatementArgs[];
+  readonly policyStatements?: PolicyStatement[];
   /**
    * X-Ray tracing mode.
    * @default "Active"
@@ -337,20 +364,26 @@ export interface ServiceFunctionArgs {
    * How new versions take traffic.
    * @default { mode: "codedeploy", type: "Canary10Percent5Minutes" }
    */
-  readonly trafficShifting?: TrafficShiftingArgs;
+  readonly trafficShifting?: TrafficShifting;
   /**
    * Validation functions CodeDeploy runs before (`preTraffic`, BeforeAllowTraffic) and after
    * (`postTraffic`, AfterAllowTraffic) shifting; a failure rolls the deployment back.
    * `codedeploy` mode only.
    * @default none
    */
-  readonly hooks?: DeploymentHooksArgs;
+  readonly hooks?: DeploymentHooks;
   /**
    * The alarms that stop and roll back a deployment.
    * @default the default DeploymentAlarms (errors > 5 for 2 minutes, throttles >= 1)
    */
-  readonly alarms?: TrafficShiftAlarmsArgs;
+  readonly alarms?: TrafficShiftAlarms;
 }
+
+/**
+ * @deprecated Renamed `ServiceFunction`: schema types have no `Args` suffix, which the SDKs
+ * of other languages add (`ServiceFunctionArgs` there).
+ */
+export type ServiceFunctionArgs = ServiceFunction;
 
 /** The deployment of each TrafficShiftedFunction (kept off the class so the schema does not list it). */
 const typeScriptOnly = new WeakMap<
@@ -364,7 +397,9 @@ const typeScriptOnly = new WeakMap<
  * contributes the resources behind it (`gatherExplicitDependencies` in @pulumi/pulumi
  * `runtime/dependsOn`).
  */
-function earlierWaves(deployAfter: pulumi.Input<string>[] | undefined): pulumi.Resource {
+function earlierWaves(
+  deployAfter: pulumi.Input<pulumi.Input<string>[]> | undefined,
+): pulumi.Resource {
   const waitFor: pulumi.Output<pulumi.Resource[]> = pulumi
     .output(deployAfter ?? [])
     .apply(() => [] as pulumi.Resource[]);
@@ -372,7 +407,7 @@ function earlierWaves(deployAfter: pulumi.Input<string>[] | undefined): pulumi.R
 }
 
 /** Arguments of `TrafficShiftedFunction`. */
-export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
+export interface TrafficShiftedFunctionArgs extends ServiceFunction {
   /**
    * Region of every regional resource (`@pulumi/aws` v7 `region` input). IAM is global.
    * @default the provider's region
@@ -382,7 +417,7 @@ export interface TrafficShiftedFunctionArgs extends ServiceFunctionArgs {
    * Tags on every taggable resource.
    * @default {}
    */
-  readonly tags?: Record<string, pulumi.Input<string>>;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * SNS topics (ARNs, e.g. `ServiceNotifications.allTopicArns`) told about this function's
    * rollouts: the default alarms' state changes, and (`codedeploy`) the deployment group's
@@ -419,6 +454,54 @@ const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
  * recorded: run `pulumi refresh` first (docs/deployments.md, "When to run pulumi refresh").
  */
 export class TrafficShiftedFunction extends pulumi.ComponentResource {
+  /**
+   * A function in `codedeploy` mode, with the compiler refusing the `weighted` fields of
+   * `trafficShifting` (`stableVersion`, `canaryVersion`, `weight`).
+   *
+   * @example
+   * TrafficShiftedFunction.codeDeploy("orders", {
+   *   code,
+   *   trafficShifting: { type: "Canary10Percent5Minutes" },
+   * });
+   */
+  static codeDeploy(
+    name: string,
+    args: CodeDeployFunctionArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ): TrafficShiftedFunction {
+    const { trafficShifting, ...rest } = args;
+    return new TrafficShiftedFunction(
+      name,
+      {
+        ...rest,
+        ...(trafficShifting && { trafficShifting: { ...trafficShifting, mode: "codedeploy" } }),
+      },
+      opts,
+    );
+  }
+
+  /**
+   * A function in `weighted` mode, with the compiler refusing the CodeDeploy fields of
+   * `trafficShifting` and `hooks` (hooks run in CodeDeploy deployments).
+   *
+   * @example
+   * TrafficShiftedFunction.weighted("orders", {
+   *   code,
+   *   trafficShifting: { stableVersion: "3", canaryVersion: "4", weight: 0.1 },
+   * });
+   */
+  static weighted(
+    name: string,
+    args: WeightedFunctionArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ): TrafficShiftedFunction {
+    return new TrafficShiftedFunction(
+      name,
+      { ...args, trafficShifting: { ...args.trafficShifting, mode: "weighted" } },
+      opts,
+    );
+  }
+
   /**
    * The CodeDeploy deployment that moves the alias to `targetVersion` on every `pulumi up`
    * that publishes a new version (`codedeploy` mode). TypeScript only: a getter, because a
@@ -483,6 +566,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   /**
    * @param name The _unique_ name of the component; child names derive from it.
    * @param args The function, how its versions take traffic, its alarms and hooks.
+   *   `TrafficShiftedFunction.codeDeploy` / `.weighted` take each mode's fields only.
    * @param opts Options for the component (providers are inherited by every child).
    */
   constructor(
@@ -565,7 +649,15 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         // Every change publishes an immutable version; the alias decides which one serves.
         publish: true,
         environment: {
-          variables: { ...(args.environment ?? {}), LOG_LEVEL: args.logLevel ?? "INFO" },
+          // An environment sent as one Output (a secret map) is checked once it is known.
+          variables: mergeMaps(
+            [args.environment, { LOG_LEVEL: args.logLevel ?? "INFO" }],
+            ([environment]) => {
+              const problems = new ArgumentProblems(`TrafficShiftedFunction "${name}"`);
+              checkEnvironment(problems, environment);
+              problems.throwIfAny();
+            },
+          ),
         },
         tracingConfig: { mode: tracing },
         deadLetterConfig: args.deadLetterTargetArn
@@ -763,7 +855,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
 
       const createHook = (
         event: "preTraffic" | "postTraffic",
-        hook: DeploymentHookArgs,
+        hook: DeploymentHook,
       ): aws.lambda.Function =>
         this.createHook(
           name,
@@ -800,7 +892,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         : undefined;
       sharedRole?.grant(grant);
 
-      const deployment = new LambdaDeployment(
+      const deployment = newLambdaDeployment(
         `${name}-deployment`,
         {
           applicationName,
@@ -858,9 +950,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   private createHook(
     name: string,
     event: "preTraffic" | "postTraffic",
-    hook: DeploymentHookArgs,
+    hook: DeploymentHook,
     region: pulumi.Input<string> | undefined,
-    tags: Record<string, pulumi.Input<string>> | undefined,
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
     tracing: "Active" | "PassThrough",
     logLevel: string,
     logRetentionInDays: number,
@@ -1069,7 +1161,7 @@ function deadLetterStatement(targetArn: pulumi.Input<string>): aws.iam.PolicySta
 }
 
 function weightedRouting(
-  shifting: TrafficShiftingArgs,
+  shifting: TrafficShifting,
   publishedVersion: pulumi.Output<string>,
 ): pulumi.Input<aws.types.input.lambda.AliasRoutingConfig> | undefined {
   const weight = shifting.weight ?? 0;
@@ -1085,6 +1177,25 @@ function weightedRouting(
 
 const VERSION_PATTERN = /^[1-9][0-9]*$/;
 
+/** The problems of a known `environment`: variable names, and no `LOG_LEVEL` (set by `logLevel`). */
+function checkEnvironment(problems: ArgumentProblems, environment: Record<string, unknown>): void {
+  for (const key of Object.keys(environment ?? {})) {
+    problems.check(
+      /^[a-zA-Z][a-zA-Z0-9_]*$/.test(key),
+      `environment.${key}`,
+      key,
+      "environment variable names start with a letter and hold only letters, digits and _",
+    );
+  }
+  if (environment && "LOG_LEVEL" in environment) {
+    problems.add(
+      "environment.LOG_LEVEL",
+      environment.LOG_LEVEL,
+      "set the log level with `logLevel` instead",
+    );
+  }
+}
+
 /** Every problem in `TrafficShiftedFunctionArgs`, found before anything is registered. */
 export function checkTrafficShiftedFunctionArgs(
   subject: string,
@@ -1095,7 +1206,12 @@ export function checkTrafficShiftedFunctionArgs(
     problems.add("args", args, "must be an object with at least `code`");
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
   problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
+  if (unknown) {
+    return problems;
+  }
   checkNotificationTopicArns(problems, args.notificationTopicArns);
   problems.check(
     args.code !== undefined && args.code !== null,
@@ -1130,20 +1246,8 @@ export function checkTrafficShiftedFunctionArgs(
       "must be an AWS region name such as us-east-1",
     );
   }
-  for (const key of Object.keys(args.environment ?? {})) {
-    problems.check(
-      /^[a-zA-Z][a-zA-Z0-9_]*$/.test(key),
-      `environment.${key}`,
-      key,
-      "environment variable names start with a letter and hold only letters, digits and _",
-    );
-  }
-  if (args.environment && "LOG_LEVEL" in args.environment) {
-    problems.add(
-      "environment.LOG_LEVEL",
-      args.environment.LOG_LEVEL,
-      "set the log level with `logLevel` instead",
-    );
+  if (isKnown(args.environment)) {
+    checkEnvironment(problems, args.environment);
   }
   checkPolicyStatements(problems, "policyStatements", args.policyStatements);
   if (args.role !== undefined && args.policyStatements !== undefined) {

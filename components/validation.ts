@@ -142,11 +142,26 @@ export class ArgumentProblems {
   }
 
   /**
+   * Arguments the component reads while it is constructed must not be Outputs or Promises: a
+   * program in another language sends a whole argument as one Output when it is a secret, a
+   * stack reference's output or another resource's output (`standbyRegions` from a stack
+   * reference, a secret `trafficShifting`). Records `[key] must be known when the component is
+   * constructed ...` for each such key (every key of `shape` but those marked `INPUT`, whose
+   * type is `pulumi.Input`) and returns whether it found any: the other checks would misread an
+   * Output, so the caller stops there.
+   */
+  requireKnown(args: unknown, shape: KeyRule): boolean {
+    const before = this.problems.length;
+    requireKnownAt(this, "", args, shape);
+    return this.problems.length > before;
+  }
+
+  /**
    * Keys the arguments do not have are errors, not silently ignored defaults: a misspelling from
    * JavaScript or through `as any` (`[trafficShift] is not an argument (did you mean
    * [trafficShifting]?)`), and keys of another mode (`weight` next to a CodeDeploy `type`).
-   * Checks nested plain objects by their shapes; Outputs, Promises, resources and arrays are
-   * left to the other checks.
+   * Checks nested plain objects by their shapes; Outputs and Promises are left to
+   * `requireKnown`, resources and arrays to the other checks.
    * @param args The arguments as given.
    * @param shape Every key they may have (see `ArgumentShape`).
    */
@@ -175,20 +190,36 @@ export class ArgumentProblems {
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
 /**
- * The keys an argument object may have: per key `true` (any value), the shape of the plain object
- * it holds, `eachValue` for a map, or `shapeVariants` for a choice of shapes.
+ * The keys an argument object may have: per key `true` (any value known when the component is
+ * constructed), `INPUT` (a `pulumi.Input`: an Output too), the shape of the plain object it
+ * holds, `eachValue` for a map, or `shapeVariants` for a choice of shapes.
  */
 export type ArgumentShape = { readonly [key: string]: KeyRule };
 
+/**
+ * The rule of a key typed `pulumi.Input<...>`: any value, an Output or a Promise included (the
+ * component hands it on to resources, or reads it in an `apply`).
+ */
+export const INPUT = "input";
+
 /** What a key of an `ArgumentShape` may hold. */
-export type KeyRule = true | ArgumentShape | EachValue | ShapeVariants | ObjectOrInstance;
+export type KeyRule =
+  true | typeof INPUT | ArgumentShape | EachValue | ShapeVariants | ObjectOrInstance;
+
+/** Whether a type takes an Output (it is, or includes, `pulumi.Input<...>`). */
+type TakesOutput<V> = [pulumi.OutputInstance<never>] extends [V] ? true : false;
+
+/** The rule a key of type `V` must have: `INPUT` exactly when `V` takes an Output. */
+export type RuleFor<V> =
+  TakesOutput<V> extends true ? typeof INPUT : Exclude<KeyRule, typeof INPUT>;
 
 /**
  * Exactly the keys of `T`: `{ ... } satisfies ShapeOf<Args>` fails to compile when an argument
- * interface gains a key the shape lacks (which would then be refused at run time) or the shape
- * lists one the interface does not have.
+ * interface gains a key the shape lacks (which would then be refused at run time), when the
+ * shape lists one the interface does not have, or when a key is marked `INPUT` and its type
+ * takes no Output, or the other way round.
  */
-export type ShapeOf<T> = { readonly [K in keyof Required<T>]-?: KeyRule };
+export type ShapeOf<T> = { readonly [K in keyof Required<T>]-?: RuleFor<Required<T>[K]> };
 
 /** A map (`functions`, `healthCheckByRegion`): every value has the shape. */
 export class EachValue {
@@ -260,13 +291,67 @@ function describeObject(value: object): string {
   return typeof name === "string" && name !== "" ? `an instance of ${name}` : "a class instance";
 }
 
+/** The shape a plain object has under `rule` (its variant's, or every variant's), if any. */
+function shapeOf(value: Record<string, unknown>, rule: KeyRule): ArgumentShape | undefined {
+  if (rule === true || rule === INPUT || rule instanceof EachValue) {
+    return undefined;
+  }
+  if (rule instanceof ObjectOrInstance) {
+    return rule.shape;
+  }
+  if (rule instanceof ShapeVariants) {
+    const chosen = value[rule.discriminant] ?? rule.defaultVariant;
+    return typeof chosen === "string" && Object.hasOwn(rule.variants, chosen)
+      ? rule.variants[chosen]
+      : (Object.assign({}, ...Object.values(rule.variants)) as ArgumentShape);
+  }
+  return rule;
+}
+
+function requireKnownAt(
+  problems: ArgumentProblems,
+  prefix: string,
+  value: unknown,
+  rule: KeyRule,
+): void {
+  if (rule === INPUT || value === undefined || value === null) {
+    return;
+  }
+  if (!isKnown(value)) {
+    if (prefix !== "") {
+      problems.addSentence(
+        prefix.slice(0, -1),
+        `must be known when the component is constructed, not ${describeObject(value as object)}: ` +
+          "the component reads it then, to check it and to decide what to create. It arrives as " +
+          "one Output when it is a secret or another resource's or stack's output; pass a plain value",
+      );
+    }
+    return;
+  }
+  if (!isPlainObject(value)) {
+    return;
+  }
+  if (rule instanceof EachValue) {
+    for (const [key, item] of Object.entries(value)) {
+      requireKnownAt(problems, `${prefix}${key}.`, item, rule.rule);
+    }
+    return;
+  }
+  const shape = shapeOf(value, rule);
+  for (const [key, item] of Object.entries(value)) {
+    if (shape && Object.hasOwn(shape, key)) {
+      requireKnownAt(problems, `${prefix}${key}.`, item, shape[key]);
+    }
+  }
+}
+
 function checkKeys(
   problems: ArgumentProblems,
   prefix: string,
   value: unknown,
   rule: KeyRule,
 ): void {
-  if (rule === true || value === undefined || value === null) {
+  if (rule === true || rule === INPUT || value === undefined || value === null) {
     return;
   }
   if (rule instanceof ObjectOrInstance) {
@@ -277,9 +362,9 @@ function checkKeys(
   }
   if (!isPlainObject(value)) {
     // The type is a plain object (not pulumi.Input): the component reads its keys while it is
-    // constructed, so an Output, a Promise or an instance would fail later, far from here.
-    // Strings and numbers are left to the component's own checks.
-    if (typeof value === "object" && prefix !== "") {
+    // constructed, so an instance would fail later, far from here. Outputs and Promises are
+    // `requireKnown`'s to report; strings and numbers the component's own checks'.
+    if (typeof value === "object" && isKnown(value) && prefix !== "") {
       problems.addSentence(
         prefix.slice(0, -1),
         `must be a plain object, not ${describeObject(value)} (its keys are read while the component is constructed)`,
@@ -371,4 +456,23 @@ export function closestKey(key: string, known: readonly string[]): string | unde
   // A prefix of a known key (`trafficShift` for `trafficShifting`) is a likely truncation.
   const lower = key.toLowerCase();
   return known.find((k) => lower.length >= 4 && k.toLowerCase().startsWith(lower));
+}
+
+/**
+ * `{ ...maps[0], ...maps[1], ... }` for maps that may be Outputs or Promises (an `environment`
+ * or `tags` another language sent as one secret Output): the plain merge when every map is
+ * known now, else one Output of the merged map (secret when any of them is); `check` sees the
+ * maps once known, before the merge is used, and may throw (failing the preview or update).
+ */
+export function mergeMaps<T>(
+  maps: readonly (pulumi.Input<Record<string, pulumi.Input<T>>> | undefined)[],
+  check?: (known: readonly Record<string, T>[]) => void,
+): pulumi.Input<Record<string, pulumi.Input<T>>> {
+  if (maps.every((map) => isKnown(map))) {
+    return Object.assign({}, ...maps.map((map) => map ?? {})) as Record<string, pulumi.Input<T>>;
+  }
+  return pulumi.all(maps.map((map) => pulumi.output(map ?? {}))).apply((known) => {
+    check?.(known as Record<string, T>[]);
+    return Object.assign({}, ...known) as Record<string, T>;
+  });
 }

@@ -1,6 +1,6 @@
-import type { PolicyStatementArgs } from "../components/iam";
+import type { PolicyStatement } from "../components/iam";
 import { z } from "zod";
-import type { DeploymentHookArgs } from "../components/deploymentHook";
+import type { DeploymentHook } from "../components/deploymentHook";
 import {
   checkDurationOptions,
   metricsCheckConfigShape,
@@ -26,12 +26,12 @@ export interface HookFunctionOptions {
   readonly timeout?: number;
   /**
    * Memory of the hook function in MB (128-10240).
-   * @default 256 (DeploymentHookArgs)
+   * @default 256 (DeploymentHook)
    */
   readonly memorySize?: number;
   /**
    * Lambda runtime: `nodejs18.x` or later (those include the AWS SDK v3 the hooks use).
-   * @default "nodejs22.x" (DeploymentHookArgs)
+   * @default "nodejs22.x" (DeploymentHook)
    */
   readonly runtime?: string;
   /**
@@ -184,14 +184,14 @@ function validate<Schema extends z.ZodType>(
   return result.data;
 }
 
-/** The DeploymentHookArgs of a ready-made hook with its configuration in `HOOK_CONFIG`. */
+/** The DeploymentHook of a ready-made hook with its configuration in `HOOK_CONFIG`. */
 function hookArgs(
   factory: string,
   entry: "preTraffic" | "postTraffic",
   validated: FunctionOptions & Record<string, unknown>,
   defaultTimeout: number,
-  policyStatements: PolicyStatementArgs[],
-): DeploymentHookArgs {
+  policyStatements: PolicyStatement[],
+): DeploymentHook {
   const { timeout, memorySize, runtime, ...config } = validated;
   const hookConfig = JSON.stringify(config);
   const bytes = Buffer.byteLength(hookConfig, "utf8");
@@ -222,7 +222,7 @@ function hookArgs(
  * hooks: { preTraffic: smokeTestHook({ event: { path: "/health" }, expect: { statusCode: 200 } }) }
  * @throws when an option is invalid, listing every problem with its value and what is allowed.
  */
-export function smokeTestHook(options: SmokeTestHookOptions = {}): DeploymentHookArgs {
+export function smokeTestHook(options: SmokeTestHookOptions = {}): DeploymentHook {
   const validated = validate("smokeTestHook", smokeTestOptionsSchema, options, [
     checkTimeout(DEFAULT_HOOK_TIMEOUT_SECONDS),
   ]);
@@ -240,7 +240,7 @@ export function smokeTestHook(options: SmokeTestHookOptions = {}): DeploymentHoo
  * hooks: { postTraffic: metricsCheckHook({ maxErrors: 0, durationBaselineMs: 120 }) }
  * @throws when an option is invalid, listing every problem with its value and what is allowed.
  */
-export function metricsCheckHook(options: MetricsCheckHookOptions = {}): DeploymentHookArgs {
+export function metricsCheckHook(options: MetricsCheckHookOptions = {}): DeploymentHook {
   const validated = validate("metricsCheckHook", metricsCheckOptionsSchema, options, [
     checkDurationOptions,
     checkTimeout(DEFAULT_METRICS_HOOK_TIMEOUT_SECONDS),

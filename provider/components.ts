@@ -1,5 +1,3 @@
-import * as path from "path";
-import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import {
   DeploymentAlarms,
   FeatureFlags,
@@ -12,7 +10,8 @@ import {
 
 /**
  * The package name other languages see (`pulumi package add`): the type tokens are
- * `multiregion-serverless:index:<Component>`.
+ * `multiregion-serverless:index:<Component>`. Pulumi's plugin runner would take it from
+ * package.json `name` too.
  */
 export const PACKAGE_NAME = "multiregion-serverless";
 
@@ -28,27 +27,7 @@ export const COMPONENTS = [
   ServiceNotifications,
 ];
 
-/**
- * The schema-inference root: this folder holds the `package.json` and `tsconfig.json` that
- * Pulumi's analyzer reads. A folder of its own so that the analyzer compiles only the library
- * (components/, deployment/, hooks/), not the bundled program and the tests, and finds the
- * components from `main` (`../components/index.ts`) rather than from `dist/`, which does not
- * exist in a git checkout.
- */
-export const SCHEMA_ROOT = __dirname;
-
-/** The package version, from the package's own package.json. */
-export function packageVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(path.join(__dirname, "..", "package.json")) as { version: string }).version;
-}
-
-/** The component provider that `pulumi package add` talks to, also used by the tests. */
-export function componentProvider(): ComponentProvider {
-  return new ComponentProvider({
-    name: PACKAGE_NAME,
-    version: packageVersion(),
-    dirname: SCHEMA_ROOT,
-    components: COMPONENTS,
-  });
+/** The type token of a resource or type of this package. */
+export function token(name: string): string {
+  return `${PACKAGE_NAME}:index:${name}`;
 }

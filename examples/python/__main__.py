@@ -13,18 +13,18 @@ orders = mrs.MultiRegionService(
     primary_region="us-east-1",
     standby_regions=["us-west-2", "eu-west-1"],
     functions={
-        "orders": mrs.ServiceFunctionArgsArgs(
+        "orders": mrs.ServiceFunctionArgs(
             code=pulumi.FileArchive("./service/orders"),
-            traffic_shifting=mrs.TrafficShiftingArgsArgs(
+            traffic_shifting=mrs.TrafficShiftingArgs(
                 type=mrs.PredefinedDeploymentType.CANARY10_PERCENT10_MINUTES,
             ),
-            alarms=mrs.TrafficShiftAlarmsArgsArgs(duration_baseline_ms=120),
+            alarms=mrs.TrafficShiftAlarmsArgs(duration_baseline_ms=120),
         ),
     },
     routes={"POST /orders": "orders", "GET /orders/{id}": "orders"},
-    domain=mrs.ServiceDomainArgsArgs(zone_id="Z0123456789EXAMPLE", name="api.example.com"),
-    health_check=mrs.RegionalHealthCheckArgsArgs(request_interval=10, failure_threshold=3),
-    table=mrs.GlobalTableArgsArgs(hash_key="orderId", protect_data=True),
+    domain=mrs.ServiceDomainArgs(zone_id="Z0123456789EXAMPLE", name="api.example.com"),
+    health_check=mrs.RegionalHealthCheckArgs(request_interval=10, failure_threshold=3),
+    table=mrs.GlobalTableArgs(hash_key="orderId", protect_data=True),
     rollout_waves=True,
     tags={"environment": "prod", "service": "orders", "stack": pulumi.get_stack()},
 )

@@ -4,7 +4,8 @@
 # into a fresh project (test/consumer/project) beside the newest @pulumi/pulumi and @pulumi/aws
 # that the package's peer ranges allow on this Node.js, then, with Pulumi's template tsconfig:
 # type-checks the program and its test (no skipLibCheck), runs the test under the mocks, runs
-# the shipped CLI (`npx multiregion-serverless preview`) and the shipped policy pack. Any
+# the shipped CLI (`npx multiregion-serverless preview`), the shipped policy pack, and the
+# package as Pulumi's plugin runner serves it to other languages (plugin.js). Any
 # packaging regression fails it. Needs the npm registry; about 2-3 minutes a run with a warm npm
 # cache (the npm install is most of it; CONSUMER_GIT=1 adds about 1.5 minutes, see README "Install").
 #
@@ -60,6 +61,7 @@ tarball="$work/$(cd "$repo" && npm pack --silent --pack-destination "$work" | ta
 contents="$(tar -tzf "$tarball")"
 for file in package/LICENSE package/README.md package/bin/multiregion-serverless.js \
   package/dist/components/index.js package/dist/components/index.d.ts \
+  package/dist/provider/plugin.js package/schema.json \
   package/dist/testing/index.js package/dist/policy/rules/index.js package/dist/preview/cli.js \
   package/preview/register.js package/docs/preview.md package/policy/README.md \
   package/policy/index.ts package/policy/package-lock.json package/policy/PulumiPolicy.yaml; do
@@ -91,6 +93,10 @@ if grep -q skipLibCheck "$app/tsconfig.json"; then fail "the consumer tsconfig m
 step "every package the installed JavaScript requires resolves (some only at \`pulumi up\`)"
 (cd "$app" && node "$repo/test/consumer/requires.js" node_modules/multiregion-serverless) ||
   fail "the package requires a package that is not installed with it (a missing dependency)"
+
+step "the package as Pulumi's plugin runner loads it for other languages (run-plugin, gRPC)"
+node "$repo/test/consumer/plugin.js" "$app/node_modules/multiregion-serverless" ||
+  fail "Pulumi's plugin runner does not serve the installed package's provider"
 
 step "tsc with Pulumi's template tsconfig (program and test)"
 (cd "$app" && npx --no-install tsc -p .) || fail "the program or its test does not compile"
@@ -153,6 +159,8 @@ if [[ "${CONSUMER_GIT:-}" == 1 ]]; then
     fail "the package installed from git does not load"
   (cd "$git_app" && node "$repo/test/consumer/requires.js" node_modules/multiregion-serverless) ||
     fail "the package installed from git requires a package that is not installed with it"
+  node "$repo/test/consumer/plugin.js" "$git_app/node_modules/multiregion-serverless" ||
+    fail "Pulumi's plugin runner does not serve the package installed from git"
 fi
 
 step "passed (node $(node --version)$([[ "${CONSUMER_PEERS:-}" == lowest ]] && echo ", lowest peers")$([[ "${CONSUMER_GIT:-}" == 1 ]] && echo ", git install"))"

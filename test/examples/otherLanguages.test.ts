@@ -150,4 +150,18 @@ describe("examples in other languages", () => {
       source,
     ]);
   });
+
+  it("the Python example's SDK names are the schema's, as Pulumi's Python code generation names them", () => {
+    const source = fs.readFileSync(path.join(ROOT, "examples", "python", "__main__.py"), "utf8");
+    const used = [...new Set([...source.matchAll(/\bmrs\.([A-Za-z0-9_]+)/g)].map((m) => m[1]))];
+    // Resources keep their name, enums too, object types get `Args` (input types).
+    const names = new Set<string>();
+    for (const token of Object.keys(schema.resources)) names.add(token.split(":")[2]);
+    for (const [token, type] of Object.entries(schema.types)) {
+      names.add(type.enum ? token.split(":")[2] : `${token.split(":")[2]}Args`);
+    }
+    expect(used.filter((name) => !names.has(name))).to.deep.equal([]);
+    expect(used).to.include("ServiceFunctionArgs");
+    expect(used.filter((name) => name.endsWith("ArgsArgs"))).to.deep.equal([]);
+  });
 });

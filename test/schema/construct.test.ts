@@ -2,8 +2,10 @@
 // its inputs as plain values (assets and unknowns in Pulumi's wire format) to the package's
 // provider, whose `construct` builds the component. These tests go through that path, from the
 // wire format (deserialized by @pulumi/pulumi's own provider server code) to `construct`, and
-// check that the same resources come out as from the TypeScript constructor.
+// check that the same resources come out as from the TypeScript constructor, except that the
+// deployments are the package's own LambdaDeployment resource rather than dynamic ones.
 import { expect } from "chai";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   DeploymentAlarms,
@@ -11,6 +13,10 @@ import {
   RegionalService,
   TrafficShiftedFunction,
 } from "../../components";
+import {
+  LAMBDA_DEPLOYMENT_RESOURCE_TYPE,
+  LAMBDA_DEPLOYMENT_TYPE,
+} from "../../components/lambdaDeployment";
 import { CapturedResource, runComponent } from "../../testing";
 import { sharedProvider } from "./inferred";
 
@@ -22,19 +28,56 @@ const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const CODE_PATH = "./service/orders";
 const wireArchive = { [SIG]: ARCHIVE_SIG, path: CODE_PATH };
 const wireUnknown = { [SIG]: OUTPUT_VALUE_SIG };
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const wireSecret = (value: unknown) => ({ [SIG]: SECRET_SIG, value });
+/** An output of another resource as an SDK sends it (an output value with its dependencies). */
+const wireOutput = (value: unknown, dependencies: string[], secret = false) => ({
+  [SIG]: OUTPUT_VALUE_SIG,
+  value,
+  secret,
+  dependencies,
+});
+const BUCKET = "urn:pulumi:test::project::aws:s3/bucket:Bucket::assets";
+const STACK_REFERENCE = "urn:pulumi:test::project::pulumi:pulumi:StackReference::network";
 
-/** The inputs as the provider server hands them to `construct` (its own deserializer). */
-async function fromWire(inputs: Record<string, unknown>): Promise<pulumi.Inputs> {
+/**
+ * The inputs as the provider server hands them to `construct` (its own deserializer), with the
+ * engine's `inputDependencies`: the URNs each top-level input came from.
+ */
+async function fromWire(
+  inputs: Record<string, unknown>,
+  dependencies: Record<string, string[]> = {},
+): Promise<pulumi.Inputs> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { deserializeInputs } = require("@pulumi/pulumi/provider/server");
-  return deserializeInputs(Struct.fromJavaScript(inputs), new Map());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConstructRequest } = require("@pulumi/pulumi/proto/provider_pb");
+  const map = new Map();
+  for (const [key, urns] of Object.entries(dependencies)) {
+    const dependency = new ConstructRequest.PropertyDependencies();
+    dependency.setUrnsList(urns);
+    map.set(key, dependency);
+  }
+  return deserializeInputs(Struct.fromJavaScript(inputs), map);
 }
 
-/** What a run registered, in order, without URNs and ids (the same either way). */
+/**
+ * What a run registered, in order, without URNs and ids (the same either way). A deployment is
+ * a dynamic resource from `new` (its serialized provider in `__provider`) and the package's
+ * LambdaDeployment from `construct`: the same inputs otherwise.
+ */
 function registered(resources: readonly CapturedResource[]) {
-  return resources.map(({ type, name, inputs }) => ({ type, name, inputs }));
+  return resources.map(({ type, name, inputs }) => {
+    if (type === LAMBDA_DEPLOYMENT_TYPE || type === LAMBDA_DEPLOYMENT_RESOURCE_TYPE) {
+      const { __provider: _serialized, ...rest } = inputs;
+      void _serialized;
+      return { type: "LambdaDeployment", name, inputs: rest };
+    }
+    return { type, name, inputs };
+  });
 }
 
 const token = (component: string) => `multiregion-serverless:index:${component}`;
@@ -103,8 +146,7 @@ const CONSTRUCTORS: Record<string, new (name: string, args: any) => pulumi.Compo
 };
 
 describe("components constructed through the package's provider", function () {
-  // The first construct infers the schema (shared with the schema snapshot test).
-  this.timeout(180_000);
+  this.timeout(60_000);
 
   for (const [component, args] of cases) {
     it(`${component}: construct with schema-shaped JSON registers what new ${component}(...) registers`, async () => {
@@ -119,6 +161,14 @@ describe("components constructed through the package's provider", function () {
         registered(expected.resources.all),
       );
       expect(constructed.resources.all.length).to.be.greaterThan(1);
+      // Every deployment is the package's resource, served by its plugin (no dynamic provider).
+      if (component !== "DeploymentAlarms") {
+        expect(constructed.resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE)).to.have.length(
+          expected.resources.ofType(LAMBDA_DEPLOYMENT_TYPE).length,
+        );
+        expect(constructed.resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE)).to.not.have.length(0);
+      }
+      expect(constructed.resources.ofType(LAMBDA_DEPLOYMENT_TYPE)).to.deep.equal([]);
       // The state handed back to the engine holds the schema's outputs.
       const state = constructed.result.state as Record<string, unknown>;
       expect(Object.keys(state)).to.include(STATE_KEY[component]);
@@ -144,7 +194,7 @@ describe("components constructed through the package's provider", function () {
       { preview: true },
     );
     const names = (resources: readonly CapturedResource[]) =>
-      resources.map((r) => `${r.type} ${r.name}`);
+      registered(resources).map((r) => `${r.type} ${r.name}`);
     expect(names(constructed.resources.all)).to.deep.equal(names(expected.resources.all));
     const fn = constructed.resources.all.find((r) => r.type === "aws:lambda/function:Function")!;
     expect(fn.inputs.role, "the role is not known at preview").to.not.equal(role);
@@ -161,5 +211,166 @@ describe("components constructed through the package's provider", function () {
     ).catch((error: Error) => (message = error.message));
     expect(message).to.include("[trafficShifting.canary]");
     expect(message).to.include('applies to trafficShifting.mode "codedeploy" only');
+  });
+});
+
+describe("inputs as the engine sends them: secrets, dependencies, resource references", function () {
+  this.timeout(60_000);
+  const construct = (component: string, inputs: pulumi.Inputs) =>
+    sharedProvider().construct("orders", token(component), inputs, {});
+  const lambda = (resources: { ofType(type: string): CapturedResource[] }) =>
+    resources.ofType("aws:lambda/function:Function")[0];
+
+  it("a secret environment map (one Output) reaches the function, still secret, beside LOG_LEVEL", async () => {
+    const inputs = await fromWire(
+      {
+        code: wireArchive,
+        environment: wireSecret({ DB_PASSWORD: "hunter2" }),
+        region: "us-east-1",
+      },
+      { environment: [BUCKET] },
+    );
+    expect(pulumi.Output.isInstance(inputs.environment), "one Output").to.equal(true);
+    const { resources } = await runComponent(() => construct("TrafficShiftedFunction", inputs));
+    const fn = lambda(resources);
+    expect(fn.inputs.environment.variables).to.deep.equal({
+      DB_PASSWORD: "hunter2",
+      LOG_LEVEL: "INFO",
+    });
+    expect(fn.secretPaths).to.include("environment.variables");
+    // The engine's inputDependencies: the function waits for what the environment came from.
+    expect(fn.dependencies).to.include(BUCKET);
+  });
+
+  it("secret tags (one Output) tag every taggable resource, still secret", async () => {
+    const inputs = await fromWire({
+      code: wireArchive,
+      tags: wireSecret({ team: "payments" }),
+      region: "us-east-1",
+    });
+    const { resources } = await runComponent(() => construct("TrafficShiftedFunction", inputs));
+    const fn = lambda(resources);
+    expect(fn.inputs.tags).to.deep.equal({ team: "payments" });
+    expect(fn.secretPaths).to.include("tags");
+    const group = resources.ofType("aws:cloudwatch/logGroup:LogGroup")[0];
+    expect(group.inputs.tags).to.deep.equal({ team: "payments" });
+  });
+
+  it("RegionalService: deployAfter as one output of another region, secret tags on its health checks, a table as a resource reference", async () => {
+    const earlier =
+      "urn:pulumi:test::project::multiregion-serverless:index:LambdaDeployment::first";
+    const { resources } = await runComponent(async () => {
+      // The table the program created; the engine sends a reference to it.
+      const table = new aws.dynamodb.Table("orders-table", {
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        region: "us-east-1",
+      });
+      const tableUrn = await new Promise<string>((resolve) => table.urn.apply(resolve));
+      const inputs = await fromWire(
+        {
+          ...serviceShape,
+          region: "us-east-1",
+          deployAfter: wireOutput(["d-FIRST"], [earlier]),
+          tags: wireSecret({ team: "payments" }),
+          table: { [SIG]: RESOURCE_SIG, urn: tableUrn, id: "orders-table", packageVersion: "" },
+        },
+        { table: [tableUrn] },
+      );
+      expect(aws.dynamodb.Table.isInstance(inputs.table)).to.equal(true);
+      return construct("RegionalService", inputs);
+    });
+    const [deployment] = resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE);
+    expect(deployment.dependencies).to.include(earlier);
+    const check = resources.ofType("aws:route53/healthCheck:HealthCheck")[0];
+    expect(check.inputs.tags).to.deep.equal({ Name: "orders-health-check", team: "payments" });
+    expect(check.secretPaths).to.include("tags");
+    expect(lambda(resources).inputs.environment.variables.TABLE_NAME).to.match(/^orders-table/);
+  });
+
+  const structural: [string, string, Record<string, unknown>, Record<string, string[]>][] = [
+    [
+      "MultiRegionService",
+      "standbyRegions",
+      {
+        ...serviceShape,
+        topology: "active-passive",
+        primaryRegion: "us-east-1",
+        // A stack reference's output: an output value with the reference as its dependency.
+        standbyRegions: wireOutput(["us-west-2"], [STACK_REFERENCE]),
+      },
+      {},
+    ],
+    [
+      "MultiRegionService",
+      "topology",
+      {
+        ...serviceShape,
+        topology: wireSecret("active-passive"),
+        primaryRegion: "us-east-1",
+        standbyRegions: ["us-west-2"],
+      },
+      {},
+    ],
+    [
+      "RegionalService",
+      "functions",
+      { ...serviceShape, functions: wireSecret(serviceShape.functions), region: "us-east-1" },
+      {},
+    ],
+    [
+      "TrafficShiftedFunction",
+      "trafficShifting",
+      // One secret field makes the whole object one secret Output.
+      {
+        code: wireArchive,
+        trafficShifting: { type: "AllAtOnce", retryToken: wireSecret("2027-01-01") },
+      },
+      {},
+    ],
+    [
+      "TrafficShiftedFunction",
+      "memorySize",
+      { code: wireArchive, memorySize: 512 },
+      { memorySize: [STACK_REFERENCE] },
+    ],
+  ];
+  for (const [component, key, args, dependencies] of structural) {
+    it(`${component}: [${key}] sent as one Output is refused, named, before anything registers`, async () => {
+      const inputs = await fromWire(args, dependencies);
+      expect(pulumi.Output.isInstance(inputs[key]), "it arrives as one Output").to.equal(true);
+      let message = "";
+      const run = await runComponent(() => construct(component, inputs)).catch(
+        (error: Error & { resources?: { all: unknown[] } }) => {
+          message = error.message;
+          return error;
+        },
+      );
+      expect(message).to.include(
+        `[${key}] must be known when the component is constructed, not an Output`,
+      );
+      expect(message).not.to.include("__pulumiOutput");
+      expect(message).not.to.include("toJSON");
+      expect((run as { resources?: { all: unknown[] } }).resources?.all ?? []).to.have.length(0);
+    });
+  }
+});
+
+describe("components in a TypeScript program after the plugin constructed some", () => {
+  it("still register the dynamic LambdaDeployment (stacks recorded that type)", async () => {
+    await runComponent(() =>
+      sharedProvider().construct(
+        "first",
+        token("TrafficShiftedFunction"),
+        { code: new pulumi.asset.FileArchive(CODE_PATH) },
+        {},
+      ),
+    );
+    const { resources } = await runComponent(
+      () => new TrafficShiftedFunction("orders", { code: new pulumi.asset.FileArchive(CODE_PATH) }),
+    );
+    expect(resources.ofType(LAMBDA_DEPLOYMENT_TYPE)).to.have.length(1);
+    expect(resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE)).to.have.length(0);
+    expect(resources.ofType(LAMBDA_DEPLOYMENT_TYPE)[0].inputs).to.have.property("__provider");
   });
 });

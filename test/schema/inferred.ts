@@ -1,5 +1,5 @@
-import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
-import { componentProvider } from "../../provider/components";
+import { PackageProvider } from "../../provider/provider";
+import { formatSchema, generateSchema } from "../../provider/schema";
 
 /** A parsed package schema (the parts the tests read). */
 export interface PackageSchema {
@@ -9,9 +9,9 @@ export interface PackageSchema {
   types: Record<string, TypeSchema>;
 }
 
-/** A component's entry in the schema. */
+/** A resource's entry in the schema (a component, or the LambdaDeployment custom resource). */
 export interface ResourceSchema {
-  isComponent: boolean;
+  isComponent?: boolean;
   description?: string;
   inputProperties: Record<string, PropertySchema>;
   requiredInputs: string[];
@@ -36,23 +36,24 @@ export interface PropertySchema {
   description?: string;
   optional?: boolean;
   plain?: boolean;
+  secret?: boolean;
 }
 
-let inferred: Promise<string> | undefined;
-let provider: ComponentProvider | undefined;
+let generated: Promise<string> | undefined;
+let provider: PackageProvider | undefined;
 
-/** One component provider for every test file, so the schema is inferred once per mocha run. */
-export function sharedProvider(): ComponentProvider {
-  provider ??= componentProvider();
+/** The package's provider, as its plugin serves it (schema.json, construct, LambdaDeployment). */
+export function sharedProvider(): PackageProvider {
+  provider ??= new PackageProvider();
   return provider;
 }
 
 /**
- * The schema Pulumi's analyzer infers from the components' TypeScript types, exactly as
- * `pulumi package add` gets it from the provider. Inference compiles the library (~10-20 s), so
- * it runs once per mocha process and every test file shares it.
+ * The schema generated from the sources as `npm run schema` writes it: Pulumi's analyzer infers
+ * the components' part from their TypeScript types (~10-20 s, it compiles the library), so it
+ * runs once per mocha process and every test file shares it.
  */
 export function inferredSchema(): Promise<string> {
-  inferred ??= sharedProvider().getSchema();
-  return inferred;
+  generated ??= generateSchema().then(formatSchema);
+  return generated;
 }

@@ -7,8 +7,9 @@ import * as fs from "fs";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as library from "../../components";
 import { SAM_DEPLOYMENT_TYPES } from "../../deployment/rollout";
+import { LAMBDA_DEPLOYMENT_INPUT_KEYS } from "../../deployment/provider";
 import { COMPONENTS, PACKAGE_NAME } from "../../provider/components";
-import { formatSchema, SCHEMA_FILE } from "../../provider/schema";
+import { SCHEMA_FILE } from "../../provider/schema";
 import { inferredSchema, PackageSchema, PropertySchema } from "./inferred";
 
 const token = (component: string) => `${PACKAGE_NAME}:index:${component}`;
@@ -20,17 +21,47 @@ describe("the package schema", function () {
   let text: string;
 
   before(async () => {
-    text = formatSchema(await inferredSchema());
+    text = await inferredSchema();
     schema = JSON.parse(text) as PackageSchema;
   });
 
-  it("is inferred for every component the package exports", () => {
+  it("is inferred for every component the package exports, plus the LambdaDeployment resource", () => {
     const exported = getPulumiComponents(library).map((component) => component.name);
     expect(COMPONENTS.map((component) => component.name).sort()).to.deep.equal(exported.sort());
-    expect(Object.keys(schema.resources).sort()).to.deep.equal(exported.map(token).sort());
-    for (const resource of Object.values(schema.resources)) {
-      expect(resource.isComponent).to.equal(true);
+    expect(Object.keys(schema.resources).sort()).to.deep.equal(
+      [...exported, "LambdaDeployment"].map(token).sort(),
+    );
+    for (const [name, resource] of Object.entries(schema.resources)) {
+      expect(resource.isComponent, name).to.equal(
+        name === token("LambdaDeployment") ? undefined : true,
+      );
     }
+  });
+
+  it("describes LambdaDeployment's inputs and outputs as the provider reads and writes them", () => {
+    const deployment = schema.resources[token("LambdaDeployment")];
+    // Every input whose change makes an update, and the credentials (secret, in the state too).
+    expect(Object.keys(deployment.inputProperties).sort()).to.deep.equal(
+      [...LAMBDA_DEPLOYMENT_INPUT_KEYS, "credentials"].sort(),
+    );
+    expect(deployment.inputProperties.credentials.secret).to.equal(true);
+    expect(deployment.properties.credentials.secret).to.equal(true);
+    expect(Object.keys(deployment.properties)).to.include.members([
+      ...Object.keys(deployment.inputProperties),
+      "deploymentId",
+      "status",
+      "deployedVersion",
+      "routingWeights",
+      "previousVersion",
+    ]);
+    expect(deployment.requiredInputs).to.include.members([
+      "applicationName",
+      "deploymentGroupName",
+      "functionName",
+      "aliasName",
+      "targetVersion",
+      "region",
+    ]);
   });
 
   it("matches the committed schema.json (regenerate with `npm run schema`)", () => {
@@ -95,10 +126,11 @@ describe("the package schema", function () {
       if (property.$ref?.startsWith("#/types/") && !schema.types[property.$ref.slice(8)]) {
         problems.push(`${where} references missing ${property.$ref}`);
       }
-      // Resource references must name a resource of the aws package's schema.
+      // No AWS resources: a reference would pin the SDKs to this build's @pulumi/aws.
       if (
-        property.$ref?.startsWith("/aws/") &&
-        !/#\/resources\/aws:[^:]+:[A-Za-z]+$/.test(property.$ref)
+        property.$ref &&
+        !property.$ref.startsWith("#/types/") &&
+        property.$ref !== "pulumi.json#/Archive"
       ) {
         problems.push(`${where} references ${property.$ref}`);
       }
@@ -153,6 +185,32 @@ describe("the package schema", function () {
     ]);
   });
 
+  it("depends on no other package: outputs holding AWS resources are TypeScript-only", () => {
+    expect(schema).not.to.have.property("dependencies");
+    expect(text).not.to.include('"/aws/');
+    const outputs = Object.keys(schema.resources[token("TrafficShiftedFunction")].properties);
+    expect(outputs).not.to.include.members(["function", "alias", "deploymentGroup", "logGroup"]);
+    expect(outputs).to.include.members(["functionArn", "aliasArn", "deploymentGroupName"]);
+    expect(schema.types).not.to.have.property(token("HookFunctions"));
+  });
+
+  it("says in each description what an unset argument does (the TSDoc `@default`)", () => {
+    const inputs = schema.resources[token("TrafficShiftedFunction")].inputProperties;
+    expect(inputs.memorySize.description).to.match(/\n\nDefault: `256`\.$/);
+    expect(inputs.region.description).to.match(/Default: the provider's region\.$/);
+    expect(inputs.code.description).not.to.include("Default:");
+    const healthCheck = schema.types[token("RegionalHealthCheck")].properties!;
+    expect(healthCheck.requestInterval.description).to.match(/Default: `30`\.$/);
+    // Inherited members (ServiceFunction's, through TrafficShiftedFunctionArgs) included.
+    expect(inputs.aliasName.description).to.match(/Default: `"live"`\.$/);
+    const shifting = schema.types[token("TrafficShifting")].properties!;
+    expect(shifting.mode.description).to.include('Default: `"codedeploy"`.');
+  });
+
+  it("names its types without `Args` (the SDKs of other languages add it to input types)", () => {
+    expect(Object.keys(schema.types).filter((name) => name.endsWith("Args"))).to.deep.equal([]);
+  });
+
   it("describes the choices as enums and both topologies in one MultiRegionService shape", () => {
     const enumValues = (name: string) => schema.types[token(name)].enum!.map((e) => e.value).sort();
     expect(enumValues("PredefinedDeploymentType")).to.deep.equal([...SAM_DEPLOYMENT_TYPES].sort());
@@ -166,16 +224,14 @@ describe("the package schema", function () {
       "regions",
       "routing",
     ]);
-    const shifting = schema.types[token("TrafficShiftingArgs")].properties!;
+    const shifting = schema.types[token("TrafficShifting")].properties!;
     expect(shifting.canary.$ref).to.equal(`#/types/${token("TrafficStep")}`);
     expect(shifting.linear.$ref).to.equal(`#/types/${token("TrafficStep")}`);
     expect(schema.resources[token("TrafficShiftedFunction")].inputProperties.code.$ref).to.equal(
       "pulumi.json#/Archive",
     );
     const functions = schema.resources[token("RegionalService")].inputProperties.functions;
-    expect(functions.additionalProperties!.$ref).to.equal(
-      `#/types/${token("ServiceFunctionArgs")}`,
-    );
+    expect(functions.additionalProperties!.$ref).to.equal(`#/types/${token("ServiceFunction")}`);
   });
 });
 
