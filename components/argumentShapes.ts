@@ -5,9 +5,9 @@
 import type { DeploymentAlarmsArgs } from "./deploymentAlarms";
 import type { DeploymentHook } from "./deploymentHook";
 import type {
-  FeatureFlagArgs,
-  FeatureFlagAttributeArgs,
-  FeatureFlagRolloutArgs,
+  FeatureFlag,
+  FeatureFlagAttribute,
+  FeatureFlagRollout,
   FeatureFlagsArgs,
 } from "./featureFlags";
 import type {
@@ -205,7 +205,7 @@ export const MULTI_REGION_SERVICE_ARGS = {
 };
 
 // FeatureFlags (issue 15): its own section, so that other changes to this file merge cleanly.
-/** `FeatureFlagAttributeArgs`. */
+/** `FeatureFlagAttribute`. */
 export const FEATURE_FLAG_ATTRIBUTE_ARGS = {
   name: true,
   stringValue: true,
@@ -220,15 +220,15 @@ export const FEATURE_FLAG_ATTRIBUTE_ARGS = {
   maximum: true,
   pattern: true,
   allowedValues: true,
-} as const satisfies ShapeOf<FeatureFlagAttributeArgs>;
+} as const satisfies ShapeOf<FeatureFlagAttribute>;
 
-/** `FeatureFlagArgs` (its attributes are checked item by item with the shape above). */
+/** `FeatureFlag` (its attributes are checked item by item with the shape above). */
 export const FEATURE_FLAG_ARGS = {
   name: true,
   enabled: true,
   description: true,
   attributes: true,
-} as const satisfies ShapeOf<FeatureFlagArgs>;
+} as const satisfies ShapeOf<FeatureFlag>;
 
 /** `FeatureFlagsArgs` (flags, monitors and readers are lists, checked item by item). */
 export const FEATURE_FLAGS_ARGS = {
@@ -243,7 +243,7 @@ export const FEATURE_FLAGS_ARGS = {
     growthFactor: true,
     durationMinutes: true,
     finalBakeTimeMinutes: true,
-  } satisfies ShapeOf<FeatureFlagRolloutArgs>,
+  } satisfies ShapeOf<FeatureFlagRollout>,
   monitors: true,
   readers: true,
   unlistedRegions: true,

@@ -3,9 +3,9 @@
 // functions so that the component, the stack settings, the preview and the policies agree.
 import { createHash } from "crypto";
 import type {
-  FeatureFlagArgs,
-  FeatureFlagAttributeArgs,
-  FeatureFlagRolloutArgs,
+  FeatureFlag,
+  FeatureFlagAttribute,
+  FeatureFlagRollout,
 } from "./featureFlags";
 import { ArgumentProblems, isKnown } from "./validation";
 
@@ -111,7 +111,7 @@ export type ResolvedFlagStrategy =
 
 /** The rollout's strategy; the default is AppConfig's canary (safe wherever it is forgotten). */
 export function resolveFlagStrategy(
-  rollout: FeatureFlagRolloutArgs | undefined,
+  rollout: FeatureFlagRollout | undefined,
 ): ResolvedFlagStrategy {
   if (rollout?.growthFactor !== undefined || rollout?.durationMinutes !== undefined) {
     return {
@@ -158,14 +158,14 @@ const VALUE_FIELDS = {
 type ValueField = keyof typeof VALUE_FIELDS;
 
 /** The value fields an attribute sets (one, when it is well-formed). */
-function valueFieldsOf(attribute: FeatureFlagAttributeArgs): ValueField[] {
+function valueFieldsOf(attribute: FeatureFlagAttribute): ValueField[] {
   return (Object.keys(VALUE_FIELDS) as ValueField[]).filter(
     (field) => attribute[field] !== undefined,
   );
 }
 
 /** An attribute's value: the value field it sets (undefined when none is). */
-export function attributeValue(attribute: FeatureFlagAttributeArgs): unknown {
+export function attributeValue(attribute: FeatureFlagAttribute): unknown {
   const [field] = valueFieldsOf(attribute);
   return field === undefined ? undefined : attribute[field];
 }
@@ -207,7 +207,7 @@ function attributeTypeOf(value: unknown): FeatureFlagAttributeType | undefined {
  * the type reference above. Keys are sorted so that the same flags give the same bytes (and
  * the same content hash) whatever order they were declared in.
  */
-export function featureFlagDocument(flags: readonly FeatureFlagArgs[]): FeatureFlagDocument {
+export function featureFlagDocument(flags: readonly FeatureFlag[]): FeatureFlagDocument {
   const sorted = [...flags].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const document: FeatureFlagDocument = { version: "1", flags: {}, values: {} };
   for (const flag of sorted) {
@@ -247,7 +247,7 @@ export function featureFlagDocument(flags: readonly FeatureFlagArgs[]): FeatureF
 }
 
 /** The document as the bytes AppConfig stores. */
-export function featureFlagContent(flags: readonly FeatureFlagArgs[]): string {
+export function featureFlagContent(flags: readonly FeatureFlag[]): string {
   return JSON.stringify(featureFlagDocument(flags));
 }
 
@@ -267,7 +267,7 @@ export function checkFeatureFlags(problems: ArgumentProblems, key: string, flags
     return;
   }
   const seen = new Set<string>();
-  flags.forEach((flag: FeatureFlagArgs, i) => {
+  flags.forEach((flag: FeatureFlag, i) => {
     const at = `${key}[${i}]`;
     if (typeof flag !== "object" || flag === null) {
       problems.add(at, flag, "must be a flag: { name, enabled, description?, attributes? }");
@@ -480,7 +480,7 @@ export function checkFlagRollout(problems: ArgumentProblems, key: string, rollou
     );
     return;
   }
-  const r = rollout as FeatureFlagRolloutArgs;
+  const r = rollout as FeatureFlagRollout;
   problems.oneOf(`${key}.strategy`, r.strategy, PREDEFINED_FLAG_STRATEGIES);
   const custom = (
     ["growthType", "growthFactor", "durationMinutes", "finalBakeTimeMinutes"] as const

@@ -24,7 +24,7 @@ import { ArgumentProblems, isKnown } from "./validation";
 export { FeatureFlagAttributeType, FlagGrowthType, PredefinedFlagStrategy };
 
 /** One attribute of a flag: a value the code reads when the flag is on, and its constraints. */
-export interface FeatureFlagAttributeArgs {
+export interface FeatureFlagAttribute {
   /** The attribute key (a lowercase letter, then up to 63 letters, digits, `_` and `-`). */
   readonly name: string;
   /**
@@ -90,7 +90,7 @@ export interface FeatureFlagAttributeArgs {
 }
 
 /** One feature flag. */
-export interface FeatureFlagArgs {
+export interface FeatureFlag {
   /** The flag key the code asks for (a lowercase letter, then up to 63 letters, digits, `_` and `-`). */
   readonly name: string;
   /** Whether the flag is on in this environment. */
@@ -104,7 +104,7 @@ export interface FeatureFlagArgs {
    * Values the code reads with the flag, each with its constraints (at most 25).
    * @default none
    */
-  readonly attributes?: FeatureFlagAttributeArgs[];
+  readonly attributes?: FeatureFlagAttribute[];
 }
 
 /**
@@ -113,7 +113,7 @@ export interface FeatureFlagArgs {
  * `finalBakeTimeMinutes`). The environment's alarms are watched during the rollout and the bake
  * time; an alarm rolls the flags back.
  */
-export interface FeatureFlagRolloutArgs {
+export interface FeatureFlagRollout {
   /**
    * A predefined strategy.
    * @default "AppConfig.Canary10Percent20Minutes" (when no custom field is given)
@@ -142,7 +142,7 @@ export interface FeatureFlagRolloutArgs {
 }
 
 /** An alarm that rolls a flag deployment back in its region. */
-export interface FeatureFlagMonitorArgs {
+export interface FeatureFlagMonitor {
   /** The region whose flag environment the alarm watches (the alarm's own region). */
   readonly region: string;
   /** The CloudWatch alarm's ARN. */
@@ -150,7 +150,7 @@ export interface FeatureFlagMonitorArgs {
 }
 
 /** An IAM role (a function's execution role) that reads the flags in a region. */
-export interface FeatureFlagReaderArgs {
+export interface FeatureFlagReader {
   /** The region of the function whose role it is. */
   readonly region: string;
   /** The role's name; it gets `appconfig:StartConfigurationSession` and `appconfig:GetLatestConfiguration` on this region's flag profile. */
@@ -164,7 +164,7 @@ export interface FeatureFlagsArgs {
   /** The AppConfig environment (the stack's environment, e.g. `prod`). */
   readonly environment: string;
   /** The flags and their values in this environment. */
-  readonly flags: FeatureFlagArgs[];
+  readonly flags: FeatureFlag[];
   /**
    * The AppConfig application's name (functions address it by name).
    * @default the component's name
@@ -179,17 +179,17 @@ export interface FeatureFlagsArgs {
    * How a change rolls out.
    * @default AppConfig.Canary10Percent20Minutes
    */
-  readonly rollout?: FeatureFlagRolloutArgs;
+  readonly rollout?: FeatureFlagRollout;
   /**
    * Alarms that roll a flag deployment back (at most 5 per region, AppConfig's limit).
    * @default none
    */
-  readonly monitors?: FeatureFlagMonitorArgs[];
+  readonly monitors?: FeatureFlagMonitor[];
   /**
    * Roles allowed to read the flags of their region.
    * @default none
    */
-  readonly readers?: FeatureFlagReaderArgs[];
+  readonly readers?: FeatureFlagReader[];
   /**
    * Regions to accept although they are not in the package's list of commercial regions.
    * @default none

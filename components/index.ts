@@ -91,8 +91,8 @@ export {
   ServiceDashboard,
   ServiceDashboardArgs,
   serviceDashboardArgs,
-  ServiceDashboardFunctionArgs,
-  ServiceDashboardRegionArgs,
+  ServiceDashboardFunction,
+  ServiceDashboardRegion,
 } from "./serviceDashboard";
 export { dashboardBody, DashboardBody, dashboardUrl } from "./dashboardBody";
 export {

@@ -6,7 +6,7 @@ import type { MultiRegionService } from "./multiRegionService";
 import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
 
 /** One function of a region on the dashboard. */
-export interface ServiceDashboardFunctionArgs {
+export interface ServiceDashboardFunction {
   /** The function's short name in the service (`orders`): regions' functions with the same key share a widget. */
   readonly key: string;
   /** The Lambda function's name. */
@@ -24,11 +24,11 @@ export interface ServiceDashboardFunctionArgs {
 }
 
 /** One serving region on the dashboard. */
-export interface ServiceDashboardRegionArgs {
+export interface ServiceDashboardRegion {
   /** The region, e.g. `us-east-1`. */
   readonly region: string;
   /** The functions that serve in this region. */
-  readonly functions: ServiceDashboardFunctionArgs[];
+  readonly functions: ServiceDashboardFunction[];
   /**
    * The region's HTTP API (API Gateway v2) id.
    * @default no API widgets for this region
@@ -51,7 +51,7 @@ export interface ServiceDashboardArgs {
   /**
    * The serving regions, primary first; the dashboard shows them side by side.
    */
-  readonly regions: ServiceDashboardRegionArgs[];
+  readonly regions: ServiceDashboardRegion[];
   /**
    * The region the dashboard lives in (dashboards are global to the account, but open in a region).
    * @default the first of `regions`
@@ -250,7 +250,7 @@ export function checkServiceDashboardArgs(
  */
 export function serviceDashboardArgs(service: MultiRegionService): ServiceDashboardArgs {
   const alarmArns: pulumi.Input<string>[] = [];
-  const regions = service.regionOrder.map((region): ServiceDashboardRegionArgs => {
+  const regions = service.regionOrder.map((region): ServiceDashboardRegion => {
     const regional = service.services[region];
     return {
       region,

@@ -5,9 +5,9 @@ import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
 import type {
-  FeatureFlagArgs,
-  FeatureFlagAttributeArgs,
-  FeatureFlagRolloutArgs,
+  FeatureFlag,
+  FeatureFlagAttribute,
+  FeatureFlagRollout,
 } from "./featureFlags";
 import {
   FLAG_KEY_PATTERN,
@@ -366,8 +366,8 @@ export interface StackSettings {
   secretEnvironmentNames: string[];
   /** Feature flags (issue 15): the flags, how a change rolls out, and whether functions read them through the extension. */
   featureFlags: {
-    flags: FeatureFlagArgs[];
-    rollout: FeatureFlagRolloutArgs;
+    flags: FeatureFlag[];
+    rollout: FeatureFlagRollout;
     /** Read through the AppConfig Lambda extension (else the function calls AppConfig with the AWS SDK). */
     extension: boolean;
   };
@@ -902,7 +902,7 @@ function resolve(
 }
 
 /** An attribute value from config as the component's one value field of its type. */
-function flagAttribute(name: string, value: unknown): FeatureFlagAttributeArgs {
+function flagAttribute(name: string, value: unknown): FeatureFlagAttribute {
   if (typeof value === "string") return { name, stringValue: value };
   if (typeof value === "number") return { name, numberValue: value };
   if (typeof value === "boolean") return { name, booleanValue: value };
@@ -939,7 +939,7 @@ function resolveFeatureFlags(
       }
     }
   }
-  const flags = Object.entries(given.flags ?? {}).map(([name, flag]): FeatureFlagArgs => ({
+  const flags = Object.entries(given.flags ?? {}).map(([name, flag]): FeatureFlag => ({
     name,
     enabled: flag.enabled,
     ...(flag.description !== undefined ? { description: flag.description } : {}),

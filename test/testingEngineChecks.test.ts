@@ -63,6 +63,18 @@ describe("testing harness: fails like the engine", () => {
     );
   });
 
+  it("accepts a dependency on a resource the engine knows from outside the run (a construct call's caller), when listed", async () => {
+    const caller = await runComponent(() => new aws.iam.Role("caller-role", { assumeRolePolicy }), {
+      stack: "caller",
+    });
+    const callerUrn = "urn:pulumi:caller::project::" + ROLE + "::caller-role";
+    const { resources } = await runComponent(
+      () => new aws.iam.Role("orders-role", { assumeRolePolicy }, { dependsOn: [caller.result] }),
+      { externalResources: [callerUrn] },
+    );
+    expect(resources.get(ROLE, "orders-role").dependencies).to.deep.equal([callerUrn]);
+  });
+
   it("refuses an input taken from a resource of another stack", async () => {
     const other = await runComponent(() => new aws.iam.Role("shared-role", { assumeRolePolicy }), {
       stack: "shared",

@@ -83,6 +83,14 @@ export interface MockRunOptions {
    * @default false
    */
   allowResourcesInApply?: boolean;
+  /**
+   * URNs of resources the engine knows from outside this run, which the run's resources may
+   * depend on: in a `construct` call (a component used from Python, Go, .NET, Java or YAML), the
+   * caller program's own resources that it passes as inputs or dependencies. Any other URN that
+   * was never registered in the run fails it, as the engine refuses it.
+   * @default none
+   */
+  externalResources?: string[];
 }
 
 /** What a run produced. */
@@ -119,7 +127,14 @@ class EngineChecks {
   private readonly urns = new Set<string>();
   readonly errors: string[] = [];
 
-  constructor(private readonly allowResourcesInApply: boolean) {}
+  constructor(
+    private readonly allowResourcesInApply: boolean,
+    externalResources: readonly string[] = [],
+  ) {
+    for (const urn of externalResources) {
+      this.urns.add(urn);
+    }
+  }
 
   /** A read resource (`Resource.get`): known to the engine, not checked further. */
   read(urn: string): void {
@@ -357,7 +372,7 @@ async function withMocks<T>(
   const monitor = new CapturingMonitor(
     mocks,
     defaultRegion,
-    new EngineChecks(options.allowResourcesInApply ?? false),
+    new EngineChecks(options.allowResourcesInApply ?? false, options.externalResources),
   );
   settings.setMockOptions(monitor, project, stack, options.preview ?? false);
   const store = state.getStore();

@@ -4,7 +4,7 @@
 import Ajv from "ajv";
 import { expect } from "chai";
 import {
-  FeatureFlagArgs,
+  FeatureFlag,
   featureFlagContent,
   featureFlagContentHash,
   featureFlagDocument,
@@ -33,7 +33,7 @@ function problemsOf(document: unknown): string[] {
     : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
 }
 
-const newOrderValidation: FeatureFlagArgs = {
+const newOrderValidation: FeatureFlag = {
   name: "newOrderValidation",
   enabled: true,
   description: "Validate orders with the new rules (duplicate products, item limit)",
@@ -120,11 +120,11 @@ describe("the feature-flag document (AppConfig's AWS.AppConfig.FeatureFlags form
   });
 
   it("the same flags in another order give the same bytes and hash", () => {
-    const flags: FeatureFlagArgs[] = [
+    const flags: FeatureFlag[] = [
       newOrderValidation,
       { name: "expressShipping", enabled: false },
     ];
-    const reordered: FeatureFlagArgs[] = [
+    const reordered: FeatureFlag[] = [
       { name: "expressShipping", enabled: false },
       { ...newOrderValidation, attributes: [...newOrderValidation.attributes!].reverse() },
     ];

@@ -1,5 +1,5 @@
 // Shared arguments and type tokens for the FeatureFlags specs.
-import type { FeatureFlagArgs } from "../../components";
+import type { FeatureFlag } from "../../components";
 
 export const APPLICATION = "aws:appconfig/application:Application";
 export const ENVIRONMENT = "aws:appconfig/environment:Environment";
@@ -12,7 +12,7 @@ export const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 export const FEATURE_FLAGS = "multiregion-serverless:index:FeatureFlags";
 
 /** The bundled service's flag: on, with the item limit the new validation enforces. */
-export const newOrderValidation: FeatureFlagArgs = {
+export const newOrderValidation: FeatureFlag = {
   name: "newOrderValidation",
   enabled: true,
   description: "Validate orders with the new rules",

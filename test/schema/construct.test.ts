@@ -231,7 +231,10 @@ describe("inputs as the engine sends them: secrets, dependencies, resource refer
       { environment: [BUCKET] },
     );
     expect(pulumi.Output.isInstance(inputs.environment), "one Output").to.equal(true);
-    const { resources } = await runComponent(() => construct("TrafficShiftedFunction", inputs));
+    // The bucket is the caller program's: the engine knows it, this run never registered it.
+    const { resources } = await runComponent(() => construct("TrafficShiftedFunction", inputs), {
+      externalResources: [BUCKET],
+    });
     const fn = lambda(resources);
     expect(fn.inputs.environment.variables).to.deep.equal({
       DB_PASSWORD: "hunter2",
@@ -259,27 +262,30 @@ describe("inputs as the engine sends them: secrets, dependencies, resource refer
   it("RegionalService: deployAfter as one output of another region, secret tags on its health checks, a table as a resource reference", async () => {
     const earlier =
       "urn:pulumi:test::project::multiregion-serverless:index:LambdaDeployment::first";
-    const { resources } = await runComponent(async () => {
-      // The table the program created; the engine sends a reference to it.
-      const table = new aws.dynamodb.Table("orders-table", {
-        hashKey: "id",
-        attributes: [{ name: "id", type: "S" }],
-        region: "us-east-1",
-      });
-      const tableUrn = await new Promise<string>((resolve) => table.urn.apply(resolve));
-      const inputs = await fromWire(
-        {
-          ...serviceShape,
+    const { resources } = await runComponent(
+      async () => {
+        // The table the program created; the engine sends a reference to it.
+        const table = new aws.dynamodb.Table("orders-table", {
+          hashKey: "id",
+          attributes: [{ name: "id", type: "S" }],
           region: "us-east-1",
-          deployAfter: wireOutput(["d-FIRST"], [earlier]),
-          tags: wireSecret({ team: "payments" }),
-          table: { [SIG]: RESOURCE_SIG, urn: tableUrn, id: "orders-table", packageVersion: "" },
-        },
-        { table: [tableUrn] },
-      );
-      expect(aws.dynamodb.Table.isInstance(inputs.table)).to.equal(true);
-      return construct("RegionalService", inputs);
-    });
+        });
+        const tableUrn = await new Promise<string>((resolve) => table.urn.apply(resolve));
+        const inputs = await fromWire(
+          {
+            ...serviceShape,
+            region: "us-east-1",
+            deployAfter: wireOutput(["d-FIRST"], [earlier]),
+            tags: wireSecret({ team: "payments" }),
+            table: { [SIG]: RESOURCE_SIG, urn: tableUrn, id: "orders-table", packageVersion: "" },
+          },
+          { table: [tableUrn] },
+        );
+        expect(aws.dynamodb.Table.isInstance(inputs.table)).to.equal(true);
+        return construct("RegionalService", inputs);
+      },
+      { externalResources: [earlier] },
+    );
     const [deployment] = resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE);
     expect(deployment.dependencies).to.include(earlier);
     const check = resources.ofType("aws:route53/healthCheck:HealthCheck")[0];
