@@ -2,11 +2,7 @@
 // profile's hosted configuration version holds, and how a flag change rolls out. Plain
 // functions so that the component, the stack settings, the preview and the policies agree.
 import { createHash } from "crypto";
-import type {
-  FeatureFlag,
-  FeatureFlagAttribute,
-  FeatureFlagRollout,
-} from "./featureFlags";
+import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
 import { ArgumentProblems, isKnown } from "./validation";
 
 /**
@@ -110,9 +106,7 @@ export type ResolvedFlagStrategy =
   | { predefined?: undefined; shape: FlagStrategyShape };
 
 /** The rollout's strategy; the default is AppConfig's canary (safe wherever it is forgotten). */
-export function resolveFlagStrategy(
-  rollout: FeatureFlagRollout | undefined,
-): ResolvedFlagStrategy {
+export function resolveFlagStrategy(rollout: FeatureFlagRollout | undefined): ResolvedFlagStrategy {
   if (rollout?.growthFactor !== undefined || rollout?.durationMinutes !== undefined) {
     return {
       shape: {

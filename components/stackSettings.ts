@@ -4,11 +4,7 @@ import type { GeoLocation } from "./multiRegionService";
 import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
-import type {
-  FeatureFlag,
-  FeatureFlagAttribute,
-  FeatureFlagRollout,
-} from "./featureFlags";
+import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
 import {
   FLAG_KEY_PATTERN,
   FLAG_ROLLOUT_DEFAULTS,

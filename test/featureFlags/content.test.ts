@@ -120,10 +120,7 @@ describe("the feature-flag document (AppConfig's AWS.AppConfig.FeatureFlags form
   });
 
   it("the same flags in another order give the same bytes and hash", () => {
-    const flags: FeatureFlag[] = [
-      newOrderValidation,
-      { name: "expressShipping", enabled: false },
-    ];
+    const flags: FeatureFlag[] = [newOrderValidation, { name: "expressShipping", enabled: false }];
     const reordered: FeatureFlag[] = [
       { name: "expressShipping", enabled: false },
       { ...newOrderValidation, attributes: [...newOrderValidation.attributes!].reverse() },
