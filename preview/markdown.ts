@@ -137,7 +137,10 @@ function rolloutSection(result: PreviewResult): string[] {
     lines.push(
       `About ${minutes(plan.totalMinutes)} of traffic shifting` +
         (plan.totalMinutesAtMost > plan.totalMinutes
-          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout`
+          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout and reporting in time`
+          : "") +
+        (plan.totalMinutesWorstCase > plan.totalMinutesAtMost
+          ? ` (up to ${minutes(plan.totalMinutesWorstCase)} if no hook reports: CodeDeploy waits 1 h per hook)`
           : "") +
         (plan.waves
           ? `; waves ${plan.waveRegions.map((regions) => regions.join(" + ") || "?").join(" → ")}, each waiting for the previous one to succeed`

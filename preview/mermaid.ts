@@ -232,7 +232,7 @@ export function rolloutGantt(plan: RolloutPlan, stack: string): string {
     );
     let at = startAtMost(deployment) * 60;
     for (const hook of deployment.hooks.filter((h) => h.event === "BeforeAllowTraffic")) {
-      add("pre-traffic hook (at most)", at, hook.timeoutSeconds ?? 0);
+      add("pre-traffic hook (at most, if it reports in time)", at, hook.timeoutSeconds ?? 0);
       at += hook.timeoutSeconds ?? 0;
     }
     for (const step of shiftSteps(deployment)) {
@@ -241,7 +241,7 @@ export function rolloutGantt(plan: RolloutPlan, stack: string): string {
     }
     add("100% on the new version", at, 0, "milestone");
     for (const hook of deployment.hooks.filter((h) => h.event === "AfterAllowTraffic")) {
-      add("post-traffic hook (at most)", at, hook.timeoutSeconds ?? 0);
+      add("post-traffic hook (at most, if it reports in time)", at, hook.timeoutSeconds ?? 0);
       at += hook.timeoutSeconds ?? 0;
     }
   }
@@ -254,11 +254,19 @@ export function rolloutGantt(plan: RolloutPlan, stack: string): string {
       "milestone",
     );
     add(
-      `latest, hooks at their timeouts (${round(plan.totalMinutesAtMost)} min)`,
+      `latest if hooks report in time, at their timeouts (${round(plan.totalMinutesAtMost)} min)`,
       plan.totalMinutesAtMost * 60,
       0,
       "milestone",
     );
+    if (plan.totalMinutesWorstCase > plan.totalMinutesAtMost) {
+      add(
+        `worst case, no hook reports: CodeDeploy waits 1 h per hook (${round(plan.totalMinutesWorstCase)} min)`,
+        plan.totalMinutesWorstCase * 60,
+        0,
+        "milestone",
+      );
+    }
   }
   return lines.join("\n");
 }

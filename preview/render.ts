@@ -158,7 +158,10 @@ export function renderRollout(
     lines.push(
       `  Total: ${plan.totalMinutes === 0 ? "no traffic-shift wait" : `about ${minutes(plan.totalMinutes)} of traffic shifting`}` +
         (plan.totalMinutesAtMost > plan.totalMinutes
-          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout`
+          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout and reporting in time`
+          : "") +
+        (plan.totalMinutesWorstCase > plan.totalMinutesAtMost
+          ? ` (up to ${minutes(plan.totalMinutesWorstCase)} if no hook reports: CodeDeploy waits 1 h per hook)`
           : "") +
         " (plus CodeDeploy's own latency, about a minute per deployment).",
     );
