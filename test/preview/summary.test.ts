@@ -326,4 +326,40 @@ describe("Markdown summary: --compare against a previous JSON report", () => {
     expect(alone.code).to.equal(64);
     expect(alone.stderr).to.include(`--compare ${notJson} needs --markdown <file>`);
   });
+
+  it("refuses another stack's report, naming both stacks", async () => {
+    const summary = path.join(dir, "out", "summary.md");
+    const prodReport = path.join(dir, "prod.json");
+    fs.writeFileSync(
+      prodReport,
+      JSON.stringify({ schemaVersion: 1, stack: "prod", resources: [] }),
+    );
+    const other = await cli("dev", "--markdown", summary, "--compare", prodReport);
+    expect(other.code).to.equal(64);
+    expect(other.stderr).to.include(`is a report of stack "prod", not of stack "dev"`);
+    expect(other.stdout).to.equal("");
+  });
+
+  it("refuses malformed nested data as a usage error, not a TypeError", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ topology: { records: "x" } }, "topology.records is not an array"],
+      [{ topology: { records: [null] } }, "topology.records[0] is malformed"],
+      [{ rollout: { deployments: [{ function: "f" }] } }, "rollout.deployments[0] is malformed"],
+      [
+        { rollout: { weightedAliases: [{ alias: "a", additionalVersionWeights: null }] } },
+        "rollout.weightedAliases[0] is malformed",
+      ],
+      [{ rollout: "x" }, "rollout is not an object"],
+    ];
+    for (const [extra, message] of cases) {
+      const file = path.join(dir, "nested.json");
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ schemaVersion: 1, stack: "dev", resources: [], ...extra }),
+      );
+      expect(() => readPreviousReport(file), message)
+        .to.throw(message)
+        .with.property("kind", "usage");
+    }
+  });
 });
