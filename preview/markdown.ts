@@ -68,7 +68,18 @@ export function renderMarkdown(result: PreviewResult, comparison?: Comparison): 
     "",
   ];
   if (result.error) {
-    lines.push(`**error (${result.error.kind}):**`, "", "```text", result.error.message, "```", "");
+    // A fence longer than any backtick run in the message, so the message cannot close it.
+    const fence = "`".repeat(
+      Math.max(3, ...(result.error.message.match(/`+/g) ?? []).map((run) => run.length + 1)),
+    );
+    lines.push(
+      `**error (${result.error.kind}):**`,
+      "",
+      `${fence}text`,
+      result.error.message,
+      fence,
+      "",
+    );
     return `${lines.join("\n")}\n`;
   }
 

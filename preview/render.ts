@@ -94,7 +94,10 @@ export function wrap(line: string, width: number): string[] {
     }
   }
   lines.push(current);
-  return lines;
+  // A word longer than the width (a long resource name) is cut, ending in "…".
+  return lines.map((text) =>
+    visibleLength(text) > width && !text.includes("\u001b") ? `${text.slice(0, width - 1)}…` : text,
+  );
 }
 
 /** The error of a failed preview, for standard error. */

@@ -363,3 +363,12 @@ describe("Markdown summary: --compare against a previous JSON report", () => {
     }
   });
 });
+
+describe("Markdown summary of a failed preview", () => {
+  it("fences the error in more backticks than any run in the message", async () => {
+    const result = await preview("dev");
+    const message = "bad input:\n```\nnot closed ```` here";
+    const markdown = renderMarkdown({ ...result, error: { kind: "program", message } });
+    expect(markdown).to.include(`\`\`\`\`\`text\n${message}\n\`\`\`\`\`\n`);
+  });
+});
