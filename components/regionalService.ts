@@ -358,18 +358,22 @@ export class RegionalService extends pulumi.ComponentResource {
 
     const tableArn = args.table ? tableArnInRegion(args.table.arn, region) : undefined;
     // One CodeDeploy application and service role for every function of the region, as SAM
-    // shares them per stack. The first codedeploy-mode function's own application and role
-    // (from before they were shared) become the shared ones, so an upgrade keeps them.
-    const firstCodeDeployKey = functionKeys.find(
+    // shares them per stack. The own application (role) of the first codedeploy-mode function
+    // that did not name its own `applicationName` (`serviceRoleArn`), from before they were
+    // shared, becomes the shared one, so an upgrade keeps it.
+    const codeDeployKeys = functionKeys.filter(
       (key) => args.functions[key].trafficShifting?.mode !== TrafficShiftingMode.Weighted,
     );
-    const sharedDeployment = new SharedDeploymentResources(
-      name,
-      this,
-      region,
-      tags,
-      firstCodeDeployKey === undefined ? undefined : `${name}-${firstCodeDeployKey}`,
+    const applicationKey = codeDeployKeys.find(
+      (key) => args.functions[key].trafficShifting?.applicationName === undefined,
     );
+    const roleKey = codeDeployKeys.find(
+      (key) => args.functions[key].trafficShifting?.serviceRoleArn === undefined,
+    );
+    const sharedDeployment = new SharedDeploymentResources(name, this, region, tags, {
+      application: applicationKey === undefined ? undefined : `${name}-${applicationKey}`,
+      role: roleKey === undefined ? undefined : `${name}-${roleKey}`,
+    });
     const functions: Record<string, TrafficShiftedFunction> = {};
     functionsOf.set(this, functions);
     for (const key of functionKeys) {

@@ -229,6 +229,11 @@ export function notificationKeyPolicy(
           Principal: { Service: "cloudwatch.amazonaws.com" },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
+          // The SNS Developer Guide ("Enable compatibility between event sources from AWS
+          // services and encrypted topics") grants cloudwatch.amazonaws.com these two actions;
+          // aws:SourceAccount is the confused-deputy guard that AWS's own MDAA
+          // (grantCloudWatchAlarmsTopicAccess) also puts on this grant, noting that CloudWatch,
+          // unlike EventBridge, sends it. Not verified against a live account here.
           Condition: { StringEquals: { "aws:SourceAccount": account } },
         },
         {

@@ -161,6 +161,16 @@ export interface SharedServiceRole {
   grant(grant: DeploymentRoleGrant): void;
 }
 
+/**
+ * The functions (logical names) whose own application and own service role, from before they
+ * were shared, become the shared ones: the first `codedeploy`-mode function without its own
+ * `applicationName`, and the first without its own `serviceRoleArn`.
+ */
+export interface SharedDeploymentMoves {
+  readonly application?: string;
+  readonly role?: string;
+}
+
 interface SharedRole {
   role: aws.iam.Role;
   usedChars: number;
@@ -178,13 +188,14 @@ interface SharedRole {
  * role policy quota, further functions get a second role, and so on.
  *
  * Not a component: its resources are children of the service (so that their URNs stay the
- * same when functions are added or removed). `moveFrom` names the function whose own
+ * same when functions are added or removed). `moveFrom` names the functions whose own
  * application and role (created before this sharing existed) become the shared ones, through
  * Pulumi `aliases`, so that an upgrade keeps them and that function's deployment group. Their
- * physical names stay too: the bridged AWS provider gives an auto-named property the name it
- * recorded before (pulumi-terraform-bridge `pkg/tfbridge/schema.go`, old values of auto-named
- * defaults, discussed in pulumi/pulumi-terraform-bridge#487; PR #1321 does the same from prior
- * state), so the new logical name does not rename them.
+ * physical names stay too: an old name that was auto-named is reused by the bridged AWS provider
+ * (pulumi-terraform-bridge `pkg/tfbridge/schema.go`, old values of auto-named defaults recorded
+ * in `__defaults`, discussed in pulumi/pulumi-terraform-bridge#487; PR #1321), and an old name
+ * that was fixed (`boundedName` of a logical name too long to auto-name) is given again
+ * explicitly (`physicalName`), since the bridge would not reuse it.
  */
 export class SharedDeploymentResources {
   private application?: aws.codedeploy.Application;
@@ -196,7 +207,7 @@ export class SharedDeploymentResources {
     private readonly parent: pulumi.Resource & { readonly urn: pulumi.Output<string> },
     private readonly region: pulumi.Input<string> | undefined,
     private readonly tags: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined,
-    private readonly moveFrom: string | undefined,
+    private readonly moveFrom: SharedDeploymentMoves = {},
   ) {}
 
   /** The shared application, created when the first function needs it. */
@@ -205,13 +216,38 @@ export class SharedDeploymentResources {
       `${this.name}-deploy`,
       {
         region: this.region,
-        name: boundedName(`${this.name}-deploy`, NAME_LIMITS.codeDeployApplication),
+        name: this.physicalName(
+          `${this.name}-deploy`,
+          this.moveFrom.application,
+          "deploy",
+          NAME_LIMITS.codeDeployApplication,
+        ),
         computePlatform: "Lambda",
         tags: this.tags,
       },
-      { parent: this.parent, aliases: this.movedFrom("deploy") },
+      { parent: this.parent, aliases: this.movedFrom(this.moveFrom.application, "deploy") },
     );
     return this.application.name;
+  }
+
+  /**
+   * The physical name of a shared resource. Moved from a function whose own resource had a fixed
+   * name (`boundedName` gives one when the logical name is too long to auto-name), that name, so
+   * that the upgrade does not replace it: the bridged provider reuses an old name only when it
+   * auto-named it. Otherwise `boundedName` of the shared logical name (auto-named, in which case
+   * an auto-named old resource keeps its old name; or fixed, for a new stack).
+   */
+  private physicalName(
+    logicalName: string,
+    movedFromFunction: string | undefined,
+    suffix: string,
+    maxLength: number,
+  ): string | undefined {
+    const oldName =
+      movedFromFunction === undefined
+        ? undefined
+        : boundedName(`${movedFromFunction}-${suffix}`, maxLength);
+    return oldName ?? boundedName(logicalName, maxLength);
   }
 
   /**
@@ -219,9 +255,11 @@ export class SharedDeploymentResources {
    * `<function>-<suffix>` of the TrafficShiftedFunction `moveFrom` (a URN built from the
    * service's own: `<service type chain>$<function type>::<child name>`).
    */
-  private movedFrom(suffix: string): pulumi.Input<pulumi.Alias>[] {
-    if (this.moveFrom === undefined) return [];
-    const functionName = this.moveFrom;
+  private movedFrom(
+    functionName: string | undefined,
+    suffix: string,
+  ): pulumi.Input<pulumi.Alias>[] {
+    if (functionName === undefined) return [];
     const functionUrn = this.parent.urn.apply((serviceUrn) => {
       const [stackPart, project, typeChain] = serviceUrn.split("::");
       return `${stackPart}::${project}::${typeChain}$multiregion-serverless:index:TrafficShiftedFunction::${functionName}`;
@@ -259,11 +297,17 @@ export class SharedDeploymentResources {
     const role = new aws.iam.Role(
       roleName,
       {
-        name: boundedName(roleName, NAME_LIMITS.iamRole),
+        name:
+          index === 0
+            ? this.physicalName(roleName, this.moveFrom.role, "deploy-role", NAME_LIMITS.iamRole)
+            : boundedName(roleName, NAME_LIMITS.iamRole),
         assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com"),
         tags: this.tags,
       },
-      { parent: this.parent, aliases: index === 0 ? this.movedFrom("deploy-role") : [] },
+      {
+        parent: this.parent,
+        aliases: index === 0 ? this.movedFrom(this.moveFrom.role, "deploy-role") : [],
+      },
     );
     let policyCreated!: (policies: pulumi.Resource[]) => void;
     const policy = new Promise<pulumi.Resource[]>((resolve) => (policyCreated = resolve));
@@ -289,7 +333,7 @@ export class SharedDeploymentResources {
         },
         {
           parent: this.parent,
-          aliases: index === 0 ? this.movedFrom("deploy-role-policy") : [],
+          aliases: index === 0 ? this.movedFrom(this.moveFrom.role, "deploy-role-policy") : [],
         },
       );
       shared.policyCreated([rolePolicy]);

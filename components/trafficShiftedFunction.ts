@@ -756,7 +756,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
                   ),
                 ],
                 (hooks.preTraffic ? 1 : 0) + (hooks.postTraffic ? 1 : 0),
-                args.notificationTopicArns?.length ?? 0,
+                topicCountUpperBound(args.notificationTopicArns, region),
               ),
             )
           : undefined;
@@ -1360,4 +1360,18 @@ function checkExtensionRegion(problems: ArgumentProblems, args: TrafficShiftedFu
   ) {
     problems.add("appConfigExtension", true, missingExtensionLayer(args.region));
   }
+}
+
+/**
+ * How many of `arns` the deployment role may publish to, at most: the topics of `region` when
+ * both the ARN and the region are known strings at construction, every other entry otherwise
+ * (the grant lists only the region's topics, `topicsInRegion`).
+ */
+export function topicCountUpperBound(
+  arns: readonly pulumi.Input<string>[] | undefined,
+  region: pulumi.Input<string> | undefined,
+): number {
+  return (arns ?? []).filter(
+    (arn) => typeof arn !== "string" || typeof region !== "string" || arn.split(":")[3] === region,
+  ).length;
 }

@@ -170,6 +170,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       io.stderr(`error (usage): ${(error as Error).message}\n`);
       return EXIT.usage;
     }
+    if (previous.stack !== stack) {
+      io.stderr(
+        `error (usage): --compare ${options.compare} is a report of stack "${previous.stack}", not of stack "${stack}"; allowed: a --json report of the same stack\n`,
+      );
+      return EXIT.usage;
+    }
   }
 
   const result = await runPreview({

@@ -84,6 +84,7 @@ export function readPreviousReport(file: string): PreviousReport {
       fail(`resources[${index}] is not a resource with urn, type and name`);
     }
   });
+  checkNested(report, fail);
   return {
     file,
     stack: report.stack as string,
@@ -91,6 +92,69 @@ export function readPreviousReport(file: string): PreviousReport {
     resources: resources as PreviousReport["resources"],
     result: report as Partial<PreviewResult>,
   };
+}
+
+/**
+ * Checks the nested data `settingChanges` reads (topology records, rollout deployments,
+ * weighted aliases, failover checks), so that a malformed report is a usage error rather than a
+ * TypeError halfway through the comparison.
+ */
+function checkNested(report: Record<string, unknown>, fail: (why: string) => never): void {
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  const list = (
+    value: unknown,
+    path: string,
+    check: (item: Record<string, unknown>) => boolean,
+  ) => {
+    if (value === undefined) return;
+    if (!Array.isArray(value)) fail(`${path} is not an array`);
+    (value as unknown[]).forEach((item, index) => {
+      if (!isObject(item) || !check(item)) fail(`${path}[${index}] is malformed`);
+    });
+  };
+  const section = (key: string): Record<string, unknown> | undefined => {
+    const value = report[key];
+    if (value === undefined) return undefined;
+    if (!isObject(value)) fail(`${key} is not an object`);
+    return value as Record<string, unknown>;
+  };
+  const optionalString = (value: unknown) => value === undefined || typeof value === "string";
+  const topology = section("topology");
+  list(
+    topology?.records,
+    "topology.records",
+    (record) =>
+      typeof record.dnsName === "string" &&
+      optionalString(record.setIdentifier) &&
+      optionalString(record.policy) &&
+      optionalString(record.healthCheck),
+  );
+  const rollout = section("rollout");
+  list(
+    rollout?.deployments,
+    "rollout.deployments",
+    (deployment) =>
+      typeof deployment.function === "string" &&
+      typeof deployment.deploymentType === "string" &&
+      typeof deployment.wave === "number" &&
+      optionalString(deployment.region),
+  );
+  list(
+    rollout?.weightedAliases,
+    "rollout.weightedAliases",
+    (alias) =>
+      typeof alias.alias === "string" &&
+      isObject(alias.additionalVersionWeights) &&
+      Object.values(alias.additionalVersionWeights).every((weight) => typeof weight === "number"),
+  );
+  list(
+    rollout?.failover,
+    "rollout.failover",
+    (check) =>
+      typeof check.healthCheck === "string" &&
+      (check.detectionSeconds === undefined || typeof check.detectionSeconds === "number"),
+  );
 }
 
 /** What changed from `previous` to `current`. */

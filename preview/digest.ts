@@ -3,6 +3,7 @@
 // uploaded as CI artifacts) and the value of every boolean input (the flags, e.g.
 // `aliases[0].evaluateTargetHealth`), which says nothing secret and reads well in a diff.
 import { createHash } from "crypto";
+import { isInternalPropertyKey } from "../policy/offline";
 import type { CapturedResource } from "../testing";
 
 const REDACTED = "[secret]";
@@ -35,7 +36,11 @@ export function inputDigests(resource: Pick<CapturedResource, "inputs" | "secret
     }
     return value;
   };
-  for (const key of Object.keys(resource.inputs).sort()) {
+  // `__provider` and other engine-internal keys are not inputs (as policies skip them): a
+  // provider's id is unknown in a preview and would read as a change every time.
+  for (const key of Object.keys(resource.inputs)
+    .filter((key) => !isInternalPropertyKey(key))
+    .sort()) {
     const canonical = visit(resource.inputs[key], key);
     inputs[key] = createHash("sha256")
       .update(JSON.stringify(canonical) ?? "undefined")

@@ -68,7 +68,18 @@ export function renderMarkdown(result: PreviewResult, comparison?: Comparison): 
     "",
   ];
   if (result.error) {
-    lines.push(`**error (${result.error.kind}):**`, "", "```text", result.error.message, "```", "");
+    // A fence longer than any backtick run in the message, so the message cannot close it.
+    const fence = "`".repeat(
+      Math.max(3, ...(result.error.message.match(/`+/g) ?? []).map((run) => run.length + 1)),
+    );
+    lines.push(
+      `**error (${result.error.kind}):**`,
+      "",
+      `${fence}text`,
+      result.error.message,
+      fence,
+      "",
+    );
     return `${lines.join("\n")}\n`;
   }
 
@@ -137,7 +148,10 @@ function rolloutSection(result: PreviewResult): string[] {
     lines.push(
       `About ${minutes(plan.totalMinutes)} of traffic shifting` +
         (plan.totalMinutesAtMost > plan.totalMinutes
-          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout`
+          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout and reporting in time`
+          : "") +
+        (plan.totalMinutesWorstCase > plan.totalMinutesAtMost
+          ? ` (up to ${minutes(plan.totalMinutesWorstCase)} if no hook reports: CodeDeploy waits 1 h per hook)`
           : "") +
         (plan.waves
           ? `; waves ${plan.waveRegions.map((regions) => regions.join(" + ") || "?").join(" → ")}, each waiting for the previous one to succeed`

@@ -12,8 +12,14 @@ import * as path from "path";
 /** The environment variable that switches measures off (`all`, or a comma-separated list). */
 export const MEASURES_OFF_ENV = "MULTIREGION_SERVERLESS_PREVIEW_OFF";
 
-/** The @pulumi/pulumi releases whose internals the measures were written against (major 3, from the peer range's 3.204). */
-const FIRST_CHECKED_MINOR = 204;
+/**
+ * The @pulumi/pulumi releases whose internals the measures are checked against: 3.204 (the
+ * peer range's floor, which the consumer test runs with CONSUMER_PEERS=lowest) to 3.248 (the
+ * dev dependency the unit tests run). Releases between the two are assumed to match (each
+ * measure still checks what it touches); outside the range, newer ones included, the preview
+ * falls back to the SDK's own behaviour until the range is widened after a check.
+ */
+export const CHECKED_MINORS = { first: 204, last: 248 } as const;
 
 /** What the dynamic provider's `__provider` input holds in the offline preview. */
 export const UNSERIALIZED_PROVIDER_TEXT =
@@ -117,13 +123,13 @@ export function installPreviewMeasures(
     // no SDK found: nothing to speed up
   }
   const [major, minor] = (version ?? "").split(".").map(Number);
-  const checked = major === 3 && minor >= FIRST_CHECKED_MINOR;
+  const checked = major === 3 && minor >= CHECKED_MINORS.first && minor <= CHECKED_MINORS.last;
   for (const measure of MEASURES) {
     const reason =
       off.includes("all") || off.includes(measure.name)
         ? `switched off by ${MEASURES_OFF_ENV}`
         : !sdkDir || !checked
-          ? `@pulumi/pulumi ${version ?? "(not found)"} is not a 3.${FIRST_CHECKED_MINOR}+ release the measure was checked against`
+          ? `@pulumi/pulumi ${version ?? "(not found)"} is outside 3.${CHECKED_MINORS.first} to 3.${CHECKED_MINORS.last}, the releases the measures are checked against`
           : measure.install(sdkDir);
     if (reason === undefined) report.installed.push(measure.name);
     else report.skipped.push({ name: measure.name, reason });

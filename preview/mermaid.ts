@@ -2,6 +2,7 @@
 // the topology (Route 53 routing to each region's API, functions and alias, the health checks and
 // what they probe, the global table's replicas) and the rollout timeline as a Gantt chart.
 // Plain string building: Mermaid itself is only loaded by the tests that parse the output.
+import { createHash } from "crypto";
 import type { DeploymentPlan, RolloutPlan } from "./rollout";
 import { CONTINENTS, RoutingRecord, Topology } from "./topology";
 
@@ -13,6 +14,7 @@ import { CONTINENTS, RoutingRecord, Topology } from "./topology";
 export function mermaidText(text: string): string {
   return text
     .replace(/#/g, "#35;")
+    .replace(/&/g, "#amp;")
     .replace(/"/g, "#quot;")
     .replace(/</g, "#lt;")
     .replace(/>/g, "#gt;")
@@ -24,9 +26,18 @@ function label(...lines: string[]): string {
   return `"${lines.map(mermaidText).join("<br/>")}"`;
 }
 
-/** A Mermaid node id made of letters, digits and underscores. */
-function id(prefix: string, name: string): string {
-  return `${prefix}_${name.replace(/[^A-Za-z0-9]+/g, "_")}`;
+/**
+ * A Mermaid node id made of letters, digits and underscores, distinct for distinct names: a
+ * name of letters and digits in single-dash-separated parts keeps its shape (`us-west-2` →
+ * `region_us_west_2`; such ids never hold `__`); any other name gets `__` and a hash of the
+ * name, so `a.b`, `a_b` and `a-b` are three nodes.
+ */
+export function id(prefix: string, name: string): string {
+  if (/^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$/.test(name)) {
+    return `${prefix}_${name.replace(/-/g, "_")}`;
+  }
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 10);
+  return `${prefix}_${name.replace(/[^A-Za-z0-9]+/g, "_")}__${hash}`;
 }
 
 /** How a record routes, as an edge label: `PRIMARY`, `continent EU (Europe)`, `weight 2 (40%)`. */
@@ -232,7 +243,7 @@ export function rolloutGantt(plan: RolloutPlan, stack: string): string {
     );
     let at = startAtMost(deployment) * 60;
     for (const hook of deployment.hooks.filter((h) => h.event === "BeforeAllowTraffic")) {
-      add("pre-traffic hook (at most)", at, hook.timeoutSeconds ?? 0);
+      add("pre-traffic hook (at most, if it reports in time)", at, hook.timeoutSeconds ?? 0);
       at += hook.timeoutSeconds ?? 0;
     }
     for (const step of shiftSteps(deployment)) {
@@ -241,7 +252,7 @@ export function rolloutGantt(plan: RolloutPlan, stack: string): string {
     }
     add("100% on the new version", at, 0, "milestone");
     for (const hook of deployment.hooks.filter((h) => h.event === "AfterAllowTraffic")) {
-      add("post-traffic hook (at most)", at, hook.timeoutSeconds ?? 0);
+      add("post-traffic hook (at most, if it reports in time)", at, hook.timeoutSeconds ?? 0);
       at += hook.timeoutSeconds ?? 0;
     }
   }
@@ -254,11 +265,19 @@ export function rolloutGantt(plan: RolloutPlan, stack: string): string {
       "milestone",
     );
     add(
-      `latest, hooks at their timeouts (${round(plan.totalMinutesAtMost)} min)`,
+      `latest if hooks report in time, at their timeouts (${round(plan.totalMinutesAtMost)} min)`,
       plan.totalMinutesAtMost * 60,
       0,
       "milestone",
     );
+    if (plan.totalMinutesWorstCase > plan.totalMinutesAtMost) {
+      add(
+        `worst case, no hook reports: CodeDeploy waits 1 h per hook (${round(plan.totalMinutesWorstCase)} min)`,
+        plan.totalMinutesWorstCase * 60,
+        0,
+        "milestone",
+      );
+    }
   }
   return lines.join("\n");
 }

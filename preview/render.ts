@@ -94,7 +94,10 @@ export function wrap(line: string, width: number): string[] {
     }
   }
   lines.push(current);
-  return lines;
+  // A word longer than the width (a long resource name) is cut, ending in "…".
+  return lines.map((text) =>
+    visibleLength(text) > width && !text.includes("\u001b") ? `${text.slice(0, width - 1)}…` : text,
+  );
 }
 
 /** The error of a failed preview, for standard error. */
@@ -158,7 +161,10 @@ export function renderRollout(
     lines.push(
       `  Total: ${plan.totalMinutes === 0 ? "no traffic-shift wait" : `about ${minutes(plan.totalMinutes)} of traffic shifting`}` +
         (plan.totalMinutesAtMost > plan.totalMinutes
-          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout`
+          ? `, at most ${minutes(plan.totalMinutesAtMost)} with every hook taking its whole timeout and reporting in time`
+          : "") +
+        (plan.totalMinutesWorstCase > plan.totalMinutesAtMost
+          ? ` (up to ${minutes(plan.totalMinutesWorstCase)} if no hook reports: CodeDeploy waits 1 h per hook)`
           : "") +
         " (plus CodeDeploy's own latency, about a minute per deployment).",
     );

@@ -25,6 +25,14 @@ const DEFAULT_REQUEST_INTERVAL = 30;
 const DEFAULT_FAILURE_THRESHOLD = 3;
 
 /** A lifecycle hook CodeDeploy invokes during a deployment. */
+/**
+ * How long CodeDeploy waits for a lifecycle hook's status (PutLifecycleEventHookExecutionStatus)
+ * before it fails the deployment: one hour (AWS CodeDeploy User Guide, AppSpec 'hooks' section
+ * for an AWS Lambda deployment; the bound deployment/rollout.ts `estimatedRolloutMinutes` names).
+ * A hook that times out or crashes without reporting holds the deployment that long.
+ */
+export const HOOK_STATUS_WAIT_MINUTES = 60;
+
 export interface HookPlan {
   /** `BeforeAllowTraffic` (SAM PreTraffic) or `AfterAllowTraffic` (PostTraffic). */
   event: "BeforeAllowTraffic" | "AfterAllowTraffic";
@@ -84,8 +92,13 @@ export interface DeploymentPlan {
   /** Minutes after the rollout starts that this deployment's shift starts / ends (hooks excluded). */
   startMinute: number;
   finishMinute: number;
-  /** The same with every hook taking its whole timeout. */
+  /** The same with every hook taking its whole timeout (and reporting its status in time). */
   finishMinuteAtMost: number;
+  /**
+   * The same when no hook reports its status: CodeDeploy waits up to one hour per hook for the
+   * lifecycle status (`HOOK_STATUS_WAIT_MINUTES`), well past any Lambda timeout.
+   */
+  finishMinuteWorstCase: number;
   /** The alarms of its deployment group, in the stack. */
   alarms: string[];
   /** How many of the group's alarms are not in this stack (their reaction time is not known). */
@@ -127,8 +140,10 @@ export interface RolloutPlan {
   waveRegions: string[][];
   /** The rollout's length: the longest chain of traffic shifts, hooks excluded. */
   totalMinutes: number;
-  /** The same with every hook taking its whole timeout. */
+  /** The same with every hook taking its whole timeout (and reporting its status in time). */
   totalMinutesAtMost: number;
+  /** The same when no hook reports its status (one hour per hook; `finishMinuteWorstCase`). */
+  totalMinutesWorstCase: number;
   weightedAliases: WeightedAliasPlan[];
   failover: FailoverPlan[];
   alarms: AlarmPlan[];
@@ -206,6 +221,7 @@ export function rolloutPlan(resources: readonly CapturedResource[]): RolloutPlan
       startMinute: 0,
       finishMinute: 0,
       finishMinuteAtMost: 0,
+      finishMinuteWorstCase: 0,
       alarms: (groupAlarms?.inStack ?? []).map((alarm) => alarm.name),
       externalAlarms: groupAlarms?.external ?? 0,
       ...(reactions.length > 0 ? { alarmReactionSeconds: Math.max(...reactions) } : {}),
@@ -222,6 +238,7 @@ export function rolloutPlan(resources: readonly CapturedResource[]): RolloutPlan
     visiting.add(plan.urn);
     let start = 0;
     let startAtMost = 0;
+    let startWorstCase = 0;
     let wave = 1;
     for (const urn of plan.after) {
       const before = plans.get(urn);
@@ -234,12 +251,18 @@ export function rolloutPlan(resources: readonly CapturedResource[]): RolloutPlan
         startAtMost,
         before.waitForCompletion ? before.finishMinuteAtMost : before.startMinute,
       );
+      startWorstCase = Math.max(
+        startWorstCase,
+        before.waitForCompletion ? before.finishMinuteWorstCase : before.startMinute,
+      );
       wave = Math.max(wave, before.wave + 1);
     }
     plan.wave = wave;
     plan.startMinute = start;
     plan.finishMinute = start + (plan.shiftMinutes ?? 0);
     plan.finishMinuteAtMost = startAtMost + (plan.shiftMinutes ?? 0) + plan.hookMinutesAtMost;
+    plan.finishMinuteWorstCase =
+      startWorstCase + (plan.shiftMinutes ?? 0) + plan.hooks.length * HOOK_STATUS_WAIT_MINUTES;
     scheduled.add(plan.urn);
   };
   const deploymentPlans = [...plans.values()];
@@ -259,6 +282,10 @@ export function rolloutPlan(resources: readonly CapturedResource[]): RolloutPlan
     waveRegions: Array.from(waveRegions, (regions) => regions ?? []),
     totalMinutes: Math.max(0, ...deploymentPlans.map((plan) => plan.finishMinute)),
     totalMinutesAtMost: Math.max(0, ...deploymentPlans.map((plan) => plan.finishMinuteAtMost)),
+    totalMinutesWorstCase: Math.max(
+      0,
+      ...deploymentPlans.map((plan) => plan.finishMinuteWorstCase),
+    ),
     weightedAliases: ofType(ALIAS)
       .filter((alias) => alias.inputs.routingConfig?.additionalVersionWeights)
       .map((alias) => ({

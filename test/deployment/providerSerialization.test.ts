@@ -1,50 +1,61 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { expect } from "chai";
-import { RegionalService } from "../../components";
-import { lambdaDeploymentProviderInstance } from "../../components/lambdaDeployment";
-import { runComponent } from "../../testing";
-import { code } from "../multiRegion/fixtures";
 
-// The SDK module dynamic/index.js calls at each serialization (`sc.serializeFunction(...)`).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure") as {
-  serializeFunction: (...args: unknown[]) => Promise<unknown>;
-};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   cacheDynamicProviders(): boolean;
 };
 
 describe("the deployment provider is serialized once per process", () => {
-  it("every LambdaDeployment of a service carries the same provider text, serialized at most once", async function () {
+  it("every LambdaDeployment of a service carries the same provider text, serialized exactly once", function () {
     this.timeout(120_000);
-    const original = serializer.serializeFunction;
-    const serialized: unknown[] = [];
-    serializer.serializeFunction = (fn: unknown, ...rest: unknown[]) => {
-      serialized.push((fn as () => unknown)());
-      return original(fn, ...rest);
+    // A process of its own: Pulumi's cache (dynamic/index.js `providerCache`, a WeakMap keyed by
+    // the provider object) lives for the process, and an earlier test of this one may have filled
+    // it, which would let a count of 0 pass.
+    const script = `
+      const serializer = require("@pulumi/pulumi/runtime/closure/serializeClosure");
+      const { RegionalService } = require("./components");
+      const { lambdaDeploymentProviderInstance } = require("./components/lambdaDeployment");
+      const { runComponent } = require("./testing");
+      const { code } = require("./test/multiRegion/fixtures");
+      const original = serializer.serializeFunction;
+      const serialized = [];
+      serializer.serializeFunction = (fn, ...rest) => {
+        serialized.push(fn() === lambdaDeploymentProviderInstance);
+        return original(fn, ...rest);
+      };
+      runComponent(() => new RegionalService("orders", {
+        region: "eu-west-1",
+        functions: { a: { code }, b: { code }, c: { code } },
+        routes: { "GET /a": "a" },
+      })).then(({ resources }) => {
+        const deployments = resources.ofType("pulumi-nodejs:dynamic:LambdaDeployment");
+        process.stdout.write(JSON.stringify({
+          deployments: deployments.length,
+          serialized,
+          texts: new Set(deployments.map((d) => d.inputs.__provider)).size,
+        }));
+      });
+    `;
+    const run = spawnSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "-e", script],
+      {
+        cwd: path.join(__dirname, "..", ".."),
+        encoding: "utf8",
+      },
+    );
+    expect(run.status, run.stderr).to.equal(0);
+    const result = JSON.parse(run.stdout) as {
+      deployments: number;
+      serialized: boolean[];
+      texts: number;
     };
-    try {
-      const { resources } = await runComponent(
-        () =>
-          new RegionalService("orders", {
-            region: "eu-west-1",
-            functions: { a: { code }, b: { code }, c: { code } },
-            routes: { "GET /a": "a" },
-          }),
-      );
-      const deployments = resources.ofType("pulumi-nodejs:dynamic:LambdaDeployment");
-      expect(deployments).to.have.length(3);
-      // Pulumi caches by provider object (dynamic/index.js `providerCache`, a WeakMap): one
-      // object for every LambdaDeployment means one serialization per process (none here when an
-      // earlier test of this process already serialized it).
-      expect(serialized.length).to.be.at.most(1);
-      for (const provider of serialized)
-        expect(provider).to.equal(lambdaDeploymentProviderInstance);
-      const texts = new Set(deployments.map((deployment) => deployment.inputs.__provider));
-      expect(texts.size).to.equal(1);
-    } finally {
-      serializer.serializeFunction = original;
-    }
+    expect(result.deployments).to.equal(3);
+    // One provider object for every LambdaDeployment: one serialization, of that object.
+    expect(result.serialized).to.deep.equal([true]);
+    expect(result.texts).to.equal(1);
   });
 
   it("the cache is on in a real run unless PULUMI_NODEJS_CACHE_DYNAMIC_PROVIDERS=false", () => {

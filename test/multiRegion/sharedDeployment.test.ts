@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { RegionalService, ServiceFunctionArgs, TrafficShiftedFunction } from "../../components";
+import { boundedName, NAME_LIMITS } from "../../components/naming";
 import { ROLE_POLICY_BUDGET_CHARS } from "../../components/sharedDeployment";
 import { CapturedResource, runComponent } from "../../testing";
 import { code, ROLE_POLICY } from "./fixtures";
@@ -168,5 +169,89 @@ describe("RegionalService shares CodeDeploy resources among its functions (SAM's
         /RegionalService\$multiregion-serverless:index:TrafficShiftedFunction::orders-a$/,
       );
     }
+  });
+});
+
+describe("an upgrade keeps the moved application's and role's physical names (issue 14 review)", () => {
+  // Long enough that the old per-function names were fixed (boundedName's hashed names), short
+  // enough that the shared ones would be auto-named: the bridged provider reuses an old name only
+  // when it auto-named it, so the shared resources must carry the old fixed names.
+  const KEY = "processpaymentsandrefundsforever";
+  let service = "orders";
+  const SERVICE_TYPE = "multiregion-serverless:index:RegionalService";
+  const FUNCTION_TYPE = "multiregion-serverless:index:TrafficShiftedFunction";
+
+  /** Pre-change construction naming: TrafficShiftedFunction `<service>-<key>`'s own children. */
+  function oldResource(fnName: string, type: string, suffix: string, limit: number) {
+    const logical = `${fnName}-${suffix}`;
+    return {
+      urn: `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${SERVICE_TYPE}$${FUNCTION_TYPE}$${type}::${logical}`,
+      name: boundedName(logical, limit),
+    };
+  }
+
+  async function upgraded(functions: Record<string, ServiceFunctionArgs>) {
+    const aliasesByName = new Map<string, pulumi.Input<pulumi.URN | pulumi.Alias>[]>();
+    const run = await runComponent(
+      () =>
+        new RegionalService(
+          service,
+          { region: REGION, functions, routes: { "GET /a": Object.keys(functions)[0] } },
+          {
+            transformations: [
+              (resource) => {
+                aliasesByName.set(resource.name, resource.opts.aliases ?? []);
+                return undefined;
+              },
+            ],
+          },
+        ),
+    );
+    /** The URN the engine gives an alias `{ name, parent }` (the parent's full type chain). */
+    const aliasUrn = async (name: string, type: string) => {
+      const [alias] = (aliasesByName.get(name) ?? []) as pulumi.Alias[];
+      expect(alias, `${name} has an alias`).to.not.equal(undefined);
+      const parentUrn = await new Promise<string>((resolve) =>
+        pulumi.output(alias.parent as pulumi.Input<string>).apply(resolve),
+      );
+      return `${parentUrn.substring(0, parentUrn.lastIndexOf("::"))}$${type}::${alias.name}`;
+    };
+    return { resources: run.resources, aliasUrn };
+  }
+
+  it("keeps a fixed (bounded) old name: alias URN is the old URN, physical name unchanged", async () => {
+    service = "orders-service";
+    const { resources, aliasUrn } = await upgraded({ [KEY]: { code }, b: { code } });
+    service = "orders";
+    const oldApp = oldResource(
+      `orders-service-${KEY}`,
+      APPLICATION,
+      "deploy",
+      NAME_LIMITS.codeDeployApplication,
+    );
+    const oldRole = oldResource(`orders-service-${KEY}`, ROLE, "deploy-role", NAME_LIMITS.iamRole);
+    // The premise: the old role's name was fixed, the shared one alone would be auto-named.
+    expect(oldRole.name).to.be.a("string");
+    expect(boundedName("orders-service-deploy-role", NAME_LIMITS.iamRole)).to.equal(undefined);
+
+    expect(await aliasUrn("orders-service-deploy", APPLICATION)).to.equal(oldApp.urn);
+    expect(await aliasUrn("orders-service-deploy-role", ROLE)).to.equal(oldRole.urn);
+    const [app] = resources.ofType(APPLICATION);
+    expect(app.inputs.name).to.equal(oldApp.name);
+    const [role] = codeDeployRoles(resources.ofType(ROLE));
+    expect(role.inputs.name).to.equal(oldRole.name);
+  });
+
+  it("moves from the first function without its own application (role), not simply the first", async () => {
+    const { aliasUrn } = await upgraded({
+      a: { code, trafficShifting: { applicationName: "theirs" } },
+      b: { code, trafficShifting: { serviceRoleArn: "arn:aws:iam::123456789012:role/theirs" } },
+    });
+    expect(await aliasUrn("orders-deploy", APPLICATION)).to.equal(
+      oldResource("orders-b", APPLICATION, "deploy", 100).urn,
+    );
+    expect(await aliasUrn("orders-deploy-role", ROLE)).to.equal(
+      oldResource("orders-a", ROLE, "deploy-role", 64).urn,
+    );
   });
 });

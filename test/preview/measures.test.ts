@@ -23,10 +23,14 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     try {
       const sdk = path.join(project, "node_modules", "@pulumi", "pulumi");
       fs.mkdirSync(sdk, { recursive: true });
-      fs.writeFileSync(path.join(sdk, "package.json"), JSON.stringify({ version: "4.0.0" }));
-      const report = installPreviewMeasures({}, project);
-      expect(report.installed).to.deep.equal([]);
-      expect(report.skipped[0].reason).to.include("@pulumi/pulumi 4.0.0");
+      for (const version of ["4.0.0", "3.203.0", "3.249.0"]) {
+        fs.writeFileSync(path.join(sdk, "package.json"), JSON.stringify({ version }));
+        const report = installPreviewMeasures({}, project);
+        expect(report.installed, version).to.deep.equal([]);
+        expect(report.skipped[0].reason).to.equal(
+          `@pulumi/pulumi ${version} is outside 3.204 to 3.248, the releases the measures are checked against`,
+        );
+      }
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }

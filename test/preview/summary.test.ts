@@ -147,7 +147,7 @@ describe("Markdown summary: what the diagrams show", () => {
     expect(await parseMermaid(topology)).to.equal("flowchart-v2");
   });
 
-  it("prod rollout: wave after wave, hooks at their timeouts, earliest and latest finish", async () => {
+  it("prod rollout: wave after wave, hooks at their timeouts, earliest and latest finish, worst case when no hook reports", async () => {
     const [, gantt] = mermaidBlocks(renderMarkdown(await preview("prod")));
     expect(gantt.split("\n").filter((line) => line.startsWith("  section "))).to.deep.equal([
       "  section Wave 1 us-east-1 orders-us-east-1-orders",
@@ -155,13 +155,24 @@ describe("Markdown summary: what the diagrams show", () => {
       "  section Finish",
     ]);
     // us-east-1: pre hook 120 s, canary 10 min, post hook 300 s; us-west-2 starts after all that.
-    expect(gantt).to.include("pre-traffic hook (at most) :t1, 00:00:00, 120s");
+    expect(gantt).to.include(
+      "pre-traffic hook (at most, if it reports in time) :t1, 00:00:00, 120s",
+    );
     expect(gantt).to.include("canary 10% for 10 min :active, t2, 00:02:00, 600s");
-    expect(gantt).to.include("post-traffic hook (at most) :t4, 00:12:00, 300s");
-    expect(gantt).to.include("pre-traffic hook (at most) :t5, 00:17:00, 120s");
+    expect(gantt).to.include(
+      "post-traffic hook (at most, if it reports in time) :t4, 00:12:00, 300s",
+    );
+    expect(gantt).to.include(
+      "pre-traffic hook (at most, if it reports in time) :t5, 00:17:00, 120s",
+    );
     expect(gantt).to.include("earliest, hooks instant (20 min) :milestone, t9, 00:20:00, 0s");
     expect(gantt).to.include(
-      "latest, hooks at their timeouts (34 min) :milestone, t10, 00:34:00, 0s",
+      "latest if hooks report in time, at their timeouts (34 min) :milestone, t10, 00:34:00, 0s",
+    );
+    // A hook that never reports holds its deployment until CodeDeploy gives up after an hour:
+    // 4 hooks over the two waves, plus 2 x 10 min of canary.
+    expect(gantt).to.include(
+      "worst case, no hook reports CodeDeploy waits 1 h per hook (260 min) :milestone, t11, 04:20:00, 0s",
     );
   });
 
@@ -314,5 +325,50 @@ describe("Markdown summary: --compare against a previous JSON report", () => {
     const alone = await cli("dev", "--compare", notJson);
     expect(alone.code).to.equal(64);
     expect(alone.stderr).to.include(`--compare ${notJson} needs --markdown <file>`);
+  });
+
+  it("refuses another stack's report, naming both stacks", async () => {
+    const summary = path.join(dir, "out", "summary.md");
+    const prodReport = path.join(dir, "prod.json");
+    fs.writeFileSync(
+      prodReport,
+      JSON.stringify({ schemaVersion: 1, stack: "prod", resources: [] }),
+    );
+    const other = await cli("dev", "--markdown", summary, "--compare", prodReport);
+    expect(other.code).to.equal(64);
+    expect(other.stderr).to.include(`is a report of stack "prod", not of stack "dev"`);
+    expect(other.stdout).to.equal("");
+  });
+
+  it("refuses malformed nested data as a usage error, not a TypeError", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ topology: { records: "x" } }, "topology.records is not an array"],
+      [{ topology: { records: [null] } }, "topology.records[0] is malformed"],
+      [{ rollout: { deployments: [{ function: "f" }] } }, "rollout.deployments[0] is malformed"],
+      [
+        { rollout: { weightedAliases: [{ alias: "a", additionalVersionWeights: null }] } },
+        "rollout.weightedAliases[0] is malformed",
+      ],
+      [{ rollout: "x" }, "rollout is not an object"],
+    ];
+    for (const [extra, message] of cases) {
+      const file = path.join(dir, "nested.json");
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ schemaVersion: 1, stack: "dev", resources: [], ...extra }),
+      );
+      expect(() => readPreviousReport(file), message)
+        .to.throw(message)
+        .with.property("kind", "usage");
+    }
+  });
+});
+
+describe("Markdown summary of a failed preview", () => {
+  it("fences the error in more backticks than any run in the message", async () => {
+    const result = await preview("dev");
+    const message = "bad input:\n```\nnot closed ```` here";
+    const markdown = renderMarkdown({ ...result, error: { kind: "program", message } });
+    expect(markdown).to.include(`\`\`\`\`\`text\n${message}\n\`\`\`\`\`\n`);
   });
 });

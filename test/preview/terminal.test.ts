@@ -89,3 +89,13 @@ describe("offline preview in a terminal: 100 columns unless --wide", () => {
     expect(wrapped.join(" ").replace(/\s+/g, " ").trim()).to.equal(line.trim());
   });
 });
+
+describe("terminal wrap: a word longer than the width", () => {
+  it("hard-cuts a 130-character name with … so no line overflows", () => {
+    const name = `orders-${"x".repeat(123)}`;
+    expect(name).to.have.length(130);
+    const wrapped = wrap(`  create ${name} now`, 100);
+    for (const line of wrapped) expect(line.length, line).to.be.at.most(100);
+    expect(wrapped.some((line) => line.endsWith("…"))).to.equal(true);
+  });
+});

@@ -20,12 +20,14 @@ interface Step {
  * `rest.issues.{listComments, createComment, updateComment}` (octokit/plugin-rest-endpoint-methods,
  * GitHub REST "Issues > Comments": pull request comments are issue comments), and `context`
  * (@actions/github Context: `repo`, `issue.number`, `serverUrl`, `runId`). Comments have the
- * shape of "List issue comments" responses: `id`, `body`, `user.type` ("Bot" for the
- * github-actions[bot] that GITHUB_TOKEN posts as).
+ * shape of "List issue comments" responses: `id`, `body`, `user.login` and `user.type`
+ * (`github-actions[bot]`, "Bot" for what GITHUB_TOKEN posts as).
  */
 class FakeGitHub {
   readonly calls: { method: string; params: Record<string, unknown> }[] = [];
-  constructor(readonly comments: { id: number; body: string; user: { type: string } }[]) {}
+  constructor(
+    readonly comments: { id: number; body: string; user: { login: string; type: string } }[],
+  ) {}
   readonly rest = {
     issues: {
       listComments: async (params: Record<string, unknown>) => {
@@ -37,7 +39,7 @@ class FakeGitHub {
         this.comments.push({
           id: 100 + this.comments.length,
           body: String(params.body),
-          user: { type: "Bot" },
+          user: { login: "github-actions[bot]", type: "Bot" },
         });
         return { data: {} };
       },
@@ -98,17 +100,25 @@ describe("GitHub Actions template: the preview summary on the pull request", () 
     );
     const summary = steps.find((step) => step.run?.includes("$GITHUB_STEP_SUMMARY"));
     expect(summary?.run).to.equal('cat preview-summary.md >> "$GITHUB_STEP_SUMMARY"');
-    expect(summary?.if).to.match(/^always\(\) && hashFiles\('preview-summary\.md'\) != ''$/);
-    expect(comment.if).to.match(/^always\(\) && /);
+    // !cancelled(), not always(): always() runs in a cancelled job too.
+    expect(summary?.if).to.equal("${{ !cancelled() && hashFiles('preview-summary.md') != '' }}");
+    expect(comment.if).to.match(/^!cancelled\(\) && hashFiles\('preview-summary\.md'\) != ''/);
+    // Dependabot's pull requests get a read-only GITHUB_TOKEN: no comment for them.
+    expect(comment.if).to.include("github.actor != 'dependabot[bot]'");
     expect(comment.env).to.deep.equal({ STACK: "${{ matrix.stack }}" });
     expect(permissions).to.deep.equal({ contents: "read", "pull-requests": "write" });
   });
 
   it("posts one comment per stack, then updates it: re-runs add no comment", async () => {
     const github = new FakeGitHub([
-      { id: 1, body: "LGTM", user: { type: "User" } },
-      // Someone quoting the marker is not the bot's comment.
-      { id: 2, body: `${summaryMarker("prod")}\nquoted`, user: { type: "User" } },
+      { id: 1, body: "LGTM", user: { login: "alice", type: "User" } },
+      // Someone quoting the marker is not the bot's comment, nor is another bot's.
+      { id: 2, body: `${summaryMarker("prod")}\nquoted`, user: { login: "alice", type: "User" } },
+      {
+        id: 3,
+        body: `${summaryMarker("prod")}\nother bot`,
+        user: { login: "renovate[bot]", type: "Bot" },
+      },
     ]);
     for (const stack of stacks) {
       await runCommentScript(
@@ -134,6 +144,7 @@ describe("GitHub Actions template: the preview summary on the pull request", () 
     expect(github.comments.map((c) => c.body.split("\n").at(-1))).to.deep.equal([
       "LGTM",
       "quoted",
+      "other bot",
       ...stacks.map((stack) => `## second run of ${stack}`),
     ]);
     expect(writes[0].params).to.deep.include({ owner: "acme", repo: "orders", issue_number: 7 });
@@ -147,5 +158,46 @@ describe("GitHub Actions template: the preview summary on the pull request", () 
     expect(body.length).to.be.below(65_536);
     expect(body).to.include("(https://github.com/acme/orders/actions/runs/42)");
     expect(body.startsWith(summaryMarker("prod"))).to.equal(true);
+  });
+
+  it("cuts at a section boundary: no ```mermaid fence is left open", async () => {
+    const github = new FakeGitHub([]);
+    const gantt = [
+      "```mermaid",
+      "gantt",
+      ...Array(4000).fill("    step :t1, 00:00:00, 60s"),
+      "```",
+    ];
+    const summary = [
+      summaryMarker("prod"),
+      "### Topology",
+      "",
+      "```mermaid",
+      "flowchart LR",
+      "```",
+      "",
+      "### Rollout",
+      "",
+      ...gantt,
+      "",
+      "### Policies",
+    ].join("\n");
+    expect(summary.length).to.be.above(65_536);
+    await runCommentScript(comment, "prod", summary, github);
+    const body = String(github.calls.find((call) => call.method === "createComment")!.params.body);
+    expect(body.length).to.be.below(65_536);
+    const fences = body.split("\n").filter((line) => line.startsWith("```"));
+    expect(fences.length % 2, "fences balanced").to.equal(0);
+    expect(body).to.include("### Topology");
+    expect(body).to.not.include("### Rollout");
+  });
+
+  it("closes the fence when one section alone is over the limit", async () => {
+    const github = new FakeGitHub([]);
+    const summary = [summaryMarker("prod"), "```mermaid", "x".repeat(70_000), "```"].join("\n");
+    await runCommentScript(comment, "prod", summary, github);
+    const body = String(github.calls.find((call) => call.method === "createComment")!.params.body);
+    const fences = body.split("\n").filter((line) => line.startsWith("```"));
+    expect(fences).to.have.length(2);
   });
 });
