@@ -11,6 +11,7 @@ import {
   deploymentTypeFields,
   FeatureFlags,
   featureFlagEnvironment,
+  featureFlagPrefetch,
   loadStackSettings,
   metricsCheckHook,
   MultiRegionService,
@@ -59,16 +60,23 @@ const flagEnvironment: Record<string, string> = flagsOn
         environment: settings.environment,
       }),
       FEATURE_FLAGS_READER: flagSettings.extension ? "extension" : "sdk",
+      ...(flagSettings.extension
+        ? featureFlagPrefetch({
+            applicationName: settings.service,
+            environment: settings.environment,
+          })
+        : {}),
     }
   : {};
-/** The validation path the stack's flag selects: what the smoke test expects the new version to report. */
-const expectedOrderValidation = flagSettings.flags.some(
-  (flag) => flag.name === "newOrderValidation" && flag.enabled,
-)
-  ? "new"
-  : "legacy";
-
 const codeDeploy = settings.deployment.mode === "codedeploy";
+
+// A code deployment must not start before the flags it reads are deployed and its role may read
+// them: the FeatureFlags component is built after the service (it needs the service's alarms and
+// roles), so the orders deployments wait on a promise settled with its `ready` output below.
+let flagsBuilt: (ready: pulumi.Output<string>) => void = () => undefined;
+const flagsReady = flagsOn
+  ? pulumi.output(new Promise<pulumi.Output<string>>((resolve) => (flagsBuilt = resolve)))
+  : undefined;
 /** Every function, hooks included, knows its environment (LOG_LEVEL comes with `logLevel`). */
 const withEnvironment = (hook: DeploymentHookArgs): DeploymentHookArgs => ({
   ...hook,
@@ -85,6 +93,7 @@ const orders: ServiceFunctionArgs = {
   environment: { ENVIRONMENT: settings.environment, ...flagEnvironment, ...secretEnvironment },
   appConfigExtension: flagsOn && flagSettings.extension ? true : undefined,
   trafficShifting: trafficShifting(settings),
+  deploymentDependsOn: flagsReady ? [flagsReady] : undefined,
   alarms: {
     createDefaults: settings.alarms.createDefaults,
     errorThreshold: settings.alarms.errorThreshold,
@@ -103,10 +112,12 @@ const orders: ServiceFunctionArgs = {
                 rawPath: "/health",
                 requestContext: { http: { method: "GET", path: "/health" } },
               },
-              // The new version serves, on the validation path the stack's flag selects.
+              // The new version serves and, with flags, actually read them from AppConfig
+              // (`fallback` would be a broken layer or missing IAM). Not the flag's value: a flag
+              // rollout in progress, or one AppConfig rolled back, serves either value.
               expect: {
                 statusCode: 200,
-                bodyMatches: { orderValidation: expectedOrderValidation },
+                ...(flagsOn ? { bodyMatches: { flags: { source: "appconfig" } } } : {}),
               },
             }),
           ),
@@ -243,6 +254,9 @@ const featureFlags = flagsOn
       { provider },
     )
   : undefined;
+if (featureFlags) {
+  flagsBuilt(featureFlags.ready);
+}
 
 /** The settings that applied (config merged over the environment's defaults); no secret values. */
 export const resolvedSettings = settings;

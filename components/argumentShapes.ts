@@ -122,6 +122,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   } satisfies ShapeOf<DeploymentHooks>,
   alarms: trafficShiftAlarms,
   appConfigExtension: true,
+  deploymentDependsOn: true,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */

@@ -211,6 +211,23 @@ const MAX_APPCONFIG_NAME = 64;
 export const FEATURE_FLAGS_PROFILE_TYPE = "AWS.AppConfig.FeatureFlags";
 
 /** The environment variables a function reads its flags with (names, not ids: the extension takes either). */
+/**
+ * `AWS_APPCONFIG_EXTENSION_PREFETCH_LIST` for the extension: it fetches the profile before the
+ * function initializes, so a cold start finds the flags cached instead of waiting on AppConfig
+ * (AppConfig User Guide, "Configuring the AWS AppConfig Agent Lambda extension": the value is
+ * `/applications/<app>/environments/<env>/configurations/<profile>`, comma-separated for several).
+ */
+export function featureFlagPrefetch(args: {
+  applicationName: string;
+  environment: string;
+  profileName?: string;
+}): Record<string, string> {
+  const env = featureFlagEnvironment(args);
+  return {
+    AWS_APPCONFIG_EXTENSION_PREFETCH_LIST: `/applications/${env.APPCONFIG_APPLICATION}/environments/${env.APPCONFIG_ENVIRONMENT}/configurations/${env.APPCONFIG_PROFILE}`,
+  };
+}
+
 export function featureFlagEnvironment(args: {
   applicationName: string;
   environment: string;
@@ -243,6 +260,12 @@ export class FeatureFlags extends pulumi.ComponentResource {
   readonly contentHashes: pulumi.Output<Record<string, string>>;
   /** Per region, the ARN IAM grants reading on (`application/<id>/environment/<id>/configuration/<id>`). */
   readonly configurationArns: pulumi.Output<Record<string, string>>;
+  /**
+   * Known once every flag deployment has been started and every reader policy exists: give it
+   * to the functions' `deploymentDependsOn` so a code deployment never starts before its flags
+   * can be read. (AppConfig deployments are not waited for to finish; see docs/feature-flags.md.)
+   */
+  readonly ready: pulumi.Output<string>;
   /** The role AppConfig assumes to read the alarms, when there are monitors. */
   readonly monitorRoleArn?: pulumi.Output<string>;
 
@@ -299,6 +322,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
     }
 
     const hashes: Record<string, pulumi.Output<string>> = {};
+    const readyParts: pulumi.Output<string>[] = [];
     const configurationArns: Record<string, pulumi.Output<string>> = {};
     for (const region of args.regions) {
       const application = new aws.appconfig.Application(
@@ -352,7 +376,10 @@ export class FeatureFlags extends pulumi.ComponentResource {
           content,
           description: `sha256 ${contentHash}`,
         },
-        { parent: this },
+        // A flag change replaces the version; the old one is what AppConfig keeps serving during
+        // a gradual rollout and rolls back to when an alarm fires, so Pulumi must not delete it.
+        // Old versions stay in AppConfig (see docs/feature-flags.md, "Old flag versions").
+        { parent: this, retainOnDelete: true },
       );
       const deploymentStrategyId = strategy.predefined
         ? pulumi.output(strategy.predefined)
@@ -372,7 +399,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
             },
             { parent: this },
           ).id;
-      new aws.appconfig.Deployment(
+      const deployment = new aws.appconfig.Deployment(
         `${name}-${region}-deployment`,
         {
           region,
@@ -386,6 +413,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      readyParts.push(deployment.id);
 
       // The configuration resource type of the Service Authorization Reference:
       // arn:${Partition}:appconfig:${Region}:${Account}:application/${ApplicationId}/environment/${EnvironmentId}/configuration/${ConfigurationProfileId}
@@ -396,7 +424,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
         .map((reader, index) => ({ reader, index }))
         .filter(({ reader }) => reader.region === region)
         .forEach(({ reader, index }) => {
-          new aws.iam.RolePolicy(
+          const readerPolicy = new aws.iam.RolePolicy(
             `${name}-${region}-reader-${index}`,
             {
               role: reader.roleName,
@@ -414,6 +442,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+          readyParts.push(readerPolicy.id);
         });
     }
 
@@ -422,6 +451,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
     this.profileName = pulumi.output(profileName);
     this.strategy = pulumi.output(describeFlagStrategy(strategy));
     this.contentHashes = pulumi.output(hashes);
+    this.ready = pulumi.all(readyParts).apply(() => "ready");
     this.configurationArns = pulumi.output(configurationArns);
     this.registerOutputs({
       applicationName: this.applicationName,
@@ -431,6 +461,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
       contentHashes: this.contentHashes,
       configurationArns: this.configurationArns,
       monitorRoleArn: this.monitorRoleArn,
+      ready: this.ready,
     });
   }
 }

@@ -310,6 +310,14 @@ export interface ServiceFunction {
    */
   readonly appConfigExtension?: boolean;
   /**
+   * Outputs whose resources must exist before a CodeDeploy deployment of this function starts,
+   * e.g. `FeatureFlags.ready` (the flag deployments and the policies that let the role read
+   * them), so a new version never starts before the flags it reads can be read. Only waits;
+   * the values are not used. Ignored in `weighted` mode (no deployment).
+   * @default none
+   */
+  readonly deploymentDependsOn?: pulumi.Input<string>[];
+  /**
    * Environment variables. `LOG_LEVEL` is set from `logLevel`.
    * @default {}
    */
@@ -923,6 +931,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             ...(sharedRole ? [sharedRole.serviceRolePolicy as unknown as pulumi.Resource] : []),
             ...Object.values(this.hookFunctions),
             earlierWaves(codeDeploy.deployAfter),
+            earlierWaves(args.deploymentDependsOn),
           ],
         },
       );
@@ -1223,6 +1232,13 @@ export function checkTrafficShiftedFunctionArgs(
   problems.integerInRange("timeout", args.timeout, 1, 900, "seconds");
   problems.oneOf("architecture", args.architecture, ["x86_64", "arm64"]);
   problems.oneOf("appConfigExtension", args.appConfigExtension, [true, false]);
+  if (args.deploymentDependsOn !== undefined && !Array.isArray(args.deploymentDependsOn)) {
+    problems.add(
+      "deploymentDependsOn",
+      args.deploymentDependsOn,
+      "must be a list of outputs (e.g. [flags.ready]) the deployment waits for",
+    );
+  }
   problems.oneOf("logLevel", args.logLevel, LOG_LEVELS);
   problems.oneOf("tracing", args.tracing, ["Active", "PassThrough"]);
   problems.oneOf("logRetentionInDays", args.logRetentionInDays, LOG_RETENTION_DAYS);

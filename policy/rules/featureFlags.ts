@@ -10,6 +10,7 @@ import {
   isProduction,
   isUnknown,
   plain,
+  referencedResources,
   regionOf,
 } from "./common";
 
@@ -30,9 +31,31 @@ export const PREDEFINED_FLAG_STRATEGY_STEPS: Readonly<
   "AppConfig.Canary10Percent20Minutes": { growthFactor: 10, durationMinutes: 20 },
 };
 
-/** Reaches the targets in steps: below 100% per step, over some minutes. */
-function isGradual(steps: { growthFactor: number; durationMinutes: number }): boolean {
-  return steps.growthFactor < 100 && steps.durationMinutes > 0;
+/**
+ * Final bake time (minutes) of the predefined strategies (AppConfig User Guide, "Using
+ * predefined deployment strategies"): the time AppConfig keeps watching the alarms after 100%.
+ */
+const PREDEFINED_FLAG_BAKE_MINUTES: Readonly<Record<string, number>> = {
+  "AppConfig.AllAtOnce": 10,
+  "AppConfig.Linear50PercentEvery30Seconds": 1,
+  "AppConfig.Linear20PercentEvery6Minutes": 30,
+  "AppConfig.Canary10Percent20Minutes": 10,
+};
+
+/**
+ * Predefined strategies the AppConfig User Guide recommends for testing and demonstration only
+ * ("Using predefined deployment strategies": AppConfig.Linear50PercentEvery30Seconds), not
+ * gradual enough for production: 30 s between steps leaves the alarms no time to fire.
+ */
+const DEMO_STRATEGIES = new Set(["AppConfig.Linear50PercentEvery30Seconds"]);
+
+/** Reaches the targets in steps (below 100% per step, over some minutes), then bakes. */
+function isGradual(steps: {
+  growthFactor: number;
+  durationMinutes: number;
+  bakeMinutes: number;
+}): boolean {
+  return steps.growthFactor < 100 && steps.durationMinutes > 0 && steps.bakeMinutes > 0;
 }
 
 /** The AppConfig profile type of feature flags (AppConfig API reference, CreateConfigurationProfile). */
@@ -63,37 +86,68 @@ export const prodFlagDeploymentsGradualAndMonitored: StackValidationPolicy = {
       const props = plain(deployment.props);
       const strategyId = props.deploymentStrategyId;
       let gradual: boolean | undefined;
-      let described = String(strategyId);
+      let described = isUnknown(strategyId) ? "an id unknown at preview" : String(strategyId);
       if (
         typeof strategyId === "string" &&
         Object.hasOwn(PREDEFINED_FLAG_STRATEGY_STEPS, strategyId)
       ) {
-        gradual = isGradual(PREDEFINED_FLAG_STRATEGY_STEPS[strategyId]);
+        gradual =
+          !DEMO_STRATEGIES.has(strategyId) &&
+          isGradual({
+            ...PREDEFINED_FLAG_STRATEGY_STEPS[strategyId],
+            bakeMinutes: PREDEFINED_FLAG_BAKE_MINUTES[strategyId],
+          });
       } else {
-        const strategies = inRegion(aws.appconfig.DeploymentStrategy, region);
-        if (strategies.length === 1) {
-          const s = plain(strategies[0].props);
-          if (!isUnknown(s.growthFactor) && !isUnknown(s.deploymentDurationInMinutes)) {
-            gradual = isGradual({
-              growthFactor: Number(s.growthFactor),
-              durationMinutes: Number(s.deploymentDurationInMinutes),
-            });
-            described = `a custom strategy of ${s.growthFactor}% over ${s.deploymentDurationInMinutes} min`;
-          }
+        // The deployment's own strategy (by id when known, else its one strategy dependency),
+        // never "the region's only strategy": two services in a region would be confused.
+        const strategies = referencedResources(
+          deployment,
+          "deploymentStrategyId",
+          inRegion(aws.appconfig.DeploymentStrategy, region),
+          (candidate, value) => candidate.props.id === value,
+        );
+        const s = strategies?.length === 1 ? plain(strategies[0].props) : undefined;
+        if (
+          s &&
+          !isUnknown(s.growthFactor) &&
+          !isUnknown(s.deploymentDurationInMinutes) &&
+          !isUnknown(s.finalBakeTimeInMinutes)
+        ) {
+          gradual = isGradual({
+            growthFactor: Number(s.growthFactor),
+            durationMinutes: Number(s.deploymentDurationInMinutes),
+            bakeMinutes: Number(s.finalBakeTimeInMinutes ?? 0),
+          });
+          described = `a custom strategy of ${s.growthFactor}% over ${s.deploymentDurationInMinutes} min, bake ${s.finalBakeTimeInMinutes ?? 0} min`;
+        } else {
+          reportViolation(
+            `Cannot judge the production flag deployment in ${region}: its strategy (${described}) is neither a predefined AppConfig strategy nor a DeploymentStrategy of this stack with known growth, duration and bake time. Use a predefined gradual strategy or a custom rollout (featureFlags.rollout).`,
+            deployment.urn,
+          );
         }
       }
       if (gradual === false) {
         reportViolation(
-          `The production flag deployment in ${region} uses ${described}, which reaches every function at once: use AppConfig.Canary10Percent20Minutes or AppConfig.Linear20PercentEvery6Minutes (featureFlags.rollout.strategy), or a custom rollout with growthFactor below 100 and a duration.`,
+          `The production flag deployment in ${region} uses ${described}, which is not gradual enough for production (all at once, no bake time, or a testing strategy): use AppConfig.Canary10Percent20Minutes or AppConfig.Linear20PercentEvery6Minutes (featureFlags.rollout.strategy), or a custom rollout with growthFactor below 100, a duration and a bake time.`,
           deployment.urn,
         );
       }
-      const environments = inRegion(aws.appconfig.Environment, region);
-      const unmonitored = environments.filter((environment) => {
-        const monitors = plain(environment.props).monitors;
-        return !isUnknown(monitors) && (!Array.isArray(monitors) || monitors.length === 0);
-      });
-      if (environments.length > 0 && unmonitored.length === environments.length) {
+      // The environment this deployment targets, not any environment of the region.
+      const environments = referencedResources(
+        deployment,
+        "environmentId",
+        inRegion(aws.appconfig.Environment, region),
+        (candidate, value) => candidate.props.environmentId === value,
+      );
+      if (environments?.length !== 1) {
+        reportViolation(
+          `Cannot judge the production flag deployment in ${region}: the environment it targets is not an AppConfig Environment of this stack, so its alarms (monitors) cannot be checked.`,
+          deployment.urn,
+        );
+        continue;
+      }
+      const monitors = plain(environments[0].props).monitors;
+      if (!isUnknown(monitors) && (!Array.isArray(monitors) || monitors.length === 0)) {
         reportViolation(
           `The production flag environment in ${region} has no alarms (monitors): a flag that raises errors would stay on. Give FeatureFlags the functions' alarms (monitors).`,
           deployment.urn,
@@ -118,8 +172,21 @@ export const flagsDeployedToEveryServingRegion: StackValidationPolicy = {
         r.isType(aws.appconfig.ConfigurationProfile) && plain(r.props).type === FEATURE_FLAGS_TYPE,
     );
     if (profiles.length === 0) return;
+    // Only deployments of a flag profile count: a region with some other AppConfig deployment
+    // still has no flags.
     const deployed = new Set(
-      args.resources.filter((r) => r.isType(aws.appconfig.Deployment)).map(regionOf),
+      args.resources
+        .filter(
+          (r) =>
+            r.isType(aws.appconfig.Deployment) &&
+            (referencedResources(
+              r,
+              "configurationProfileId",
+              profiles,
+              (candidate, value) => candidate.props.configurationProfileId === value,
+            )?.length ?? 0) > 0,
+        )
+        .map(regionOf),
     );
     const serving = new Set(
       args.resources

@@ -41,6 +41,14 @@ function extensionFlagReader(options) {
 
 /**
  * Flags through AppConfig Data with an SDK client (injected in tests).
+ *
+ * A failed call never leaves the reader stuck: each configuration token is valid for one
+ * GetLatestConfiguration call and for up to 24 hours, and an expired one answers
+ * BadRequestException (AppConfig Data API reference, GetLatestConfiguration,
+ * ConfigurationToken). So after any failure (expired or spent token, ThrottlingException, a
+ * network error) the token is dropped and the next call starts a new session, no sooner than
+ * a backoff (1 s doubling to 60 s); until then, and while it fails, the last flags read are
+ * returned, or the error is thrown when none were ever read (the handler falls back).
  * @param {{ send(command: any): Promise<any> }} client an AppConfigDataClient
  * @param {FlagProfile & { now?: () => number, sdk?: any }} options
  * @returns {() => Promise<Flags>}
@@ -51,32 +59,51 @@ function sdkFlagReader(client, options) {
   /** @type {string | undefined} */
   let token;
   let nextPollAt = 0;
-  /** @type {Flags} */
-  let flags = {};
+  /** The last flags read; undefined until a read succeeds. @type {Flags | undefined} */
+  let flags;
+  let failures = 0;
+  let retryAt = 0;
+  /** @type {unknown} */
+  let lastError;
   return async () => {
     if (token !== undefined && now() < nextPollAt) {
-      return flags;
+      return flags ?? {};
     }
-    if (token === undefined) {
-      const session = await client.send(
-        new (sdk().StartConfigurationSessionCommand)({
-          ApplicationIdentifier: options.application,
-          EnvironmentIdentifier: options.environment,
-          ConfigurationProfileIdentifier: options.profile,
-        }),
+    if (failures > 0 && now() < retryAt) {
+      if (flags !== undefined) return flags;
+      throw lastError;
+    }
+    try {
+      if (token === undefined) {
+        const session = await client.send(
+          new (sdk().StartConfigurationSessionCommand)({
+            ApplicationIdentifier: options.application,
+            EnvironmentIdentifier: options.environment,
+            ConfigurationProfileIdentifier: options.profile,
+          }),
+        );
+        token = session.InitialConfigurationToken;
+      }
+      const latest = await client.send(
+        new (sdk().GetLatestConfigurationCommand)({ ConfigurationToken: token }),
       );
-      token = session.InitialConfigurationToken;
+      token = latest.NextPollConfigurationToken;
+      nextPollAt = now() + (latest.NextPollIntervalInSeconds ?? 60) * 1000;
+      failures = 0;
+      const body = latest.Configuration ? Buffer.from(latest.Configuration).toString("utf8") : "";
+      if (body !== "") {
+        flags = JSON.parse(body);
+      }
+      return flags ?? {};
+    } catch (error) {
+      // The token may be spent or expired: a new session next time, after a backoff.
+      token = undefined;
+      failures += 1;
+      retryAt = now() + Math.min(1000 * 2 ** (failures - 1), 60_000);
+      lastError = error;
+      if (flags !== undefined) return flags;
+      throw error;
     }
-    const latest = await client.send(
-      new (sdk().GetLatestConfigurationCommand)({ ConfigurationToken: token }),
-    );
-    token = latest.NextPollConfigurationToken;
-    nextPollAt = now() + (latest.NextPollIntervalInSeconds ?? 60) * 1000;
-    const body = latest.Configuration ? Buffer.from(latest.Configuration).toString("utf8") : "";
-    if (body !== "") {
-      flags = JSON.parse(body);
-    }
-    return flags;
   };
 }
 

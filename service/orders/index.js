@@ -134,22 +134,37 @@ function createHandler(dynamodb, options) {
     newId = randomUUID,
     failRequests = false,
   } = options;
-  /** The flags now; on any failure every flag is off (the legacy path), never an error. */
+  /** The last flags AppConfig served; kept through a transient read failure. */
+  /** @type {Record<string, any> | undefined} */
+  let lastFlags;
+  /**
+   * The flags now and where they came from: `appconfig` (read now, or the last read when this
+   * one failed) or `fallback` (never read: every flag off, the legacy paths). Never an error.
+   */
   const currentFlags = async () => {
-    if (!options.readFlags) return {};
+    if (!options.readFlags) return { flags: {}, source: "fallback" };
     try {
-      return (await options.readFlags()) ?? {};
+      lastFlags = (await options.readFlags()) ?? {};
+      return { flags: lastFlags, source: "appconfig" };
     } catch (error) {
+      if (lastFlags !== undefined) {
+        log("WARN", "feature flags unavailable; keeping the last flags read", {
+          error: String(error),
+        });
+        return { flags: lastFlags, source: "appconfig", stale: true };
+      }
       log("WARN", "feature flags unavailable; using the legacy paths", { error: String(error) });
-      return {};
+      return { flags: {}, source: "fallback" };
     }
   };
-  /** Which order validation the flags select, and the flag's attributes. */
+  /** Which order validation the flags select, the flag's attributes, and the flags' source. */
   const orderValidation = async () => {
-    const flag = (await currentFlags()).newOrderValidation;
+    const { flags, source, stale } = await currentFlags();
+    const flag = flags.newOrderValidation;
+    const read = { source, ...(stale ? { stale: true } : {}) };
     return flag?.enabled === true
-      ? { path: "new", attributes: flag }
-      : { path: "legacy", attributes: {} };
+      ? { path: "new", attributes: flag, flags: read }
+      : { path: "legacy", attributes: {}, flags: read };
   };
   // Lazily required so the pure parts load without the SDK.
   const ddb = () => require("@aws-sdk/client-dynamodb");
@@ -160,12 +175,15 @@ function createHandler(dynamodb, options) {
     const path = event?.rawPath ?? "";
     try {
       if (method === "GET" && path === "/health") {
-        const { path: validation } = await orderValidation();
+        // `flags.source` says whether AppConfig's flags were readable (the pre-traffic smoke
+        // test requires `appconfig`); `orderValidation` is what they selected.
+        const { path: validation, flags } = await orderValidation();
         if (!tableName || !dynamodb) {
           return respond(200, {
             status: "ok",
             region,
             orderValidation: validation,
+            flags,
             checks: { function: "ok" },
           });
         }
@@ -178,6 +196,7 @@ function createHandler(dynamodb, options) {
           status: healthy ? "ok" : "unavailable",
           region,
           orderValidation: validation,
+          flags,
           checks: { function: "ok", table: status ?? "unknown" },
         });
       }

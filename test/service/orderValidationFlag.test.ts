@@ -2,8 +2,10 @@
 // one otherwise, read through the AppConfig Lambda extension or through AppConfig Data.
 import {
   AppConfigDataClient,
+  BadRequestException,
   GetLatestConfigurationCommand,
   StartConfigurationSessionCommand,
+  ThrottlingException,
 } from "@aws-sdk/client-appconfigdata";
 import { DescribeTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
@@ -131,6 +133,39 @@ describe("orders service: newOrderValidation", () => {
     expect(JSON.parse(off.body)).to.include({ orderValidation: "legacy" });
   });
 
+  it("/health says where the flags came from: appconfig, or fallback when unreadable", async () => {
+    const read = await handler(async () => ({ newOrderValidation: { enabled: false } }))(health);
+    expect(JSON.parse(read.body)).to.deep.include({
+      orderValidation: "legacy",
+      flags: { source: "appconfig" },
+    });
+    // Flag off and flags unreadable both mean legacy; only `flags.source` tells them apart.
+    const unreadable = await handler(async () => {
+      throw new Error("connect ECONNREFUSED 127.0.0.1:2772");
+    })(health);
+    expect(JSON.parse(unreadable.body)).to.deep.include({
+      orderValidation: "legacy",
+      flags: { source: "fallback" },
+    });
+    const none = await handler(undefined)(health);
+    expect(JSON.parse(none.body).flags).to.deep.equal({ source: "fallback" });
+  });
+
+  it("a read failure after a successful read keeps the flags read (stale), not legacy", async () => {
+    let fail = false;
+    const orderHandler = handler(async () => {
+      if (fail) throw new Error("the AppConfig extension answered 500");
+      return { newOrderValidation: { enabled: true } };
+    });
+    await orderHandler(health);
+    fail = true;
+    const response = await orderHandler(health);
+    expect(JSON.parse(response.body)).to.deep.include({
+      orderValidation: "new",
+      flags: { source: "appconfig", stale: true },
+    });
+  });
+
   it("with the extension: reads the profile by name from the extension's endpoint", async () => {
     const extension = await fakeExtension({ newOrderValidation: { enabled: true, maxItems: 10 } });
     try {
@@ -202,6 +237,93 @@ describe("orders service: newOrderValidation", () => {
       ConfigurationProfileIdentifier: "feature-flags",
     });
     expect(appConfigData.commandCalls(GetLatestConfigurationCommand)).to.have.length(2);
+  });
+
+  describe("the SDK reader recovers from failed calls", () => {
+    // Error shapes: AppConfig Data API reference, GetLatestConfiguration, Errors
+    // (BadRequestException 400 with Reason, ThrottlingException 429); an expired token answers
+    // BadRequestException ("the token is valid for up to 24 hours. If a GetLatestConfiguration
+    // call uses an expired token, the system returns BadRequestException", ConfigurationToken).
+    const onFlags = new TextEncoder().encode(
+      JSON.stringify({ newOrderValidation: { enabled: true } }),
+    ) as any;
+    const offFlags = new TextEncoder().encode(
+      JSON.stringify({ newOrderValidation: { enabled: false } }),
+    ) as any;
+    const reader = (clock: () => number) =>
+      flags.sdkFlagReader(new AppConfigDataClient({ region: "us-east-1" }), {
+        application: "orders",
+        environment: "prod",
+        profile: "feature-flags",
+        now: clock,
+      });
+
+    it("an expired token: a new session on the next poll, the last flags meanwhile", async () => {
+      appConfigData
+        .on(StartConfigurationSessionCommand)
+        .resolvesOnce({ InitialConfigurationToken: "token-1" })
+        .resolvesOnce({ InitialConfigurationToken: "session-2-token-1" });
+      appConfigData
+        .on(GetLatestConfigurationCommand, { ConfigurationToken: "token-1" })
+        .resolves({
+          Configuration: onFlags,
+          NextPollConfigurationToken: "token-2",
+          NextPollIntervalInSeconds: 60,
+        })
+        .on(GetLatestConfigurationCommand, { ConfigurationToken: "token-2" })
+        .rejects(
+          new BadRequestException({
+            $metadata: { httpStatusCode: 400 },
+            message: "Request contains an expired ConfigurationToken",
+            Reason: "InvalidParameters",
+          }),
+        )
+        .on(GetLatestConfigurationCommand, { ConfigurationToken: "session-2-token-1" })
+        .resolves({
+          Configuration: offFlags,
+          NextPollConfigurationToken: "session-2-token-2",
+          NextPollIntervalInSeconds: 60,
+        });
+      let clock = 0;
+      const readFlags = reader(() => clock);
+      expect(await readFlags()).to.deep.equal({ newOrderValidation: { enabled: true } });
+      clock = 25 * 3600 * 1000; // past the token's 24 hours
+      expect(await readFlags()).to.deep.equal({ newOrderValidation: { enabled: true } });
+      clock += 1000; // after the first backoff
+      expect(await readFlags()).to.deep.equal({ newOrderValidation: { enabled: false } });
+      expect(appConfigData.commandCalls(StartConfigurationSessionCommand)).to.have.length(2);
+    });
+
+    it("throttled before any flags were read: fails, backs off, then recovers", async () => {
+      appConfigData
+        .on(StartConfigurationSessionCommand)
+        .resolvesOnce({ InitialConfigurationToken: "token-1" })
+        .resolvesOnce({ InitialConfigurationToken: "session-2-token-1" });
+      appConfigData
+        .on(GetLatestConfigurationCommand, { ConfigurationToken: "token-1" })
+        .rejects(
+          new ThrottlingException({ $metadata: { httpStatusCode: 429 }, message: "Rate exceeded" }),
+        )
+        .on(GetLatestConfigurationCommand, { ConfigurationToken: "session-2-token-1" })
+        .resolves({
+          Configuration: onFlags,
+          NextPollConfigurationToken: "session-2-token-2",
+          NextPollIntervalInSeconds: 60,
+        });
+      let clock = 0;
+      const readFlags = reader(() => clock);
+      let thrown: unknown;
+      await readFlags().catch((error: unknown) => (thrown = error));
+      expect(thrown).to.be.instanceOf(ThrottlingException);
+      // Within the backoff: no call to AppConfig, the same error (the handler falls back).
+      thrown = undefined;
+      await readFlags().catch((error: unknown) => (thrown = error));
+      expect(thrown).to.be.instanceOf(ThrottlingException);
+      expect(appConfigData.commandCalls(GetLatestConfigurationCommand)).to.have.length(1);
+      clock = 1000;
+      expect(await readFlags()).to.deep.equal({ newOrderValidation: { enabled: true } });
+      expect(appConfigData.commandCalls(StartConfigurationSessionCommand)).to.have.length(2);
+    });
   });
 
   it("no profile named in the environment: no reader, every flag off", () => {
