@@ -115,6 +115,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   region: true,
   tags: true,
   notificationTopicArns: true,
+  dashboardUrl: true,
   trafficShifting,
   hooks: {
     preTraffic: deploymentHook,
@@ -157,6 +158,7 @@ const serviceShape = {
   unlistedRegions: true,
   tags: true,
   notificationTopicArns: true,
+  dashboardUrl: true,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
 /** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */
