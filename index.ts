@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import {
   checkMultiRegionServiceArgs,
+  dashboardUrl as dashboardAddress,
   DeploymentHookArgs,
   deploymentTypeFields,
   FeatureFlags,
@@ -16,6 +17,7 @@ import {
   metricsCheckHook,
   MultiRegionService,
   MultiRegionServiceArgs,
+  regionOrderOf,
   ServiceFunctionArgs,
   ServiceDashboard,
   serviceDashboardArgs,
@@ -213,19 +215,24 @@ const notifications = settings.notifications
     )
   : undefined;
 
+// One dashboard for the service and stack, in the primary region, every region side by side.
+// It is made after the service (it shows the service's resources), but its address follows from
+// its name and region, so every deployment's messages can link it.
+const dashboardName = `${settings.service}-${settings.stack}`;
 const service = new MultiRegionService(
   settings.service,
-  notifications
-    ? { ...serviceArgs, notificationTopicArns: notifications.allTopicArns }
-    : serviceArgs,
+  {
+    ...serviceArgs,
+    ...(notifications ? { notificationTopicArns: notifications.allTopicArns } : {}),
+    ...(settings.dashboard
+      ? { dashboardUrl: dashboardAddress(regionOrderOf(serviceArgs)[0], dashboardName) }
+      : {}),
+  },
   { provider },
 );
 
-// One dashboard for the service and stack, in the primary region, every region side by side.
 const dashboard = settings.dashboard
-  ? new ServiceDashboard(`${settings.service}-${settings.stack}`, serviceDashboardArgs(service), {
-      provider,
-    })
+  ? new ServiceDashboard(dashboardName, serviceDashboardArgs(service), { provider })
   : undefined;
 
 // The flags in every serving region, rolled out with the environment's strategy and rolled back

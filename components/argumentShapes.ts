@@ -115,6 +115,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   region: INPUT,
   tags: INPUT,
   notificationTopicArns: true,
+  dashboardUrl: INPUT,
   trafficShifting,
   hooks: {
     preTraffic: deploymentHook,
@@ -158,6 +159,7 @@ const serviceShape = {
   unlistedRegions: true,
   tags: INPUT,
   notificationTopicArns: true,
+  dashboardUrl: INPUT,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
 /** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */

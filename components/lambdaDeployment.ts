@@ -101,6 +101,13 @@ export interface LambdaDeploymentArgs {
    */
   readonly retryToken?: pulumi.Input<string>;
   /**
+   * The service's CloudWatch dashboard (`ServiceDashboard.url`): progress and failure messages
+   * link it, so whoever reads a rolled-back deployment sees every region's metrics in one click.
+   * Changing it alone deploys nothing.
+   * @default none
+   */
+  readonly dashboardUrl?: pulumi.Input<string>;
+  /**
    * Published versions of the function kept after a successful deployment: older ones are
    * deleted (`lambda:DeleteFunction` with a version qualifier), except any version an alias
    * serves. `0` keeps every version.
@@ -337,6 +344,7 @@ function registrationOf(
       region: args.region,
       description: args.description,
       retryToken: args.retryToken,
+      dashboardUrl: args.dashboardUrl,
       keepVersions: args.keepVersions ?? DEFAULT_KEEP_VERSIONS,
       allowedAccountIds,
       credentials: credentials ? pulumi.secret(credentials) : undefined,

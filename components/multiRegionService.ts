@@ -396,6 +396,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
           unlistedRegions: args.unlistedRegions,
           tags,
           notificationTopicArns: args.notificationTopicArns,
+          dashboardUrl: args.dashboardUrl,
           deployAfter:
             args.rolloutWaves && previous && previous.deploymentIds.length > 0
               ? previous.deploymentIds

@@ -18,7 +18,11 @@ import {
 } from "./trafficShiftedFunction";
 import { PolicyStatement } from "./iam";
 import { ROUTE53_METRICS_REGION } from "./dashboardBody";
-import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
+import {
+  checkDashboardUrl,
+  checkNotificationTopicArns,
+  topicsInRegion,
+} from "./serviceNotifications";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 import { SharedDeploymentResources, withSharedDeployment } from "./sharedDeployment";
 
@@ -213,6 +217,12 @@ export interface ServiceShapeArgs {
    * @default none
    */
   readonly notificationTopicArns?: pulumi.Input<string>[];
+  /**
+   * The service's CloudWatch dashboard (`dashboardUrl(region, name)` of the `ServiceDashboard`
+   * made after the service): every function's deployment messages link it.
+   * @default none
+   */
+  readonly dashboardUrl?: pulumi.Input<string>;
 }
 
 /** Arguments of `RegionalService`. */
@@ -401,6 +411,7 @@ export class RegionalService extends pulumi.ComponentResource {
             region,
             tags,
             notificationTopicArns: args.notificationTopicArns,
+            dashboardUrl: args.dashboardUrl,
           },
           sharedDeployment,
         ),
@@ -737,6 +748,7 @@ export function checkServiceShape(
   hasTable: boolean,
 ): void {
   checkNotificationTopicArns(problems, args.notificationTopicArns);
+  checkDashboardUrl(problems, args.dashboardUrl);
   const functions = args.functions;
   let keys: string[] = [];
   if (typeof functions !== "object" || functions === null || Object.keys(functions).length === 0) {
@@ -754,7 +766,7 @@ export function checkServiceShape(
       const scoped = problems.within(`functions.${key}.`);
       checkTrafficShiftedFunctionArgs("", fn, scoped);
       if (typeof fn === "object" && fn !== null) {
-        for (const placed of ["region", "tags", "notificationTopicArns"] as const) {
+        for (const placed of ["region", "tags", "notificationTopicArns", "dashboardUrl"] as const) {
           if (fn[placed] !== undefined) {
             scoped.add(placed, fn[placed], `is set by the service; remove it here`);
           }

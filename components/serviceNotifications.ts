@@ -255,6 +255,16 @@ export function notificationKeyPolicy(
 }
 
 /** Known `notificationTopicArns` must be SNS topic ARNs (their region decides where they are used). */
+/** `dashboardUrl`: a known value must be an https:// address (a console link). */
+export function checkDashboardUrl(problems: ArgumentProblems, url: unknown): void {
+  if (url === undefined || !isKnown(url)) {
+    return;
+  }
+  if (typeof url !== "string" || !url.startsWith("https://")) {
+    problems.add("dashboardUrl", url, "must be an https:// address (ServiceDashboard.url)");
+  }
+}
+
 export function checkNotificationTopicArns(problems: ArgumentProblems, arns: unknown): void {
   if (arns === undefined || !isKnown(arns)) {
     return;

@@ -5,7 +5,11 @@ import {
   AlarmThresholdArgs,
   DeploymentAlarms,
 } from "./deploymentAlarms";
-import { checkNotificationTopicArns, topicsInRegion } from "./serviceNotifications";
+import {
+  checkDashboardUrl,
+  checkNotificationTopicArns,
+  topicsInRegion,
+} from "./serviceNotifications";
 import { DeploymentHook } from "./deploymentHook";
 import { LambdaDeployment, newLambdaDeployment } from "./lambdaDeployment";
 import { boundedName, boundedPrefix, explicitName, NAME_LIMITS } from "./naming";
@@ -435,6 +439,13 @@ export interface TrafficShiftedFunctionArgs extends ServiceFunction {
    * @default none
    */
   readonly notificationTopicArns?: pulumi.Input<string>[];
+  /**
+   * The service's CloudWatch dashboard (`ServiceDashboard.url`, or `dashboardUrl(region, name)`
+   * before the dashboard exists): the deployment's progress and failure messages link it
+   * (`codedeploy`). Changing it alone deploys nothing.
+   * @default none
+   */
+  readonly dashboardUrl?: pulumi.Input<string>;
 }
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
@@ -913,6 +924,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           timeoutMinutes: codeDeploy.timeoutMinutes,
           keepVersions: codeDeploy.keepVersions,
           retryToken: codeDeploy.retryToken,
+          dashboardUrl: args.dashboardUrl,
           // The account the function was created in: the deployment refuses any other.
           allowedAccountIds: [this.function.arn.apply((arn) => arn.split(":")[4])],
           // The function ARN names its region when the provider's default region is used.
@@ -1222,6 +1234,7 @@ export function checkTrafficShiftedFunctionArgs(
     return problems;
   }
   checkNotificationTopicArns(problems, args.notificationTopicArns);
+  checkDashboardUrl(problems, args.dashboardUrl);
   problems.check(
     args.code !== undefined && args.code !== null,
     "code",

@@ -102,6 +102,8 @@ export interface DeploymentRequest extends AliasName, GroupName {
    * function's ARN); anything else is refused before any change. Empty: not checked.
    */
   readonly allowedAccountIds?: readonly string[];
+  /** The service's CloudWatch dashboard, linked from progress and failure messages. */
+  readonly dashboardUrl?: string;
 }
 
 /** CodeDeploy's status, or what happened instead of a deployment. */
@@ -412,7 +414,8 @@ async function steps(run: Run): Promise<DeploymentResult> {
       run.deploymentId = attempt.deploymentId;
       session.report(
         `started CodeDeploy deployment ${attempt.deploymentId}: ${request.functionName}:${request.aliasName} ` +
-          `version ${seen.alias.version} -> ${request.targetVersion}; ${consoleUrl(attempt.deploymentId, request.region)}`,
+          `version ${seen.alias.version} -> ${request.targetVersion}; ${consoleUrl(attempt.deploymentId, request.region)}` +
+          (request.dashboardUrl ? `; dashboard: ${request.dashboardUrl}` : ""),
       );
       return follow(run, attempt.deploymentId);
     }

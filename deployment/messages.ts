@@ -39,6 +39,15 @@ export interface Subject {
   readonly aliasName: string;
   readonly targetVersion: string;
   readonly region: string;
+  /** The service's CloudWatch dashboard (ServiceDashboard `url`), linked from every message. */
+  readonly dashboardUrl?: string;
+}
+
+/** `Dashboard: <url>`, when the resource was given one. */
+export function dashboardLines(subject: Subject): string[] {
+  return subject.dashboardUrl
+    ? [`Dashboard (every region's metrics): ${subject.dashboardUrl}`]
+    : [];
 }
 
 /** `orders-fn:live (version 3 -> 4, eu-west-1)` */
@@ -114,6 +123,7 @@ export function failureMessage(
       : `Fix the cause, then publish a new version (or set [retryToken] to a new value to retry ` +
           `version ${subject.targetVersion}) and run \`pulumi up\` again.`,
     `Details: ${consoleUrl(id, subject.region)}`,
+    ...dashboardLines(subject),
   );
   return lines.join("\n");
 }
@@ -139,6 +149,7 @@ export function timeoutMessage(
     `Console: ${consoleUrl(id, subject.region)}`,
     "The next `pulumi up` follows this deployment instead of starting another; raise " +
       "[timeoutMinutes] if rollouts take longer.",
+    ...dashboardLines(subject),
   ].join("\n");
 }
 
@@ -160,6 +171,7 @@ export function lostMessage(
     `Follow it: ${getDeploymentCommand(deploymentId, subject.region)}`,
     `Console: ${consoleUrl(deploymentId, subject.region)}`,
     "Run `pulumi up` again: it follows this deployment instead of starting another.",
+    ...dashboardLines(subject),
   ].join("\n");
 }
 
@@ -183,5 +195,6 @@ export function notStartedMessage(
         `Follow: ${getDeploymentCommand(context.running[0], subject.region)}`
       : "Nothing of this update is running in the deployment group.",
     "Run `pulumi up` again once the cause is fixed.",
+    ...dashboardLines(subject),
   ].join("\n");
 }

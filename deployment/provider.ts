@@ -59,6 +59,11 @@ export interface LambdaDeploymentInputs {
   keepVersions?: number;
   /** Accounts the alias may be in; anything else is refused. */
   allowedAccountIds?: string[];
+  /**
+   * The service's CloudWatch dashboard, linked from the messages. Not in
+   * {@link LAMBDA_DEPLOYMENT_INPUT_KEYS}: a new address alone deploys nothing.
+   */
+  dashboardUrl?: string;
   /** The credentials of the AWS provider of the region (a secret input). */
   credentials?: DeploymentCredentials;
 }
@@ -164,6 +169,7 @@ function inputsOf(props: Record<string, any>): LambdaDeploymentInputs {
     retryToken: props.retryToken,
     keepVersions: props.keepVersions,
     allowedAccountIds: props.allowedAccountIds,
+    dashboardUrl: props.dashboardUrl,
     credentials: props.credentials,
   });
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run drill -- <stack> failover <region>`: runs a drill against a deployed stack, from the
+ * `npm run drill -- <stack> failover <region>` and `npm run drill -- <stack> rollback <function>
+ * [<region>]`: runs a drill against a deployed stack, from the
  * stack's outputs (`pulumi stack output --json`, or `--outputs <file>` with the same JSON).
  * Refuses prod stacks unless `--allow-prod`; restores what it changed on error and on Ctrl-C;
  * writes a JSON report and prints a human one.
@@ -10,7 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, CommanderError } from "commander";
 import { GetHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { describeFailoverReport, FailoverReport, NameResolver, runFailoverDrill } from "./failover";
+import { describeRollbackReport, RollbackReport, runRollbackDrill } from "./rollback";
 
 /** The stack outputs a drill reads (index.ts exports them). */
 export interface DrillStackOutputs {
@@ -21,6 +26,27 @@ export interface DrillStackOutputs {
   };
   readonly healthCheckIds: Record<string, string>;
   readonly failoverDetectionSeconds: Record<string, number>;
+  /** Per region, per function key: the alias and the CodeDeploy group that moves it. */
+  readonly functions?: Record<string, Record<string, StackFunction>>;
+  /** The serving regions, primary first. */
+  readonly regionOrder?: string[];
+}
+
+/** One function of the stack's `functions` output. */
+export interface StackFunction {
+  readonly functionName: string;
+  readonly aliasName: string;
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly deploymentConfigName?: string;
+  readonly mode?: string;
+}
+
+/** What a rollback drill will deploy to, checked against the stack. */
+export interface RollbackPlan extends StackFunction {
+  readonly stack: string;
+  readonly functionKey: string;
+  readonly region: string;
 }
 
 /** What the command line asked for, checked against the stack. */
@@ -83,6 +109,51 @@ export function planFailover(
   };
 }
 
+/**
+ * Checks the stack, the function and the region before anything changes; every problem at once.
+ * Without a region, the stack's primary (the first of `regionOrder`).
+ */
+export function planRollback(
+  stack: string,
+  functionKey: string,
+  region: string | undefined,
+  outputs: DrillStackOutputs,
+  allowProd: boolean,
+): RollbackPlan {
+  const problems: string[] = [];
+  if (outputs.resolvedSettings?.environment === "prod" && !allowProd) {
+    problems.push(
+      `stack ${stack} is a prod stack (environment "prod"): the drill deploys a failing version to live traffic; give --allow-prod to drill it anyway`,
+    );
+  }
+  const byRegion = outputs.functions ?? {};
+  const regions = outputs.regionOrder?.length ? outputs.regionOrder : Object.keys(byRegion);
+  const chosen = region ?? regions[0];
+  const inRegion = chosen !== undefined ? byRegion[chosen] : undefined;
+  if (chosen === undefined || inRegion === undefined) {
+    problems.push(
+      `region ${JSON.stringify(chosen ?? "")} is not a region of stack ${stack}; its regions: ${regions.join(", ") || "none (no functions output)"}`,
+    );
+  }
+  const fn = inRegion?.[functionKey];
+  if (inRegion && !fn) {
+    problems.push(
+      `function ${JSON.stringify(functionKey)} is not a function of stack ${stack} in ${chosen}; its functions: ${Object.keys(inRegion).join(", ") || "none"}`,
+    );
+  }
+  if (fn && fn.mode !== undefined && fn.mode !== "codedeploy") {
+    problems.push(
+      `function ${functionKey} deploys with mode ${JSON.stringify(fn.mode)}, not through CodeDeploy: there is no deployment to roll back`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new DrillRefused(
+      `rollback drill refused:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`,
+    );
+  }
+  return { ...fn!, stack, functionKey, region: chosen! };
+}
+
 /** The stack's outputs from the Pulumi CLI. */
 function stackOutputs(stack: string): DrillStackOutputs {
   const json = execFileSync("pulumi", ["stack", "output", "--json", "--stack", stack], {
@@ -112,8 +183,19 @@ export function reportPath(directory: string, report: FailoverReport, stack: str
   return path.join(directory, `${stack}-failover-${report.region}-${time}.json`);
 }
 
+/** Where a rollback report goes: drill-reports/<stack>-rollback-<function>-<region>-<time>.json. */
+export function rollbackReportPath(
+  directory: string,
+  report: RollbackReport,
+  stack: string,
+  functionKey: string,
+): string {
+  const time = report.startedAt.replace(/[:.]/g, "-");
+  return path.join(directory, `${stack}-rollback-${functionKey}-${report.region}-${time}.json`);
+}
+
 /** Exit codes: 0 passed, 1 failed but restored, 2 NOT restored, 130 interrupted, 64 usage. */
-export function exitCodeOf(report: FailoverReport): number {
+export function exitCodeOf(report: Pick<FailoverReport, "restored" | "outcome">): number {
   if (!report.restored) return 2;
   if (report.outcome === "interrupted") return 130;
   return report.outcome === "passed" ? 0 : 1;
@@ -125,11 +207,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   // `<stack>` comes first (`npm run drill -- staging failover us-east-1`), before the drill.
   const [stack, ...rest] = argv;
   const program = new Command("drill")
-    .usage("<stack> failover <region> [options]")
-    .description("Failover drills against a deployed non-prod stack (docs/operations.md)")
+    .usage("<stack> failover <region> | rollback <function> [<region>] [options]")
+    .description(
+      "Failover and rollback drills against a deployed non-prod stack (docs/operations.md)",
+    )
     .exitOverride();
   if (stack === undefined || stack.startsWith("-")) {
-    console.error("usage: npm run drill -- <stack> failover <region> [--allow-prod]");
+    console.error(
+      "usage: npm run drill -- <stack> failover <region> | rollback <function> [<region>] [--allow-prod]",
+    );
     return 64;
   }
   program
@@ -177,6 +263,61 @@ export async function main(argv: readonly string[]): Promise<number> {
         const file = reportPath(options.reportDir, report, stack);
         fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
         console.log(`\n${describeFailoverReport(report)}\n  report: ${file}`);
+        code = exitCodeOf(report);
+      } finally {
+        process.off("SIGINT", onSigint);
+      }
+    });
+  program
+    .command("rollback")
+    .description(
+      "deploy a version that fails its requests, check the alarm stops it and CodeDeploy rolls back",
+    )
+    .argument("<function>", "the function's key in the stack, e.g. orders")
+    .argument("[region]", "the region to drill (default: the stack's primary)")
+    .option("--allow-prod", "drill a prod stack")
+    .option("--outputs <file>", "the stack outputs as JSON (default: pulumi stack output --json)")
+    .option("--report-dir <dir>", "where to write the JSON report", "drill-reports")
+    .option("--poll-seconds <n>", "how often to send traffic and read the deployment", "5")
+    .option("--requests <n>", "order requests sent at the alias per poll", "10")
+    .exitOverride()
+    .action(async (functionKey: string, region: string | undefined, options) => {
+      const outputs = options.outputs
+        ? (JSON.parse(fs.readFileSync(options.outputs, "utf8")) as DrillStackOutputs)
+        : stackOutputs(stack);
+      const plan = planRollback(stack, functionKey, region, outputs, options.allowProd === true);
+      const clientConfig = { region: plan.region, requestHandler: { requestTimeout: 30_000 } };
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        if (interrupt.signal.aborted) {
+          console.error("still restoring; wait for it (the drill exits after)");
+        } else {
+          console.error("interrupted: stopping the deployment and restoring the function...");
+          interrupt.abort();
+        }
+      };
+      process.on("SIGINT", onSigint);
+      try {
+        const report = await runRollbackDrill({
+          clients: {
+            lambda: new LambdaClient(clientConfig),
+            codedeploy: new CodeDeployClient(clientConfig),
+            cloudwatch: new CloudWatchClient(clientConfig),
+          },
+          region: plan.region,
+          functionName: plan.functionName,
+          aliasName: plan.aliasName,
+          applicationName: plan.applicationName,
+          deploymentGroupName: plan.deploymentGroupName,
+          pollMs: Number(options.pollSeconds) * 1000,
+          requestsPerPoll: Number(options.requests),
+          signal: interrupt.signal,
+          progress: (line) => console.log(line),
+        });
+        fs.mkdirSync(options.reportDir, { recursive: true });
+        const file = rollbackReportPath(options.reportDir, report, stack, functionKey);
+        fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+        console.log(`\n${describeRollbackReport(report)}\n  report: ${file}`);
         code = exitCodeOf(report);
       } finally {
         process.off("SIGINT", onSigint);

@@ -89,6 +89,11 @@ const INPUTS: { [K in keyof Required<LambdaDeploymentArgs>]: PropertySpec } = {
     "A version that failed or was rolled back is not deployed again; change this value (any " +
       "text) to deploy the same version once more. Default: none.",
   ),
+  dashboardUrl: string(
+    "The service's CloudWatch dashboard (an https:// console link), named in the messages of " +
+      "a failed, stopped or timed-out deployment. Changing it alone starts no deployment. " +
+      "Default: none.",
+  ),
   keepVersions: {
     type: "integer",
     description:

@@ -109,6 +109,22 @@ describe("deployment engine: deploy", () => {
     });
   });
 
+  it("links the service's dashboard from the failure and from the progress when given one", async () => {
+    const { sim, stack } = world();
+    sim.fateOf = () => ({ kind: "alarm", afterShiftMs: 90_000, alarm: "orders-errors" });
+    const dashboardUrl =
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/orders-staging";
+
+    const up = await stack.up(ordersInputs("4", { dashboardUrl }));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.message!.split("\n").slice(-2)).to.deep.equal([
+      "Details: https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
+      `Dashboard (every region's metrics): ${dashboardUrl}`,
+    ]);
+    expect(up.log.join("\n")).to.contain(`; dashboard: ${dashboardUrl}`);
+  });
+
   it("names the failed hook and its diagnostics", async () => {
     const { sim, stack } = world();
     sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });

@@ -18,6 +18,7 @@ import {
   lambdaDeploymentProviderInstance,
 } from "../../components/lambdaDeployment";
 import { TrafficShiftedFunction } from "../../components/trafficShiftedFunction";
+import { LAMBDA_DEPLOYMENT_INPUT_KEYS } from "../../deployment/provider";
 import { expectRunFailure, runComponent } from "../../testing";
 import { runStack } from "../program/runStack";
 import { alias } from "./fakes";
@@ -327,6 +328,31 @@ describe("LambdaDeployment credentials and account guard", () => {
     expect(deployment.inputs).to.deep.include({ keepVersions: 2, retryToken: "2026-01-02" });
     expect(deployment.inputs.allowedAccountIds).to.have.length(1);
     expect(deployment.inputs.allowedAccountIds[0]).to.match(/^\d{12}$/);
+  });
+});
+
+describe("LambdaDeployment and the dashboard", () => {
+  const dashboardUrl =
+    "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/orders-staging";
+
+  it("is given the dashboard's address by TrafficShiftedFunction, which changing alone does not redeploy", async () => {
+    const { resources } = await runComponent(
+      () => new TrafficShiftedFunction("orders", { code, region: "eu-west-1", dashboardUrl }),
+    );
+    const deployment = resources.get(LAMBDA_DEPLOYMENT_TYPE, "orders-deployment");
+    expect(deployment.inputs.dashboardUrl).to.equal(dashboardUrl);
+    expect(LAMBDA_DEPLOYMENT_INPUT_KEYS).not.to.include("dashboardUrl");
+  });
+
+  it("refuses a dashboard address that is not an https:// link, naming the argument", () => {
+    expect(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          region: "eu-west-1",
+          dashboardUrl: "orders-staging",
+        }),
+    ).to.throw(/dashboardUrl.*"orders-staging".*must be an https:\/\/ address/s);
   });
 });
 

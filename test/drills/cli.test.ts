@@ -1,6 +1,6 @@
 // What `npm run drill` refuses before changing anything, and how it reports.
 import { expect } from "chai";
-import { exitCodeOf, main, planFailover } from "../../drills/cli";
+import { exitCodeOf, main, planFailover, planRollback } from "../../drills/cli";
 import type { FailoverReport } from "../../drills/failover";
 
 // The shape of `pulumi stack output --json` for the bundled program's staging stack (index.ts
@@ -12,6 +12,24 @@ const staging = {
   },
   healthCheckIds: { "us-east-1": "hc-east", "us-west-2": "hc-west" },
   failoverDetectionSeconds: { "us-east-1": 90, "us-west-2": 90 },
+  // index.ts `functions`: per region, per function key.
+  regionOrder: ["us-east-1", "us-west-2"],
+  functions: Object.fromEntries(
+    ["us-east-1", "us-west-2"].map((region) => [
+      region,
+      {
+        orders: {
+          functionName: `orders-staging-${region}`,
+          aliasName: "live",
+          targetVersion: "7",
+          mode: "codedeploy",
+          applicationName: "orders",
+          deploymentGroupName: `orders-staging-${region}`,
+          deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+        },
+      },
+    ]),
+  ),
 };
 
 describe("npm run drill", () => {
@@ -73,5 +91,41 @@ describe("npm run drill", () => {
     expect(exitCodeOf({ ...report, outcome: "failed" })).to.equal(1);
     expect(exitCodeOf({ ...report, outcome: "interrupted" })).to.equal(130);
     expect(exitCodeOf({ ...report, outcome: "interrupted", restored: false })).to.equal(2);
+  });
+
+  it("plans a rollback drill of orders in the primary region unless a region is named", () => {
+    const primary = planRollback("staging", "orders", undefined, staging, false);
+    expect(primary).to.include({
+      region: "us-east-1",
+      functionName: "orders-staging-us-east-1",
+      aliasName: "live",
+      applicationName: "orders",
+      deploymentGroupName: "orders-staging-us-east-1",
+    });
+    expect(planRollback("staging", "orders", "us-west-2", staging, false).functionName).to.equal(
+      "orders-staging-us-west-2",
+    );
+  });
+
+  it("refuses a rollback drill of prod, of an unknown function and of a weighted one, in one message", () => {
+    const prod = {
+      ...staging,
+      resolvedSettings: { ...staging.resolvedSettings, environment: "prod" },
+    };
+    expect(() => planRollback("prod", "payments", undefined, prod, false))
+      .to.throw(/rollback drill refused/)
+      .with.property("message")
+      .that.contains("give --allow-prod to drill it anyway")
+      .and.contains(
+        'function "payments" is not a function of stack prod in us-east-1; its functions: orders',
+      );
+    expect(() => planRollback("staging", "orders", "eu-west-1", staging, false)).to.throw(
+      'region "eu-west-1" is not a region of stack staging; its regions: us-east-1, us-west-2',
+    );
+    const weighted = JSON.parse(JSON.stringify(staging));
+    weighted.functions["us-east-1"].orders.mode = "weighted";
+    expect(() => planRollback("staging", "orders", undefined, weighted, false)).to.throw(
+      /mode "weighted", not through CodeDeploy/,
+    );
   });
 });

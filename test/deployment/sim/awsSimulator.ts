@@ -36,6 +36,23 @@
  *   `@aws-sdk/client-lambda`), so `name`, `$fault` and `$metadata` are what the SDK throws;
  *   CodeDeploy models no 5xx exception, so a 5xx is its base `CodeDeployServiceException`
  *   with `$fault: "server"` and `httpStatusCode` 500, as the SDK builds for unmodelled errors.
+ * - The rollback drill's part (drills/rollback.ts): Lambda API reference
+ *   `GetFunctionConfiguration` / `UpdateFunctionConfiguration` (`Environment.Variables`,
+ *   `RevisionId`, `LastUpdateStatus` InProgress then Successful: Lambda Developer Guide, "Lambda
+ *   function states"; a second update or a PublishVersion while one runs is refused with
+ *   `ResourceConflictException` "The operation cannot be performed at this time. An update is in
+ *   progress for resource: <arn>", as quoted in claudiajs/claudia#226 and Optum/dce#418; a stale
+ *   `RevisionId` is `PreconditionFailedException`), `PublishVersion` (returns the latest version
+ *   when nothing changed since it), `Invoke` (`StatusCode` 200, `FunctionError` "Unhandled",
+ *   `ExecutedVersion`, `Payload`; an alias routes by `AdditionalVersionWeights`), `UpdateAlias`.
+ *   The invoked version runs the bundled service (service/orders `createHandler`, with
+ *   `failRequests` from the version's `DRILL_FAIL_REQUESTS`). CloudWatch API reference
+ *   `DescribeAlarms` (`MetricAlarms[].AlarmName/StateValue/StateReason/StateUpdatedTimestamp`):
+ *   the group's error alarm is in ALARM while the alias's function errors in the last period
+ *   reach its threshold (Lambda `Errors`, Sum; the metric's own delay is not modelled). CodeDeploy
+ *   User Guide, "Monitoring deployments with CloudWatch alarms in CodeDeploy": an alarm in ALARM
+ *   stops a running deployment of the group (`alarmConfiguration` and `autoRollbackConfiguration`
+ *   in `GetDeploymentGroup`'s `DeploymentGroupInfo`).
  * - Eventual consistency: a new deployment shows in `ListDeployments` only after a lag
  *   (CodeDeploy documents none; the lag is a pessimistic assumption). `GetDeployment` by id
  *   is immediate.
@@ -47,7 +64,9 @@ import {
   DeploymentLimitExceededException,
   ThrottlingException,
 } from "@aws-sdk/client-codedeploy";
+import { CloudWatchServiceException } from "@aws-sdk/client-cloudwatch";
 import {
+  PreconditionFailedException,
   ResourceConflictException,
   ServiceException,
   TooManyRequestsException,
@@ -55,6 +74,15 @@ import {
 import { parseLambdaAppSpec } from "../../../deployment/appSpec";
 import { TrafficShift } from "../../../deployment/rollout";
 import { VirtualClock } from "./virtualClock";
+
+// The bundled service, run for each simulated invocation (plain JavaScript, so required).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const orders = require("../../../service/orders") as {
+  createHandler(
+    dynamodb: undefined,
+    options: { region: string; failRequests?: boolean },
+  ): (event: unknown) => Promise<unknown>;
+};
 
 /** What happens to one request. */
 export type Fault =
@@ -124,6 +152,20 @@ export interface SimSetup {
   readonly rollbackCopiesDescription?: boolean;
   /** Other aliases of the function: name -> version (for pruning). */
   readonly otherAliases?: Readonly<Record<string, string>>;
+  /**
+   * The group's error alarm (Lambda `Errors` of the alias, Sum over `periodMs` >= `threshold`).
+   * When set, `GetDeploymentGroup` lists it with automatic rollback on alarm, and it stops a
+   * running deployment as soon as it is in ALARM.
+   */
+  readonly errorAlarm?: {
+    readonly name: string;
+    readonly threshold: number;
+    readonly periodMs: number;
+  };
+  /** The function's environment at the start (`$LATEST` and every existing version). */
+  readonly functionVariables?: Readonly<Record<string, string>>;
+  /** How long an UpdateFunctionConfiguration stays InProgress. @default 5000 */
+  readonly configUpdateMs?: number;
 }
 
 interface Step {
@@ -170,6 +212,8 @@ export interface SimRequest {
 /** Decides the fault of each request (the scenario's plan). */
 export type FaultPlan = (request: { command: string; at: number; index: number }) => Fault;
 
+const CLOUDWATCH_COMMANDS = new Set(["DescribeAlarmsCommand"]);
+
 const CODEDEPLOY_COMMANDS = new Set([
   "CreateDeploymentCommand",
   "GetDeploymentCommand",
@@ -204,6 +248,20 @@ export class AwsSimulator {
   latencyMs = 80;
   /** Set once the process is "killed": every request then fails and has no effect. */
   crashed = false;
+  /** `$LATEST`'s environment and its update state. */
+  readonly latest: {
+    variables: Record<string, string>;
+    revision: number;
+    updateEndsAt?: number;
+    /** Whether `$LATEST` changed since the newest version was published. */
+    changedSincePublish: boolean;
+  };
+  /** Each published version's environment (fixed when published). */
+  readonly versionVariables = new Map<string, Record<string, string>>();
+  /** Every request that reached the function through the alias. */
+  readonly invocations: { at: number; version: string; error: boolean }[] = [];
+  /** The error alarm's state and when it last changed. */
+  alarmState: { value: "OK" | "ALARM"; since: number };
   private nextId = 1;
   private refusals = 0;
   private aliasRevision = 1;
@@ -215,6 +273,15 @@ export class AwsSimulator {
     this.alias = { version: setup.aliasVersion, weights: { ...(setup.aliasWeights ?? {}) } };
     this.versions = new Set(setup.versions);
     this.otherAliases = { ...(setup.otherAliases ?? {}) };
+    this.latest = {
+      variables: { ...(setup.functionVariables ?? {}) },
+      revision: 1,
+      changedSincePublish: false,
+    };
+    for (const version of setup.versions) {
+      this.versionVariables.set(version, { ...(setup.functionVariables ?? {}) });
+    }
+    this.alarmState = { value: "OK", since: clock.now() };
   }
 
   /** SDK-client-shaped objects for the engine; `origin` names the process that uses them. */
@@ -222,6 +289,7 @@ export class AwsSimulator {
     return {
       codedeploy: { send: (command: any, options?: any) => this.send(command, options, origin) },
       lambda: { send: (command: any, options?: any) => this.send(command, options, origin) },
+      cloudwatch: { send: (command: any, options?: any) => this.send(command, options, origin) },
     };
   }
 
@@ -237,10 +305,44 @@ export class AwsSimulator {
         }
       }
       if (!next) {
-        return;
+        break;
       }
       next.deployment.steps.shift();
       next.step.apply();
+    }
+    this.evaluateAlarm();
+  }
+
+  /**
+   * The error alarm's state from the function errors of the last period; in ALARM it stops
+   * the group's running deployment (not a rollback), which then rolls back.
+   */
+  private evaluateAlarm(): void {
+    const alarm = this.setup.errorAlarm;
+    if (!alarm) {
+      return;
+    }
+    const now = this.clock.now();
+    const errors = this.invocations.filter(
+      (invocation) => invocation.error && now - invocation.at < alarm.periodMs,
+    ).length;
+    const value = errors >= alarm.threshold ? "ALARM" : "OK";
+    if (value !== this.alarmState.value) {
+      this.alarmState = { value, since: now };
+    }
+    if (value !== "ALARM") {
+      return;
+    }
+    for (const deployment of this.deployments) {
+      const running = deployment.status === "Created" || deployment.status === "InProgress";
+      if (running && deployment.creator === "user") {
+        this.fail(
+          deployment,
+          "Stopped",
+          "ALARM_ACTIVE",
+          `One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <${alarm.name}>`,
+        );
+      }
     }
   }
 
@@ -435,12 +537,31 @@ export class AwsSimulator {
       });
     }
     const codedeploy = CODEDEPLOY_COMMANDS.has(name);
+    const cloudwatch = CLOUDWATCH_COMMANDS.has(name);
     if (fault === "stall") {
       return new Promise((_, reject) => {
         options?.abortSignal?.addEventListener("abort", () => reject(abortError()));
       });
     }
     await this.clock.sleep(this.latencyMs);
+    if (fault === "throttle" && cloudwatch) {
+      // CloudWatch API reference, Common Errors: Throttling (400); the SDK names it by its code.
+      throw new CloudWatchServiceException({
+        name: "Throttling",
+        message: "Rate exceeded",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+    if (fault === "5xx" && cloudwatch) {
+      // CloudWatch API reference, Common Errors: InternalFailure (500).
+      throw new CloudWatchServiceException({
+        name: "InternalFailure",
+        message: "The request processing has failed because of an unknown error.",
+        $fault: "server",
+        $metadata: { httpStatusCode: 500 },
+      });
+    }
     if (fault === "throttle") {
       throw codedeploy
         ? new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } })
@@ -695,6 +816,15 @@ export class AwsSimulator {
             deploymentGroupName: setup.deploymentGroupName,
             deploymentConfigName: setup.deploymentConfigName,
             computePlatform: "Lambda",
+            ...(setup.errorAlarm
+              ? {
+                  alarmConfiguration: { enabled: true, alarms: [{ name: setup.errorAlarm.name }] },
+                  autoRollbackConfiguration: {
+                    enabled: true,
+                    events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"],
+                  },
+                }
+              : {}),
             lastAttemptedDeployment: last
               ? {
                   deploymentId: last.id,
@@ -754,8 +884,156 @@ export class AwsSimulator {
         this.versions.delete(version);
         return {};
       }
+      case "GetFunctionConfigurationCommand":
+        return this.latestConfiguration();
+      case "UpdateFunctionConfigurationCommand": {
+        this.refuseWhileUpdating();
+        if (
+          input.RevisionId !== undefined &&
+          input.RevisionId !== `fn-rev-${this.latest.revision}`
+        ) {
+          throw new PreconditionFailedException({
+            message:
+              "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
+            $metadata: { httpStatusCode: 412 },
+            Type: "User",
+          });
+        }
+        if (input.Environment) {
+          this.latest.variables = { ...(input.Environment.Variables ?? {}) };
+        }
+        this.latest.revision++;
+        this.latest.changedSincePublish = true;
+        this.latest.updateEndsAt = this.clock.now() + (setup.configUpdateMs ?? 5_000);
+        return this.latestConfiguration();
+      }
+      case "PublishVersionCommand": {
+        this.refuseWhileUpdating();
+        const newest = String(Math.max(0, ...[...this.versions].map(Number)));
+        if (this.latest.changedSincePublish || !this.versions.has(newest)) {
+          const version = String(Number(newest) + 1);
+          this.versions.add(version);
+          this.versionVariables.set(version, { ...this.latest.variables });
+          this.latest.changedSincePublish = false;
+          return {
+            ...this.latestConfiguration(),
+            Version: version,
+            Description: input.Description,
+          };
+        }
+        return {
+          ...this.latestConfiguration(),
+          Version: newest,
+          Environment: { Variables: { ...this.versionVariables.get(newest) } },
+        };
+      }
+      case "InvokeCommand": {
+        if (input.Qualifier !== setup.aliasName) {
+          throw new Error(`simulator: Invoke of ${input.Qualifier} (only the alias is simulated)`);
+        }
+        let version = this.alias.version;
+        for (const [candidate, weight] of Object.entries(this.alias.weights)) {
+          if (this.clock.random() < weight) version = candidate;
+        }
+        const failRequests = this.versionVariables.get(version)?.DRILL_FAIL_REQUESTS === "true";
+        const handler = orders.createHandler(undefined, { region: setup.region, failRequests });
+        const event = JSON.parse(new TextDecoder().decode(input.Payload));
+        let payload: unknown;
+        let functionError: string | undefined;
+        // The function's own logs go to CloudWatch Logs, not to the test's output.
+        const logLevel = process.env.LOG_LEVEL;
+        process.env.LOG_LEVEL = "FATAL";
+        try {
+          payload = await handler(event);
+        } catch (error) {
+          // Lambda Developer Guide, "Lambda function errors in Node.js": the runtime returns
+          // { errorType, errorMessage, trace } and Invoke sets FunctionError "Unhandled".
+          functionError = "Unhandled";
+          payload = { errorType: "Error", errorMessage: (error as Error).message, trace: [] };
+        } finally {
+          if (logLevel === undefined) delete process.env.LOG_LEVEL;
+          else process.env.LOG_LEVEL = logLevel;
+        }
+        this.invocations.push({ at: this.clock.now(), version, error: !!functionError });
+        this.evaluateAlarm();
+        return {
+          StatusCode: 200,
+          FunctionError: functionError,
+          ExecutedVersion: version,
+          Payload: new TextEncoder().encode(JSON.stringify(payload)),
+        };
+      }
+      case "UpdateAliasCommand": {
+        if (
+          input.FunctionVersion !== undefined &&
+          !this.versions.has(String(input.FunctionVersion))
+        ) {
+          throw new Error(`simulator: UpdateAlias to unknown version ${input.FunctionVersion}`);
+        }
+        this.setAlias(
+          input.FunctionVersion ?? this.alias.version,
+          input.RoutingConfig
+            ? { ...(input.RoutingConfig.AdditionalVersionWeights ?? {}) }
+            : this.alias.weights,
+        );
+        return {
+          Name: setup.aliasName,
+          FunctionVersion: this.alias.version,
+          RoutingConfig: Object.keys(this.alias.weights).length
+            ? { AdditionalVersionWeights: { ...this.alias.weights } }
+            : undefined,
+          RevisionId: `rev-${this.aliasRevision}`,
+        };
+      }
+      case "DescribeAlarmsCommand": {
+        const alarm = setup.errorAlarm;
+        return {
+          MetricAlarms:
+            alarm && (input.AlarmNames ?? [alarm.name]).includes(alarm.name)
+              ? [
+                  {
+                    AlarmName: alarm.name,
+                    StateValue: this.alarmState.value,
+                    StateReason:
+                      this.alarmState.value === "ALARM"
+                        ? `Threshold Crossed: 1 datapoint was greater than or equal to the threshold (${alarm.threshold}.0).`
+                        : "Threshold Crossed: no datapoints were breaching the threshold.",
+                    StateUpdatedTimestamp: new Date(this.alarmState.since),
+                    MetricName: "Errors",
+                    Namespace: "AWS/Lambda",
+                  },
+                ]
+              : [],
+          CompositeAlarms: [],
+        };
+      }
       default:
         throw new Error(`simulator: ${name} is not simulated`);
+    }
+  }
+
+  /** `$LATEST` as GetFunctionConfiguration / UpdateFunctionConfiguration answer it. */
+  private latestConfiguration() {
+    const updating =
+      this.latest.updateEndsAt !== undefined && this.clock.now() < this.latest.updateEndsAt;
+    return {
+      FunctionName: this.setup.functionName,
+      FunctionArn: `arn:aws:lambda:${this.setup.region}:${this.setup.accountId}:function:${this.setup.functionName}`,
+      Version: "$LATEST",
+      Environment: { Variables: { ...this.latest.variables } },
+      RevisionId: `fn-rev-${this.latest.revision}`,
+      State: "Active",
+      LastUpdateStatus: updating ? "InProgress" : "Successful",
+    };
+  }
+
+  private refuseWhileUpdating(): void {
+    if (this.latest.updateEndsAt !== undefined && this.clock.now() < this.latest.updateEndsAt) {
+      throw new ResourceConflictException({
+        message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:${this.setup.region}:${this.setup.accountId}:function:${this.setup.functionName}`,
+        $metadata: { httpStatusCode: 409 },
+        Type: "User",
+      });
     }
   }
 
