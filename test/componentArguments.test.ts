@@ -10,7 +10,7 @@ import {
   TrafficShiftedFunction,
 } from "../components";
 import { REGIONAL_SERVICE_ARGS } from "../components/argumentShapes";
-import { ArgumentProblems, closestKey } from "../components/validation";
+import { ArgumentProblems, closestKey, mergeMaps } from "../components/validation";
 import { expectRunFailure, runComponent } from "../testing";
 
 const code = new pulumi.asset.AssetArchive({
@@ -26,7 +26,7 @@ async function refusal(build: () => unknown): Promise<{ message: string; registe
 }
 
 const FUNCTION_KEYS =
-  "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension";
+  "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn";
 
 describe("component arguments: unknown and contradictory keys", () => {
   it("a misspelled trafficShifting is refused, naming the argument it probably meant", async () => {
@@ -194,6 +194,9 @@ describe("component arguments: unknown and contradictory keys", () => {
   });
 
   it("an Output, a Promise or a class instance where a plain object is typed is refused before anything registers", async () => {
+    const later =
+      "the component reads it then, to check it and to decide what to create. It arrives as one " +
+      "Output when it is a secret or another resource's or stack's output; pass a plain value";
     const { message, registered } = await refusal(
       () =>
         new TrafficShiftedFunction(
@@ -208,8 +211,8 @@ describe("component arguments: unknown and contradictory keys", () => {
     );
     expect(message).to.equal(
       'TrafficShiftedFunction "orders" has 3 invalid arguments:\n' +
-        "  - [trafficShifting] must be a plain object, not an Output (its keys are read while the component is constructed)\n" +
-        "  - [hooks] must be a plain object, not a Promise (its keys are read while the component is constructed)\n" +
+        `  - [trafficShifting] must be known when the component is constructed, not an Output: ${later}\n` +
+        `  - [hooks] must be known when the component is constructed, not a Promise: ${later}\n` +
         "  - [alarms] must be a plain object, not an instance of AlarmSettings (its keys are read while the component is constructed)",
     );
     expect(registered).to.equal(0);
@@ -234,5 +237,87 @@ describe("component arguments: unknown and contradictory keys", () => {
     expect(closestKey("regoins", ["regions", "routing"])).to.equal("regions");
     expect(closestKey("trafficShift", ["trafficShifting", "tags"])).to.equal("trafficShifting");
     expect(closestKey("colour", ["code", "tags"])).to.equal(undefined);
+  });
+});
+
+describe("component arguments known only later (Outputs)", () => {
+  it("an Output for an argument the component reads while it is constructed is refused by name", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new MultiRegionService("orders", {
+          topology: "active-passive",
+          primaryRegion: "us-east-1",
+          standbyRegions: pulumi.output(["us-west-2"]) as any,
+          functions: { orders: { code } },
+        }),
+    );
+    expect(message).to.equal(
+      'MultiRegionService "orders": [standbyRegions] must be known when the component is ' +
+        "constructed, not an Output: the component reads it then, to check it and to decide what " +
+        "to create. It arrives as one Output when it is a secret or another resource's or " +
+        "stack's output; pass a plain value",
+    );
+    expect(registered).to.equal(0);
+  });
+
+  it("names nested ones with their path, and a Promise as a Promise", async () => {
+    const { message } = await refusal(
+      () =>
+        new RegionalService("orders", {
+          region: "us-east-1",
+          functions: { orders: { code, trafficShifting: Promise.resolve({}) as any } },
+        }),
+    );
+    expect(message).to.include(
+      "[functions.orders.trafficShifting] must be known when the component is constructed, not a Promise",
+    );
+  });
+
+  it("mergeMaps merges known maps as they are, and checks an Output's once known", async () => {
+    expect(mergeMaps([{ A: "1" }, undefined, { B: "2" }])).to.deep.equal({ A: "1", B: "2" });
+    const refused = mergeMaps(
+      [pulumi.secret({ LOG_LEVEL: "DEBUG" }), { LOG_LEVEL: "INFO" }],
+      ([own]) => {
+        if ("LOG_LEVEL" in own)
+          throw new Error("[environment.LOG_LEVEL] set the log level with `logLevel` instead");
+      },
+    ) as pulumi.Output<Record<string, string>>;
+    const failure = await new Promise<Error>((resolve) => {
+      (refused as any).promise().then(
+        () => resolve(new Error("no failure")),
+        (error: Error) => resolve(error),
+      );
+    });
+    expect(failure.message).to.include("[environment.LOG_LEVEL]");
+    const merged = mergeMaps([pulumi.secret({ A: "1" }), { B: "2" }]) as pulumi.Output<unknown>;
+    expect(await (merged as any).promise()).to.deep.equal({ A: "1", B: "2" });
+    expect(await (merged as any).isSecret).to.equal(true);
+  });
+});
+
+describe("policy statements in the shape they had before (IAM JSON)", () => {
+  it("are refused with the new shape and an example of the conversion", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          policyStatements: [
+            loose({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::orders/*" }),
+            loose({ action: ["s3:PutObject"], resources: ["*"] }),
+          ],
+        }),
+    );
+    expect(message).to.include(
+      "[policyStatements[0]] is IAM JSON (Effect, Action, Resource), the shape policy statements " +
+        "had before: write { sid?, effect?, actions, resources, conditions? } instead, e.g. " +
+        '{ Effect: "Allow", Action: "s3:GetObject", Resource: arn } becomes ' +
+        '{ actions: ["s3:GetObject"], resources: [arn] }',
+    );
+    // Only that hint for the IAM JSON one, not "actions is undefined" besides.
+    expect(message).not.to.include("[policyStatements[0].actions]");
+    expect(message).to.include(
+      "[policyStatements[1].action] is not an argument (did you mean [policyStatements[1].actions]?)",
+    );
+    expect(registered).to.equal(0);
   });
 });

@@ -40,9 +40,10 @@ describe("the package schema", function () {
 
   it("describes LambdaDeployment's inputs and outputs as the provider reads and writes them", () => {
     const deployment = schema.resources[token("LambdaDeployment")];
-    // Every input whose change makes an update, and the credentials (secret, in the state too).
+    // Every input whose change makes an update, the credentials (secret, in the state too) and
+    // the dashboard link (read for messages only: changing it alone starts no deployment).
     expect(Object.keys(deployment.inputProperties).sort()).to.deep.equal(
-      [...LAMBDA_DEPLOYMENT_INPUT_KEYS, "credentials"].sort(),
+      [...LAMBDA_DEPLOYMENT_INPUT_KEYS, "credentials", "dashboardUrl"].sort(),
     );
     expect(deployment.inputProperties.credentials.secret).to.equal(true);
     expect(deployment.properties.credentials.secret).to.equal(true);
