@@ -477,7 +477,12 @@ export function checkFeatureFlagsArgs(subject: string, args: FeatureFlagsArgs): 
     );
     return problems;
   }
+  // An Output where a known value is needed would mislead every later check: stop there.
+  const unknown = problems.requireKnown(args, FEATURE_FLAGS_ARGS);
   problems.knownKeys(args, FEATURE_FLAGS_ARGS);
+  if (unknown) {
+    return problems;
+  }
   (Array.isArray(args.flags) ? args.flags : []).forEach((flag, i) => {
     problems.within(`flags[${i}].`).knownKeys(flag, FEATURE_FLAG_ARGS);
     (Array.isArray(flag?.attributes) ? flag.attributes : []).forEach((attribute, j) =>

@@ -12,6 +12,7 @@
  * `annotateSecrets` in pulumi's `provider_plugin.go`). So this adapter hands the provider plain
  * values and marks each output secret whose input was (the `credentials`, in practice).
  */
+import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
 import {
@@ -124,8 +125,16 @@ export function lambdaDeploymentResourceProvider(
   return {
     async check(_urn, olds, news) {
       const result = await deployments.check!(reveal(olds), reveal(news));
-      // The inputs as they came (with their secrets): the provider normalizes nothing.
-      return { inputs: news, failures: result.failures ?? [] };
+      // The inputs as they came (with their secrets), with the defaults create records in the
+      // state: without them an SDK user who omits these would see a diff on every preview.
+      return {
+        inputs: {
+          ...news,
+          waitForCompletion: news.waitForCompletion ?? true,
+          keepVersions: news.keepVersions ?? DEFAULT_KEEP_VERSIONS,
+        },
+        failures: result.failures ?? [],
+      };
     },
     async diff(id, _urn, olds, news) {
       return deployments.diff!(id, reveal(olds), reveal(news));
@@ -137,6 +146,14 @@ export function lambdaDeploymentResourceProvider(
       });
     },
     async read(id, _urn, props) {
+      // `pulumi import` sends no properties: nothing says which function or region to read.
+      if (props?.region === undefined || props?.functionName === undefined) {
+        throw new Error(
+          "multiregion-serverless:index:LambdaDeployment cannot be imported: it records a " +
+            "deployment this provider made; create it instead (a pulumi up deploys the alias's " +
+            "current target version only when it differs)",
+        );
+      }
       const result = await deployments.read!(id, reveal(props));
       return {
         id: result.id,

@@ -1,6 +1,6 @@
 /**
  * The provider this package's plugin serves to every Pulumi language: its schema (the
- * committed schema.json), `construct` for the four components, and the custom resource
+ * committed schema.json), `construct` for the seven components, and the custom resource
  * `LambdaDeployment` (check/diff/create/read/update/delete, provider/lambdaDeployment.ts).
  *
  * Pulumi's `ComponentProvider` (`@pulumi/pulumi/provider/experimental`), which the plugin

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
 import { FeatureFlags, FeatureFlagsArgs } from "../../components";
 import { expectRunFailure, runComponent } from "../../testing";
 import { alarmArn, newOrderValidation } from "./fixtures";
@@ -151,4 +152,20 @@ describe("FeatureFlags: bad arguments are refused, every problem at once, before
       expect(failure.resources.all).to.deep.equal([]);
     });
   }
+
+  it("regions sent as one Output (a stack reference, from another language) is refused by name", async () => {
+    const failure = await expectRunFailure(
+      runComponent(
+        () =>
+          new FeatureFlags("orders-flags", {
+            ...valid,
+            regions: pulumi.output(["us-east-1"]) as unknown as string[],
+          }),
+      ),
+    );
+    expect(failure.message).to.match(
+      /^FeatureFlags "orders-flags": \[regions\] must be known when the component is constructed, not an Output/,
+    );
+    expect(failure.resources.all).to.deep.equal([]);
+  });
 });

@@ -154,6 +154,26 @@ describe("the package as Pulumi's plugin runner loads it", function () {
       expect(preview.failures).to.deep.equal([]);
     });
 
+    it("an SDK user who omits waitForCompletion and keepVersions sees no diff after create (check records the defaults)", async () => {
+      const { clock, provider } = setUp();
+      const { waitForCompletion: _wait, keepVersions: _keep, ...omitted } = wireInputs("4");
+      const checked = await provider.check(URN, {}, omitted);
+      expect(checked.inputs).to.include({ waitForCompletion: true, keepVersions: 5 });
+      const created = await clock.drive(provider.create(URN, checked.inputs));
+      const again = await provider.check(URN, created.outs, omitted);
+      const diff = await clock.drive(provider.diff(created.id, URN, created.outs, again.inputs));
+      expect(diff.changes).to.equal(false);
+    });
+
+    it("refuses pulumi import (no properties say which alias to read) instead of recording nothing", async () => {
+      const { provider } = setUp();
+      let message = "";
+      await provider.read("eu-west-1/orders-fn:live/0badf00d", URN, {}).catch((error: Error) => {
+        message = error.message;
+      });
+      expect(message).to.include("LambdaDeployment cannot be imported");
+    });
+
     it("serves no other custom resource", async () => {
       const { provider } = setUp();
       const other = URN.replace(/LambdaDeployment::/, "Other::");
