@@ -156,7 +156,9 @@ describe("the package as Pulumi's plugin runner loads it", function () {
 
     it("an SDK user who omits waitForCompletion and keepVersions sees no diff after create (check records the defaults)", async () => {
       const { clock, provider } = setUp();
-      const { waitForCompletion: _wait, keepVersions: _keep, ...omitted } = wireInputs("4");
+      const omitted: Record<string, unknown> = { ...wireInputs("4") };
+      delete omitted.waitForCompletion;
+      delete omitted.keepVersions;
       const checked = await provider.check(URN, {}, omitted);
       expect(checked.inputs).to.include({ waitForCompletion: true, keepVersions: 5 });
       const created = await clock.drive(provider.create(URN, checked.inputs));
