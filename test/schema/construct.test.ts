@@ -446,3 +446,37 @@ describe("nested arguments another language sends as Outputs, through construct"
     expect(registered ?? []).to.have.length(0);
   });
 });
+
+describe("secrets inside an argument, as the provider server decodes them", function () {
+  this.timeout(60_000);
+  const construct = (inputs: pulumi.Inputs) =>
+    sharedProvider().construct("orders", token("RegionalService"), inputs, {});
+  const withEnvironment = (environment: unknown) => ({
+    ...serviceShape,
+    region: "us-east-1",
+    functions: { orders: { code: wireArchive, environment } },
+  });
+
+  it("a value marked secret in place makes the whole top-level argument one secret Output ([functions] is refused)", async () => {
+    const inputs = await fromWire(withEnvironment(wireSecret({ DB_PASSWORD: "hunter2" })));
+    // The SDK's deserializer cannot mark part of a value secret: it lifts the mark to the top.
+    expect(pulumi.Output.isInstance(inputs.functions), "functions is one Output").to.equal(true);
+    expect(await (inputs.functions as any).isSecret).to.equal(true);
+    let message = "";
+    await runComponent(() => construct(inputs)).catch((error: Error) => (message = error.message));
+    expect(message).to.include(
+      "[functions] must be known when the component is constructed, not an Output",
+    );
+  });
+
+  it("the same secret sent as an output value stays where it is, and the function's environment is secret", async () => {
+    const inputs = await fromWire(
+      withEnvironment(wireOutput({ DB_PASSWORD: "hunter2" }, [], true)),
+    );
+    expect(pulumi.Output.isInstance(inputs.functions)).to.equal(false);
+    const { resources } = await runComponent(() => construct(inputs));
+    const fn = resources.ofType("aws:lambda/function:Function")[0];
+    expect(fn.inputs.environment.variables).to.include({ DB_PASSWORD: "hunter2" });
+    expect(fn.secretPaths).to.include("environment.variables");
+  });
+});
