@@ -247,6 +247,8 @@ class CapturingMonitor extends MockMonitor {
               }
             : undefined,
         importId: req.getImportid() || undefined,
+        version: req.getVersion() || undefined,
+        pluginDownloadURL: req.getPlugindownloadurl() || undefined,
       },
     };
     this.registrations.push(registration);
