@@ -33,7 +33,7 @@ import type {
 import type { TrafficStep } from "./trafficShifting";
 import type { ServiceDashboardArgs } from "./serviceDashboard";
 import type { ServiceNotificationsArgs } from "./serviceNotifications";
-import { eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
+import { eachItem, eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
 const deploymentHook = {
   code: INPUT,
@@ -42,7 +42,9 @@ const deploymentHook = {
   timeout: true,
   memorySize: true,
   environment: true,
-  policyStatements: true,
+  // Each statement's keys are checked by checkPolicyStatements; a statement sent as one Output
+  // is named once, `[hooks.preTraffic.policyStatements[0]]`, not key by key.
+  policyStatements: eachItem(true),
 } as const satisfies ShapeOf<DeploymentHook>;
 
 const trafficStep = {
@@ -105,7 +107,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   environment: INPUT,
   logLevel: true,
   role: INPUT,
-  policyStatements: true,
+  policyStatements: eachItem(true),
   tracing: true,
   deadLetterTargetArn: INPUT,
   reservedConcurrency: true,
@@ -148,9 +150,11 @@ const healthCheck = {
   alarms: true,
 } as const satisfies ShapeOf<RegionalHealthCheck>;
 
-// Each function's own keys are checked by its TrafficShiftedFunction check (checkServiceShape).
+// Each function's own keys are checked by its TrafficShiftedFunction check (checkServiceShape);
+// `eachValue(true)` names a function sent as one Output once, `[functions.orders]`, instead of
+// letting that check read the Output's members as the function's fields.
 const serviceShape = {
-  functions: true,
+  functions: eachValue(true),
   routes: true,
   healthFunction: true,
   domain: { zoneId: INPUT, name: true } satisfies ShapeOf<ServiceDomain>,

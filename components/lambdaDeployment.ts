@@ -5,6 +5,7 @@ import type { AssumeRoleCredentials, DeploymentCredentials } from "../deployment
 import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import { lambdaDeploymentProvider } from "../deployment/provider";
 import { durationMinutes, lambdaDeploymentProblems } from "../deployment/validate";
+import { ownPluginPackageOptions } from "./pluginPackage";
 
 export { DeploymentCredentials } from "../deployment/clients";
 
@@ -385,7 +386,17 @@ export class PluginLambdaDeployment extends pulumi.CustomResource {
 
   constructor(name: string, args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptions = {}) {
     const registration = registrationOf(name, args, opts);
-    super(LAMBDA_DEPLOYMENT_RESOURCE_TYPE, name, registration.props, registration.opts);
+    // Without a version the engine would pick the package's default provider from the
+    // program's required packages alone (pulumi/pulumi pkg/resource/deploy/default_providers.go
+    // `normalizeProviderRequest`); with it, the plugin of this package's own version (and its
+    // download URL, when package.json names one), as a generated SDK's resources ask. Options
+    // given explicitly, and a provider from the parent's `providers`, still win.
+    const own = ownPluginPackageOptions();
+    super(LAMBDA_DEPLOYMENT_RESOURCE_TYPE, name, registration.props, {
+      ...registration.opts,
+      version: registration.opts.version ?? own.version,
+      pluginDownloadURL: registration.opts.pluginDownloadURL ?? own.pluginDownloadURL,
+    });
   }
 }
 

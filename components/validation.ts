@@ -192,7 +192,7 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 /**
  * The keys an argument object may have: per key `true` (any value known when the component is
  * constructed), `INPUT` (a `pulumi.Input`: an Output too), the shape of the plain object it
- * holds, `eachValue` for a map, or `shapeVariants` for a choice of shapes.
+ * holds, `eachValue` for a map, `eachItem` for a list, or `shapeVariants` for a choice of shapes.
  */
 export type ArgumentShape = { readonly [key: string]: KeyRule };
 
@@ -204,7 +204,7 @@ export const INPUT = "input";
 
 /** What a key of an `ArgumentShape` may hold. */
 export type KeyRule =
-  true | typeof INPUT | ArgumentShape | EachValue | ShapeVariants | ObjectOrInstance;
+  true | typeof INPUT | ArgumentShape | EachValue | EachItem | ShapeVariants | ObjectOrInstance;
 
 /** Whether a type takes an Output (it is, or includes, `pulumi.Input<...>`). */
 type TakesOutput<V> = [pulumi.OutputInstance<never>] extends [V] ? true : false;
@@ -229,6 +229,19 @@ export class EachValue {
 /** A map whose every value has `rule`'s keys. */
 export function eachValue(rule: KeyRule): EachValue {
   return new EachValue(rule);
+}
+
+/**
+ * A list (`policyStatements`): every item has the rule. An item that arrives as one Output (a
+ * secret statement, another program's output) is named by its index, `[policyStatements[0]]`.
+ */
+export class EachItem {
+  constructor(readonly rule: KeyRule) {}
+}
+
+/** A list whose every item has `rule`. */
+export function eachItem(rule: KeyRule): EachItem {
+  return new EachItem(rule);
 }
 
 /**
@@ -293,7 +306,7 @@ function describeObject(value: object): string {
 
 /** The shape a plain object has under `rule` (its variant's, or every variant's), if any. */
 function shapeOf(value: Record<string, unknown>, rule: KeyRule): ArgumentShape | undefined {
-  if (rule === true || rule === INPUT || rule instanceof EachValue) {
+  if (rule === true || rule === INPUT || rule instanceof EachValue || rule instanceof EachItem) {
     return undefined;
   }
   if (rule instanceof ObjectOrInstance) {
@@ -328,6 +341,14 @@ function requireKnownAt(
     }
     return;
   }
+  if (rule instanceof EachItem) {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) =>
+        requireKnownAt(problems, `${prefix.slice(0, -1)}[${index}].`, item, rule.rule),
+      );
+    }
+    return;
+  }
   if (!isPlainObject(value)) {
     return;
   }
@@ -352,6 +373,15 @@ function checkKeys(
   rule: KeyRule,
 ): void {
   if (rule === true || rule === INPUT || value === undefined || value === null) {
+    return;
+  }
+  if (rule instanceof EachItem) {
+    // Not a list: the component's own check says what the list must hold.
+    if (Array.isArray(value)) {
+      value.forEach((item, index) =>
+        checkKeys(problems, `${prefix.slice(0, -1)}[${index}].`, item, rule.rule),
+      );
+    }
     return;
   }
   if (rule instanceof ObjectOrInstance) {

@@ -15,6 +15,9 @@
 import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type * as provider from "@pulumi/pulumi/provider";
+// The wire format's own markers, from the SDK whose provider server decodes the requests
+// (exported by runtime/rpc in every @pulumi/pulumi of the peer range, 3.204 to 3.259).
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import {
   defaultProviderEnvironment,
   LambdaDeploymentInputs,
@@ -23,11 +26,6 @@ import {
   ProviderEnvironment,
 } from "../deployment/provider";
 
-/** @pulumi/pulumi runtime/rpc `specialSigKey`: the key of a wire-format special value. */
-export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-/** @pulumi/pulumi runtime/rpc `specialSecretSig`: the signature of a secret. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 type Wire = unknown;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -35,11 +33,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isSecret(value: Wire): value is { value: unknown } {
-  return isObject(value) && value[SPECIAL_SIG_KEY] === SECRET_SIG;
+  return isObject(value) && value[specialSigKey] === specialSecretSig;
 }
 
 function secret(value: unknown): Wire {
-  return isSecret(value) ? value : { [SPECIAL_SIG_KEY]: SECRET_SIG, value };
+  return isSecret(value) ? value : { [specialSigKey]: specialSecretSig, value };
 }
 
 /** The value with every secret unwrapped (what the provider works on). */

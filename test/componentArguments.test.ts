@@ -321,3 +321,69 @@ describe("policy statements in the shape they had before (IAM JSON)", () => {
     expect(registered).to.equal(0);
   });
 });
+
+describe("nested arguments sent as one Output are named once, at their own path", () => {
+  const later =
+    "must be known when the component is constructed, not an Output: the component reads it " +
+    "then, to check it and to decide what to create. It arrives as one Output when it is a " +
+    "secret or another resource's or stack's output; pass a plain value";
+
+  it("RegionalService: a whole function as one secret Output is one problem, [functions.orders]", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new RegionalService("orders", {
+          region: "us-east-1",
+          functions: { orders: pulumi.secret({ code }) as any },
+        }),
+    );
+    expect(message).to.equal(`RegionalService "orders": [functions.orders] ${later}`);
+    expect(registered).to.equal(0);
+  });
+
+  it("MultiRegionService: a function that is another resource's output is named with its key, the other functions are not blamed", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new MultiRegionService("orders", {
+          topology: "active-passive",
+          primaryRegion: "us-east-1",
+          standbyRegions: ["us-west-2"],
+          functions: { orders: { code }, payments: pulumi.output({ code }) as any },
+        }),
+    );
+    expect(message).to.equal(`MultiRegionService "orders": [functions.payments] ${later}`);
+    expect(registered).to.equal(0);
+  });
+
+  it("TrafficShiftedFunction: a policy statement as one Output is named by its index, not key by key", async () => {
+    const statement = pulumi.secret({ actions: ["s3:GetObject"], resources: ["*"] });
+    const { message, registered } = await refusal(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          policyStatements: [
+            { actions: ["s3:PutObject"], resources: ["arn:aws:s3:::orders/*"] },
+            statement as any,
+          ],
+        }),
+    );
+    expect(message).to.equal(`TrafficShiftedFunction "orders": [policyStatements[1]] ${later}`);
+    expect(registered).to.equal(0);
+  });
+
+  it("a hook's policy statement as one Output inside a service function keeps its whole path", async () => {
+    const statement = pulumi.output({ actions: ["s3:GetObject"], resources: ["*"] });
+    const { message, registered } = await refusal(
+      () =>
+        new RegionalService("orders", {
+          region: "us-east-1",
+          functions: {
+            orders: { code, hooks: { preTraffic: { code, policyStatements: [statement as any] } } },
+          },
+        }),
+    );
+    expect(message).to.equal(
+      `RegionalService "orders": [functions.orders.hooks.preTraffic.policyStatements[0]] ${later}`,
+    );
+    expect(registered).to.equal(0);
+  });
+});

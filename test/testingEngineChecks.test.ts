@@ -5,15 +5,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { expectRunFailure, runComponent } from "../testing";
+import { expectRunFailure, promiseOf, runComponent } from "../testing";
 
 const ROLE = "aws:iam/role:Role";
 const assumeRolePolicy = "{}";
 
 class Pair extends pulumi.ComponentResource {
-  constructor(name: string, firstChild: string, secondChild: string) {
-    super("test:index:Pair", name, {});
-    new aws.iam.Role(firstChild, { assumeRolePolicy }, { parent: this });
+  readonly firstRole: aws.iam.Role;
+  constructor(
+    name: string,
+    firstChild: string,
+    secondChild: string,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    super("test:index:Pair", name, {}, opts);
+    this.firstRole = new aws.iam.Role(firstChild, { assumeRolePolicy }, { parent: this });
     new aws.iam.Role(secondChild, { assumeRolePolicy }, { parent: this });
     this.registerOutputs({});
   }
@@ -121,5 +127,77 @@ describe("testing harness: fails like the engine", () => {
       new aws.iam.RolePolicy("orders-inline", { role: role.name, policy: "{}" });
     });
     expect(resources.all.map((r) => r.name)).to.deep.equal(["orders-role", "orders-inline"]);
+  });
+});
+
+/** A component holding a `Pair`, to nest it one level deeper under a type of its own. */
+class Holder extends pulumi.ComponentResource {
+  readonly pair: Pair;
+  constructor(type: string, name: string, pairName: string) {
+    super(type, name, {});
+    this.pair = new Pair(pairName, `${pairName}-role`, `${pairName}-other-role`, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+describe("testing harness: URNs as the engine builds them (the parent's whole type chain)", () => {
+  const PAIR = "test:index:Pair";
+  const urn = (qualifiedType: string, name: string) =>
+    `urn:pulumi:test::project::${qualifiedType}::${name}`;
+
+  it("two children alike under parents of the same last type but different type chains are no duplicate", async () => {
+    // The engine: `test:index:Blue$test:index:Pair$aws:iam/role:Role::shared-role` and
+    // `test:index:Green$...`. Pulumi's MockMonitor keeps the last parent type only, and would
+    // have called both `test:index:Pair$aws:iam/role:Role::shared-role`.
+    const { resources } = await runComponent(() => {
+      new Holder("test:index:Blue", "blue", "shared");
+      new Holder("test:index:Green", "green", "shared");
+    });
+    expect(resources.ofType(ROLE).map((role) => role.urn)).to.include.members([
+      urn(`test:index:Blue$${PAIR}$${ROLE}`, "shared-role"),
+      urn(`test:index:Green$${PAIR}$${ROLE}`, "shared-role"),
+    ]);
+    const child = resources.all.find(
+      (r) => r.urn === urn(`test:index:Blue$${PAIR}$${ROLE}`, "shared-role"),
+    )!;
+    expect(child.parent).to.equal(urn(`test:index:Blue$${PAIR}`, "shared"));
+  });
+
+  it("a real duplicate under a nested parent still fails, named with the whole chain", async () => {
+    const failure = await expectRunFailure(
+      runComponent(() => {
+        const holder = new Holder("test:index:Blue", "blue", "twin");
+        new Pair("twin", "again-role", "again-other-role", { parent: holder });
+      }),
+    );
+    expect(failure.message).to.equal(
+      `Duplicate resource URN '${urn(`test:index:Blue$${PAIR}`, "twin")}'; try giving it a unique name`,
+    );
+  });
+
+  it("a registered nested resource is found again by its URN (getResource), and a read one can be depended on", async () => {
+    const { resources } = await runComponent(async () => {
+      const holder = new Holder("test:index:Blue", "blue", "shared");
+      const registered = await promiseOf(holder.pair.firstRole.urn);
+      // A lookup by URN (`opts.urn`) is the engine's `getResource` of that URN.
+      const found = new aws.iam.Role("found", {} as aws.iam.RoleArgs, { urn: registered });
+      expect(await promiseOf(found.arn)).to.equal(await promiseOf(holder.pair.firstRole.arn));
+      // A read (`.get`) under the same nested parent gets the engine's URN too: a dependency
+      // on it is on a resource the engine knows.
+      const legacy = aws.iam.Role.get("legacy-role", "legacy-role-id", undefined, {
+        parent: holder.pair,
+      });
+      expect(await promiseOf(legacy.urn)).to.equal(
+        urn(`test:index:Blue$${PAIR}$${ROLE}`, "legacy-role"),
+      );
+      new aws.iam.RolePolicy(
+        "after-legacy",
+        { role: "legacy-role", policy: "{}" },
+        { parent: holder, dependsOn: [legacy] },
+      );
+    });
+    expect(resources.get("aws:iam/rolePolicy:RolePolicy", "after-legacy").dependencies).to.include(
+      urn(`test:index:Blue$${PAIR}$${ROLE}`, "legacy-role"),
+    );
   });
 });

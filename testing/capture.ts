@@ -13,6 +13,10 @@ export interface CapturedOptions {
   customTimeouts?: { create?: string; update?: string; delete?: string };
   /** The id of an existing resource to import, when set. */
   importId?: string;
+  /** The provider plugin version the resource asks for (`version`), when set. */
+  version?: string;
+  /** Where the engine may download that plugin (`pluginDownloadURL`), when set. */
+  pluginDownloadURL?: string;
 }
 
 /** One resource as a `pulumi preview` would show it, with what the program sent. */

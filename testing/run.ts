@@ -192,6 +192,9 @@ class CapturingMonitor extends MockMonitor {
     readonly engine: EngineChecks,
   ) {
     super(mocks);
+    // Registrations, reads (`Resource.get`) and `getResource` lookups all key the mock's
+    // resources by this URN: the engine's, so every one of them agrees with the checks.
+    (this as unknown as { newUrn: typeof engineUrn }).newUrn = engineUrn;
   }
 
   override async readResource(req: any, callback: (err: any, response: any) => void) {
@@ -247,6 +250,8 @@ class CapturingMonitor extends MockMonitor {
               }
             : undefined,
         importId: req.getImportid() || undefined,
+        version: req.getVersion() || undefined,
+        pluginDownloadURL: req.getPlugindownloadurl() || undefined,
       },
     };
     this.registrations.push(registration);
@@ -280,14 +285,26 @@ class CapturingMonitor extends MockMonitor {
   }
 }
 
-/** The URN the mock monitor gives a registration (same scheme as `MockMonitor.newUrn`). */
+/** The type of the root stack resource, which the engine leaves out of its children's URNs. */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * A resource's URN as the engine makes it: the parent's whole qualified type (its own parent
+ * types included), `$`, the type, then the name (pulumi/pulumi `pkg/resource/deploy/
+ * deployment.go` `generateURN`, `sdk/go/common/resource/urn/urn.go` `New`). Pulumi's
+ * `MockMonitor.newUrn` keeps only the parent's last type, so two children alike under
+ * different parents of one type would look like one URN there.
+ */
+function engineUrn(parent: string, type: string, name: string): string {
+  // The qualified type is the URN's third `::` part; a name may itself hold `::`.
+  const parentType = parent ? parent.split("::")[2] : "";
+  const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${qualified}::${name}`;
+}
+
+/** The URN the engine (and so the capturing monitor) gives a registration or a read. */
 function urnOf(req: any): string {
-  let type: string = req.getType();
-  const parent: string = req.getParent();
-  if (parent) {
-    type = `${parent.split("::")[2].split("$").pop()}$${type}`;
-  }
-  return `urn:pulumi:${settings.getStack()}::${settings.getProject()}::${type}::${req.getName()}`;
+  return engineUrn(req.getParent(), req.getType(), req.getName());
 }
 
 /** Replaces secret wrappers (`{ <sig>: <secret sig>, value }`) by their values. */

@@ -227,7 +227,7 @@ async function checkPlugin(root) {
   }
 }
 
-module.exports = { checkPlugin, deploymentInputs, LAMBDA_DEPLOYMENT };
+module.exports = { checkPlugin, deploymentInputs, portOf, LAMBDA_DEPLOYMENT };
 
 if (require.main === module) {
   checkPlugin(process.argv[2]).then(

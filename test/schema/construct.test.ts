@@ -380,3 +380,103 @@ describe("components in a TypeScript program after the plugin constructed some",
     expect(resources.ofType(LAMBDA_DEPLOYMENT_TYPE)[0].inputs).to.have.property("__provider");
   });
 });
+
+describe("nested arguments another language sends as Outputs, through construct", function () {
+  this.timeout(60_000);
+  const construct = (component: string, inputs: pulumi.Inputs) =>
+    sharedProvider().construct("orders", token(component), inputs, {});
+  async function refused(component: string, inputs: pulumi.Inputs, preview = false) {
+    let message = "";
+    const run = await runComponent(() => construct(component, inputs), {
+      preview,
+      externalResources: [BUCKET],
+    }).catch((error: Error & { resources?: { all: unknown[] } }) => {
+      message = error.message;
+      return error;
+    });
+    return { message, registered: (run as { resources?: { all: unknown[] } }).resources?.all };
+  }
+  const later = "must be known when the component is constructed, not an Output";
+  const READS_IT =
+    "the component reads it then, to check it and to decide what to create. It arrives as one " +
+    "Output when it is a secret or another resource's or stack's output; pass a plain value";
+
+  it("RegionalService: one function sent as a secret output value is one problem, [functions.orders]", async () => {
+    const inputs = await fromWire({
+      ...serviceShape,
+      region: "us-east-1",
+      functions: {
+        orders: wireOutput({ code: wireArchive, trafficShifting: { type: "AllAtOnce" } }, [], true),
+      },
+    });
+    // An output value stays where it was sent: the map is plain, its one value an Output.
+    expect(pulumi.Output.isInstance(inputs.functions)).to.equal(false);
+    const { message, registered } = await refused("RegionalService", inputs);
+    expect(message).to.equal(`RegionalService "orders": [functions.orders] ${later}: ${READS_IT}`);
+    expect(registered ?? []).to.have.length(0);
+  });
+
+  it("MultiRegionService at preview: a function not known yet is one problem, [functions.payments]", async () => {
+    const inputs = await fromWire({
+      ...serviceShape,
+      topology: "active-passive",
+      primaryRegion: "us-east-1",
+      standbyRegions: ["us-west-2"],
+      functions: { ...serviceShape.functions, payments: wireUnknown },
+      routes: { "GET /orders": "orders" },
+    });
+    const { message, registered } = await refused("MultiRegionService", inputs, true);
+    expect(message).to.equal(
+      `MultiRegionService "orders": [functions.payments] ${later}: ${READS_IT}`,
+    );
+    expect(registered ?? []).to.have.length(0);
+  });
+
+  it("TrafficShiftedFunction: a policy statement that is another resource's output is named by its index", async () => {
+    const inputs = await fromWire({
+      code: wireArchive,
+      policyStatements: [
+        wireOutput({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::assets/*"] }, [BUCKET]),
+      ],
+    });
+    const { message, registered } = await refused("TrafficShiftedFunction", inputs);
+    expect(message).to.equal(
+      `TrafficShiftedFunction "orders": [policyStatements[0]] ${later}: ${READS_IT}`,
+    );
+    expect(registered ?? []).to.have.length(0);
+  });
+});
+
+describe("secrets inside an argument, as the provider server decodes them", function () {
+  this.timeout(60_000);
+  const construct = (inputs: pulumi.Inputs) =>
+    sharedProvider().construct("orders", token("RegionalService"), inputs, {});
+  const withEnvironment = (environment: unknown) => ({
+    ...serviceShape,
+    region: "us-east-1",
+    functions: { orders: { code: wireArchive, environment } },
+  });
+
+  it("a value marked secret in place makes the whole top-level argument one secret Output ([functions] is refused)", async () => {
+    const inputs = await fromWire(withEnvironment(wireSecret({ DB_PASSWORD: "hunter2" })));
+    // The SDK's deserializer cannot mark part of a value secret: it lifts the mark to the top.
+    expect(pulumi.Output.isInstance(inputs.functions), "functions is one Output").to.equal(true);
+    expect(await (inputs.functions as any).isSecret).to.equal(true);
+    let message = "";
+    await runComponent(() => construct(inputs)).catch((error: Error) => (message = error.message));
+    expect(message).to.include(
+      "[functions] must be known when the component is constructed, not an Output",
+    );
+  });
+
+  it("the same secret sent as an output value stays where it is, and the function's environment is secret", async () => {
+    const inputs = await fromWire(
+      withEnvironment(wireOutput({ DB_PASSWORD: "hunter2" }, [], true)),
+    );
+    expect(pulumi.Output.isInstance(inputs.functions)).to.equal(false);
+    const { resources } = await runComponent(() => construct(inputs));
+    const fn = resources.ofType("aws:lambda/function:Function")[0];
+    expect(fn.inputs.environment.variables).to.include({ DB_PASSWORD: "hunter2" });
+    expect(fn.secretPaths).to.include("environment.variables");
+  });
+});

@@ -1,0 +1,120 @@
+// The AWS simulator (test/deployment/sim) behind an HTTP endpoint, so that a plugin process the
+// test starts can be pointed at it with AWS_ENDPOINT_URL, as at any AWS endpoint. The simulator
+// answers SDK commands; this adapter decodes the two wire protocols the deployment engine's
+// clients speak into those commands and encodes the answers back:
+// - CodeDeploy, AWS JSON 1.1 (Smithy `aws.protocols#awsJson1_1`): POST /, the operation in
+//   `X-Amz-Target: CodeDeploy_20141006.<Operation>`, input and output as JSON with the member
+//   names of the API reference, timestamps as epoch seconds, errors as `{ "__type", "message" }`
+//   with HTTP 400 (Smithy awsJson1_1 protocol page, "Timestamp serialization" and "Operation
+//   error serialization").
+// - Lambda, REST JSON 1 (`aws.protocols#restJson1`): GetAlias is
+//   `GET /2015-03-31/functions/{FunctionName}/aliases/{Name}` and answers the alias
+//   configuration as JSON (Lambda API reference, GetAlias "Request Syntax" / "Response Syntax").
+// Only what the create/read/update of a LambdaDeployment whose alias already serves its target
+// calls is decoded (GetDeploymentGroup, ListDeployments, GetAlias; found by listing the engine's
+// calls against the simulator); anything else is answered 400 with the operation named, so a
+// test that reaches it fails saying so. The simulator's answers cite their own sources.
+import * as codedeploy from "@aws-sdk/client-codedeploy";
+import { GetAliasCommand } from "@aws-sdk/client-lambda";
+import * as http from "http";
+import type { AddressInfo } from "net";
+import type { AwsSimulator } from "../deployment/sim/awsSimulator";
+import type { VirtualClock } from "../deployment/sim/virtualClock";
+
+const CODEDEPLOY_TARGET = /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments)$/;
+const GET_ALIAS = /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/?]+)$/;
+
+/** Dates as AWS JSON 1.1 sends timestamps (epoch seconds); `undefined` members left out. */
+function toWire(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, function (this: Record<string, unknown>, key) {
+      const raw = this[key];
+      return raw instanceof Date ? raw.getTime() / 1000 : raw;
+    }),
+  );
+}
+
+/** ListDeployments' `createTimeRange` arrives in epoch seconds; the simulator reads Dates. */
+function fromWire(operation: string, input: Record<string, any>): Record<string, any> {
+  if (operation === "ListDeployments" && input.createTimeRange) {
+    const { start, end } = input.createTimeRange;
+    return {
+      ...input,
+      createTimeRange: {
+        start: start === undefined ? undefined : new Date(start * 1000),
+        end: end === undefined ? undefined : new Date(end * 1000),
+      },
+    };
+  }
+  return input;
+}
+
+export interface SimulatorEndpoint {
+  readonly url: string;
+  /** `CodeDeploy.<Operation>` or `Lambda.<Operation>`, in the order they were asked. */
+  readonly operations: string[];
+  close(): Promise<void>;
+}
+
+/** Serves `sim` over HTTP on a free local port; each request runs in the simulator's time. */
+export async function simulatorEndpoint(
+  sim: AwsSimulator,
+  clock: VirtualClock,
+): Promise<SimulatorEndpoint> {
+  const operations: string[] = [];
+  const answer = async (request: http.IncomingMessage, body: string) => {
+    const target = String(request.headers["x-amz-target"] ?? "");
+    const codeDeployOperation = CODEDEPLOY_TARGET.exec(target)?.[1];
+    if (codeDeployOperation) {
+      operations.push(`CodeDeploy.${codeDeployOperation}`);
+      const Command = (codedeploy as Record<string, any>)[`${codeDeployOperation}Command`];
+      const input = fromWire(codeDeployOperation, JSON.parse(body || "{}"));
+      return {
+        type: "application/x-amz-json-1.1",
+        body: toWire(await clock.drive(sim.send(new Command(input)))),
+      };
+    }
+    const alias = request.method === "GET" ? GET_ALIAS.exec(request.url ?? "") : null;
+    if (alias) {
+      operations.push("Lambda.GetAlias");
+      const command = new GetAliasCommand({
+        FunctionName: decodeURIComponent(alias[1]),
+        Name: decodeURIComponent(alias[2]),
+      });
+      return { type: "application/json", body: toWire(await clock.drive(sim.send(command))) };
+    }
+    throw Object.assign(
+      new Error(`not simulated: ${target || `${request.method} ${request.url}`}`),
+      {
+        name: "NotSimulated",
+      },
+    );
+  };
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      answer(request, body).then(
+        (answered) => {
+          response.writeHead(200, { "content-type": answered.type });
+          response.end(JSON.stringify(answered.body));
+        },
+        (error: Error) => {
+          // awsJson1_1 error: `__type` names the error (Smithy awsJson1_1, error serialization).
+          response.writeHead(400, {
+            "content-type": "application/x-amz-json-1.1",
+            "x-amzn-errortype": error.name,
+          });
+          response.end(JSON.stringify({ __type: error.name, message: error.message }));
+        },
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    operations,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
