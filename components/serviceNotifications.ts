@@ -229,12 +229,17 @@ export function notificationKeyPolicy(
           Principal: { Service: "cloudwatch.amazonaws.com" },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
-          // The SNS Developer Guide ("Enable compatibility between event sources from AWS
-          // services and encrypted topics") grants cloudwatch.amazonaws.com these two actions;
-          // aws:SourceAccount is the confused-deputy guard that AWS's own MDAA
-          // (grantCloudWatchAlarmsTopicAccess) also puts on this grant, noting that CloudWatch,
-          // unlike EventBridge, sends it. Not verified against a live account here.
-          Condition: { StringEquals: { "aws:SourceAccount": account } },
+          // AWS's documented statement, without a condition: SNS Developer Guide ("Enable
+          // compatibility between event sources from AWS services and encrypted topics") and AWS
+          // Knowledge Center "How do I configure a CloudWatch alarm with an encrypted SNS topic?"
+          // (Sid Allow_CloudWatch_for_CMK) grant cloudwatch.amazonaws.com these two actions on
+          // "*" and nothing narrower. No AWS page says CloudWatch's KMS request carries
+          // aws:SourceAccount, and a condition it does not meet drops every alarm notification
+          // silently (the alarm history only says "CloudWatch Alarms does not have authorization
+          // to access the SNS topic encryption key"; re:Post "How does the kms:CallerAccount
+          // condition work" shows an added condition doing exactly that). The key serves this
+          // one topic, whose default policy admits publishers of this account only
+          // (AWS:SourceOwner), so the confused-deputy guard stays on the topic.
         },
         {
           Sid: "AccountPublishesThroughSns",

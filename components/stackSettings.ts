@@ -10,6 +10,7 @@ import {
   FLAG_ROLLOUT_DEFAULTS,
   PREDEFINED_FLAG_STRATEGIES,
 } from "./featureFlagContent";
+import { loadTestConfigSchema, resolveLoadTest, type LoadTestSettings } from "./loadTestSettings";
 
 /**
  * Stack settings: everything that differs between environments, read from the stack's
@@ -254,6 +255,11 @@ export const stackConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * The Artillery load test the pipeline runs against staging before prod (issue 16):
+   * `phases`, `p99LatencyMs`, `maxErrorRatePercent` (components/loadTestSettings.ts).
+   */
+  loadTest: loadTestConfigSchema.optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
@@ -371,6 +377,8 @@ export interface StackSettings {
   dashboard: boolean;
   /** Notification topics and their subscriptions; none when unset. @default none */
   notifications?: { emails: string[]; httpsEndpoints: string[]; topicArns: string[] };
+  /** The Artillery load test's phases and thresholds. @default per environment (LOAD_TEST_DEFAULTS) */
+  loadTest: LoadTestSettings;
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -616,7 +624,8 @@ function knownKeysAt(path: PropertyKey[]): string[] {
   let schema: any = stackConfigSchema;
   for (const key of path) {
     schema = schema?.unwrap?.() ?? schema;
-    schema = schema?.shape?.[key];
+    // An array's items (loadTest.phases[2]): the path holds the index, the schema `element`.
+    schema = typeof key === "number" ? schema?.element : schema?.shape?.[key];
   }
   schema = schema?.unwrap?.() ?? schema;
   return schema?.shape ? Object.keys(schema.shape) : [];
@@ -831,6 +840,7 @@ function resolve(
     hashKey: config.table?.hashKey ?? "orderId",
   };
   const featureFlags = resolveFeatureFlags(config, key, environment ?? "dev", problems);
+  const loadTest = resolveLoadTest(config.loadTest, environment ?? "dev", key, problems);
   const service = config.service ?? "orders";
   return {
     project,
@@ -894,6 +904,7 @@ function resolve(
           topicArns: config.notifications.topicArns ?? [],
         }
       : undefined,
+    loadTest,
   };
 }
 

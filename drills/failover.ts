@@ -11,8 +11,11 @@ import {
   Route53Client,
   UpdateHealthCheckCommand,
 } from "@aws-sdk/client-route-53";
-import { errorMessage, errorName, isRetryableError } from "../deployment/awsErrors";
-import { Clock, systemClock } from "../deployment/timing";
+import { errorMessage, errorName } from "../deployment/awsErrors";
+import { Clock } from "../deployment/timing";
+import { DrillInterrupted, DrillStep, drillSession } from "./session";
+
+export { DrillInterrupted, DrillStep } from "./session";
 
 /** Resolves a name's A records against the zone's own name servers (node:dns Resolver). */
 export interface NameResolver {
@@ -41,13 +44,6 @@ export interface FailoverDrillOptions {
   readonly progress?: (line: string) => void;
 }
 
-/** One timed step of the drill. */
-export interface DrillStep {
-  readonly name: string;
-  readonly atSeconds: number;
-  readonly detail: string;
-}
-
 /** The drill's report (also written as JSON). */
 export interface FailoverReport {
   readonly drill: "failover";
@@ -73,14 +69,6 @@ export interface FailoverReport {
   readonly steps: DrillStep[];
 }
 
-/** Thrown when the drill is interrupted (Ctrl-C). */
-export class DrillInterrupted extends Error {
-  constructor() {
-    super("interrupted");
-    this.name = "DrillInterrupted";
-  }
-}
-
 /**
  * Route 53 counts a health check healthy when more than 18% of its checkers report it healthy
  * (Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy").
@@ -98,11 +86,16 @@ export function isHealthy(observations: readonly HealthCheckObservation[], inver
 
 /** Runs the failover drill; never returns with the health check left inverted unless it says so. */
 export async function runFailoverDrill(options: FailoverDrillOptions): Promise<FailoverReport> {
-  const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 5_000;
   const stepTimeoutMs = options.stepTimeoutMs ?? 10 * 60_000;
-  const started = clock.now();
-  const say = options.progress ?? (() => undefined);
+  const steps: DrillStep[] = [];
+  const session = drillSession({
+    clock: options.clock,
+    signal: options.signal,
+    progress: options.progress,
+    steps,
+  });
+  const { clock, started, seconds, step, say, interrupted, checkInterrupt } = session;
   const report: FailoverReport = {
     drill: "failover",
     region: options.region,
@@ -113,34 +106,11 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
     startedAt: new Date(started).toISOString(),
     expectedDetectionSeconds: options.expectedDetectionSeconds,
     baselineAnswer: [],
-    steps: [],
+    steps,
   };
-  const seconds = (from: number) => Math.round((clock.now() - from) / 100) / 10;
-  const step = (name: string, detail: string) => {
-    report.steps.push({ name, atSeconds: seconds(started), detail });
-    say(`[${seconds(started).toFixed(1)}s] ${name}: ${detail}`);
-  };
-  const interrupted = () => options.signal?.aborted === true;
-  const checkInterrupt = () => {
-    if (interrupted()) throw new DrillInterrupted();
-  };
-
   /** Calls AWS, retrying throttling and transient errors (the SDK's own retries ran out). */
-  async function call<T>(what: string, send: () => Promise<T>, abortable = true): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      if (abortable) checkInterrupt();
-      try {
-        return await send();
-      } catch (error) {
-        if (!isRetryableError(error) || attempt >= 8) throw error;
-        say(`  ${what}: ${errorName(error)}, retrying (attempt ${attempt + 1})`);
-        await clock.sleep(
-          Math.min(30_000, 500 * 2 ** attempt),
-          abortable ? options.signal : undefined,
-        );
-      }
-    }
-  }
+  const call = <T>(what: string, send: () => Promise<T>, abortable = true): Promise<T> =>
+    session.call(what, send, { abortable, maxAttempts: 8 });
 
   /** Polls until `done` says yes; throws at the step timeout. */
   async function waitFor<T>(
@@ -157,7 +127,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions): Promise<F
       if (clock.now() >= deadline) {
         throw new Error(`${what}: not seen within ${Math.round(stepTimeoutMs / 1000)} s`);
       }
-      await clock.sleep(pollMs, abortable ? options.signal : undefined);
+      await session.pause(pollMs, abortable);
     }
   }
 

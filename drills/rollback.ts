@@ -29,12 +29,12 @@ import {
   type GetAliasCommandOutput,
   type InvokeCommandOutput,
 } from "@aws-sdk/client-lambda";
-import { errorMessage, errorName, isRetryableError } from "../deployment/awsErrors";
+import { errorMessage, errorName } from "../deployment/awsErrors";
 import type { AwsClient } from "../deployment/calls";
 import { deploy, isDeploymentFailure, stop } from "../deployment/engine";
 import { activatedAlarms } from "../deployment/messages";
-import { Clock, systemClock } from "../deployment/timing";
-import { DrillInterrupted, DrillStep } from "./failover";
+import { Clock } from "../deployment/timing";
+import { DrillInterrupted, DrillStep, drillSession } from "./session";
 
 /** The environment variable service/orders reads: `true` fails every order request. */
 export const DRILL_FAIL_FLAG = "DRILL_FAIL_REQUESTS";
@@ -134,13 +134,18 @@ function isUpdateInProgress(error: unknown): boolean {
 
 /** Runs the rollback drill; never returns with a change left in place unless it says so. */
 export async function runRollbackDrill(options: RollbackDrillOptions): Promise<RollbackReport> {
-  const clock = options.clock ?? systemClock;
   const { clients } = options;
   const pollMs = options.pollMs ?? 5_000;
   const stepTimeoutMs = options.stepTimeoutMs ?? 30 * 60_000;
   const requestsPerPoll = options.requestsPerPoll ?? 10;
-  const started = clock.now();
-  const say = options.progress ?? (() => undefined);
+  const steps: DrillStep[] = [];
+  const session = drillSession({
+    clock: options.clock,
+    signal: options.signal,
+    progress: options.progress,
+    steps,
+  });
+  const { clock, started, seconds, step, say, interrupted, checkInterrupt, pause } = session;
   const report: RollbackReport = {
     drill: "rollback",
     region: options.region,
@@ -153,57 +158,24 @@ export async function runRollbackDrill(options: RollbackDrillOptions): Promise<R
     alarms: [],
     firedAlarms: [],
     traffic: {},
-    steps: [],
+    steps,
   };
-  const seconds = (from: number) => Math.round((clock.now() - from) / 100) / 10;
-  const step = (name: string, detail: string) => {
-    report.steps.push({ name, atSeconds: seconds(started), detail });
-    say(`[${seconds(started).toFixed(1)}s] ${name}: ${detail}`);
-  };
-  const interrupted = () => options.signal?.aborted === true;
-  const checkInterrupt = () => {
-    if (interrupted()) throw new DrillInterrupted();
-  };
-  /**
-   * Sleeps, cut short by Ctrl-C when `abortable`; each sleep's listener is removed after it,
-   * so a drill of hundreds of polls does not pile them up on the signal.
-   */
-  async function pause(ms: number, abortable = true): Promise<void> {
-    const signal = abortable ? options.signal : undefined;
-    if (!signal) return clock.sleep(ms);
-    const wake = new AbortController();
-    const onAbort = () => wake.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      await clock.sleep(ms, wake.signal);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
-  }
-
   /**
    * Calls AWS, retrying throttling and transient errors; `busy` also retries a
    * ResourceConflictException (a configuration update still running). Restores pass
    * `abortable: false`: Ctrl-C does not stop them.
    */
-  async function call<T>(
+  const call = <T>(
     what: string,
     client: AwsClient,
     command: unknown,
     { abortable = true, busy = false } = {},
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      if (abortable) checkInterrupt();
-      try {
-        return (await client.send(command)) as T;
-      } catch (error) {
-        const retry = isRetryableError(error) || (busy && isUpdateInProgress(error));
-        if (!retry || attempt >= 10) throw error;
-        say(`  ${what}: ${errorName(error)}, retrying (attempt ${attempt + 1})`);
-        await pause(Math.min(30_000, 500 * 2 ** attempt), abortable);
-      }
-    }
-  }
+  ): Promise<T> =>
+    session.call(what, async () => (await client.send(command)) as T, {
+      abortable,
+      maxAttempts: 10,
+      retryAlso: busy ? isUpdateInProgress : undefined,
+    });
 
   const functionConfiguration = (abortable = true) =>
     call<FunctionConfiguration>(

@@ -16,7 +16,10 @@ export interface OperationsPlan {
   dashboards: { name: string; region?: string }[];
   /** Notification topics: name, region and what is subscribed (`email:...`, `https:...`). */
   topics: { name: string; region?: string; subscriptions: string[] }[];
-  /** The drills this stack supports, as `npm run drill` commands. */
+  /**
+   * The drills this stack supports, as `npm run drill` commands: `failover <region>` per region
+   * behind Route 53, then `rollback <function> <region>` per function deployed through CodeDeploy.
+   */
   drills: string[];
 }
 
@@ -38,19 +41,32 @@ export function operationsPlan(
     topic?.subscriptions.push(`${subscription.inputs.protocol}:${subscription.inputs.endpoint}`);
   }
   // The failover drill needs Route 53 records between two regions or more.
-  const regionNames = ofType(HEALTH_CHECK_REGIONS)
+  const regionalServices = ofType(HEALTH_CHECK_REGIONS);
+  const regionNames = regionalServices
     .map((service) => service.outputs.region ?? service.inputs.region)
     .filter((region): region is string => typeof region === "string");
+  const failoverDrills =
+    ofType(RECORD).length > 0 && regionNames.length > 1
+      ? regionNames.map((region) => `npm run drill -- ${stack} failover ${region}`)
+      : [];
+  // The rollback drill needs a CodeDeploy deployment group (`codedeploy` mode; drills/cli.ts
+  // refuses `weighted` functions): the RegionalService's `deploymentGroupNames` output names
+  // exactly those functions, by the key the stack's `functions` output uses.
+  const rollbackDrills = regionalServices.flatMap((service) => {
+    const region = service.outputs.region ?? service.inputs.region;
+    const groups = service.outputs.deploymentGroupNames;
+    if (typeof region !== "string" || typeof groups !== "object" || groups === null) return [];
+    return Object.keys(groups).map(
+      (functionKey) => `npm run drill -- ${stack} rollback ${functionKey} ${region}`,
+    );
+  });
   return {
     dashboards: ofType(DASHBOARD).map((dashboard) => ({
       name: String(dashboard.inputs.dashboardName ?? dashboard.name),
       region: regionOf(dashboard),
     })),
     topics: topics.map(({ name, region, subscriptions }) => ({ name, region, subscriptions })),
-    drills:
-      ofType(RECORD).length > 0 && regionNames.length > 1
-        ? regionNames.map((region) => `npm run drill -- ${stack} failover ${region}`)
-        : [],
+    drills: [...failoverDrills, ...rollbackDrills],
   };
 }
 
@@ -73,7 +89,7 @@ export function renderOperations(plan: OperationsPlan, bold: (text: string) => s
   lines.push(
     ...(plan.drills.length
       ? plan.drills.map((drill) => `  drill: ${drill}`)
-      : ["  no drills (one region, nothing to fail over to)"]),
+      : ["  no drills (one region, nothing to fail over to; no CodeDeploy group to roll back)"]),
   );
   return lines;
 }

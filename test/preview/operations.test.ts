@@ -5,7 +5,7 @@ import { runPreview } from "../../preview/preview";
 import { renderPreview } from "../../preview/render";
 
 describe("offline preview: after the deploy", () => {
-  it("staging: one dashboard, a topic per region and us-east-1 with the on-call email, a failover drill per region", async () => {
+  it("staging: one dashboard, a topic per region with the on-call email, a failover drill per region and a rollback drill per function and region", async () => {
     const result = await runPreview({ stack: "staging" });
     expect(result.operations).to.deep.equal({
       dashboards: [{ name: "orders-staging", region: "us-east-1" }],
@@ -24,22 +24,39 @@ describe("offline preview: after the deploy", () => {
       drills: [
         "npm run drill -- staging failover us-east-1",
         "npm run drill -- staging failover us-west-2",
+        "npm run drill -- staging rollback orders us-east-1",
+        "npm run drill -- staging rollback orders us-west-2",
       ],
     });
     expect(renderPreview(result)).to.contain(
       "After the deploy\n  dashboard orders-staging (us-east-1)\n  topic orders-staging (us-east-1): email:oncall@example.com",
     );
+    expect(renderPreview(result)).to.contain(
+      "  drill: npm run drill -- staging failover us-west-2\n  drill: npm run drill -- staging rollback orders us-east-1\n  drill: npm run drill -- staging rollback orders us-west-2",
+    );
   });
 
-  it("dev: the dashboard only; no topics without config, no drill with one region", async () => {
+  it("dev: the dashboard and a rollback drill of orders; no topics without config, no failover with one region", async () => {
     const result = await runPreview({ stack: "dev" });
     expect(result.operations).to.deep.equal({
       dashboards: [{ name: "orders-dev", region: "us-east-1" }],
       topics: [],
-      drills: [],
+      drills: ["npm run drill -- dev rollback orders us-east-1"],
     });
     expect(renderPreview(result)).to.contain(
-      "  no notification topics (config notifications)\n  no drills (one region, nothing to fail over to)",
+      "  no notification topics (config notifications)\n  drill: npm run drill -- dev rollback orders us-east-1",
+    );
+  });
+
+  it("no rollback drill for a function in weighted mode: no CodeDeploy deployment to roll back", async () => {
+    const result = await runPreview({
+      stack: "dev",
+      config: ['deployment={"mode":"weighted","stableVersion":"1"}'],
+    });
+    expect(result.status, result.error?.message).to.equal("passed");
+    expect(result.operations.drills).to.deep.equal([]);
+    expect(renderPreview(result)).to.contain(
+      "  no drills (one region, nothing to fail over to; no CodeDeploy group to roll back)",
     );
   });
 });

@@ -176,7 +176,7 @@ describe("GitHub Actions release template", () => {
     ids.forEach(visit);
   });
 
-  it("deploys in the order build -> dev -> integration tests -> staging -> prod", () => {
+  it("deploys in the order build -> dev -> integration tests -> staging -> load test -> prod", () => {
     const [devId, dev] = upJob("dev");
     const [stagingId, staging] = upJob("staging");
     const [prodId, prod] = upJob("prod");
@@ -189,7 +189,13 @@ describe("GitHub Actions release template", () => {
     expect(needsOf(dev)).to.deep.equal(["build"]);
     expect(needsOf(integrationJob)).to.deep.equal([devId]);
     expect(needsOf(staging)).to.deep.equal([integrationId]);
-    expect(needsOf(prod)).to.deep.equal([stagingId]);
+    const loadTest = jobs.filter(([, job]) =>
+      (job.steps ?? []).some((step) => step.run?.includes("npm run loadtest:scenario -- staging")),
+    );
+    expect(loadTest, "load test jobs").to.have.length(1);
+    const [loadTestId, loadTestJob] = loadTest[0];
+    expect(needsOf(loadTestJob)).to.deep.equal([stagingId]);
+    expect(needsOf(prod)).to.deep.equal([stagingId, loadTestId]);
     expect(dev.if).to.contain("github.event_name == 'push'");
     expect(dev.if).to.contain("refs/heads/main");
     const testStep = (integrationJob.steps ?? []).find((step) =>
@@ -197,6 +203,36 @@ describe("GitHub Actions release template", () => {
     );
     expect(testStep?.env?.PULUMI_STACK).to.match(/\/dev$/);
     expect(prodId).to.be.a("string");
+  });
+
+  it("load-tests staging with the pinned Artillery and its generated script, keeping the report", () => {
+    const [id, job] = jobs.find(([, candidate]) =>
+      (candidate.steps ?? []).some((step) => step.run?.includes("npm run loadtest:scenario")),
+    )!;
+    const steps = job.steps ?? [];
+    const index = (match: (step: Step) => boolean) => steps.findIndex(match);
+    const install = index((step) => step.run === "npm ci --prefix loadtest");
+    const outputs = index((step) => step.run?.includes("pulumi stack output --json") === true);
+    const scenario = index((step) => step.run?.includes("npm run loadtest:scenario") === true);
+    const artillery = index(
+      (step) => step.run?.startsWith("loadtest/node_modules/.bin/artillery run") === true,
+    );
+    expect(
+      [install, outputs, scenario, artillery].every((i) => i >= 0),
+      id,
+    ).to.equal(true);
+    expect(install < artillery && outputs < scenario && scenario < artillery, id).to.equal(true);
+    // The committed lockfile, without Playwright's browser download.
+    expect(steps[install].env?.PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD).to.equal("1");
+    const written = /--out (\S+)/.exec(steps[scenario].run!)?.[1];
+    expect(steps[artillery].run).to.match(new RegExp(`${written!.replace(/\./g, "\\.")}$`));
+    expect(steps[scenario].run).to.contain("--outputs");
+    const upload = steps.find((step) => step.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload?.if).to.equal("${{ !cancelled() }}");
+    expect(environmentName(job)).to.equal("staging");
+    expect((job.concurrency as { group: string }).group).to.equal(
+      (upJob("staging")[1].concurrency as { group: string }).group,
+    );
   });
 
   it("gates prod behind the production environment (its required reviewers approve)", () => {
