@@ -6,6 +6,11 @@ import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShift
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
 import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
 import {
+  functionOptionsConfig,
+  FunctionOptionSettings,
+  resolveFunctionOptions,
+} from "./functionOptionSettings";
+import {
   FLAG_KEY_PATTERN,
   FLAG_ROLLOUT_DEFAULTS,
   PREDEFINED_FLAG_STRATEGIES,
@@ -254,6 +259,9 @@ export const stackConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  // --- Function options (issue 17 part B) ---
+  /** Provisioned concurrency (off in dev), architecture, ephemeral storage, layers, KMS key. */
+  functionOptions: functionOptionsConfig.optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
@@ -371,6 +379,8 @@ export interface StackSettings {
   dashboard: boolean;
   /** Notification topics and their subscriptions; none when unset. @default none */
   notifications?: { emails: string[]; httpsEndpoints: string[]; topicArns: string[] };
+  /** Function options (issue 17 part B): provisioned concurrency, architecture, layers, ... */
+  functionOptions: FunctionOptionSettings;
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -831,6 +841,13 @@ function resolve(
     hashKey: config.table?.hashKey ?? "orderId",
   };
   const featureFlags = resolveFeatureFlags(config, key, environment ?? "dev", problems);
+  const functionOptions = resolveFunctionOptions(
+    config.functionOptions,
+    config.function,
+    key,
+    environment ?? "dev",
+    problems,
+  );
   const service = config.service ?? "orders";
   return {
     project,
@@ -894,6 +911,7 @@ function resolve(
           topicArns: config.notifications.topicArns ?? [],
         }
       : undefined,
+    functionOptions,
   };
 }
 
