@@ -14,6 +14,10 @@ import {
   TrafficShiftedFunctionArgs,
 } from "../components";
 import { expectRunFailure, runComponent } from "../testing";
+import {
+  provisionedConcurrencyPlan,
+  renderProvisionedConcurrency,
+} from "../preview/provisionedConcurrency";
 
 const FUNCTION = "aws:lambda/function:Function";
 const ALIAS = "aws:lambda/alias:Alias";
@@ -371,5 +375,41 @@ describe("layers, ephemeral storage, KMS key, SnapStart", () => {
     expect((await failure({ code, reservedConcurrency: -1 })).message).to.equal(
       'TrafficShiftedFunction "orders": [reservedConcurrency] is -1: must be a whole number from 0 to 1000000',
     );
+  });
+});
+
+describe("the offline preview's provisioned concurrency", () => {
+  it("lists each alias with provisioned concurrency and its monthly estimate", async () => {
+    const { resources } = await build({
+      code,
+      region: "eu-west-1",
+      memorySize: 1024,
+      architecture: "arm64",
+      provisionedConcurrency: 3,
+    });
+    const plan = provisionedConcurrencyPlan(resources.all);
+    expect(plan.aliases).to.have.length(1);
+    expect(plan.aliases[0]).to.deep.include({
+      name: "orders-provisioned-concurrency",
+      region: "eu-west-1",
+      qualifier: "live",
+      executions: 3,
+      memorySizeMb: 1024,
+      architecture: "arm64",
+    });
+    // 3 x 1 GB for a month at the Arm price, $0.0000033334 per GB-second.
+    expect(plan.monthlyUsd).to.be.closeTo(26.3, 0.01);
+    expect(renderProvisionedConcurrency(plan, (text) => text)).to.deep.equal([
+      "Provisioned concurrency (environments kept initialized on the alias, split across both versions while traffic shifts)",
+      "  eu-west-1: orders-provisioned-concurrency on alias live, 3 × 1024 MB arm64, about $26/month",
+      "  Total: about $26/month, an estimate at us-east-1 list prices, charged whether used or not (the invocations it serves are billed on top).",
+    ]);
+  });
+
+  it("shows nothing when no alias has any", async () => {
+    const { resources } = await build({ code });
+    expect(
+      renderProvisionedConcurrency(provisionedConcurrencyPlan(resources.all), String),
+    ).to.deep.equal([]);
   });
 });
