@@ -85,7 +85,8 @@ const withEnvironment = (hook: DeploymentHookArgs): DeploymentHookArgs => ({
   environment: { ...(hook.environment ?? {}), ENVIRONMENT: settings.environment },
 });
 const orders: ServiceFunctionArgs = {
-  code: new pulumi.asset.FileArchive(path.join(__dirname, "service", "orders")),
+  // Bundled from its entry file with esbuild (issue 17): an unchanged source publishes nothing.
+  source: { entry: path.join(__dirname, "service", "orders", "index.js") },
   description: `${settings.service} API (${settings.environment})`,
   memorySize: settings.function.memorySize ?? 256,
   timeout: settings.function.timeout ?? 10,
@@ -134,6 +135,12 @@ const orders: ServiceFunctionArgs = {
           ),
         }
       : undefined,
+  // Function options that differ per environment (issue 17 part B, config `functionOptions`).
+  provisionedConcurrency: settings.functionOptions.provisionedConcurrency,
+  architecture: settings.functionOptions.architecture,
+  ephemeralStorageMb: settings.functionOptions.ephemeralStorageMb,
+  layers: settings.functionOptions.layers.length > 0 ? settings.functionOptions.layers : undefined,
+  kmsKeyArn: settings.functionOptions.kmsKeyArn,
 };
 
 const shared = {

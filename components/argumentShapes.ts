@@ -4,6 +4,7 @@
 // adding or removing an argument in an interface does not compile until its shape follows.
 import type { DeploymentAlarmsArgs } from "./deploymentAlarms";
 import type { DeploymentHook } from "./deploymentHook";
+import type { FunctionSource } from "./bundling";
 import type {
   FeatureFlag,
   FeatureFlagAttribute,
@@ -45,6 +46,7 @@ const deploymentHook = {
   // Each statement's keys are checked by checkPolicyStatements; a statement sent as one Output
   // is named once, `[hooks.preTraffic.policyStatements[0]]`, not key by key.
   policyStatements: eachItem(true),
+  source: { entry: true, external: true, minify: true, sourceMap: true },
 } as const satisfies ShapeOf<DeploymentHook>;
 
 const trafficStep = {
@@ -126,6 +128,18 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   alarms: trafficShiftAlarms,
   appConfigExtension: true,
   deploymentDependsOn: true,
+  // Issue 17 part B.
+  source: {
+    entry: true,
+    external: true,
+    minify: true,
+    sourceMap: true,
+  } satisfies ShapeOf<FunctionSource>,
+  provisionedConcurrency: true,
+  layers: true,
+  ephemeralStorageMb: true,
+  kmsKeyArn: INPUT,
+  snapStart: true,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyStatement } from "./iam";
+import { FunctionSource } from "./bundling";
 
 /**
  * A CodeDeploy lifecycle hook function (SAM's `PreTraffic` = `BeforeAllowTraffic`,
@@ -18,8 +19,11 @@ import { PolicyStatement } from "./iam";
  * its own environment sets it, `LOG_LEVEL` (the function's `logLevel`).
  */
 export interface DeploymentHook {
-  /** The hook's code. */
-  readonly code: pulumi.Input<pulumi.asset.Archive>;
+  /**
+   * The hook's code. Exactly one of `code` and `source`.
+   * @default none (give `source` instead)
+   */
+  readonly code?: pulumi.Input<pulumi.asset.Archive>;
   /**
    * The handler, `<file>.<export>`.
    * @default "index.handler"
@@ -52,6 +56,12 @@ export interface DeploymentHook {
    * @default []
    */
   readonly policyStatements?: PolicyStatement[];
+  /**
+   * A TypeScript or JavaScript entry file bundled with esbuild at construction, instead of
+   * `code` (see the function's `source`).
+   * @default none (give `code` instead)
+   */
+  readonly source?: FunctionSource;
 }
 
 /**

@@ -101,3 +101,20 @@ export {
   ServiceNotifications,
   ServiceNotificationsArgs,
 } from "./serviceNotifications";
+// Issue 17 part B: bundling from source, provisioned concurrency and the other function options.
+export {
+  bundleSource,
+  BundlingError,
+  esbuildTarget,
+  FunctionSource,
+  RUNTIME_PROVIDED_MODULES,
+  SourceBundle,
+} from "./bundling";
+export {
+  EPHEMERAL_STORAGE_MB,
+  MAX_LAYERS,
+  PROVISIONED_CONCURRENCY_USD_PER_GB_SECOND,
+  provisionedConcurrencyMonthlyUsd,
+  SnapStartMode,
+  supportsSnapStart,
+} from "./functionOptions";

@@ -6,6 +6,11 @@ import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShift
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
 import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
 import {
+  functionOptionsConfig,
+  FunctionOptionSettings,
+  resolveFunctionOptions,
+} from "./functionOptionSettings";
+import {
   FLAG_KEY_PATTERN,
   FLAG_ROLLOUT_DEFAULTS,
   PREDEFINED_FLAG_STRATEGIES,
@@ -260,6 +265,9 @@ export const stackConfigSchema = z.strictObject({
    * `phases`, `p99LatencyMs`, `maxErrorRatePercent` (components/loadTestSettings.ts).
    */
   loadTest: loadTestConfigSchema.optional(),
+  // --- Function options (issue 17 part B) ---
+  /** Provisioned concurrency (off in dev), architecture, ephemeral storage, layers, KMS key. */
+  functionOptions: functionOptionsConfig.optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
@@ -379,6 +387,8 @@ export interface StackSettings {
   notifications?: { emails: string[]; httpsEndpoints: string[]; topicArns: string[] };
   /** The Artillery load test's phases and thresholds. @default per environment (LOAD_TEST_DEFAULTS) */
   loadTest: LoadTestSettings;
+  /** Function options (issue 17 part B): provisioned concurrency, architecture, layers, ... */
+  functionOptions: FunctionOptionSettings;
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -841,6 +851,13 @@ function resolve(
   };
   const featureFlags = resolveFeatureFlags(config, key, environment ?? "dev", problems);
   const loadTest = resolveLoadTest(config.loadTest, environment ?? "dev", key, problems);
+  const functionOptions = resolveFunctionOptions(
+    config.functionOptions,
+    config.function,
+    key,
+    environment ?? "dev",
+    problems,
+  );
   const service = config.service ?? "orders";
   return {
     project,
@@ -905,6 +922,7 @@ function resolve(
         }
       : undefined,
     loadTest,
+    functionOptions,
   };
 }
 

@@ -14,6 +14,7 @@ import {
 } from "./trafficShifting";
 import { findAppConfigExtensionLayerArn } from "./appConfigExtension";
 import { ArgumentProblems, mergeMaps } from "./validation";
+import { bundledCode, functionLayers } from "./functionOptions";
 import {
   deploymentRoleStatements,
   DeploymentRoleGrant,
@@ -186,6 +187,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   readonly deploymentId?: pulumi.Output<string>;
   /** Names of the hook functions, for the deployment's AppSpec. */
   readonly hookFunctionNames: HookFunctionNames;
+  /** The alias's provisioned concurrency, when `provisionedConcurrency` is set. */
+  readonly provisionedConcurrencyConfig?: aws.lambda.ProvisionedConcurrencyConfig;
 
   /**
    * @param name The _unique_ name of the component; child names derive from it.
@@ -254,19 +257,24 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       roleArn = this.role.arn;
     }
 
+    // Bundled from `source` (issue 17): already bundled by the checks above, taken from the cache.
+    const bundled = bundledCode(args);
     this.function = new aws.lambda.Function(
       `${name}-function`,
       {
         name: boundedName(`${name}-function`, NAME_LIMITS.lambdaFunction),
         region,
         description: args.description,
-        code: args.code,
+        code: bundled?.archive ?? args.code,
         handler: args.handler ?? "index.handler",
         runtime: args.runtime ?? "nodejs22.x",
         architectures: [args.architecture ?? "x86_64"],
-        layers: args.appConfigExtension
-          ? [findAppConfigExtensionLayerArn(String(args.region), args.architecture)!]
-          : undefined,
+        layers: functionLayers(
+          args.appConfigExtension
+            ? [findAppConfigExtensionLayerArn(String(args.region), args.architecture)!]
+            : undefined,
+          args.layers,
+        ),
         memorySize: args.memorySize ?? 256,
         timeout: args.timeout ?? 10,
         role: roleArn,
@@ -275,7 +283,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         environment: {
           // An environment sent as one Output (a secret map) is checked once it is known.
           variables: mergeMaps(
-            [args.environment, { LOG_LEVEL: args.logLevel ?? "INFO" }],
+            [args.environment, { LOG_LEVEL: args.logLevel ?? "INFO" }, bundled?.environment],
             ([environment]) => {
               const problems = new ArgumentProblems(`TrafficShiftedFunction "${name}"`);
               checkEnvironment(problems, environment);
@@ -290,6 +298,11 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         reservedConcurrentExecutions: args.reservedConcurrency,
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         tags,
+        ephemeralStorage:
+          args.ephemeralStorageMb !== undefined ? { size: args.ephemeralStorageMb } : undefined,
+        kmsKeyArn: args.kmsKeyArn,
+        snapStart:
+          args.snapStart === "PublishedVersions" ? { applyOn: "PublishedVersions" } : undefined,
       },
       // The role's policy must be in place before the function first runs.
       { parent: this, dependsOn: rolePolicy ? [rolePolicy] : [] },
@@ -319,6 +332,21 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
     }
     this.aliasArn = this.alias.arn;
     this.aliasInvokeArn = this.alias.invokeArn;
+    // Provisioned concurrency on the alias, never on a version: it follows the alias through every
+    // shift (issue 17; see `ServiceFunction.provisionedConcurrency`).
+    this.provisionedConcurrencyConfig =
+      args.provisionedConcurrency !== undefined
+        ? new aws.lambda.ProvisionedConcurrencyConfig(
+            `${name}-provisioned-concurrency`,
+            {
+              region,
+              functionName: this.function.name,
+              qualifier: this.alias.name,
+              provisionedConcurrentExecutions: args.provisionedConcurrency,
+            },
+            { parent: this },
+          )
+        : undefined;
 
     const alarms = args.alarms ?? {};
     // The notification topics of this function's region (issue 16).
@@ -547,6 +575,8 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             // constructed; a promise in dependsOn is awaited (@pulumi/pulumi runtime/dependsOn).
             ...(sharedRole ? [sharedRole.serviceRolePolicy as unknown as pulumi.Resource] : []),
             ...Object.values(this.hookFunctions),
+            // Allocated on the serving version before CodeDeploy shifts the alias (issue 17).
+            ...(this.provisionedConcurrencyConfig ? [this.provisionedConcurrencyConfig] : []),
             earlierWaves(codeDeploy.deployAfter),
             earlierWaves(args.deploymentDependsOn),
           ],
@@ -646,7 +676,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         name: boundedName(childName, NAME_LIMITS.lambdaFunction),
         region,
         description: pulumi.interpolate`CodeDeploy ${event === "preTraffic" ? "BeforeAllowTraffic" : "AfterAllowTraffic"} hook for ${this.function.name}`,
-        code: hook.code,
+        code: bundledCode(hook)?.archive ?? hook.code,
         handler: hook.handler ?? "index.handler",
         runtime: hook.runtime ?? "nodejs22.x",
         memorySize: hook.memorySize ?? 256,
@@ -655,6 +685,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         environment: {
           variables: {
             LOG_LEVEL: logLevel,
+            ...(bundledCode(hook)?.environment ?? {}),
             ...(hook.environment ?? {}),
             TARGET_FUNCTION_NAME: this.function.name,
             TARGET_ALIAS_NAME: this.aliasName,

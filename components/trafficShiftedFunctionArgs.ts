@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmThresholdArgs } from "./deploymentAlarms";
 import { DeploymentHook } from "./deploymentHook";
 import { PolicyStatement } from "./iam";
+import { FunctionSource } from "./bundling";
+import { SnapStartMode } from "./functionOptions";
 import { PredefinedDeploymentType, TrafficStep } from "./trafficShifting";
 
 /**
@@ -248,8 +250,12 @@ export type TrafficShiftAlarmsArgs = TrafficShiftAlarms;
  * RegionalService or MultiRegionService takes (the service sets those two).
  */
 export interface ServiceFunction {
-  /** The function's code, e.g. `new pulumi.asset.FileArchive("./dist/orders")`. */
-  readonly code: pulumi.Input<pulumi.asset.Archive>;
+  /**
+   * The function's code, e.g. `new pulumi.asset.FileArchive("./dist/orders")`. Exactly one of
+   * `code` and `source`.
+   * @default none (give `source` instead)
+   */
+  readonly code?: pulumi.Input<pulumi.asset.Archive>;
   /**
    * The handler, `<file>.<export>`.
    * @default "index.handler"
@@ -358,6 +364,56 @@ export interface ServiceFunction {
    * @default the default DeploymentAlarms (errors > 5 for 2 minutes, throttles >= 1)
    */
   readonly alarms?: TrafficShiftAlarms;
+  // --- Issue 17 part B: provisioned concurrency, bundling from source, function options ---
+  /**
+   * A TypeScript or JavaScript entry file bundled with esbuild when the component is constructed
+   * (instead of a prebuilt `code` archive; exactly one of the two): platform node, CommonJS, the
+   * runtime's Node.js version as target, `@aws-sdk/*` left to the runtime, a source map with
+   * `NODE_OPTIONS=--enable-source-maps`. The same source gives the same archive, so an unchanged
+   * source publishes no new version. Needs esbuild installed (an optional peer dependency) and a
+   * Node.js runtime (nodejs18.x or later). The handler is `index.<export of the entry>`.
+   * @default none (give `code` instead)
+   */
+  readonly source?: FunctionSource;
+  /**
+   * Provisioned concurrency on the alias (`aws.lambda.ProvisionedConcurrencyConfig` with the
+   * alias as qualifier): environments kept initialized for the alias's callers. While the alias
+   * routes between two versions (a CodeDeploy canary or linear shift, or `weighted` mode), Lambda
+   * spreads it across both by their weights (Lambda API `PutProvisionedConcurrencyConfig`,
+   * `AllocatedProvisionedConcurrentExecutions`). Counts towards `reservedConcurrency`, so it may
+   * not exceed it; not with `snapStart`. Charged while configured, whether used or not.
+   * @default none (on-demand only)
+   */
+  readonly provisionedConcurrency?: number;
+  /**
+   * Layer version ARNs (`arn:aws:lambda:<region>:<account>:layer:<name>:<version>`), in order. A
+   * function takes at most 5 layers, the AppConfig extension's included.
+   * @default []
+   */
+  readonly layers?: pulumi.Input<string>[];
+  /**
+   * Size of `/tmp` in MB, 512 to 10240 (above 512 MB is charged; not with `snapStart`).
+   * @default 512
+   */
+  readonly ephemeralStorageMb?: number;
+  /**
+   * ARN of a customer managed KMS key that encrypts the environment variables at rest, instead of
+   * Lambda's AWS managed key. The execution role needs nothing extra (Lambda decrypts the
+   * environment when it starts the function), but the key policy must let the principal that
+   * creates or updates the function use the key (`kms:Encrypt`, `kms:CreateGrant`) and Lambda
+   * decrypt with it (`kms:Decrypt`); when it does not, invocations fail with
+   * `KMSAccessDeniedException` (Lambda Developer Guide, "Securing environment variables").
+   * @default Lambda's AWS managed key
+   */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * SnapStart: `PublishedVersions` snapshots each published version's initialized environment.
+   * Only for runtimes that support it (java11 and later, python3.12 and later, dotnet8 and later)
+   * and never with provisioned concurrency, Amazon EFS or ephemeral storage above 512 MB (Lambda
+   * Developer Guide, SnapStart "Supported features and limitations").
+   * @default "None"
+   */
+  readonly snapStart?: SnapStartMode;
 }
 
 /**

@@ -7,6 +7,7 @@ import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { findAppConfigExtensionLayerArn, missingExtensionLayer } from "./appConfigExtension";
 import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
 import { TrafficShiftedFunctionArgs } from "./trafficShiftedFunctionArgs";
+import { checkBundles, checkCodeOrSource, checkFunctionOptions } from "./functionOptions";
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
 const LOG_RETENTION_DAYS = [
@@ -61,12 +62,8 @@ export function checkTrafficShiftedFunctionArgs(
   }
   checkNotificationTopicArns(problems, args.notificationTopicArns);
   checkDashboardUrl(problems, args.dashboardUrl);
-  problems.check(
-    args.code !== undefined && args.code !== null,
-    "code",
-    args.code,
-    "is required: a pulumi.asset.Archive",
-  );
+  // Issue 17 part B: `code` or `source`, provisioned concurrency, layers and the other options.
+  checkFunctionOptions(problems, args);
   problems.integerInRange("memorySize", args.memorySize, 128, 10240, "MB");
   problems.integerInRange("timeout", args.timeout, 1, 900, "seconds");
   problems.oneOf("architecture", args.architecture, ["x86_64", "arm64"]);
@@ -185,13 +182,16 @@ export function checkTrafficShiftedFunctionArgs(
     if (hook) {
       problems.integerInRange(`hooks.${event}.timeout`, hook.timeout, 1, 900, "seconds");
       problems.integerInRange(`hooks.${event}.memorySize`, hook.memorySize, 128, 10240, "MB");
-      problems.check(
-        hook.code !== undefined && hook.code !== null,
-        `hooks.${event}.code`,
-        hook.code,
-        "is required: a pulumi.asset.Archive",
-      );
+      checkCodeOrSource(problems, `hooks.${event}.`, hook);
       checkPolicyStatements(problems, `hooks.${event}.policyStatements`, hook.policyStatements);
+    }
+  }
+  // Bundle last, once every other problem is known: a source that does not bundle is one more.
+  if (problems.count === 0) {
+    checkBundles(problems, "", args);
+    for (const event of ["preTraffic", "postTraffic"] as const) {
+      const hook = args.hooks?.[event];
+      if (hook) checkBundles(problems, `hooks.${event}.`, hook);
     }
   }
   return problems;

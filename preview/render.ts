@@ -1,6 +1,7 @@
 // The offline preview as text: the resource tree and summary as `pulumi preview` prints them,
 // the rollout plan, and the policy violations grouped by enforcement level.
 import { renderFlagPlan } from "./flags";
+import { renderProvisionedConcurrency } from "./provisionedConcurrency";
 import { renderOperations } from "./operations";
 import { formatDuration } from "../deployment/timing";
 import type { PreviewResult } from "./preview";
@@ -57,6 +58,8 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     lines.push(...renderRollout(result.rollout, paint, options.width), "");
     const flags = renderFlagPlan(result.flags, paint.bold);
     if (flags.length > 0) lines.push(...flags, "");
+    const provisioned = renderProvisionedConcurrency(result.provisionedConcurrency, paint.bold);
+    if (provisioned.length > 0) lines.push(...provisioned, "");
     lines.push(...renderOperations(result.operations, paint.bold), "");
   }
   if (result.status !== "error") {

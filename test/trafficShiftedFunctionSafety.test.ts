@@ -145,13 +145,13 @@ describe("TrafficShiftedFunction: CodeDeploy settings on the created resources",
 describe("TrafficShiftedFunction: input checks", () => {
   it("requires code, for the function and for each hook", () => {
     expect(rejection({ code: undefined })).to.equal(
-      'TrafficShiftedFunction "orders": [code] is undefined: is required: a pulumi.asset.Archive',
+      'TrafficShiftedFunction "orders": [code] is undefined: is required: a pulumi.asset.Archive, or give [source] to bundle an entry file',
     );
     expect(rejection({ hooks: { preTraffic: {} as never } })).to.equal(
-      'TrafficShiftedFunction "orders": [hooks.preTraffic.code] is undefined: is required: a pulumi.asset.Archive',
+      'TrafficShiftedFunction "orders": [hooks.preTraffic.code] is undefined: is required: a pulumi.asset.Archive, or give [hooks.preTraffic.source] to bundle an entry file',
     );
     expect(rejection({ hooks: { postTraffic: { code: null } as never } })).to.equal(
-      'TrafficShiftedFunction "orders": [hooks.postTraffic.code] is null: is required: a pulumi.asset.Archive',
+      'TrafficShiftedFunction "orders": [hooks.postTraffic.code] is null: is required: a pulumi.asset.Archive, or give [hooks.postTraffic.source] to bundle an entry file',
     );
   });
 

@@ -238,7 +238,7 @@ export const malformedCases: MalformedCase[] = [
     stack: "dev",
     options: { set: { regoins: ["us-east-1"] } },
     message:
-      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest",
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions",
   },
   {
     what: "a misspelled nested key",
@@ -319,5 +319,42 @@ export const malformedCases: MalformedCase[] = [
     options: { set: { deployment: { mode: "weighted", stableVersion: "3", weight: 0.1 } } },
     message:
       'stacks/Pulumi.staging.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.mode is "weighted": supports one region only (version numbers differ between regions\' functions; 2 regions listed); use deployment.mode "codedeploy" for several regions',
+  },
+  // --- Function options (issue 17 part B) ---
+  {
+    what: "provisioned concurrency in dev",
+    stack: "dev",
+    options: { set: { functionOptions: { provisionedConcurrency: 2 } } },
+    message:
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:functionOptions.provisionedConcurrency is 2: dev stacks keep no provisioned concurrency (it is charged all month); set it in staging or prod stacks",
+  },
+  {
+    what: "provisioned concurrency above the function's reserved concurrency",
+    stack: "prod",
+    options: { set: { functionOptions: { provisionedConcurrency: 300 } } },
+    message:
+      "stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:functionOptions.provisionedConcurrency is 300: must not exceed multiregion-serverless:function.reservedConcurrency (200); provisioned concurrency counts towards the function's reserved concurrency",
+  },
+  {
+    what: "malformed function options, every one at once",
+    stack: "staging",
+    options: {
+      set: {
+        functionOptions: {
+          provisionedConcurrency: 0,
+          architecture: "arm",
+          ephemeralStorageMb: 100,
+          layers: ["arn:aws:lambda:us-east-1:123456789012:function:libs"],
+          kmsKeyArn: "my-key",
+        },
+      },
+    },
+    message:
+      "stacks/Pulumi.staging.yaml has 5 invalid settings:\n" +
+      "  - multiregion-serverless:functionOptions.provisionedConcurrency is 0: must be at least 1\n" +
+      '  - multiregion-serverless:functionOptions.architecture is "arm": must be one of "x86_64", "arm64"\n' +
+      "  - multiregion-serverless:functionOptions.ephemeralStorageMb is 100: must be at least 512\n" +
+      '  - multiregion-serverless:functionOptions.layers[0] is "arn:aws:lambda:us-east-1:123456789012:function:libs": must be a layer version ARN such as arn:aws:lambda:us-east-1:123456789012:layer:libs:3\n' +
+      '  - multiregion-serverless:functionOptions.kmsKeyArn is "my-key": must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id>',
   },
 ];

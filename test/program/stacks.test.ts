@@ -206,3 +206,64 @@ describe("the bundled program, per stack file", () => {
     expect(key("logLevel")).to.equal("multiregion-serverless:logLevel");
   });
 });
+
+// --- Function options (issue 17 part B) ---
+describe("the bundled program's function options, per stack file", () => {
+  const PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+
+  it("prod keeps provisioned concurrency on the live alias of the orders function in each region", async () => {
+    const { resources, result } = await runStack("prod");
+    const configs = resources.ofType(PROVISIONED);
+    expect(configs.map((config) => config.inputs.region).sort()).to.deep.equal([
+      "us-east-1",
+      "us-west-2",
+    ]);
+    resources.allResourcesProperties(PROVISIONED, {
+      qualifier: "live",
+      provisionedConcurrentExecutions: 2,
+    });
+    // 2 x 0.5 GB for a month at $0.0000041667 per GB-second: about $11 per region.
+    expect(result.resolvedSettings.functionOptions.provisionedConcurrencyMonthlyUsd).to.be.closeTo(
+      10.96,
+      0.01,
+    );
+  });
+
+  it("dev and staging keep none", async () => {
+    for (const stack of ["dev", "staging"]) {
+      const { resources } = await runStack(stack);
+      resources.resourceCountIs(PROVISIONED, 0);
+    }
+  });
+
+  it("bundles the orders function from its source with a source map", async () => {
+    const { resources } = await runStack("dev");
+    for (const fn of serviceFunctions(resources)) {
+      expect(fn.inputs.environment.variables.NODE_OPTIONS).to.equal("--enable-source-maps");
+      expect(fn.inputs.handler).to.equal("index.handler");
+    }
+  });
+
+  it("gives each function the stack's architecture, layers, ephemeral storage and KMS key", async () => {
+    const layer = "arn:aws:lambda:us-east-1:123456789012:layer:libs:3";
+    const kmsKeyArn = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const { resources } = await runStack("dev", {
+      set: {
+        functionOptions: {
+          architecture: "arm64",
+          layers: [layer],
+          ephemeralStorageMb: 1024,
+          kmsKeyArn,
+        },
+      },
+    });
+    for (const fn of serviceFunctions(resources)) {
+      expect(fn.inputs).to.deep.include({
+        architectures: ["arm64"],
+        ephemeralStorage: { size: 1024 },
+        kmsKeyArn,
+      });
+      expect(fn.inputs.layers).to.include(layer);
+    }
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Stack config `functionOptions` (issue 17 part B): the function options that differ per
+ * environment, above all provisioned concurrency (off in dev). Its own section so the stack
+ * settings file only names it.
+ */
+import { z } from "zod";
+import {
+  EPHEMERAL_STORAGE_MB,
+  KMS_KEY_ARN,
+  LAYER_VERSION_ARN,
+  MAX_LAYERS,
+  provisionedConcurrencyMonthlyUsd,
+} from "./functionOptions";
+
+/** The schema of `functionOptions` in a stack file. */
+export const functionOptionsConfig = z.strictObject({
+  /**
+   * Provisioned concurrency on each function's alias, per region. Charged all month whether used
+   * or not; refused in dev.
+   */
+  provisionedConcurrency: z.int().min(1).max(1_000_000).optional(),
+  /** Instruction set of the functions. */
+  architecture: z.enum(["x86_64", "arm64"]).optional(),
+  /** `/tmp` in MB (512 to 10240; above 512 is charged). */
+  ephemeralStorageMb: z
+    .int()
+    .min(EPHEMERAL_STORAGE_MB.min)
+    .max(EPHEMERAL_STORAGE_MB.max)
+    .optional(),
+  /** Layer version ARNs added to the functions (at most 5 with the AppConfig extension's). */
+  layers: z
+    .array(
+      z.string().regex(LAYER_VERSION_ARN, {
+        error:
+          "must be a layer version ARN such as arn:aws:lambda:us-east-1:123456789012:layer:libs:3",
+      }),
+    )
+    .max(MAX_LAYERS)
+    .optional(),
+  /** Customer managed KMS key for the functions' environment variables (its key policy must allow Lambda). */
+  kmsKeyArn: z
+    .string()
+    .regex(KMS_KEY_ARN, {
+      error: "must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id>",
+    })
+    .optional(),
+});
+
+/** `functionOptions` as given in a stack file. */
+export type FunctionOptionsConfig = z.infer<typeof functionOptionsConfig>;
+
+/** The resolved `functionOptions` of a stack. */
+export interface FunctionOptionSettings {
+  /** Provisioned concurrency on each function's alias, per region. @default none */
+  provisionedConcurrency?: number;
+  /** @default "x86_64" */
+  architecture: "x86_64" | "arm64";
+  /** @default 512 (Lambda's) */
+  ephemeralStorageMb?: number;
+  /** @default [] */
+  layers: string[];
+  /** @default Lambda's AWS managed key */
+  kmsKeyArn?: string;
+  /**
+   * Monthly cost of the provisioned concurrency of one function in one region, in US dollars at
+   * us-east-1 list prices (an order of magnitude), when it is set.
+   */
+  provisionedConcurrencyMonthlyUsd?: number;
+}
+
+/**
+ * `functionOptions` resolved for the environment, with what only makes sense together checked:
+ * no provisioned concurrency in dev, and never more than the function's reserved concurrency.
+ * @param key The config key of a setting (`multiregion-serverless:functionOptions`).
+ */
+export function resolveFunctionOptions(
+  given: FunctionOptionsConfig | undefined,
+  fn: { memorySize?: number; reservedConcurrency?: number } | undefined,
+  key: (name: string) => string,
+  environment: string,
+  problems: string[],
+): FunctionOptionSettings {
+  const options = given ?? {};
+  const provisioned = options.provisionedConcurrency;
+  if (provisioned !== undefined && environment === "dev") {
+    problems.push(
+      `${key("functionOptions")}.provisionedConcurrency is ${provisioned}: dev stacks keep no provisioned concurrency (it is charged all month); set it in staging or prod stacks`,
+    );
+  }
+  if (
+    provisioned !== undefined &&
+    fn?.reservedConcurrency !== undefined &&
+    provisioned > fn.reservedConcurrency
+  ) {
+    problems.push(
+      `${key("functionOptions")}.provisionedConcurrency is ${provisioned}: must not exceed ${key("function")}.reservedConcurrency (${fn.reservedConcurrency}); provisioned concurrency counts towards the function's reserved concurrency`,
+    );
+  }
+  const architecture = options.architecture ?? "x86_64";
+  return {
+    provisionedConcurrency: provisioned,
+    architecture,
+    ephemeralStorageMb: options.ephemeralStorageMb,
+    layers: options.layers ?? [],
+    kmsKeyArn: options.kmsKeyArn,
+    provisionedConcurrencyMonthlyUsd:
+      provisioned !== undefined
+        ? provisionedConcurrencyMonthlyUsd(provisioned, fn?.memorySize ?? 256, architecture)
+        : undefined,
+  };
+}
