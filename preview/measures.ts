@@ -34,6 +34,80 @@ interface Measure {
 
 const MEASURES: readonly Measure[] = [
   {
+    // `require("@pulumi/pulumi")` loads runtime/closure/codePaths.js, which loads
+    // @npmcli/arborist (with pacote, sigstore and the rest of npm's package-tree code: about 450
+    // of the 1,070 modules a program loads, 0.3 s of CPU) for `computeCodePaths`, which only
+    // packaging a function's closure calls. It stands in for arborist until something uses it.
+    // First in the list: it must be in place before anything loads @pulumi/pulumi.
+    name: "unused-modules",
+    install(sdkDir) {
+      const codePathsFile = path.join(sdkDir, "runtime", "closure", "codePaths.js");
+      const codePaths = readOrUndefined(codePathsFile);
+      if (!codePaths?.includes('__importStar(require("@npmcli/arborist"))')) {
+        return "runtime/closure/codePaths.js no longer loads @npmcli/arborist with __importStar";
+      }
+      if (!/new arborist\.Arborist\(/.test(codePaths)) {
+        return "runtime/closure/codePaths.js no longer uses only arborist.Arborist";
+      }
+      if (require.cache[codePathsFile]) return "@pulumi/pulumi is already loaded";
+      let arboristFile: string;
+      try {
+        arboristFile = require.resolve("@npmcli/arborist", {
+          paths: [path.dirname(codePathsFile)],
+        });
+      } catch {
+        return "@npmcli/arborist cannot be resolved from @pulumi/pulumi";
+      }
+      if (require.cache[arboristFile]) return "@npmcli/arborist is already loaded";
+      require.cache[arboristFile] = lazyModule(arboristFile);
+      return undefined;
+    },
+  },
+  {
+    // For every input and output property of every custom resource, the SDK makes an Output at
+    // registration (runtime/rpc.js `transferProperties`: four promises, the Output's own seven
+    // and a Proxy), whether or not anything reads it; most are never read, and at 10 regions x
+    // 50 functions they are most of the heap and of the garbage collector's work. Here each
+    // property is made when first read, from the same resolution (value, known, secret,
+    // dependencies or error) the SDK hands its resolver, and is then the same Output.
+    name: "lazy-outputs",
+    install(sdkDir) {
+      const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js"));
+      if (!resourceSource?.includes("rpc_1.transferProperties(res, label, props)")) {
+        return "runtime/resource.js no longer calls rpc.transferProperties(res, label, props)";
+      }
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const rpc = require(path.join(sdkDir, "runtime", "rpc.js")) as {
+        transferProperties?: unknown;
+      };
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const output = require(path.join(sdkDir, "output.js")) as { Output?: unknown };
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const errors = require(path.join(sdkDir, "errors.js")) as { isGrpcError?: unknown };
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const debuggable = require(path.join(sdkDir, "runtime", "debuggable.js")) as {
+        debuggablePromise?: unknown;
+      };
+      if (typeof rpc.transferProperties !== "function" || rpc.transferProperties.length !== 3) {
+        return "runtime/rpc.js has no transferProperties(onto, label, props)";
+      }
+      if (typeof output.Output !== "function") return "output.js has no Output";
+      if (typeof errors.isGrpcError !== "function") return "errors.js has no isGrpcError";
+      if (typeof debuggable.debuggablePromise !== "function") {
+        return "runtime/debuggable.js has no debuggablePromise";
+      }
+      rpc.transferProperties = lazyTransferProperties({
+        Output: output.Output as OutputConstructor,
+        isGrpcError: errors.isGrpcError as (error: unknown) => boolean,
+        // Read at each use: the promise-debugging measure replaces it.
+        debuggable: debuggable as {
+          debuggablePromise: <T>(p: Promise<T>, label: string) => Promise<T>;
+        },
+      });
+      return undefined;
+    },
+  },
+  {
     // Every LambdaDeployment carries its provider's closure as `__provider`: Pulumi serializes
     // it once per provider object (dynamic/index.js `providerCache`), and that once walks the
     // provider's whole closure and module graph (about 3 s on a 2-core machine). Policies never see `__` keys (the engine strips them
@@ -137,6 +211,132 @@ export function installPreviewMeasures(
   // Installed measures stay for the process; a run that installed none may be retried.
   if (report.installed.length > 0) installedOnce = report;
   return report;
+}
+
+/**
+ * A module that loads `file` when first used: `__esModule` (so TypeScript's `__importStar`
+ * takes it as it is, without listing its keys) is answered without loading; any other use loads
+ * the real module, which then replaces it in the require cache.
+ */
+function lazyModule(file: string): NodeJS.Module {
+  let real: Record<PropertyKey, unknown> | undefined;
+  const load = (): Record<PropertyKey, unknown> => {
+    if (real === undefined) {
+      delete require.cache[file];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      real = require(file) as Record<PropertyKey, unknown>;
+    }
+    return real;
+  };
+  const exports = new Proxy(
+    {},
+    {
+      get: (_, key) => (key === "__esModule" && real === undefined ? true : load()[key]),
+      has: (_, key) => key in load(),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+        return descriptor && { ...descriptor, configurable: true };
+      },
+    },
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Module } = require("module") as { Module: new (id: string) => NodeJS.Module };
+  const module = new Module(file);
+  module.filename = file;
+  module.loaded = true;
+  module.exports = exports;
+  return module;
+}
+
+type OutputConstructor = new (
+  resources: unknown,
+  promise: Promise<unknown>,
+  isKnown: Promise<boolean>,
+  isSecret: Promise<boolean>,
+  allResources: Promise<unknown>,
+) => unknown;
+
+type Resolver = (
+  value: unknown,
+  isKnown: boolean,
+  isSecret: boolean,
+  deps?: unknown[],
+  err?: unknown,
+) => void;
+
+/**
+ * runtime/rpc.js `transferProperties`, with each property's Output made when first read: the
+ * same checks, the same resolvers' contract (a gRPC error leaves the property unresolved, any
+ * other rejects it), the same Output from the same four promises.
+ */
+function lazyTransferProperties(sdk: {
+  Output: OutputConstructor;
+  isGrpcError: (error: unknown) => boolean;
+  debuggable: { debuggablePromise: <T>(p: Promise<T>, label: string) => Promise<T> };
+}) {
+  return function transferProperties(
+    onto: Record<string, unknown>,
+    label: string,
+    props: Record<string, unknown>,
+  ): Record<string, Resolver> {
+    const resolvers: Record<string, Resolver> = {};
+    for (const key of Object.keys(props)) {
+      // "id" and "urn" are handled by the SDK itself.
+      if (key === "id" || key === "urn") continue;
+      if (Object.prototype.hasOwnProperty.call(onto, key)) {
+        throw new Error(`Property '${key}' is already initialized on target '${label}`);
+      }
+      let resolution: Parameters<Resolver> | undefined;
+      let settle: Resolver | undefined;
+      resolvers[key] = (value, isKnown, isSecret, deps = [], err) => {
+        if (err && sdk.isGrpcError(err)) return; // as the SDK: left unresolved
+        if (settle) settle(value, isKnown, isSecret, deps, err);
+        else resolution = [value, isKnown, isSecret, deps, err];
+      };
+      const make = (): unknown => {
+        const parts: [(v: unknown) => void, (e: unknown) => void][] = [];
+        const promise = <T>(what: string): Promise<T> =>
+          sdk.debuggable.debuggablePromise(
+            new Promise<T>((resolve, reject) =>
+              parts.push([resolve as (v: unknown) => void, reject]),
+            ),
+            `${what}(${label}, ${key})`,
+          );
+        const made = new sdk.Output(
+          onto,
+          promise("transferProperty"),
+          promise<boolean>("transferIsStable"),
+          promise<boolean>("transferIsSecret"),
+          promise("transferDeps"),
+        );
+        settle = (value, isKnown, isSecret, deps, err) => {
+          const values = [value, isKnown, isSecret, deps];
+          parts.forEach(([resolve, reject], i) => (err ? reject(err) : resolve(values[i])));
+        };
+        if (resolution) settle(...resolution);
+        return made;
+      };
+      const keep = (value: unknown) =>
+        Object.defineProperty(onto, key, {
+          value,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      Object.defineProperty(onto, key, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          const made = make();
+          keep(made);
+          return made;
+        },
+        set: keep,
+      });
+    }
+    return resolvers;
+  };
 }
 
 function readOrUndefined(file: string): string | undefined {

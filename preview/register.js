@@ -66,6 +66,21 @@ function loadTypescript() {
   return typescript;
 }
 
+/**
+ * The version of the project's TypeScript, for the cache key: read from its package.json, so that
+ * a run whose files are all cached never loads the compiler (about 0.6 s of CPU and 45 MiB).
+ */
+function typescriptVersion() {
+  if (typescript !== undefined) return typescript.version;
+  let manifest;
+  try {
+    manifest = require.resolve("typescript/package.json", { paths: [projectDir, __dirname] });
+  } catch {
+    return loadTypescript().version; // throws the error that says what to do
+  }
+  return JSON.parse(fs.readFileSync(manifest, "utf8")).version;
+}
+
 function tsconfigText() {
   try {
     return fs.readFileSync(tsconfigFile, "utf8");
@@ -78,7 +93,7 @@ function keyOf(filename, source) {
   if (keyPrefix === undefined) {
     keyPrefix = [
       `multiregion-serverless ${packageVersion()}`,
-      `typescript ${loadTypescript().version}`,
+      `typescript ${typescriptVersion()}`,
       JSON.stringify(COMPILER_OVERRIDES),
       tsconfigText(),
       "",

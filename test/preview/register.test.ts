@@ -89,6 +89,28 @@ describe("offline preview loader (preview/register.js)", () => {
     }
   });
 
+  it("does not load the TypeScript compiler when every file it loads is cached (issue 14)", () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "ts-cache-"));
+    try {
+      const load = (): string =>
+        execFileSync(
+          process.execPath,
+          [
+            "-e",
+            `require(${JSON.stringify(require.resolve("../../preview/register"))}).register();` +
+              `require(${JSON.stringify(path.resolve(__dirname, "..", "..", "preview", "errors.ts"))});` +
+              "process.stdout.write(String(Object.keys(require.cache).some((file) => " +
+              "/[\\\\/]node_modules[\\\\/]typescript[\\\\/]/.test(file))))",
+          ],
+          { env: { ...process.env, MULTIREGION_SERVERLESS_TS_CACHE: cache } },
+        ).toString();
+      expect(load()).to.equal("true"); // nothing cached yet: transpiled
+      expect(load()).to.equal("false"); // from the cache, the compiler never loaded
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
   it("transpiles a user's project with that project's tsconfig (the installed command's case)", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "user-project-"));
     try {

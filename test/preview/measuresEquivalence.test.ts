@@ -1,0 +1,64 @@
+// The offline preview's speed measures (preview/measures.ts) change how fast it runs, never what
+// it shows: for the bundled stacks, the JSON report (resources, their inputs, the policy
+// verdicts) and the printed preview are the same with each measure on and off. Each preview
+// runs in a process of its own, as preview/run.js runs it (the measures are process-wide).
+// By default: the prod stack, with the measures that change how the SDK's objects are made
+// (lazy-outputs, unused-modules) on and off together. MEASURES_EQUIVALENCE=all: every bundled
+// stack, each measure off on its own (slow: about 3 s per preview on an idle machine).
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { expect } from "chai";
+import { MEASURES_OFF_ENV } from "../../preview/measures";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const everything = process.env.MEASURES_EQUIVALENCE === "all";
+const stacks = everything
+  ? fs
+      .readdirSync(path.join(ROOT, "stacks"))
+      .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+      .filter((stack): stack is string => stack !== undefined)
+  : ["prod"];
+const switchedOff = everything
+  ? ["unused-modules", "lazy-outputs", "promise-debugging"]
+  : ["lazy-outputs,unused-modules"];
+
+/** The report and the printed preview of `stack`, with the measures named in `off` off. */
+function preview(stack: string, off: string): { report: unknown; printed: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "measures-equivalence-"));
+  try {
+    const json = path.join(dir, "preview.json");
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "preview", "run.js"), stack, "--json", json],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, [MEASURES_OFF_ENV]: off, NO_COLOR: "1" },
+      },
+    );
+    expect(run.status, run.stderr).to.be.oneOf([0, 1]);
+    const report = JSON.parse(fs.readFileSync(json, "utf8")) as Record<string, unknown>;
+    delete report.durationMs; // the one field that is meant to change
+    // The duration the summary line prints, e.g. "(1.2 s)".
+    return { report, printed: run.stdout.replace(/\(\d+(\.\d+)? m?s\)/g, "(duration)") };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("offline preview speed measures change nothing the preview shows (issue 14)", () => {
+  for (const stack of stacks) {
+    for (const off of switchedOff) {
+      it(`${stack}: the same report and printed preview with ${off} on and off`, function () {
+        this.timeout(180_000);
+        const on = preview(stack, "");
+        const without = preview(stack, off);
+        expect((on.report as { resources: unknown[] }).resources).to.have.length.above(0);
+        expect(without.report).to.deep.equal(on.report);
+        expect(without.printed).to.equal(on.printed);
+      });
+    }
+  }
+});
