@@ -101,3 +101,12 @@ export {
   ServiceNotifications,
   ServiceNotificationsArgs,
 } from "./serviceNotifications";
+// --- Private networking (issue 17, part C) ---
+export {
+  AWSX_VERSION_RANGE,
+  ExistingVpc,
+  FunctionVpcConfig,
+  NatGateways,
+  ServiceNetwork,
+  VpcSource,
+} from "./serviceNetwork";

@@ -13,6 +13,7 @@ import {
   predefinedConfigName,
 } from "./trafficShifting";
 import { findAppConfigExtensionLayerArn } from "./appConfigExtension";
+import { networkInterfaceStatements } from "./serviceNetwork";
 import { ArgumentProblems, mergeMaps } from "./validation";
 import {
   deploymentRoleStatements,
@@ -247,6 +248,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             ...(tracing === "Active" ? [xrayStatement] : []),
             ...(args.deadLetterTargetArn ? [deadLetterStatement(args.deadLetterTargetArn)] : []),
             ...(args.policyStatements ?? []).map(iamStatement),
+            ...(args.vpcConfig
+              ? networkInterfaceStatements(this.logGroup.arn, args.vpcConfig)
+              : []),
           ]),
         },
         { parent: this },
@@ -290,6 +294,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         reservedConcurrentExecutions: args.reservedConcurrency,
         loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
         tags,
+        vpcConfig: args.vpcConfig,
       },
       // The role's policy must be in place before the function first runs.
       { parent: this, dependsOn: rolePolicy ? [rolePolicy] : [] },

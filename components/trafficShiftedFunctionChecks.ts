@@ -7,6 +7,7 @@ import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { findAppConfigExtensionLayerArn, missingExtensionLayer } from "./appConfigExtension";
 import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
 import { TrafficShiftedFunctionArgs } from "./trafficShiftedFunctionArgs";
+import { checkFunctionVpcConfig } from "./serviceNetwork";
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
 const LOG_RETENTION_DAYS = [
@@ -105,6 +106,7 @@ export function checkTrafficShiftedFunctionArgs(
     checkEnvironment(problems, args.environment);
   }
   checkPolicyStatements(problems, "policyStatements", args.policyStatements);
+  checkFunctionVpcConfig(problems, args.vpcConfig);
   if (args.role !== undefined && args.policyStatements !== undefined) {
     problems.add(
       "policyStatements",
