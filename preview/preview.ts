@@ -33,6 +33,7 @@ import { rolloutPlan, RolloutPlan } from "./rollout";
 import { inputDigests } from "./digest";
 import { Topology, topologyOf } from "./topology";
 import { flagPlan, FlagPlan } from "./flags";
+import { networkPlan, NetworkPlan } from "./network";
 import { regionOf, resourceTree, TreeRow } from "./tree";
 
 /** What to preview. */
@@ -100,6 +101,8 @@ export interface PreviewResult {
   flags: FlagPlan;
   /** The dashboard, notification topics and drills of the stack (issue 16). */
   operations: OperationsPlan;
+  /** The functions' VPC per region (issue 17); no regions without `network`. */
+  network: NetworkPlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -142,6 +145,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     topology: topologyOf(resources),
     flags: flagPlan(resources),
     operations: operationsPlan(options.stack, resources),
+    network: networkPlan(resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =

@@ -1,5 +1,6 @@
 // The offline preview as text: the resource tree and summary as `pulumi preview` prints them,
 // the rollout plan, and the policy violations grouped by enforcement level.
+import { renderNetworkPlan } from "./network";
 import { renderFlagPlan } from "./flags";
 import { renderOperations } from "./operations";
 import { formatDuration } from "../deployment/timing";
@@ -57,6 +58,8 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     lines.push(...renderRollout(result.rollout, paint, options.width), "");
     const flags = renderFlagPlan(result.flags, paint.bold);
     if (flags.length > 0) lines.push(...flags, "");
+    const network = renderNetworkPlan(result.network, paint.bold);
+    if (network.length > 0) lines.push(...network, "");
     lines.push(...renderOperations(result.operations, paint.bold), "");
   }
   if (result.status !== "error") {

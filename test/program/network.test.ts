@@ -1,6 +1,7 @@
 // The bundled program with config `network` (issue 17, part C): what `pulumi preview` shows.
 import { expect } from "chai";
-import { ResourceCapture } from "../../testing";
+import { ResourceCapture, runPolicies } from "../../testing";
+import { networkPlan, renderNetworkPlan } from "../../preview/network";
 import { runStack } from "./runStack";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -47,9 +48,14 @@ describe("the bundled program with config network", function () {
       "com.amazonaws.us-east-1.xray",
       "com.amazonaws.us-east-1.appconfigdata",
     ]);
+    // What the offline preview prints about it (awsx's Vpc is remote: only its inputs are seen).
+    expect(renderNetworkPlan(networkPlan(resources.all), (text) => text)).to.deep.equal([
+      "Private network (functions in a VPC; awsx builds a created VPC's subnets at `pulumi up`)",
+      "  us-east-1: created (awsx), 2 AZs, 10.0.0.0/16, NAT None; endpoints dynamodb (gateway), xray (interface), appconfigdata (interface); 1 function inside, 2 outside (hooks)",
+    ]);
   });
 
-  it("prod: a VPC per serving region with a NAT gateway per AZ (as `pulumi preview` shows it)", async () => {
+  it("prod: a VPC per serving region with a NAT gateway per AZ, passing the policy pack", async () => {
     const { resources } = await runStack("prod", { set: { network: { vpc: "create" } } });
     resources.resourceCountIs(VPC, 2);
     expect(
@@ -61,6 +67,7 @@ describe("the bundled program with config network", function () {
       ["us-east-1", "OnePerAz"],
       ["us-west-2", "OnePerAz"],
     ]);
+    expect(await runPolicies(resources, { stackName: "prod" })).to.deep.equal([]);
   });
 
   it("refuses a malformed network before registering anything, naming the stack file", async () => {
