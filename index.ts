@@ -20,6 +20,7 @@ import {
   regionOrderOf,
   ServiceFunctionArgs,
   ServiceDashboard,
+  ServiceNetwork,
   serviceDashboardArgs,
   ServiceNotifications,
   smokeTestHook,
@@ -71,6 +72,22 @@ const flagEnvironment: Record<string, string> = flagsOn
     }
   : {};
 const codeDeploy = settings.deployment.mode === "codedeploy";
+
+/**
+ * The functions' VPC (config `network`, issue 17). Without NAT, flags read with the AWS SDK
+ * (featureFlags.extension false) need AppConfig Data's interface endpoint too: the component adds
+ * it by itself only for the extension.
+ */
+function serviceNetwork(s: StackSettings): ServiceNetwork | undefined {
+  const network = s.network;
+  if (network?.vpc !== "create" || network.natGateways !== "none" || !flagsOn) {
+    return network;
+  }
+  const endpoints = network.interfaceEndpoints ?? [];
+  return endpoints.includes("appconfigdata")
+    ? network
+    : { ...network, interfaceEndpoints: [...endpoints, "appconfigdata"] };
+}
 
 // A code deployment must not start before the flags it reads are deployed and its role may read
 // them: the FeatureFlags component is built after the service (it needs the service's alarms and
@@ -155,6 +172,7 @@ const shared = {
   rolloutWaves: settings.deployment.waves,
   unlistedRegions: settings.unlistedRegions,
   tags: settings.tags,
+  network: serviceNetwork(settings),
 };
 const serviceArgs: MultiRegionServiceArgs =
   settings.topology === "active-passive"

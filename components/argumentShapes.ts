@@ -33,6 +33,7 @@ import type {
 } from "./trafficShiftedFunction";
 import type { TrafficStep } from "./trafficShifting";
 import type { ServiceDashboardArgs } from "./serviceDashboard";
+import type { ExistingVpc, FunctionVpcConfig, ServiceNetwork } from "./serviceNetwork";
 import type { ServiceNotificationsArgs } from "./serviceNotifications";
 import { eachItem, eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
 
@@ -140,6 +141,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   ephemeralStorageMb: true,
   kmsKeyArn: INPUT,
   snapStart: true,
+  vpcConfig: { subnetIds: INPUT, securityGroupIds: INPUT } satisfies ShapeOf<FunctionVpcConfig>,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */
@@ -178,6 +180,18 @@ const serviceShape = {
   tags: INPUT,
   notificationTopicArns: true,
   dashboardUrl: INPUT,
+  network: {
+    vpc: true,
+    natGateways: true,
+    availabilityZones: true,
+    cidrBlock: true,
+    interfaceEndpoints: true,
+    existingVpcs: eachValue({
+      vpcId: INPUT,
+      subnetIds: true,
+      securityGroupIds: true,
+    } satisfies ShapeOf<ExistingVpc>),
+  } satisfies ShapeOf<ServiceNetwork>,
 } as const satisfies ShapeOf<ServiceShapeArgs>;
 
 /** `RegionalServiceArgs` (`table` may be an aws.dynamodb.Table: only plain objects are checked). */

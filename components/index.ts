@@ -118,3 +118,12 @@ export {
   SnapStartMode,
   supportsSnapStart,
 } from "./functionOptions";
+// --- Private networking (issue 17, part C) ---
+export {
+  AWSX_VERSION_RANGE,
+  ExistingVpc,
+  FunctionVpcConfig,
+  NatGateways,
+  ServiceNetwork,
+  VpcSource,
+} from "./serviceNetwork";

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkExtensionLayers } from "./appConfigExtension";
 import { checkRegionName, checkUnlistedRegions } from "./regions";
+import { checkServiceNetwork, networkOfRegion } from "./serviceNetwork";
 import {
   checkHealthCheckArgs,
   checkServiceShape,
@@ -397,6 +398,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
           tags,
           notificationTopicArns: args.notificationTopicArns,
           dashboardUrl: args.dashboardUrl,
+          network: args.network && networkOfRegion(args.network, region),
           deployAfter:
             args.rolloutWaves && previous && previous.deploymentIds.length > 0
               ? previous.deploymentIds
@@ -857,6 +859,7 @@ export function checkMultiRegionServiceArgs(
 
   checkServiceShape(problems, loose, loose.table !== undefined);
   checkExtensionLayers(problems, loose.functions, regions);
+  checkServiceNetwork(problems, loose.network, regions);
   if (regions.length > 1 && loose.domain === undefined) {
     problems.add(
       "domain",

@@ -25,6 +25,8 @@ import {
 } from "./serviceNotifications";
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 import { SharedDeploymentResources, withSharedDeployment } from "./sharedDeployment";
+import { RegionalNetwork } from "./regionalNetwork";
+import { checkServiceNetwork, neededEndpointServices, ServiceNetwork } from "./serviceNetwork";
 
 export { ServiceFunction, ServiceFunctionArgs };
 import { ArgumentProblems, isKnown, mergeMaps } from "./validation";
@@ -223,6 +225,14 @@ export interface ServiceShapeArgs {
    * @default none
    */
   readonly dashboardUrl?: pulumi.Input<string>;
+  /**
+   * Private networking: every function runs in a VPC of its region, created (`{ vpc: "create" }`,
+   * needs the optional package `@pulumi/awsx`) or existing (`{ vpc: "existing", existingVpcs:
+   * { <region>: { vpcId, subnetIds, securityGroupIds } } }`). The deployment hooks stay outside
+   * the VPC. See `ServiceNetwork` and docs/networking.md.
+   * @default none: the functions run outside any VPC
+   */
+  readonly network?: ServiceNetwork;
 }
 
 /** Arguments of `RegionalService`. */
@@ -275,6 +285,8 @@ const DNS_NAME =
 
 /** The functions of each RegionalService (kept off the class so the schema does not list them). */
 const functionsOf = new WeakMap<RegionalService, Record<string, TrafficShiftedFunction>>();
+/** The private network of each RegionalService with `network` (off the class, as above). */
+const networkOf = new WeakMap<RegionalService, RegionalNetwork>();
 
 /**
  * One region of a serverless service: its `TrafficShiftedFunction`s, an HTTP API whose
@@ -344,6 +356,10 @@ export class RegionalService extends pulumi.ComponentResource {
   readonly customDomain?: CustomDomainTarget;
   /** `ipv4` or `dualstack`. */
   readonly ipAddressType: IpAddressType;
+  /** TypeScript only: the region's private network, with `network` (a getter, as `functions`). */
+  get network(): RegionalNetwork | undefined {
+    return networkOf.get(this);
+  }
 
   /**
    * @param name The _unique_ name of the component; child names derive from it.
@@ -384,6 +400,21 @@ export class RegionalService extends pulumi.ComponentResource {
       application: applicationKey === undefined ? undefined : `${name}-${applicationKey}`,
       role: roleKey === undefined ? undefined : `${name}-${roleKey}`,
     });
+    const network = args.network
+      ? new RegionalNetwork(
+          `${name}-network`,
+          {
+            region,
+            network: args.network,
+            neededEndpoints: neededEndpointServices(args.functions),
+            tags,
+          },
+          { parent: this },
+        )
+      : undefined;
+    if (network) {
+      networkOf.set(this, network);
+    }
     const functions: Record<string, TrafficShiftedFunction> = {};
     functionsOf.set(this, functions);
     for (const key of functionKeys) {
@@ -412,6 +443,7 @@ export class RegionalService extends pulumi.ComponentResource {
             tags,
             notificationTopicArns: args.notificationTopicArns,
             dashboardUrl: args.dashboardUrl,
+            vpcConfig: network?.functionVpcConfig,
           },
           sharedDeployment,
         ),
@@ -766,7 +798,13 @@ export function checkServiceShape(
       const scoped = problems.within(`functions.${key}.`);
       checkTrafficShiftedFunctionArgs("", fn, scoped);
       if (typeof fn === "object" && fn !== null) {
-        for (const placed of ["region", "tags", "notificationTopicArns", "dashboardUrl"] as const) {
+        for (const placed of [
+          "region",
+          "tags",
+          "notificationTopicArns",
+          "dashboardUrl",
+          "vpcConfig",
+        ] as const) {
           if (fn[placed] !== undefined) {
             scoped.add(placed, fn[placed], `is set by the service; remove it here`);
           }
@@ -948,6 +986,7 @@ export function checkRegionalServiceArgs(
     args.functions,
     typeof args.region === "string" ? [args.region] : [],
   );
+  checkServiceNetwork(problems, args.network, typeof args.region === "string" ? [args.region] : []);
   if (args.table !== undefined) {
     const table = args.table as Partial<ServiceTable> | null;
     if (typeof table !== "object" || table === null) {

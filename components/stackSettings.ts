@@ -5,6 +5,7 @@ import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
 import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
+import { cidrPrefixLength, type NatGateways, type ServiceNetwork } from "./serviceNetwork";
 import {
   functionOptionsConfig,
   FunctionOptionSettings,
@@ -268,10 +269,71 @@ export const stackConfigSchema = z.strictObject({
   // --- Function options (issue 17 part B) ---
   /** Provisioned concurrency (off in dev), architecture, ephemeral storage, layers, KMS key. */
   functionOptions: functionOptionsConfig.optional(),
+  // --- Private networking (issue 17, part C) ---
+  /**
+   * The functions' VPC in every region (ServiceNetwork): `vpc: create` (an awsx VPC per region;
+   * `natGateways` defaults per environment, NETWORK_NAT_DEFAULTS) or `vpc: existing` with
+   * `existingVpcs.<region>`.
+   */
+  network: z
+    .strictObject({
+      vpc: z.enum(["create", "existing"]),
+      natGateways: z.enum(["none", "single", "one-per-az"]).optional(),
+      availabilityZones: z.int().min(2).max(6).optional(),
+      cidrBlock: z
+        .string()
+        .refine((cidr) => cidrPrefixLength(cidr) !== undefined, {
+          error: "must be an IPv4 CIDR block from /16 to /24, e.g. 10.0.0.0/16",
+        })
+        .optional(),
+      interfaceEndpoints: z
+        .array(
+          z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/, {
+            error: "must be a service name such as sqs or ecr.api",
+          }),
+        )
+        .optional(),
+      existingVpcs: z
+        .record(
+          z.string(),
+          z.strictObject({
+            vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id, vpc-..." }),
+            subnetIds: z
+              .array(
+                z.string().regex(/^subnet-[0-9a-f]{8,17}$/, {
+                  error: "must be a subnet id, subnet-...",
+                }),
+              )
+              .min(1)
+              .max(16),
+            securityGroupIds: z
+              .array(
+                z.string().regex(/^sg-[0-9a-f]{8,17}$/, {
+                  error: "must be a security group id, sg-...",
+                }),
+              )
+              .min(1)
+              .max(5),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
 export type StackConfig = z.infer<typeof stackConfigSchema>;
+
+/**
+ * NAT gateways of a created VPC per environment (config `network.natGateways` overrides): one
+ * shared NAT gateway in dev and staging (cheap; one AZ's outage cuts outbound traffic), one
+ * per AZ in prod (AWS's recommendation for production, awsx `NatGatewayStrategy.OnePerAz`).
+ */
+export const NETWORK_NAT_DEFAULTS = {
+  dev: "single",
+  staging: "single",
+  prod: "one-per-az",
+} as const satisfies Record<EnvironmentName, NatGateways>;
 
 /** The per-environment defaults (README "Environments" shows the same table). */
 export const ENVIRONMENT_DEFAULTS = {
@@ -389,6 +451,8 @@ export interface StackSettings {
   loadTest: LoadTestSettings;
   /** Function options (issue 17 part B): provisioned concurrency, architecture, layers, ... */
   functionOptions: FunctionOptionSettings;
+  /** The functions' VPC (issue 17); `natGateways` resolved for a created VPC. @default none */
+  network?: ServiceNetwork;
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -858,6 +922,7 @@ function resolve(
     environment ?? "dev",
     problems,
   );
+  const network = resolveNetwork(config, key, environment ?? "dev", regions, problems);
   const service = config.service ?? "orders";
   return {
     project,
@@ -923,6 +988,67 @@ function resolve(
       : undefined,
     loadTest,
     functionOptions,
+    ...(network ? { network } : {}),
+  };
+}
+
+/**
+ * The `network` setting with its per-environment NAT default, and the problems the schema
+ * cannot see: keys of the other VPC source, and `existingVpcs` naming exactly the stack's regions.
+ */
+function resolveNetwork(
+  config: StackConfig,
+  key: (name: string) => string,
+  environment: EnvironmentName,
+  regions: readonly string[],
+  problems: string[],
+): ServiceNetwork | undefined {
+  const network = config.network;
+  if (network === undefined) {
+    return undefined;
+  }
+  const name = key("network");
+  if (network.vpc === "existing") {
+    for (const createOnly of [
+      "natGateways",
+      "availabilityZones",
+      "cidrBlock",
+      "interfaceEndpoints",
+    ] as const) {
+      if (network[createOnly] !== undefined) {
+        problems.push(
+          `${name}.${createOnly} is ${showValue(network[createOnly])}: applies to network.vpc "create" only`,
+        );
+      }
+    }
+    const vpcs = network.existingVpcs ?? {};
+    if (network.existingVpcs === undefined) {
+      problems.push(
+        `${name}.existingVpcs missing: is required with network.vpc "existing" (one { vpcId, subnetIds, securityGroupIds } per region: ${regions.join(", ")})`,
+      );
+    } else {
+      for (const region of regions.filter((r) => !(r in vpcs))) {
+        problems.push(
+          `${name}.existingVpcs.${region} missing: every region of the stack needs its VPC { vpcId, subnetIds, securityGroupIds }`,
+        );
+      }
+      for (const region of Object.keys(vpcs).filter((r) => !regions.includes(r))) {
+        problems.push(
+          `${name}.existingVpcs.${region} is not a region of the stack (${regions.join(", ")})`,
+        );
+      }
+    }
+    return { vpc: "existing", existingVpcs: vpcs };
+  }
+  if (network.existingVpcs !== undefined) {
+    problems.push(`${name}.existingVpcs is set: applies to network.vpc "existing" only`);
+  }
+  return {
+    vpc: "create",
+    natGateways: network.natGateways ?? NETWORK_NAT_DEFAULTS[environment],
+    availabilityZones: network.availabilityZones ?? 2,
+    cidrBlock: network.cidrBlock ?? "10.0.0.0/16",
+    interfaceEndpoints: network.interfaceEndpoints ?? [],
   };
 }
 

@@ -13,6 +13,7 @@ import {
   predefinedConfigName,
 } from "./trafficShifting";
 import { findAppConfigExtensionLayerArn } from "./appConfigExtension";
+import { networkInterfaceStatements } from "./serviceNetwork";
 import { ArgumentProblems, mergeMaps } from "./validation";
 import { bundledCode, functionLayers } from "./functionOptions";
 import {
@@ -250,6 +251,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             ...(tracing === "Active" ? [xrayStatement] : []),
             ...(args.deadLetterTargetArn ? [deadLetterStatement(args.deadLetterTargetArn)] : []),
             ...(args.policyStatements ?? []).map(iamStatement),
+            ...(args.vpcConfig
+              ? networkInterfaceStatements(this.logGroup.arn, args.vpcConfig)
+              : []),
           ]),
         },
         { parent: this },
@@ -303,6 +307,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         kmsKeyArn: args.kmsKeyArn,
         snapStart:
           args.snapStart === "PublishedVersions" ? { applyOn: "PublishedVersions" } : undefined,
+        vpcConfig: args.vpcConfig,
       },
       // The role's policy must be in place before the function first runs.
       { parent: this, dependsOn: rolePolicy ? [rolePolicy] : [] },

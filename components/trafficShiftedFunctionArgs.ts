@@ -9,6 +9,7 @@ import { DeploymentHook } from "./deploymentHook";
 import { PolicyStatement } from "./iam";
 import { FunctionSource } from "./bundling";
 import { SnapStartMode } from "./functionOptions";
+import { FunctionVpcConfig } from "./serviceNetwork";
 import { PredefinedDeploymentType, TrafficStep } from "./trafficShifting";
 
 /**
@@ -450,4 +451,13 @@ export interface TrafficShiftedFunctionArgs extends ServiceFunction {
    * @default none
    */
   readonly dashboardUrl?: pulumi.Input<string>;
+  /**
+   * Runs the function in a VPC: Lambda's `VpcConfig` (subnets and security groups; a service
+   * sets it from its `network`). The execution role the component creates gets the
+   * network-interface permissions (AWSLambdaVPCAccessExecutionRole's EC2 actions); a `role` of
+   * your own needs them too. The function then reaches AWS APIs only through NAT or VPC
+   * endpoints; the deployment hooks stay outside the VPC.
+   * @default none: the function runs outside any VPC
+   */
+  readonly vpcConfig?: FunctionVpcConfig;
 }

@@ -8,6 +8,7 @@ import { findAppConfigExtensionLayerArn, missingExtensionLayer } from "./appConf
 import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
 import { TrafficShiftedFunctionArgs } from "./trafficShiftedFunctionArgs";
 import { checkBundles, checkCodeOrSource, checkFunctionOptions } from "./functionOptions";
+import { checkFunctionVpcConfig } from "./serviceNetwork";
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
 const LOG_RETENTION_DAYS = [
@@ -102,6 +103,7 @@ export function checkTrafficShiftedFunctionArgs(
     checkEnvironment(problems, args.environment);
   }
   checkPolicyStatements(problems, "policyStatements", args.policyStatements);
+  checkFunctionVpcConfig(problems, args.vpcConfig);
   if (args.role !== undefined && args.policyStatements !== undefined) {
     problems.add(
       "policyStatements",

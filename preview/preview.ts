@@ -34,6 +34,7 @@ import { inputDigests } from "./digest";
 import { Topology, topologyOf } from "./topology";
 import { flagPlan, FlagPlan } from "./flags";
 import { provisionedConcurrencyPlan, ProvisionedConcurrencyPlan } from "./provisionedConcurrency";
+import { networkPlan, NetworkPlan } from "./network";
 import { regionOf, resourceTree, TreeRow } from "./tree";
 
 /** What to preview. */
@@ -103,6 +104,8 @@ export interface PreviewResult {
   operations: OperationsPlan;
   /** The aliases with provisioned concurrency and its monthly estimate (issue 17). */
   provisionedConcurrency: ProvisionedConcurrencyPlan;
+  /** The functions' VPC per region (issue 17); no regions without `network`. */
+  network: NetworkPlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -146,6 +149,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     flags: flagPlan(resources),
     operations: operationsPlan(options.stack, resources),
     provisionedConcurrency: provisionedConcurrencyPlan(resources),
+    network: networkPlan(resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =

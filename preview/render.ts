@@ -1,5 +1,6 @@
 // The offline preview as text: the resource tree and summary as `pulumi preview` prints them,
 // the rollout plan, and the policy violations grouped by enforcement level.
+import { renderNetworkPlan } from "./network";
 import { renderFlagPlan } from "./flags";
 import { renderProvisionedConcurrency } from "./provisionedConcurrency";
 import { renderOperations } from "./operations";
@@ -60,6 +61,8 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     if (flags.length > 0) lines.push(...flags, "");
     const provisioned = renderProvisionedConcurrency(result.provisionedConcurrency, paint.bold);
     if (provisioned.length > 0) lines.push(...provisioned, "");
+    const network = renderNetworkPlan(result.network, paint.bold);
+    if (network.length > 0) lines.push(...network, "");
     lines.push(...renderOperations(result.operations, paint.bold), "");
   }
   if (result.status !== "error") {

@@ -26,7 +26,7 @@ async function refusal(build: () => unknown): Promise<{ message: string; registe
 }
 
 const FUNCTION_KEYS =
-  "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, source, provisionedConcurrency, layers, ephemeralStorageMb, kmsKeyArn, snapStart";
+  "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, source, provisionedConcurrency, layers, ephemeralStorageMb, kmsKeyArn, snapStart, vpcConfig";
 
 describe("component arguments: unknown and contradictory keys", () => {
   it("a misspelled trafficShifting is refused, naming the argument it probably meant", async () => {
@@ -126,7 +126,7 @@ describe("component arguments: unknown and contradictory keys", () => {
     expect(message).to.equal(
       'MultiRegionService "orders" has 2 invalid arguments:\n' +
         "  - [healthCheckByRegion.us-west-2.requestIntervall] is not an argument (did you mean [healthCheckByRegion.us-west-2.requestInterval]?); known: requestInterval, failureThreshold, measureLatency, regions, alarms\n" +
-        "  - [rolloutWave] is not an argument (did you mean [rolloutWaves]?); known: functions, routes, healthFunction, domain, ipAddressType, healthCheck, unlistedRegions, tags, notificationTopicArns, dashboardUrl, healthCheckByRegion, table, rolloutWaves, topology, primaryRegion, standbyRegions, standbyRecordName, regions, routing, geolocation, defaultRegion, weights",
+        "  - [rolloutWave] is not an argument (did you mean [rolloutWaves]?); known: functions, routes, healthFunction, domain, ipAddressType, healthCheck, unlistedRegions, tags, notificationTopicArns, dashboardUrl, network, healthCheckByRegion, table, rolloutWaves, topology, primaryRegion, standbyRegions, standbyRecordName, regions, routing, geolocation, defaultRegion, weights",
     );
     expect(registered).to.equal(0);
   });

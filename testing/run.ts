@@ -4,6 +4,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as publicSettings from "@pulumi/pulumi/runtime/settings";
 import { AsyncLocalStorage } from "async_hooks";
 import * as path from "path";
+import { awsxVpcOutputs } from "./awsxOutputs";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "./awsOutputs";
 import { CapturedResource, ResourceCapture } from "./capture";
 
@@ -366,7 +367,9 @@ async function withMocks<T>(
     newResource(args) {
       const region = monitor.regionFor(args.inputs, args.provider);
       const id = `${args.name}-id`;
-      const creating = unknownOutputs && args.custom === true;
+      // A remote component (awsx's Vpc) is created by its plugin: at a first preview its
+      // outputs are unknown like a custom resource's.
+      const creating = unknownOutputs && (args.custom === true || args.type === "awsx:ec2:Vpc");
       const request = {
         type: args.type,
         name: args.name,
@@ -376,7 +379,9 @@ async function withMocks<T>(
       };
       const emulated = args.type.startsWith("aws:")
         ? awsOutputs({ type: args.type, name: args.name, inputs: args.inputs, region, id })
-        : { ...args.inputs };
+        : args.type === "awsx:ec2:Vpc"
+          ? awsxVpcOutputs(args.name, args.inputs)
+          : { ...args.inputs };
       const state = creating ? knownAtPreview(emulated, args.inputs) : emulated;
       // An empty id is the engine's "unknown until created".
       return { id: creating ? "" : id, state: { ...state, ...(options.outputs?.(request) ?? {}) } };

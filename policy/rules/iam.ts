@@ -38,6 +38,8 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   "lambda:ListFunctions",
   "lambda:GetAccountSettings",
   "ec2:DescribeNetworkInterfaces",
+  // A function in a VPC (AWSLambdaVPCAccessExecutionRole's actions, issue 17).
+  "ec2:DescribeSubnets",
   "codedeploy:StopDeployment",
   "codedeploy:ListDeploymentTargets",
   "codedeploy:BatchGetDeploymentTargets",

@@ -14,7 +14,10 @@ const path = require("node:path");
 //   runs from its TypeScript sources (this repository, under ts-node); the installed package
 //   ships the compiled .js. (preview/register.js loads the user's own TypeScript through
 //   require.resolve with the project's folder, not a bare require.)
-const OPTIONAL = new Set(["typescript"]);
+// - @pulumi/awsx: an optional peer dependency (peerDependenciesMeta), loaded only when a service
+//   creates its VPC (components/serviceNetwork.ts `loadAwsx`, which names the install command
+//   when it is missing).
+const OPTIONAL = new Set(["typescript", "@pulumi/awsx"]);
 
 const packageDir = path.resolve(process.argv[2]);
 const files = [path.join(packageDir, "preview", "register.js")];

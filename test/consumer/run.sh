@@ -86,6 +86,8 @@ sdk_copies="$(cd "$app" && find node_modules -path '*/@pulumi/pulumi/package.jso
 [[ "$sdk_copies" -eq 1 ]] || fail "$sdk_copies copies of @pulumi/pulumi in the consumer (one expected)"
 aws_copies="$(cd "$app" && find node_modules -path '*/@pulumi/aws/package.json' | wc -l)"
 [[ "$aws_copies" -eq 1 ]] || fail "$aws_copies copies of @pulumi/aws in the consumer (one expected)"
+# @pulumi/awsx is an optional peer: a consumer that creates no VPC never installs it.
+[[ ! -e "$app/node_modules/@pulumi/awsx" ]] || fail "@pulumi/awsx was installed; it must stay optional"
 (cd "$app" && node -e 'for (const p of ["@pulumi/pulumi", "@pulumi/aws", "typescript"])
   console.log(`  ${p} ${require(`${p}/package.json`).version}`)')
 if grep -q skipLibCheck "$app/tsconfig.json"; then fail "the consumer tsconfig must not skip lib checks"; fi

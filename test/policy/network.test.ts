@@ -1,0 +1,76 @@
+// Policy `created-vpcs-highly-available` (issue 17, part C) over what a preview shows of a VPC
+// created with awsx: the one `awsx:ec2:Vpc` resource and its inputs (a remote component).
+import { expect } from "chai";
+import { RegionalService, ServiceNetwork } from "../../components";
+import { runComponent, runPolicies } from "../../testing";
+import { ordersFunctions } from "../multiRegion/fixtures";
+
+const POLICY = "created-vpcs-highly-available";
+
+async function violations(network: ServiceNetwork, environment: string) {
+  const { resources } = await runComponent(
+    () =>
+      new RegionalService("orders", {
+        region: "eu-west-1",
+        functions: ordersFunctions,
+        network,
+        tags: { environment, service: "orders", stack: environment },
+      }),
+  );
+  return (await runPolicies(resources, { stackName: environment })).filter(
+    (v) => v.policyName === POLICY,
+  );
+}
+
+describe(`policy ${POLICY}`, () => {
+  it("passes the VPC a service creates in prod by default (two AZs, a NAT gateway per AZ)", async () => {
+    expect(await violations({ vpc: "create" }, "prod")).to.deep.equal([]);
+  });
+
+  it("refuses a single NAT gateway in production, and allows it in dev", async () => {
+    const prod = await violations({ vpc: "create", natGateways: "single" }, "prod");
+    expect(prod.map((v) => [v.resourceType, v.message])).to.deep.equal([
+      [
+        "awsx:ec2:Vpc",
+        'The production VPC has a single NAT gateway: an outage of its zone cuts every function\'s outbound traffic. Use network.natGateways "one-per-az" (the prod default).',
+      ],
+    ]);
+    expect(await violations({ vpc: "create", natGateways: "single" }, "dev")).to.deep.equal([]);
+  });
+
+  it("passes a VPC without NAT: the service gives it the DynamoDB gateway endpoint", async () => {
+    expect(await violations({ vpc: "create", natGateways: "none" }, "dev")).to.deep.equal([]);
+  });
+
+  it("finds a one-AZ VPC and a VPC without NAT or DynamoDB endpoint made some other way", async () => {
+    const { runPolicies: run } = await import("../../policy/offline");
+    const vpc = {
+      urn: "urn:pulumi:dev::p::awsx:ec2:Vpc::other",
+      id: "",
+      type: "awsx:ec2:Vpc",
+      name: "other",
+      custom: false,
+      inputs: {
+        numberOfAvailabilityZones: 1,
+        natGateways: { strategy: "None" },
+        tags: { environment: "dev" },
+      },
+      outputs: {},
+      secretPaths: [],
+      dependencies: [],
+      options: {
+        protect: false,
+        ignoreChanges: [],
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        replaceOnChanges: [],
+        additionalSecretOutputs: [],
+      },
+    };
+    const found = (await run([vpc], { stackName: "dev" })).filter((v) => v.policyName === POLICY);
+    expect(found.map((v) => v.message)).to.deep.equal([
+      "The VPC spans 1 Availability Zone: an outage of that zone stops every function in it. Use at least 2 (network.availabilityZones).",
+      "The VPC has no NAT gateway and no DynamoDB gateway endpoint (com.amazonaws.<region>.dynamodb): its functions cannot reach DynamoDB.",
+    ]);
+  });
+});
