@@ -34,6 +34,7 @@ import type { TrafficStep } from "./trafficShifting";
 import type { ServiceDashboardArgs } from "./serviceDashboard";
 import type { ServiceNotificationsArgs } from "./serviceNotifications";
 import { eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
+import { EVENT_SOURCES_ARGS } from "./eventSourceShapes";
 
 const deploymentHook = {
   code: INPUT,
@@ -124,6 +125,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   alarms: trafficShiftAlarms,
   appConfigExtension: true,
   deploymentDependsOn: true,
+  eventSources: EVENT_SOURCES_ARGS,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */
@@ -166,7 +168,11 @@ const serviceShape = {
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: objectOrInstance({ name: INPUT, arn: INPUT } satisfies ShapeOf<ServiceTable>),
+  table: objectOrInstance({
+    name: INPUT,
+    arn: INPUT,
+    streamArn: INPUT,
+  } satisfies ShapeOf<ServiceTable>),
   deployAfter: INPUT,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 

@@ -101,3 +101,14 @@ export {
   ServiceNotifications,
   ServiceNotificationsArgs,
 } from "./serviceNotifications";
+// Event sources on the alias (issue 17).
+export {
+  DynamoDbStreamSource,
+  EventRuleSource,
+  EventSources,
+  scheduleExpressionProblem,
+  ScheduleEventSource,
+  SnsEventSource,
+  SqsEventSource,
+  StreamStartingPosition,
+} from "./eventSources";

@@ -7,6 +7,7 @@ import { TRAFFIC_SHIFTED_FUNCTION_ARGS } from "./argumentShapes";
 import { findAppConfigExtensionLayerArn, missingExtensionLayer } from "./appConfigExtension";
 import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
 import { TrafficShiftedFunctionArgs } from "./trafficShiftedFunctionArgs";
+import { checkEventSources } from "./eventSources";
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
 const LOG_RETENTION_DAYS = [
@@ -48,6 +49,7 @@ export function checkTrafficShiftedFunctionArgs(
   subject: string,
   args: TrafficShiftedFunctionArgs,
   problems = new ArgumentProblems(subject),
+  hasServiceTable = false,
 ): ArgumentProblems {
   if (args === undefined || args === null || typeof args !== "object") {
     problems.add("args", args, "must be an object with at least `code`");
@@ -180,6 +182,13 @@ export function checkTrafficShiftedFunctionArgs(
       );
     }
   }
+  // Event sources (issue 17); `hasServiceTable`: a service gives the function its table's stream.
+  checkEventSources(
+    problems,
+    args.eventSources,
+    typeof args.timeout === "number" ? args.timeout : 10,
+    hasServiceTable,
+  );
   for (const event of ["preTraffic", "postTraffic"] as const) {
     const hook = args.hooks?.[event];
     if (hook) {
