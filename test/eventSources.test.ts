@@ -435,3 +435,20 @@ describe("MultiRegionService event sources", () => {
     expect(failure.resources.all).to.deep.equal([]);
   });
 });
+
+describe("event sources under the policy pack", () => {
+  it("a function with every kind of source passes event-sources-invoke-alias and iam-least-privilege in both modes", async () => {
+    const { runPolicies } = await import("../policy/offline");
+    const { eventSourcesInvokeAlias, iamPolicies } = await import("../policy/rules");
+    for (const mode of ["codedeploy", "weighted"] as const) {
+      const { resources } = await build({ trafficShifting: { mode }, eventSources: everySource });
+      const violations = await runPolicies(resources.all, {
+        policies: [eventSourcesInvokeAlias, ...iamPolicies],
+      });
+      expect(
+        violations.map((v) => `${v.policyName}: ${v.message}`),
+        mode,
+      ).to.deep.equal([]);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { routingPolicies } from "./routing";
 import { tagPolicies } from "./tags";
 import { trafficShiftingPolicies } from "./trafficShifting";
 import { featureFlagPolicies } from "./featureFlags";
+import { eventSourcePolicies } from "./eventSources";
 
 export * from "./functions";
 export * from "./iam";
@@ -17,6 +18,7 @@ export * from "./routing";
 export * from "./tags";
 export * from "./trafficShifting";
 export * from "./featureFlags";
+export * from "./eventSources";
 
 /** The pack's level for a policy that names none (every rule here names its own). */
 export const packEnforcementLevel: EnforcementLevel = "advisory";
@@ -29,4 +31,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   ...functionPolicies,
   ...tagPolicies,
   ...featureFlagPolicies,
+  ...eventSourcePolicies,
 ];
