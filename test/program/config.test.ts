@@ -42,7 +42,7 @@ describe("the bundled program's stack config", () => {
         '  - multiregion-serverless:accountId is "1": must be a 12-digit AWS account id',
         '  - multiregion-serverless:logLevel is "LOUD": must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"',
         "  - multiregion-serverless:healthCheck.requestInterval is 5: must be 10 or 30 (seconds; Route 53 offers only these)",
-        "  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications",
+        "  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, worker",
         '  - multiregion-serverless:weights is {"us-east-1":0}: only applies to topology "active-active"',
       ]);
     });
@@ -135,7 +135,8 @@ describe("the bundled program's stack config", () => {
         secretKeys: ["secretEnvironment"],
       });
       const functions = resources.ofType(FUNCTION).filter((f) => !f.name.includes("hook"));
-      expect(functions).to.have.length(2);
+      // orders and (issue 17) worker, in each of the two regions
+      expect(functions).to.have.length(4);
       for (const fn of functions) {
         expect(fn.inputs.environment.variables.PAYMENT_API_KEY).to.equal("pk_live_123");
         expect(fn.secretPaths.some((p) => p.startsWith("environment"))).to.equal(true);
