@@ -135,8 +135,7 @@ describe("the bundled program's stack config", () => {
         secretKeys: ["secretEnvironment"],
       });
       const functions = resources.ofType(FUNCTION).filter((f) => !f.name.includes("hook"));
-      // orders and (issue 17) worker, in each of the two regions
-      expect(functions).to.have.length(4);
+      expect(functions).to.have.length(2);
       for (const fn of functions) {
         expect(fn.inputs.environment.variables.PAYMENT_API_KEY).to.equal("pk_live_123");
         expect(fn.secretPaths.some((p) => p.startsWith("environment"))).to.equal(true);

@@ -10,9 +10,15 @@ const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const QUEUE = "aws:sqs/queue:Queue";
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
 
-describe("stacks/Pulumi.staging.yaml: the worker's queue and schedule", () => {
+/** The worker config a stack file sets (README, "Event sources on the alias"). */
+const worker = {
+  queue: { batchSize: 10, maximumConcurrency: 5 },
+  schedule: { expression: "rate(15 minutes)" },
+};
+
+describe("the staging stack with the worker's queue and schedule", () => {
   it("in each region, the worker's SQS mapping and schedule invoke its live alias, with a dead-letter queue behind the queue", async () => {
-    const { resources } = await runStack("staging");
+    const { resources } = await runStack("staging", { set: { worker } });
     for (const region of ["us-east-1", "us-west-2"]) {
       const prefix = `orders-${region}-worker`;
       const fn = resources.get(FUNCTION, `${prefix}-function`);
