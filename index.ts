@@ -160,8 +160,31 @@ const orders: ServiceFunctionArgs = {
   kmsKeyArn: settings.functionOptions.kmsKeyArn,
 };
 
+// Event sources (issue 17): the worker imports orders from an SQS queue (created with a
+// dead-letter queue) and writes its region's heartbeat on a schedule, both through its `live`
+// alias, so its versions roll out (and roll back) like the API's.
+const workerSettings = settings.worker;
+const worker: ServiceFunctionArgs | undefined = workerSettings && {
+  code: orders.code,
+  handler: "worker.handler",
+  description: `${settings.service} worker (${settings.environment})`,
+  memorySize: settings.function.memorySize ?? 256,
+  timeout: workerSettings.timeout,
+  logRetentionInDays: settings.function.logRetentionInDays,
+  logLevel: settings.logLevel,
+  environment: { ENVIRONMENT: settings.environment, ...secretEnvironment },
+  trafficShifting: trafficShifting(settings),
+  alarms: orders.alarms,
+  eventSources: {
+    sqs: workerSettings.queue ? [{ name: "imports", ...workerSettings.queue }] : undefined,
+    schedules: workerSettings.schedule
+      ? [{ name: "heartbeat", ...workerSettings.schedule, input: '{"task":"heartbeat"}' }]
+      : undefined,
+  },
+};
+
 const shared = {
-  functions: { orders },
+  functions: { orders, ...(worker ? { worker } : {}) },
   routes: { "POST /orders": "orders", "GET /orders/{id}": "orders" },
   healthFunction: "orders",
   domain: settings.domain,

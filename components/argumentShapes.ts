@@ -36,6 +36,7 @@ import type { ServiceDashboardArgs } from "./serviceDashboard";
 import type { ExistingVpc, FunctionVpcConfig, ServiceNetwork } from "./serviceNetwork";
 import type { ServiceNotificationsArgs } from "./serviceNotifications";
 import { eachItem, eachValue, INPUT, objectOrInstance, shapeVariants, ShapeOf } from "./validation";
+import { EVENT_SOURCES_ARGS } from "./eventSourceShapes";
 
 const deploymentHook = {
   code: INPUT,
@@ -142,6 +143,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   kmsKeyArn: INPUT,
   snapStart: true,
   vpcConfig: { subnetIds: INPUT, securityGroupIds: INPUT } satisfies ShapeOf<FunctionVpcConfig>,
+  eventSources: EVENT_SOURCES_ARGS,
 } as const satisfies ShapeOf<TrafficShiftedFunctionArgs>;
 
 /** `DeploymentAlarmsArgs`. */
@@ -198,7 +200,11 @@ const serviceShape = {
 export const REGIONAL_SERVICE_ARGS = {
   ...serviceShape,
   region: true,
-  table: objectOrInstance({ name: INPUT, arn: INPUT } satisfies ShapeOf<ServiceTable>),
+  table: objectOrInstance({
+    name: INPUT,
+    arn: INPUT,
+    streamArn: INPUT,
+  } satisfies ShapeOf<ServiceTable>),
   deployAfter: INPUT,
 } as const satisfies ShapeOf<RegionalServiceArgs>;
 

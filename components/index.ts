@@ -127,3 +127,14 @@ export {
   ServiceNetwork,
   VpcSource,
 } from "./serviceNetwork";
+// Event sources on the alias (issue 17).
+export {
+  DynamoDbStreamSource,
+  EventRuleSource,
+  EventSources,
+  scheduleExpressionProblem,
+  ScheduleEventSource,
+  SnsEventSource,
+  SqsEventSource,
+  StreamStartingPosition,
+} from "./eventSources";

@@ -393,7 +393,14 @@ export class MultiRegionService extends pulumi.ComponentResource {
             ...(args.healthCheck ?? {}),
             ...(args.healthCheckByRegion?.[region] ?? {}),
           },
-          table: this.table ? { name: this.table.name, arn: this.table.arn } : undefined,
+          table: this.table
+            ? {
+                name: this.table.name,
+                arn: this.table.arn,
+                // Event sources (issue 17): each region reads its own replica's stream.
+                streamArn: replicaStreamArn(this.table, region, this.regionOrder[0]),
+              }
+            : undefined,
           unlistedRegions: args.unlistedRegions,
           tags,
           notificationTopicArns: args.notificationTopicArns,
@@ -1203,4 +1210,22 @@ export function checkGlobalTableArgs(problems: ArgumentProblems, table: unknown)
       "must be true or false",
     );
   }
+}
+
+/**
+ * The stream ARN of the global table in `region`: the table's own in its home region, the
+ * replica's elsewhere (each replica has a stream of its own, with its own label:
+ * `aws.dynamodb.Table` `replicas[].streamArn`, DynamoDB DescribeTable `LatestStreamArn` per
+ * region).
+ */
+export function replicaStreamArn(
+  table: aws.dynamodb.Table,
+  region: string,
+  homeRegion: string,
+): pulumi.Output<string> {
+  if (region === homeRegion) return table.streamArn;
+  return table.replicas.apply((replicas) => {
+    const replica = (replicas ?? []).find((candidate) => candidate.regionName === region);
+    return replica?.streamArn ?? "";
+  });
 }

@@ -8,6 +8,7 @@ import {
   HealthCheckerRegion,
   MIN_HEALTH_CHECKER_REGIONS,
 } from "./regions";
+import { checkServiceTableStream, withServiceTableStream } from "./eventSources";
 import {
   checkTrafficShiftedFunctionArgs,
   TrafficShiftedFunction,
@@ -150,6 +151,13 @@ export interface ServiceTable {
    * fits `{ name, arn }` as it is.
    */
   readonly arn: pulumi.Input<string>;
+  /**
+   * The stream ARN of the table in this service's region, for functions whose
+   * `eventSources.dynamodbStreams` read the `serviceTable` (an `aws.dynamodb.Table` with its
+   * stream on gives it; a MultiRegionService gives each region its replica's).
+   * @default none
+   */
+  readonly streamArn?: pulumi.Input<string>;
 }
 
 /**
@@ -426,6 +434,10 @@ export class RegionalService extends pulumi.ComponentResource {
         withSharedDeployment(
           {
             ...fn,
+            // Event sources (issue 17): `serviceTable` streams read this region's table stream.
+            ...(fn.eventSources && {
+              eventSources: withServiceTableStream(fn.eventSources, args.table?.streamArn),
+            }),
             environment: args.table
               ? mergeMaps([fn.environment, { TABLE_NAME: args.table.name }], ([own]) =>
                   refuseTableName(`RegionalService "${name}"`, key, own),
@@ -796,7 +808,7 @@ export function checkServiceShape(
       );
       const fn = functions[key] as TrafficShiftedFunctionArgs;
       const scoped = problems.within(`functions.${key}.`);
-      checkTrafficShiftedFunctionArgs("", fn, scoped);
+      checkTrafficShiftedFunctionArgs("", fn, scoped, hasTable);
       if (typeof fn === "object" && fn !== null) {
         for (const placed of [
           "region",
@@ -1006,6 +1018,7 @@ export function checkRegionalServiceArgs(
         table.arn,
         "must be the table's ARN (arn:<partition>:dynamodb:<region>:<account>:table/<name>)",
       );
+      checkServiceTableStream(problems, args.functions, table.streamArn);
     }
   }
   return problems;

@@ -4,6 +4,7 @@ import type { GeoLocation } from "./multiRegionService";
 import { AWS_COMMERCIAL_REGIONS } from "./regions";
 import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShifting";
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
+import { scheduleExpressionProblem } from "./scheduleExpressions";
 import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
 import { cidrPrefixLength, type NatGateways, type ServiceNetwork } from "./serviceNetwork";
 import {
@@ -319,6 +320,31 @@ export const stackConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  // --- Event sources (issue 17) ---
+  /**
+   * The worker function of the bundled service: an SQS queue of orders to import (created with a
+   * dead-letter queue) and a schedule, both invoking its `live` alias. No worker when unset.
+   */
+  worker: z
+    .strictObject({
+      timeout: z.int().min(1).max(900).optional(),
+      queue: z
+        .strictObject({
+          batchSize: z.int().min(1).max(10000).optional(),
+          maximumBatchingWindowSeconds: z.int().min(0).max(300).optional(),
+          maximumConcurrency: z.int().min(2).max(1000).optional(),
+          maxReceiveCount: z.int().min(1).max(1000).optional(),
+          fifo: z.boolean().optional(),
+        })
+        .optional(),
+      schedule: z
+        .strictObject({
+          expression: z.string(),
+          timezone: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 /** @internal Public as `multiregion-serverless/schema` (see `stackConfigSchema`). */
@@ -453,6 +479,18 @@ export interface StackSettings {
   functionOptions: FunctionOptionSettings;
   /** The functions' VPC (issue 17); `natGateways` resolved for a created VPC. @default none */
   network?: ServiceNetwork;
+  /** The worker function and its event sources (issue 17); none when unset. @default none */
+  worker?: {
+    timeout: number;
+    queue?: {
+      batchSize: number;
+      maximumBatchingWindowSeconds: number;
+      maximumConcurrency?: number;
+      maxReceiveCount: number;
+      fifo: boolean;
+    };
+    schedule?: { expression: string; timezone: string };
+  };
 }
 
 /** Settings plus the secret values, which never appear in plain outputs. */
@@ -923,6 +961,7 @@ function resolve(
     problems,
   );
   const network = resolveNetwork(config, key, environment ?? "dev", regions, problems);
+  const worker = resolveWorker(config, key, table.enabled, mode, problems);
   const service = config.service ?? "orders";
   return {
     project,
@@ -989,6 +1028,7 @@ function resolve(
     loadTest,
     functionOptions,
     ...(network ? { network } : {}),
+    worker,
   };
 }
 
@@ -1049,6 +1089,75 @@ function resolveNetwork(
     availabilityZones: network.availabilityZones ?? 2,
     cidrBlock: network.cidrBlock ?? "10.0.0.0/16",
     interfaceEndpoints: network.interfaceEndpoints ?? [],
+  };
+}
+
+/**
+ * `worker` with its defaults, and what the schema alone cannot say: the queue's batch rules
+ * (Lambda Developer Guide, SQS parameters: FIFO at most 10 and no batching window; above 10 needs
+ * a batching window), a schedule expression Scheduler accepts, and the table the worker writes.
+ */
+function resolveWorker(
+  config: StackConfig,
+  key: (name: string) => string,
+  tableEnabled: boolean,
+  mode: "codedeploy" | "weighted",
+  problems: string[],
+): StackSettings["worker"] {
+  const given = config.worker;
+  if (given === undefined) return undefined;
+  const at = `${key("worker")}`;
+  if (given.queue === undefined && given.schedule === undefined) {
+    problems.push(`${at} is {}: give worker.queue, worker.schedule or both (else remove worker)`);
+  }
+  if (!tableEnabled) {
+    problems.push(
+      `${at} is set while table.enabled is false: the worker writes imported orders and heartbeats to the service's table`,
+    );
+  }
+  if (mode === "weighted") {
+    // deployment.stableVersion/canaryVersion number the orders function's versions; the worker's
+    // own versions are numbered apart, so the same numbers would name other code.
+    problems.push(
+      `${at} is set while deployment.mode is "weighted": the worker rolls out with deployment.mode "codedeploy" only (weighted versions are numbered per function)`,
+    );
+  }
+  const queue = given.queue;
+  if (queue) {
+    const fifo = queue.fifo ?? false;
+    if (fifo && (queue.batchSize ?? 10) > 10) {
+      problems.push(
+        `${at}.queue.batchSize is ${queue.batchSize}: a FIFO queue takes at most 10 messages per batch`,
+      );
+    }
+    if (fifo && (queue.maximumBatchingWindowSeconds ?? 0) > 0) {
+      problems.push(
+        `${at}.queue.maximumBatchingWindowSeconds is ${queue.maximumBatchingWindowSeconds}: FIFO queues take no batching window`,
+      );
+    }
+    if (!fifo && (queue.batchSize ?? 10) > 10 && (queue.maximumBatchingWindowSeconds ?? 0) < 1) {
+      problems.push(
+        `${at}.queue.batchSize is ${queue.batchSize}: above 10 needs worker.queue.maximumBatchingWindowSeconds of at least 1 (Lambda refuses the mapping otherwise)`,
+      );
+    }
+  }
+  const schedule = given.schedule;
+  if (schedule) {
+    const problem = scheduleExpressionProblem(schedule.expression, true);
+    if (problem) {
+      problems.push(`${at}.schedule.expression is ${showValue(schedule.expression)}: ${problem}`);
+    }
+  }
+  return {
+    timeout: given.timeout ?? 30,
+    queue: queue && {
+      batchSize: queue.batchSize ?? 10,
+      maximumBatchingWindowSeconds: queue.maximumBatchingWindowSeconds ?? 0,
+      maximumConcurrency: queue.maximumConcurrency,
+      maxReceiveCount: queue.maxReceiveCount ?? 5,
+      fifo: queue.fifo ?? false,
+    },
+    schedule: schedule && { expression: schedule.expression, timezone: schedule.timezone ?? "UTC" },
   };
 }
 

@@ -14,6 +14,7 @@ import {
 } from "./trafficShifting";
 import { findAppConfigExtensionLayerArn } from "./appConfigExtension";
 import { networkInterfaceStatements } from "./serviceNetwork";
+import { createEventSources } from "./eventSources";
 import { ArgumentProblems, mergeMaps } from "./validation";
 import { bundledCode, functionLayers } from "./functionOptions";
 import {
@@ -352,6 +353,24 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             { parent: this },
           )
         : undefined;
+    // Event sources (issue 17): every one invokes the alias, never the function or $LATEST.
+    if (args.eventSources) {
+      createEventSources(
+        {
+          name,
+          parent: this,
+          region,
+          tags,
+          timeout: args.timeout ?? 10,
+          functionName: this.function.name,
+          aliasName: this.aliasName,
+          aliasArn: this.alias.arn,
+          roleName: this.role?.name,
+          dependsOn: [this.alias, ...(rolePolicy ? [rolePolicy] : [])],
+        },
+        args.eventSources,
+      );
+    }
 
     const alarms = args.alarms ?? {};
     // The notification topics of this function's region (issue 16).

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmThresholdArgs } from "./deploymentAlarms";
 import { DeploymentHook } from "./deploymentHook";
+import { EventSources } from "./eventSources";
 import { PolicyStatement } from "./iam";
 import { FunctionSource } from "./bundling";
 import { SnapStartMode } from "./functionOptions";
@@ -415,6 +416,15 @@ export interface ServiceFunction {
    * @default "None"
    */
   readonly snapStart?: SnapStartMode;
+  /**
+   * What else invokes the function: SQS queues, SNS topics, EventBridge Scheduler schedules,
+   * EventBridge rules and DynamoDB streams. Every mapping, subscription, target and permission
+   * names the alias, so these invocations shift with it (both modes) and count in its alarms.
+   * With `role`, that role must allow reading the queues and streams (the created role is
+   * granted exactly that).
+   * @default none
+   */
+  readonly eventSources?: EventSources;
 }
 
 /**

@@ -9,6 +9,7 @@ import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
 import { TrafficShiftedFunctionArgs } from "./trafficShiftedFunctionArgs";
 import { checkBundles, checkCodeOrSource, checkFunctionOptions } from "./functionOptions";
 import { checkFunctionVpcConfig } from "./serviceNetwork";
+import { checkEventSources } from "./eventSources";
 
 /** CloudWatch Logs retention values (source: PutRetentionPolicy API reference). */
 const LOG_RETENTION_DAYS = [
@@ -50,6 +51,7 @@ export function checkTrafficShiftedFunctionArgs(
   subject: string,
   args: TrafficShiftedFunctionArgs,
   problems = new ArgumentProblems(subject),
+  hasServiceTable = false,
 ): ArgumentProblems {
   if (args === undefined || args === null || typeof args !== "object") {
     problems.add("args", args, "must be an object with at least `code`");
@@ -179,6 +181,13 @@ export function checkTrafficShiftedFunctionArgs(
       );
     }
   }
+  // Event sources (issue 17); `hasServiceTable`: a service gives the function its table's stream.
+  checkEventSources(
+    problems,
+    args.eventSources,
+    typeof args.timeout === "number" ? args.timeout : 10,
+    hasServiceTable,
+  );
   for (const event of ["preTraffic", "postTraffic"] as const) {
     const hook = args.hooks?.[event];
     if (hook) {

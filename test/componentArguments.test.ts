@@ -27,6 +27,7 @@ async function refusal(build: () => unknown): Promise<{ message: string; registe
 
 const FUNCTION_KEYS =
   "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, source, provisionedConcurrency, layers, ephemeralStorageMb, kmsKeyArn, snapStart, vpcConfig";
+("known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, eventSources");
 
 describe("component arguments: unknown and contradictory keys", () => {
   it("a misspelled trafficShifting is refused, naming the argument it probably meant", async () => {
@@ -229,7 +230,7 @@ describe("component arguments: unknown and contradictory keys", () => {
       REGIONAL_SERVICE_ARGS,
     );
     expect(problems.messages).to.deep.equal([
-      "[table.hashKey] is not an argument; known: name, arn",
+      "[table.hashKey] is not an argument; known: name, arn, streamArn",
     ]);
   });
 

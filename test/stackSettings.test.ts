@@ -219,7 +219,7 @@ describe("stack settings", () => {
       'multiregion-serverless:accountId is "12": must be a 12-digit AWS account id',
       'multiregion-serverless:logLevel is "verbose": must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"',
       "multiregion-serverless:healthCheck.requestInterval is 15: must be 10 or 30 (seconds; Route 53 offers only these)",
-      "multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network",
+      "multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network, worker",
       "multiregion-serverless:domain missing: 2 regions need a Route 53 zone and name to route between them ({ zoneId, name })",
     ]);
     expect(() => load("prod", { accountId: "12" })).to.throw(

@@ -188,6 +188,32 @@ export function awsOutputs(resource: MockedResource): Record<string, any> {
     case "aws:sns/topic:Topic":
       Object.assign(out, { name, arn: `arn:aws:sns:${region}:${account}:${name}` });
       break;
+    // Event sources (issue 17). ARN formats: the Service Authorization Reference's resource types
+    // `rule/[${EventBusName}/]${RuleName}` (events), `schedule/${GroupName}/${ScheduleName}`
+    // (scheduler), `event-source-mapping:${UUID}` (lambda); an SNS subscription ARN is the topic
+    // ARN plus `:<uuid>` (SNS Subscribe API reference, SubscriptionArn).
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const bus =
+        inputs.eventBusName && inputs.eventBusName !== "default" ? `${inputs.eventBusName}/` : "";
+      Object.assign(out, { name, arn: `arn:aws:events:${region}:${account}:rule/${bus}${name}` });
+      break;
+    }
+    case "aws:scheduler/schedule:Schedule":
+      Object.assign(out, {
+        name,
+        groupName: inputs.groupName ?? "default",
+        arn: `arn:aws:scheduler:${region}:${account}:schedule/${inputs.groupName ?? "default"}/${name}`,
+      });
+      break;
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      Object.assign(out, {
+        uuid: id,
+        arn: `arn:aws:lambda:${region}:${account}:event-source-mapping:${id}`,
+      });
+      break;
+    case "aws:sns/topicSubscription:TopicSubscription":
+      Object.assign(out, { arn: `${inputs.topic}:${id}` });
+      break;
     case "aws:cloudwatch/logGroup:LogGroup":
       Object.assign(out, { name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` });
       break;

@@ -44,6 +44,8 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
   "codedeploy:ListDeploymentTargets",
   "codedeploy:BatchGetDeploymentTargets",
   "codedeploy:GetDeploymentTarget",
+  // Event sources (issue 17): the reference lists no resource type for ListStreams.
+  "dynamodb:ListStreams",
 ];
 
 const HOOK_STATUS_ACTION = "codedeploy:PutLifecycleEventHookExecutionStatus";

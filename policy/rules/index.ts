@@ -10,6 +10,7 @@ import { tagPolicies } from "./tags";
 import { trafficShiftingPolicies } from "./trafficShifting";
 import { featureFlagPolicies } from "./featureFlags";
 import { networkPolicies } from "./network";
+import { eventSourcePolicies } from "./eventSources";
 
 export * from "./functions";
 export * from "./iam";
@@ -19,6 +20,7 @@ export * from "./tags";
 export * from "./trafficShifting";
 export * from "./featureFlags";
 export * from "./network";
+export * from "./eventSources";
 
 /** The pack's level for a policy that names none (every rule here names its own). */
 export const packEnforcementLevel: EnforcementLevel = "advisory";
@@ -32,4 +34,5 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   ...tagPolicies,
   ...featureFlagPolicies,
   ...networkPolicies,
+  ...eventSourcePolicies,
 ];

@@ -73,4 +73,9 @@ export const fix = {
     "their `tags` to every taggable child and add none of their own), or add the tags to the " +
     "resource, or set them as the provider's `defaultTags` (the bundled program does both, from " +
     "`loadStackSettings().tags`)",
+  // Event sources (issue 17).
+  invokeAlias:
+    "Fix: give the function's source to TrafficShiftedFunction [eventSources] (it targets the alias " +
+    "ARN), or name the alias yourself: the alias ARN as function name, endpoint or target, or " +
+    "[qualifier] = the alias on an aws.lambda.Permission",
 };

@@ -192,3 +192,48 @@ describe("the network-interface permissions of a function in a VPC against the r
     });
   }
 });
+
+// Issue 17: the grants of event sources (the execution role's reads of queues and streams and
+// sends to on-failure destinations; the Scheduler role's invoke of the alias).
+describe("event source grants against the Service Authorization Reference", () => {
+  it("every role policy of a function with each kind of source names real actions on resources they act on", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { TrafficShiftedFunction } = await import("../../components");
+    const { runComponent } = await import("../../testing");
+    const account = "123456789012";
+    const { resources } = await runComponent(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code: new pulumi.asset.AssetArchive({
+            "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({});"),
+          }),
+          region: "eu-west-1",
+          eventSources: {
+            sqs: [{ name: "jobs" }],
+            schedules: [{ name: "nightly", expression: "cron(0 3 * * ? *)" }],
+            dynamodbStreams: [
+              {
+                name: "changes",
+                streamArn: `arn:aws:dynamodb:eu-west-1:${account}:table/orders/stream/2026-01-01T00:00:00.000`,
+                onFailureDestinationArn: `arn:aws:sns:eu-west-1:${account}:stream-failures`,
+              },
+            ],
+          },
+        }),
+    );
+    const policies = resources
+      .ofType("aws:iam/rolePolicy:RolePolicy")
+      .filter((policy) => /event-sources|scheduler/.test(policy.name));
+    expect(policies.map((policy) => policy.name)).to.have.members([
+      "orders-event-sources-policy",
+      "orders-scheduler-role-policy",
+    ]);
+    const problems: string[] = [];
+    for (const policy of policies) {
+      problems.push(
+        ...(await catalogProblems(JSON.parse(policy.inputs.policy) as PolicyDocument, policy.name)),
+      );
+    }
+    expect(problems).to.deep.equal([]);
+  });
+});

@@ -238,7 +238,7 @@ export const malformedCases: MalformedCase[] = [
     stack: "dev",
     options: { set: { regoins: ["us-east-1"] } },
     message:
-      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network",
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network, worker",
   },
   {
     what: "a misspelled nested key",
@@ -356,5 +356,45 @@ export const malformedCases: MalformedCase[] = [
       "  - multiregion-serverless:functionOptions.ephemeralStorageMb is 100: must be at least 512\n" +
       '  - multiregion-serverless:functionOptions.layers[0] is "arn:aws:lambda:us-east-1:123456789012:function:libs": must be a layer version ARN such as arn:aws:lambda:us-east-1:123456789012:layer:libs:3\n' +
       '  - multiregion-serverless:functionOptions.kmsKeyArn is "my-key": must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id>',
+  },
+  // --- Event sources (issue 17): the worker's queue and schedule ---
+  {
+    what: "a worker queue batch above 10 without a batching window",
+    stack: "dev",
+    options: { set: { worker: { queue: { batchSize: 100 } } } },
+    message:
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:worker.queue.batchSize is 100: above 10 needs worker.queue.maximumBatchingWindowSeconds of at least 1 (Lambda refuses the mapping otherwise)",
+  },
+  {
+    what: "a worker schedule that is not a rate, cron or at expression",
+    stack: "dev",
+    options: { set: { worker: { schedule: { expression: "every 5 minutes" } } } },
+    message:
+      'stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:worker.schedule.expression is "every 5 minutes": must be "rate(<n> minute|minutes|hour|hours|day|days)", "cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)" with ? in day-of-month or day-of-week, or "at(yyyy-mm-ddThh:mm:ss)"',
+  },
+  {
+    what: "a worker without the table it writes to",
+    stack: "dev",
+    options: {
+      set: { table: { enabled: false }, worker: { schedule: { expression: "rate(1 hour)" } } },
+    },
+    message:
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:worker is set while table.enabled is false: the worker writes imported orders and heartbeats to the service's table",
+  },
+  {
+    what: "a worker queue concurrency of 1",
+    stack: "dev",
+    options: { set: { worker: { queue: { maximumConcurrency: 1 } } } },
+    message:
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:worker.queue.maximumConcurrency is 1: must be at least 2",
+  },
+  {
+    what: "a FIFO worker queue with a batching window and a batch above 10",
+    stack: "dev",
+    options: {
+      set: { worker: { queue: { fifo: true, maximumBatchingWindowSeconds: 5, batchSize: 20 } } },
+    },
+    message:
+      "stacks/Pulumi.dev.yaml has 2 invalid settings:\n  - multiregion-serverless:worker.queue.batchSize is 20: a FIFO queue takes at most 10 messages per batch\n  - multiregion-serverless:worker.queue.maximumBatchingWindowSeconds is 5: FIFO queues take no batching window",
   },
 ];

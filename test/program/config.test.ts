@@ -42,7 +42,7 @@ describe("the bundled program's stack config", () => {
         '  - multiregion-serverless:accountId is "1": must be a 12-digit AWS account id',
         '  - multiregion-serverless:logLevel is "LOUD": must be one of "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"',
         "  - multiregion-serverless:healthCheck.requestInterval is 5: must be 10 or 30 (seconds; Route 53 offers only these)",
-        "  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network",
+        "  - multiregion-serverless:regoins is not a setting (did you mean multiregion-serverless:regions?); known: environment, accountId, service, regions, unlistedRegions, topology, primaryRegion, routing, geolocation, defaultRegion, weights, domain, deployment, logLevel, healthCheck, alarms, function, table, protectData, tags, secretEnvironment, featureFlags, dashboard, notifications, loadTest, functionOptions, network, worker",
         '  - multiregion-serverless:weights is {"us-east-1":0}: only applies to topology "active-active"',
       ]);
     });

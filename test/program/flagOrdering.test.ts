@@ -18,7 +18,10 @@ for (const stack of ["staging", "prod"] as const) {
         .filter((policy) => policy.name.includes("-flags-") && policy.name.includes("-reader-"));
       expect(flagDeployments).to.have.length.greaterThan(0);
       expect(readerPolicies).to.have.length(flagDeployments.length);
-      const codeDeployments = resources.ofType(DEPLOYMENT);
+      // The orders function's (the worker, issue 17, reads no flags).
+      const codeDeployments = resources
+        .ofType(DEPLOYMENT)
+        .filter((deployment) => deployment.name.includes("-orders-"));
       expect(codeDeployments).to.have.length.greaterThan(0);
       for (const deployment of codeDeployments) {
         expect(deployment.dependencies).to.include.members(
@@ -44,7 +47,9 @@ for (const stack of ["staging", "prod"] as const) {
 
     it("the extension prefetches the flag profile before the function initializes", async () => {
       const { resources } = await runStack(stack);
-      const services = resources.ofType(FUNCTION).filter((f) => !f.name.includes("-hook"));
+      const services = resources
+        .ofType(FUNCTION)
+        .filter((f) => f.name.endsWith("-orders-function"));
       expect(services).to.have.length.greaterThan(0);
       for (const fn of services) {
         expect(fn.inputs.environment.variables.AWS_APPCONFIG_EXTENSION_PREFETCH_LIST).to.equal(

@@ -1,0 +1,107 @@
+import { expect } from "chai";
+import { eventSourcesInvokeAlias, functionTarget } from "../../policy/rules";
+import { check, resource, UNKNOWN_INPUT } from "./fixtures";
+
+const FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+const ALIAS_ARN = `${FUNCTION_ARN}:live`;
+
+const mapping = (functionName: unknown) =>
+  resource("aws:lambda/eventSourceMapping:EventSourceMapping", "orders-jobs-mapping", {
+    eventSourceArn: "arn:aws:sqs:us-east-1:123456789012:jobs",
+    functionName,
+  });
+const permission = (fn: unknown, qualifier?: unknown) =>
+  resource("aws:lambda/permission:Permission", "orders-events-permission", {
+    action: "lambda:InvokeFunction",
+    function: fn,
+    principal: "sns.amazonaws.com",
+    ...(qualifier !== undefined ? { qualifier } : {}),
+  });
+const subscription = (endpoint: unknown, protocol = "lambda") =>
+  resource("aws:sns/topicSubscription:TopicSubscription", "orders-events-subscription", {
+    topic: "arn:aws:sns:us-east-1:123456789012:events",
+    protocol,
+    endpoint,
+  });
+const target = (arn: unknown) =>
+  resource("aws:cloudwatch/eventTarget:EventTarget", "orders-placed-target", { rule: "r", arn });
+const schedule = (arn: unknown) =>
+  resource("aws:scheduler/schedule:Schedule", "orders-nightly-schedule", {
+    scheduleExpression: "rate(1 hour)",
+    flexibleTimeWindow: { mode: "OFF" },
+    target: { arn, roleArn: "arn:aws:iam::123456789012:role/scheduler" },
+  });
+
+describe("policy event-sources-invoke-alias", () => {
+  it("passes every kind of source that names the alias", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [
+      mapping(ALIAS_ARN),
+      mapping("orders:live"),
+      permission("orders", "live"),
+      permission(ALIAS_ARN),
+      subscription(ALIAS_ARN),
+      target(ALIAS_ARN),
+      schedule(ALIAS_ARN),
+    ]);
+    expect(violations).to.deep.equal([]);
+  });
+
+  it("a mapping on the unqualified function is a mandatory violation naming the fix", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [mapping(FUNCTION_ARN)]);
+    expect(violations).to.have.length(1);
+    expect(violations[0]).to.include({
+      policyName: "event-sources-invoke-alias",
+      enforcementLevel: "mandatory",
+      resourceName: "orders-jobs-mapping",
+    });
+    expect(violations[0].message).to.match(
+      /event source mapping invokes function "orders" unqualified, so it bypasses the alias.*\[eventSources\]/,
+    );
+  });
+
+  it("reports each kind that names the unqualified function or $LATEST", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [
+      permission("orders"),
+      permission(FUNCTION_ARN, "$LATEST"),
+      subscription(FUNCTION_ARN),
+      target(`${FUNCTION_ARN}:$LATEST`),
+      schedule(FUNCTION_ARN),
+      mapping("123456789012:function:orders"),
+    ]);
+    expect(violations.map((v) => v.message.split(",")[0])).to.deep.equal([
+      'The invoke permission invokes function "orders" unqualified',
+      'The invoke permission invokes $LATEST of function "orders"',
+      'The SNS subscription invokes function "orders" unqualified',
+      'The EventBridge target invokes $LATEST of function "orders"',
+      'The EventBridge Scheduler schedule invokes function "orders" unqualified',
+      'The event source mapping invokes function "orders" unqualified',
+    ]);
+  });
+
+  it("cannot judge unknown references in a preview, and ignores targets that are not functions", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [
+      mapping(UNKNOWN_INPUT),
+      permission("orders", UNKNOWN_INPUT),
+      schedule(UNKNOWN_INPUT),
+      target("arn:aws:sqs:us-east-1:123456789012:jobs"),
+      subscription("https://example.com/hook", "https"),
+    ]);
+    expect(violations).to.deep.equal([]);
+  });
+
+  it("reads names, partial ARNs and ARNs with and without a qualifier", () => {
+    expect(functionTarget("orders")).to.deep.equal({ kind: "unqualified", name: "orders" });
+    expect(functionTarget("orders:live")).to.deep.equal({ kind: "qualified", qualifier: "live" });
+    expect(functionTarget("123456789012:function:orders:7")).to.deep.equal({
+      kind: "qualified",
+      qualifier: "7",
+    });
+    expect(functionTarget(FUNCTION_ARN, "live")).to.deep.equal({
+      kind: "qualified",
+      qualifier: "live",
+    });
+    expect(functionTarget("arn:aws:sns:us-east-1:123456789012:t")).to.deep.equal({
+      kind: "not-lambda",
+    });
+  });
+});

@@ -1,0 +1,60 @@
+// Issue 17: the staging stack's worker consumes an SQS queue and runs on a schedule, in each of
+// its regions, both through the worker's live alias.
+import { expect } from "chai";
+import { Match } from "../../testing";
+import { runStack } from "./runStack";
+
+const FUNCTION = "aws:lambda/function:Function";
+const ALIAS = "aws:lambda/alias:Alias";
+const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const QUEUE = "aws:sqs/queue:Queue";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
+
+/** The worker config a stack file sets (README, "Event sources on the alias"). */
+const worker = {
+  queue: { batchSize: 10, maximumConcurrency: 5 },
+  schedule: { expression: "rate(15 minutes)" },
+};
+
+describe("the staging stack with the worker's queue and schedule", () => {
+  it("in each region, the worker's SQS mapping and schedule invoke its live alias, with a dead-letter queue behind the queue", async () => {
+    const { resources } = await runStack("staging", { set: { worker } });
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const prefix = `orders-${region}-worker`;
+      const fn = resources.get(FUNCTION, `${prefix}-function`);
+      expect(fn.inputs).to.deep.include({ handler: "worker.handler", timeout: 30, region });
+      expect(fn.inputs.environment.variables.TABLE_NAME).to.be.a("string");
+      const alias = resources.get(ALIAS, `${prefix}-alias`);
+      expect(alias.outputs.arn).to.match(new RegExp(`:lambda:${region}:\\d{12}:function:.+:live$`));
+      const queue = resources.get(QUEUE, `${prefix}-imports-queue`);
+      const dlq = resources.get(QUEUE, `${prefix}-imports-dlq`);
+      expect(queue.inputs.visibilityTimeoutSeconds).to.equal(180);
+      expect(JSON.parse(queue.inputs.redrivePolicy).deadLetterTargetArn).to.equal(dlq.outputs.arn);
+      resources.hasResourceProperties(MAPPING, {
+        region,
+        eventSourceArn: queue.outputs.arn,
+        functionName: alias.outputs.arn,
+        batchSize: 10,
+        scalingConfig: { maximumConcurrency: 5 },
+        functionResponseTypes: ["ReportBatchItemFailures"],
+      });
+      resources.hasResourceProperties(SCHEDULE, {
+        region,
+        scheduleExpression: "rate(15 minutes)",
+        target: {
+          arn: alias.outputs.arn,
+          input: '{"task":"heartbeat"}',
+          roleArn: Match.anyValue(),
+        },
+      });
+    }
+  });
+
+  it("dev, without worker config, has no worker", async () => {
+    const { resources } = await runStack("dev");
+    expect(resources.ofType(FUNCTION).map((f) => f.name)).to.not.include.members([
+      "orders-us-east-1-worker-function",
+    ]);
+    resources.resourceCountIs(MAPPING, 0);
+  });
+});
