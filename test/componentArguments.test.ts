@@ -26,8 +26,7 @@ async function refusal(build: () => unknown): Promise<{ message: string; registe
 }
 
 const FUNCTION_KEYS =
-  "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, source, provisionedConcurrency, layers, ephemeralStorageMb, kmsKeyArn, snapStart, vpcConfig";
-("known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, eventSources");
+  "known: code, handler, runtime, memorySize, timeout, architecture, environment, logLevel, role, policyStatements, tracing, deadLetterTargetArn, reservedConcurrency, logRetentionInDays, aliasName, description, region, tags, notificationTopicArns, dashboardUrl, trafficShifting, hooks, alarms, appConfigExtension, deploymentDependsOn, source, provisionedConcurrency, layers, ephemeralStorageMb, kmsKeyArn, snapStart, vpcConfig, eventSources";
 
 describe("component arguments: unknown and contradictory keys", () => {
   it("a misspelled trafficShifting is refused, naming the argument it probably meant", async () => {
