@@ -48,7 +48,7 @@ const deploymentHook = {
   // Each statement's keys are checked by checkPolicyStatements; a statement sent as one Output
   // is named once, `[hooks.preTraffic.policyStatements[0]]`, not key by key.
   policyStatements: eachItem(true),
-  source: { entry: true, external: true, minify: true, sourceMap: true },
+  source: { entry: true, external: eachItem(true), minify: true, sourceMap: true },
 } as const satisfies ShapeOf<DeploymentHook>;
 
 const trafficStep = {
@@ -133,7 +133,7 @@ export const TRAFFIC_SHIFTED_FUNCTION_ARGS = {
   // Issue 17 part B.
   source: {
     entry: true,
-    external: true,
+    external: eachItem(true),
     minify: true,
     sourceMap: true,
   } satisfies ShapeOf<FunctionSource>,
@@ -164,8 +164,8 @@ const healthCheck = {
   requestInterval: true,
   failureThreshold: true,
   measureLatency: true,
-  regions: true,
-  alarms: true,
+  regions: eachItem(true),
+  alarms: eachItem(true),
 } as const satisfies ShapeOf<RegionalHealthCheck>;
 
 // Each function's own keys are checked by its TrafficShiftedFunction check (checkServiceShape);
@@ -173,12 +173,12 @@ const healthCheck = {
 // letting that check read the Output's members as the function's fields.
 const serviceShape = {
   functions: eachValue(true),
-  routes: true,
+  routes: eachValue(true),
   healthFunction: true,
   domain: { zoneId: INPUT, name: true } satisfies ShapeOf<ServiceDomain>,
   ipAddressType: true,
   healthCheck,
-  unlistedRegions: true,
+  unlistedRegions: eachItem(true),
   tags: INPUT,
   notificationTopicArns: true,
   dashboardUrl: INPUT,
@@ -231,36 +231,38 @@ export const MULTI_REGION_SERVICE_ARGS = {
     ...multiRegionCommon,
     topology: true,
     primaryRegion: true,
-    standbyRegions: true,
+    standbyRegions: eachItem(true),
     standbyRecordName: true,
   } satisfies ShapeOf<ActivePassiveServiceArgs>),
   ...({
     ...multiRegionCommon,
     topology: true,
-    regions: true,
+    regions: eachItem(true),
     routing: true,
-    geolocation: true,
+    geolocation: eachValue(eachItem(true)),
     defaultRegion: true,
-    weights: true,
+    weights: eachValue(true),
   } satisfies ShapeOf<ActiveActiveServiceArgs>),
 };
 
 // FeatureFlags (issue 15): its own section, so that other changes to this file merge cleanly.
+// Lists and maps are `eachItem`/`eachValue` here and above: an item or value sent as one Output
+// is named once by its own key (`[flags[0]]`), not field by field with the Output's members.
 /** `FeatureFlagAttribute`. */
 export const FEATURE_FLAG_ATTRIBUTE_ARGS = {
   name: true,
   stringValue: true,
   numberValue: true,
   booleanValue: true,
-  stringValues: true,
-  numberValues: true,
+  stringValues: eachItem(true),
+  numberValues: eachItem(true),
   type: true,
   description: true,
   required: true,
   minimum: true,
   maximum: true,
   pattern: true,
-  allowedValues: true,
+  allowedValues: eachItem(true),
 } as const satisfies ShapeOf<FeatureFlagAttribute>;
 
 /** `FeatureFlag` (its attributes are checked item by item with the shape above). */
@@ -268,14 +270,14 @@ export const FEATURE_FLAG_ARGS = {
   name: true,
   enabled: true,
   description: true,
-  attributes: true,
+  attributes: eachItem(FEATURE_FLAG_ATTRIBUTE_ARGS),
 } as const satisfies ShapeOf<FeatureFlag>;
 
 /** `FeatureFlagsArgs` (flags, monitors and readers are lists, checked item by item). */
 export const FEATURE_FLAGS_ARGS = {
-  regions: true,
+  regions: eachItem(true),
   environment: true,
-  flags: true,
+  flags: eachItem(FEATURE_FLAG_ARGS),
   applicationName: true,
   profileName: true,
   rollout: {
@@ -285,15 +287,15 @@ export const FEATURE_FLAGS_ARGS = {
     durationMinutes: true,
     finalBakeTimeMinutes: true,
   } satisfies ShapeOf<FeatureFlagRollout>,
-  monitors: true,
-  readers: true,
-  unlistedRegions: true,
+  monitors: eachItem(true),
+  readers: eachItem(true),
+  unlistedRegions: eachItem(true),
   tags: true,
 } as const satisfies ShapeOf<FeatureFlagsArgs>;
 // --- ServiceDashboard (issue 16) ---
 /** `ServiceDashboardArgs`. */
 export const SERVICE_DASHBOARD_ARGS = {
-  regions: true,
+  regions: eachItem(true),
   region: true,
   dashboardName: true,
   tableName: INPUT,
@@ -304,10 +306,10 @@ export const SERVICE_DASHBOARD_ARGS = {
 // --- ServiceNotifications (issue 16) ---
 /** `ServiceNotificationsArgs`. */
 export const SERVICE_NOTIFICATIONS_ARGS = {
-  regions: true,
+  regions: eachItem(true),
   topicName: true,
-  emails: true,
-  httpsEndpoints: true,
-  existingTopicArns: true,
+  emails: eachItem(true),
+  httpsEndpoints: eachItem(true),
+  existingTopicArns: eachItem(true),
   tags: true,
 } as const satisfies ShapeOf<ServiceNotificationsArgs>;

@@ -194,11 +194,8 @@ export function checkDeploymentAlarmsArgs(
 ): ArgumentProblems {
   if (prefix === "") {
     // Nested (`alarms.` of a TrafficShiftedFunction), the caller's own shape checks the keys.
-    const unknown = problems.requireKnown(args, DEPLOYMENT_ALARMS_ARGS);
+    args = problems.requireKnown(args, DEPLOYMENT_ALARMS_ARGS);
     problems.knownKeys(args, DEPLOYMENT_ALARMS_ARGS);
-    if (unknown) {
-      return problems;
-    }
   }
   if (args.errorThreshold !== undefined) {
     problems.check(

@@ -1,10 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  FEATURE_FLAGS_ARGS,
-  FEATURE_FLAG_ARGS,
-  FEATURE_FLAG_ATTRIBUTE_ARGS,
-} from "./argumentShapes";
+import { FEATURE_FLAGS_ARGS } from "./argumentShapes";
 import {
   checkFeatureFlags,
   checkFlagRollout,
@@ -477,20 +473,10 @@ export function checkFeatureFlagsArgs(subject: string, args: FeatureFlagsArgs): 
     );
     return problems;
   }
-  // An Output where a known value is needed would mislead every later check: stop there.
-  const unknown = problems.requireKnown(args, FEATURE_FLAGS_ARGS);
+  // An Output where a known value is needed is reported once, by its key, and left out of
+  // the checks below, which check the rest (every problem at once).
+  args = problems.requireKnown(args, FEATURE_FLAGS_ARGS);
   problems.knownKeys(args, FEATURE_FLAGS_ARGS);
-  if (unknown) {
-    return problems;
-  }
-  (Array.isArray(args.flags) ? args.flags : []).forEach((flag, i) => {
-    problems.within(`flags[${i}].`).knownKeys(flag, FEATURE_FLAG_ARGS);
-    (Array.isArray(flag?.attributes) ? flag.attributes : []).forEach((attribute, j) =>
-      problems
-        .within(`flags[${i}].attributes[${j}].`)
-        .knownKeys(attribute, FEATURE_FLAG_ATTRIBUTE_ARGS),
-    );
-  });
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   const regions = args.regions;
   if (!Array.isArray(regions) || regions.length === 0) {

@@ -5,7 +5,6 @@ import type { AssumeRoleCredentials, DeploymentCredentials } from "../deployment
 import { DEFAULT_KEEP_VERSIONS } from "../deployment/prune";
 import { lambdaDeploymentProvider } from "../deployment/provider";
 import { durationMinutes, lambdaDeploymentProblems } from "../deployment/validate";
-import { ownPluginPackageOptions } from "./pluginPackage";
 
 export { DeploymentCredentials } from "../deployment/clients";
 
@@ -386,17 +385,14 @@ export class PluginLambdaDeployment extends pulumi.CustomResource {
 
   constructor(name: string, args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptions = {}) {
     const registration = registrationOf(name, args, opts);
-    // Without a version the engine would pick the package's default provider from the
-    // program's required packages alone (pulumi/pulumi pkg/resource/deploy/default_providers.go
-    // `normalizeProviderRequest`); with it, the plugin of this package's own version (and its
-    // download URL, when package.json names one), as a generated SDK's resources ask. Options
-    // given explicitly, and a provider from the parent's `providers`, still win.
-    const own = ownPluginPackageOptions();
-    super(LAMBDA_DEPLOYMENT_RESOURCE_TYPE, name, registration.props, {
-      ...registration.opts,
-      version: registration.opts.version ?? own.version,
-      pluginDownloadURL: registration.opts.pluginDownloadURL ?? own.pluginDownloadURL,
-    });
+    // No `version` or `pluginDownloadURL` of its own: with none, the engine serves it by the
+    // program's default provider for this package, the plugin the program installed (pulumi/pulumi
+    // pkg/resource/deploy/default_providers.go `normalizeProviderRequest` takes a request's
+    // version verbatim, and only without one the program's required package). Naming
+    // package.json's version would make the engine look for that version at the program's
+    // source (a git install's `refs/tags/v<version>`): missing, or other code than the pinned
+    // commit. Options given explicitly, and a provider from the parent's `providers`, still win.
+    super(LAMBDA_DEPLOYMENT_RESOURCE_TYPE, name, registration.props, registration.opts);
   }
 }
 

@@ -843,12 +843,10 @@ export function checkMultiRegionServiceArgs(
     problems.add("args", args, "must be an object with at least `topology` and `functions`");
     return problems;
   }
-  // An Output where a known value is needed would mislead every later check: stop there.
-  const unknown = problems.requireKnown(args, MULTI_REGION_SERVICE_ARGS);
+  // An Output where a known value is needed is reported once, by its key, and left out of
+  // the checks below, which check the rest (every problem at once).
+  args = problems.requireKnown(args, MULTI_REGION_SERVICE_ARGS);
   problems.knownKeys(args, MULTI_REGION_SERVICE_ARGS);
-  if (unknown) {
-    return problems;
-  }
   const loose = args as LooseArgs;
   const unlisted = checkUnlistedRegions(problems, loose.unlistedRegions);
   let regions: string[] = [];

@@ -984,12 +984,10 @@ export function checkRegionalServiceArgs(
     problems.add("args", args, "must be an object with at least `region` and `functions`");
     return problems;
   }
-  // An Output where a known value is needed would mislead every later check: stop there.
-  const unknown = problems.requireKnown(args, REGIONAL_SERVICE_ARGS);
+  // An Output where a known value is needed is reported once, by its key, and left out of
+  // the checks below, which check the rest (every problem at once).
+  args = problems.requireKnown(args, REGIONAL_SERVICE_ARGS);
   problems.knownKeys(args, REGIONAL_SERVICE_ARGS);
-  if (unknown) {
-    return problems;
-  }
   const unlisted = checkUnlistedRegions(problems, args.unlistedRegions);
   checkRegionName(problems, "region", args.region, unlisted);
   checkServiceShape(problems, args, args.table !== undefined);

@@ -181,12 +181,10 @@ export function checkServiceDashboardArgs(
   name: string,
   problems = new ArgumentProblems(subject),
 ): ArgumentProblems {
-  // An Output where a known value is needed would mislead every later check: stop there.
-  const unknown = problems.requireKnown(args, SERVICE_DASHBOARD_ARGS);
+  // An Output where a known value is needed is reported once, by its key, and left out of
+  // the checks below, which check the rest (every problem at once).
+  args = problems.requireKnown(args, SERVICE_DASHBOARD_ARGS);
   problems.knownKeys(args, SERVICE_DASHBOARD_ARGS);
-  if (unknown) {
-    return problems;
-  }
   if (!Array.isArray(args.regions) || args.regions.length === 0) {
     problems.add("regions", args.regions, "must list at least one region");
   } else {

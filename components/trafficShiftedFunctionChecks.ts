@@ -57,12 +57,10 @@ export function checkTrafficShiftedFunctionArgs(
     problems.add("args", args, "must be an object with at least `code`");
     return problems;
   }
-  // An Output where a known value is needed would mislead every later check: stop there.
-  const unknown = problems.requireKnown(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
+  // An Output where a known value is needed is reported once, by its key, and left out of
+  // the checks below, which check the rest (every problem at once).
+  args = problems.requireKnown(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
   problems.knownKeys(args, TRAFFIC_SHIFTED_FUNCTION_ARGS);
-  if (unknown) {
-    return problems;
-  }
   checkNotificationTopicArns(problems, args.notificationTopicArns);
   checkDashboardUrl(problems, args.dashboardUrl);
   // Issue 17 part B: `code` or `source`, provisioned concurrency, layers and the other options.

@@ -49,6 +49,8 @@ export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
  */
 export class ArgumentProblems {
   private readonly problems: string[];
+  /** Keys reported as unknown (see `requireKnown`): problems under them are not recorded. */
+  private readonly unknownKeys: string[];
 
   /**
    * @param subject What the arguments belong to, e.g. `MultiRegionService "orders"`.
@@ -59,8 +61,10 @@ export class ArgumentProblems {
     private readonly subject: string,
     private readonly keyPrefix = "",
     shared?: string[],
+    sharedUnknownKeys?: string[],
   ) {
     this.problems = shared ?? [];
+    this.unknownKeys = sharedUnknownKeys ?? [];
   }
 
   /**
@@ -69,17 +73,42 @@ export class ArgumentProblems {
    * `checkTrafficShiftedFunctionArgs(subject, fn, problems.within("functions.orders."))`.
    */
   within(prefix: string): ArgumentProblems {
-    return new ArgumentProblems(this.subject, this.keyPrefix + prefix, this.problems);
+    return new ArgumentProblems(
+      this.subject,
+      this.keyPrefix + prefix,
+      this.problems,
+      this.unknownKeys,
+    );
   }
 
   /** Records a problem: `[key] <value>: <what is allowed>`. */
   add(key: string, value: unknown, allowed: string): void {
-    this.problems.push(`[${this.keyPrefix}${key}] is ${showValue(value)}: ${allowed}`);
+    this.record(key, `is ${showValue(value)}: ${allowed}`);
   }
 
   /** Records a problem told as a sentence about the key: `[key] must be ...`. */
   addSentence(key: string, sentence: string): void {
-    this.problems.push(`[${this.keyPrefix}${key}] ${sentence}`);
+    this.record(key, sentence);
+  }
+
+  /**
+   * Records `[key] <text>` unless the key is, is inside, or holds one reported as unknown: that
+   * subtree is reported once, by its own key, and left out of the other checks; a key holding it
+   * is checked without it (`[functions] is {}` when its one function is an Output), which would
+   * misstate what was given.
+   */
+  private record(key: string, text: string): void {
+    const full = this.keyPrefix + key;
+    if (this.unknownKeys.some((unknown) => isWithin(full, unknown) || isWithin(unknown, full))) {
+      return;
+    }
+    this.problems.push(`[${full}] ${text}`);
+  }
+
+  /** Records a key whose value is an Output or a Promise, once; later problems under it are dropped. */
+  addUnknown(key: string, text: string): void {
+    this.record(key, text);
+    this.unknownKeys.push(this.keyPrefix + key);
   }
 
   /** A key as messages name it, with the prefix of this view (`functions.orders.timeout`). */
@@ -89,8 +118,9 @@ export class ArgumentProblems {
 
   /** Records a key the arguments do not have, with the closest known one and the known ones. */
   unknownKey(key: string, guess: string | undefined, known: readonly string[]): void {
-    this.problems.push(
-      `[${this.keyName(key)}] is not an argument${guess ? ` (did you mean [${this.keyName(guess)}]?)` : ""}; known: ${known.join(", ")}`,
+    this.record(
+      key,
+      `is not an argument${guess ? ` (did you mean [${this.keyName(guess)}]?)` : ""}; known: ${known.join(", ")}`,
     );
   }
 
@@ -145,15 +175,15 @@ export class ArgumentProblems {
    * Arguments the component reads while it is constructed must not be Outputs or Promises: a
    * program in another language sends a whole argument as one Output when it is a secret, a
    * stack reference's output or another resource's output (`standbyRegions` from a stack
-   * reference, a secret `trafficShifting`). Records `[key] must be known when the component is
-   * constructed ...` for each such key (every key of `shape` but those marked `INPUT`, whose
-   * type is `pulumi.Input`) and returns whether it found any: the other checks would misread an
-   * Output, so the caller stops there.
+   * reference, a secret `trafficShifting`, one function of `functions`). Records `[key] must be
+   * known when the component is constructed ...` once for each such key (every key of `shape`
+   * but those marked `INPUT`, whose type is `pulumi.Input`), drops any later problem inside it,
+   * and returns the arguments without those subtrees (see `withoutUnknown`), for the other
+   * checks: they go on with the rest, so every problem is reported at once.
    */
-  requireKnown(args: unknown, shape: KeyRule): boolean {
-    const before = this.problems.length;
+  requireKnown<T>(args: T, shape: KeyRule): T {
     requireKnownAt(this, "", args, shape);
-    return this.problems.length > before;
+    return withoutUnknown(args, shape) as T;
   }
 
   /**
@@ -321,6 +351,60 @@ function shapeOf(value: Record<string, unknown>, rule: KeyRule): ArgumentShape |
   return rule;
 }
 
+/** True when `key` is `parent` or a key inside it (`functions.orders.timeout` in `functions.orders`). */
+function isWithin(key: string, parent: string): boolean {
+  return (
+    key === parent ||
+    (key.startsWith(parent) && (key[parent.length] === "." || key[parent.length] === "["))
+  );
+}
+
+/**
+ * The arguments without their unknown subtrees (Outputs and Promises where `rule` needs a known
+ * value): an object key or map value is left out, a list item becomes a hole, so the other
+ * items keep their index (`forEach` skips holes). Copies only what it changes.
+ */
+function withoutUnknown(value: unknown, rule: KeyRule): unknown {
+  if (rule === INPUT || value === undefined || value === null || !isKnown(value)) {
+    return value;
+  }
+  const keep = (item: unknown, itemRule: KeyRule) =>
+    itemRule === INPUT || item === undefined || item === null || isKnown(item);
+  if (rule instanceof EachItem) {
+    if (!Array.isArray(value)) {
+      return value;
+    }
+    let changed = false;
+    const items: unknown[] = new Array(value.length);
+    value.forEach((item, index) => {
+      if (keep(item, rule.rule)) {
+        items[index] = withoutUnknown(item, rule.rule);
+        changed ||= items[index] !== item;
+      } else {
+        changed = true;
+      }
+    });
+    return changed ? items : value;
+  }
+  if (!isPlainObject(value)) {
+    return value;
+  }
+  const shape = rule instanceof EachValue ? undefined : shapeOf(value, rule);
+  const ruleOf = (key: string): KeyRule =>
+    rule instanceof EachValue ? rule.rule : shape && Object.hasOwn(shape, key) ? shape[key] : INPUT;
+  let changed = false;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (keep(item, ruleOf(key))) {
+      copy[key] = withoutUnknown(item, ruleOf(key));
+      changed ||= copy[key] !== item;
+    } else {
+      changed = true;
+    }
+  }
+  return changed ? copy : value;
+}
+
 function requireKnownAt(
   problems: ArgumentProblems,
   prefix: string,
@@ -332,7 +416,7 @@ function requireKnownAt(
   }
   if (!isKnown(value)) {
     if (prefix !== "") {
-      problems.addSentence(
+      problems.addUnknown(
         prefix.slice(0, -1),
         `must be known when the component is constructed, not ${describeObject(value as object)}: ` +
           "the component reads it then, to check it and to decide what to create. It arrives as " +

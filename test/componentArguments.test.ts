@@ -348,9 +348,46 @@ describe("nested arguments sent as one Output are named once, at their own path"
           primaryRegion: "us-east-1",
           standbyRegions: ["us-west-2"],
           functions: { orders: { code }, payments: pulumi.output({ code }) as any },
+          domain: { zoneId: "Z123", name: "orders.example.com" },
         }),
     );
     expect(message).to.equal(`MultiRegionService "orders": [functions.payments] ${later}`);
+    expect(registered).to.equal(0);
+  });
+
+  it("TrafficShiftedFunction: a statement as one Output hides no other problem (memorySize 5 is still named)", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new TrafficShiftedFunction("orders", {
+          code,
+          memorySize: 5,
+          policyStatements: [pulumi.output({ actions: ["s3:GetObject"], resources: ["*"] }) as any],
+        }),
+    );
+    expect(message).to.equal(
+      'TrafficShiftedFunction "orders" has 2 invalid arguments:\n' +
+        `  - [policyStatements[0]] ${later}\n` +
+        "  - [memorySize] is 5: must be a whole number from 128 to 10240 MB",
+    );
+    expect(registered).to.equal(0);
+  });
+
+  it("MultiRegionService: a function as one Output hides no problem of the other functions or the service", async () => {
+    const { message, registered } = await refusal(
+      () =>
+        new MultiRegionService("orders", {
+          topology: "active-passive",
+          primaryRegion: "us-east-1",
+          standbyRegions: ["us-west-2"],
+          functions: { orders: { code, memorySize: 5 }, payments: pulumi.output({ code }) as any },
+        }),
+    );
+    expect(message).to.equal(
+      'MultiRegionService "orders" has 3 invalid arguments:\n' +
+        `  - [functions.payments] ${later}\n` +
+        "  - [functions.orders.memorySize] is 5: must be a whole number from 128 to 10240 MB\n" +
+        "  - [domain] is undefined: is required with more than one region: Route 53 routes the global name between them",
+    );
     expect(registered).to.equal(0);
   });
 

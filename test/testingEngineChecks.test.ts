@@ -54,6 +54,48 @@ describe("testing harness: fails like the engine", () => {
     );
   });
 
+  it("refuses two reads with the same URN, and a read of a URN already registered", async () => {
+    // The engine gives a read its own URN and refuses one seen before in the run, registered or
+    // read (pulumi/pulumi pkg/resource/deploy/step_generator.go `GenerateReadSteps` ->
+    // `generateURN`), whatever the ids.
+    const twoReads = await expectRunFailure(
+      runComponent(() => {
+        aws.iam.Role.get("other", "id1");
+        aws.iam.Role.get("other", "id2");
+      }),
+    );
+    expect(twoReads.message).to.equal(
+      `Duplicate resource URN 'urn:pulumi:test::project::${ROLE}::other'; try giving it a unique name`,
+    );
+    const readAfterRegister = await expectRunFailure(
+      runComponent(() => {
+        new aws.iam.Role("orders-role", { assumeRolePolicy });
+        aws.iam.Role.get("orders-role", "orders-role-id");
+      }),
+    );
+    expect(readAfterRegister.message).to.equal(
+      `Duplicate resource URN 'urn:pulumi:test::project::${ROLE}::orders-role'; try giving it a unique name`,
+    );
+    // Different names are different URNs.
+    await runComponent(() => {
+      aws.iam.Role.get("first", "id1");
+      aws.iam.Role.get("second", "id1");
+    });
+  });
+
+  it("refuses a read whose parent is not registered in this run", async () => {
+    // `checkParent` runs for reads too (`GenerateReadSteps`).
+    const earlier = await runComponent(() => new Pair("earlier", "earlier-a", "earlier-b"));
+    const failure = await expectRunFailure(
+      runComponent(() =>
+        aws.iam.Role.get("legacy-role", "legacy-id", undefined, { parent: earlier.result }),
+      ),
+    );
+    expect(failure.message).to.equal(
+      "could not find parent resource urn:pulumi:test::project::test:index:Pair::earlier",
+    );
+  });
+
   it("refuses a dependency on a resource of another stack", async () => {
     const other = await runComponent(() => new aws.iam.Role("shared-role", { assumeRolePolicy }), {
       stack: "shared",

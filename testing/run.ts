@@ -137,19 +137,19 @@ class EngineChecks {
     }
   }
 
-  /** A read resource (`Resource.get`): known to the engine, not checked further. */
-  read(urn: string): void {
+  /**
+   * A read resource (`Resource.get`). The engine gives a read the same two checks as a
+   * registration, its URN unique in the run and its parent registered (pulumi/pulumi
+   * pkg/resource/deploy/step_generator.go `GenerateReadSteps`: `checkParent`, then
+   * `generateURN`, which refuses a URN seen before, registered or read).
+   */
+  read(req: any, urn: string): void {
+    this.checkNewUrn(req, urn);
     this.urns.add(urn);
   }
 
   register(req: any, urn: string): void {
-    if (this.urns.has(urn)) {
-      this.errors.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
-    }
-    const parent: string = req.getParent();
-    if (parent && !this.urns.has(parent)) {
-      this.errors.push(`could not find parent resource ${parent}`);
-    }
+    this.checkNewUrn(req, urn);
     const provider: string = req.getProvider();
     const providerUrn = provider ? provider.split("::").slice(0, -1).join("::") : "";
     if (providerUrn && !this.urns.has(providerUrn)) {
@@ -181,6 +181,17 @@ class EngineChecks {
     }
     this.urns.add(urn);
   }
+
+  /** A URN not seen before in this run, whose parent was (`generateURN`, `checkParent`). */
+  private checkNewUrn(req: any, urn: string): void {
+    if (this.urns.has(urn)) {
+      this.errors.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    }
+    const parent: string = req.getParent();
+    if (parent && !this.urns.has(parent)) {
+      this.errors.push(`could not find parent resource ${parent}`);
+    }
+  }
 }
 
 class CapturingMonitor extends MockMonitor {
@@ -199,7 +210,7 @@ class CapturingMonitor extends MockMonitor {
   }
 
   override async readResource(req: any, callback: (err: any, response: any) => void) {
-    this.engine.read(urnOf(req));
+    this.engine.read(req, urnOf(req));
     return super.readResource(req, callback);
   }
 

@@ -17,7 +17,6 @@ import { DeploymentCredentials } from "../../deployment/clients";
 import type { PartialFailure } from "../../deployment/provider";
 import type { PackageProvider as PackageProviderClass } from "../../provider/provider";
 import { TrafficShiftedFunction } from "../../components";
-import { ownPluginPackageOptions, pluginPackageOptions } from "../../components/pluginPackage";
 import { runComponent } from "../../testing";
 import { ordersInputs, world } from "../deployment/sim/scenario";
 import { builtPackageRoot } from "./builtPackage";
@@ -212,9 +211,11 @@ describe("the package as Pulumi's plugin runner loads it", function () {
     expect((result.state as Record<string, unknown>).deploymentId).to.not.equal(undefined);
   });
 
-  it("registers that LambdaDeployment with the package's own plugin version, read from its package.json", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { version } = require(path.join(root, "package.json")) as { version: string };
+  it("registers that LambdaDeployment with no plugin version or URL, so the program's installed plugin serves it", async () => {
+    // The engine takes a registration's version verbatim and looks that plugin up at the
+    // program's source (a git install: refs/tags/v<version>); only a registration without one
+    // gets the program's default provider for the package, the plugin it installed (pulumi/pulumi
+    // pkg/resource/deploy/default_providers.go `normalizeProviderRequest`).
     const { resources } = await runComponent(() =>
       new PackageProvider().construct(
         "orders",
@@ -227,10 +228,12 @@ describe("the package as Pulumi's plugin runner loads it", function () {
       ),
     );
     const [deployment] = resources.ofType(LAMBDA_DEPLOYMENT_RESOURCE_TYPE);
-    expect(deployment.options.version).to.equal(version);
-    // package.json names no plugin server: the engine keeps the program's (git URL or registry).
+    expect(deployment, "the package's LambdaDeployment").to.not.equal(undefined);
+    expect(deployment.options.version, "no version: the program's default provider").to.equal(
+      undefined,
+    );
     expect(deployment.options.pluginDownloadURL).to.equal(undefined);
-    // Only resources of this package carry it: the AWS resources keep their own SDK's version.
+    // The AWS resources keep their own SDK's version, as @pulumi/aws registers them.
     const fn = resources.ofType("aws:lambda/function:Function")[0];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(fn.options.version).to.equal(require("@pulumi/aws/package.json").version);
@@ -238,26 +241,6 @@ describe("the package as Pulumi's plugin runner loads it", function () {
 });
 
 describe("the plugin options a package resource registers with", () => {
-  it("are package.json's version (without a leading v) and pulumi.server, as generated SDKs send them", () => {
-    expect(pluginPackageOptions({ version: "0.3.1" })).to.deep.equal({ version: "0.3.1" });
-    expect(
-      pluginPackageOptions({
-        version: "v1.2.0",
-        pulumi: { server: "github://api.github.com/acme/multiregion-serverless" },
-      }),
-    ).to.deep.equal({
-      version: "1.2.0",
-      pluginDownloadURL: "github://api.github.com/acme/multiregion-serverless",
-    });
-    expect(() => pluginPackageOptions({})).to.throw("package.json has no version");
-  });
-
-  it("are this package's own when read at run time", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { version } = require("../../package.json") as { version: string };
-    expect(ownPluginPackageOptions()).to.deep.equal({ version });
-  });
-
   it("a TypeScript program's dynamic LambdaDeployment asks for no plugin version", async () => {
     const { resources } = await runComponent(
       () =>

@@ -5,11 +5,21 @@
 // - CodeDeploy, AWS JSON 1.1 (Smithy `aws.protocols#awsJson1_1`): POST /, the operation in
 //   `X-Amz-Target: CodeDeploy_20141006.<Operation>`, input and output as JSON with the member
 //   names of the API reference, timestamps as epoch seconds, errors as `{ "__type", "message" }`
-//   with HTTP 400 (Smithy awsJson1_1 protocol page, "Timestamp serialization" and "Operation
-//   error serialization").
+//   with the error's HTTP status (400 for CodeDeploy's client errors, 500 for InternalFailure;
+//   Smithy awsJson1_1 protocol page, "Timestamp serialization" and "Operation error
+//   serialization").
 // - Lambda, REST JSON 1 (`aws.protocols#restJson1`): GetAlias is
 //   `GET /2015-03-31/functions/{FunctionName}/aliases/{Name}` and answers the alias
 //   configuration as JSON (Lambda API reference, GetAlias "Request Syntax" / "Response Syntax").
+//   Errors are `application/json` with the error's name in the `X-Amzn-Errortype` header and the
+//   HTTP status of the error (Smithy restJson1 protocol page, "Operation error serialization";
+//   Lambda API reference, GetAlias "Errors": ResourceNotFoundException 404,
+//   TooManyRequestsException 429, ServiceException 500, InvalidParameterValueException 400).
+// The status matters: the plugin retries 5xx and 429 answers and gives up on other 4xx
+// (deployment/awsErrors.ts), as it would against AWS.
+// Every request's SigV4 scope (`Credential=<access key>/<date>/<region>/<service>/aws4_request`
+// in the Authorization header; AWS General Reference, "Signature Version 4", "Credential scope")
+// is recorded, so a test sees which credentials and region the plugin's clients used.
 // Only what the create/read/update of a LambdaDeployment whose alias already serves its target
 // calls is decoded (GetDeploymentGroup, ListDeployments, GetAlias; found by listing the engine's
 // calls against the simulator); anything else is answered 400 with the operation named, so a
@@ -23,6 +33,19 @@ import type { VirtualClock } from "../deployment/sim/virtualClock";
 
 const CODEDEPLOY_TARGET = /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments)$/;
 const GET_ALIAS = /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/?]+)$/;
+const CREDENTIAL_SCOPE = /Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
+
+/**
+ * HTTP statuses of Lambda's modelled errors the simulator throws without `$metadata` (Lambda
+ * API reference, the "Errors" section of each action).
+ */
+const LAMBDA_ERROR_STATUS: Record<string, number> = {
+  ResourceNotFoundException: 404,
+  ResourceConflictException: 409,
+  PreconditionFailedException: 412,
+  TooManyRequestsException: 429,
+  ServiceException: 500,
+};
 
 /** Dates as AWS JSON 1.1 sends timestamps (epoch seconds); `undefined` members left out. */
 function toWire(value: unknown): unknown {
@@ -49,10 +72,20 @@ function fromWire(operation: string, input: Record<string, any>): Record<string,
   return input;
 }
 
+/** A request's SigV4 credential scope. */
+export interface SigningScope {
+  readonly accessKeyId: string;
+  readonly region: string;
+  /** The signing name: `codedeploy`, `lambda`. */
+  readonly service: string;
+}
+
 export interface SimulatorEndpoint {
   readonly url: string;
   /** `CodeDeploy.<Operation>` or `Lambda.<Operation>`, in the order they were asked. */
   readonly operations: string[];
+  /** Each request's signing scope (none for an unsigned request), in the same order. */
+  readonly scopes: SigningScope[];
   close(): Promise<void>;
 }
 
@@ -62,7 +95,12 @@ export async function simulatorEndpoint(
   clock: VirtualClock,
 ): Promise<SimulatorEndpoint> {
   const operations: string[] = [];
+  const scopes: SigningScope[] = [];
   const answer = async (request: http.IncomingMessage, body: string) => {
+    const scope = CREDENTIAL_SCOPE.exec(String(request.headers.authorization ?? ""));
+    if (scope) {
+      scopes.push({ accessKeyId: scope[1], region: scope[3], service: scope[4] });
+    }
     const target = String(request.headers["x-amz-target"] ?? "");
     const codeDeployOperation = CODEDEPLOY_TARGET.exec(target)?.[1];
     if (codeDeployOperation) {
@@ -99,12 +137,26 @@ export async function simulatorEndpoint(
           response.writeHead(200, { "content-type": answered.type });
           response.end(JSON.stringify(answered.body));
         },
-        (error: Error) => {
-          // awsJson1_1 error: `__type` names the error (Smithy awsJson1_1, error serialization).
-          response.writeHead(400, {
-            "content-type": "application/x-amz-json-1.1",
-            "x-amzn-errortype": error.name,
-          });
+        (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          const lambda = request.method === "GET" && GET_ALIAS.test(request.url ?? "");
+          const status =
+            error.$metadata?.httpStatusCode ??
+            (lambda ? LAMBDA_ERROR_STATUS[error.name] : 400) ??
+            400;
+          if (lambda) {
+            // restJson1: the error's name in X-Amzn-Errortype, the body the error's members.
+            response.writeHead(status, {
+              "content-type": "application/json",
+              "x-amzn-errortype": error.name,
+            });
+            // Lambda's error shapes have `Type` and `Message` (Lambda API reference, e.g.
+            // ResourceNotFoundException); AWS documents no raw error response to copy.
+            const type = (error as { Type?: unknown }).Type;
+            response.end(JSON.stringify({ Type: type ?? "User", Message: error.message }));
+            return;
+          }
+          // awsJson1_1: `__type` names the error in the body.
+          response.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
           response.end(JSON.stringify({ __type: error.name, message: error.message }));
         },
       );
@@ -115,6 +167,7 @@ export async function simulatorEndpoint(
   return {
     url: `http://127.0.0.1:${port}`,
     operations,
+    scopes,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

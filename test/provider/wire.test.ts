@@ -3,9 +3,11 @@
 // a directory without node_modules, with AWS_ENDPOINT_URL pointing its AWS SDK clients at the
 // deployment simulator (test/deployment/sim, through simulatorEndpoint.ts). Check, Create,
 // Read, Diff and Update each cross the wire and reach the simulator through the package's own
-// @aws-sdk clients. Every operation here finds the alias already serving its target, so none
-// waits on a CodeDeploy deployment: a deployment's polling and settling run on the plugin's
-// real clock (minutes), which the in-process tests of plugin.test.ts drive on a virtual one.
+// @aws-sdk clients, signed with the credentials and for the region the resource's inputs name
+// (the plugin's environment names others). Every operation here finds the alias already
+// serving its target, so none runs a CodeDeploy deployment (CreateDeployment, GetDeployment):
+// a deployment's settling (15 s) and polling run on the plugin's real clock, with no setting
+// to shorten them, which the in-process tests of plugin.test.ts drive on a virtual one.
 import { expect } from "chai";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -13,6 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { ordersInputs, world } from "../deployment/sim/scenario";
 import { builtPackageRoot } from "./builtPackage";
+import type { AwsSimulator } from "../deployment/sim/awsSimulator";
 import { SimulatorEndpoint, simulatorEndpoint } from "./simulatorEndpoint";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,6 +36,7 @@ const CREDENTIALS = { accessKey: "AKIDEXAMPLE", secretKey: "example" };
 describe("the plugin's LambdaDeployment over gRPC, against the AWS simulator", function () {
   this.timeout(120_000);
   let endpoint: SimulatorEndpoint;
+  let simulator: AwsSimulator;
   let plugin: ChildProcess;
   let consumer: string;
   let call: (method: string, request: unknown) => Promise<any>;
@@ -55,6 +59,7 @@ describe("the plugin's LambdaDeployment over gRPC, against the AWS simulator", f
     Struct = fromSdk("google-protobuf/google/protobuf/struct_pb").Struct;
 
     const { sim, clock } = world();
+    simulator = sim;
     endpoint = await simulatorEndpoint(sim, clock);
     consumer = fs.mkdtempSync(path.join(os.tmpdir(), "mrs-wire-consumer-"));
     const env: NodeJS.ProcessEnv = {};
@@ -63,7 +68,15 @@ describe("the plugin's LambdaDeployment over gRPC, against the AWS simulator", f
         env[key] = value;
       }
     }
-    Object.assign(env, { AWS_ENDPOINT_URL: endpoint.url, AWS_EC2_METADATA_DISABLED: "true" });
+    Object.assign(env, {
+      AWS_ENDPOINT_URL: endpoint.url,
+      AWS_EC2_METADATA_DISABLED: "true",
+      // The plugin's own environment names other credentials and another region: the
+      // resource's `credentials` and `region` inputs must win (checked by the signing scopes).
+      AWS_ACCESS_KEY_ID: "AKIDPLUGINENVIRONMENT",
+      AWS_SECRET_ACCESS_KEY: "environment",
+      AWS_REGION: "us-east-2",
+    });
     const runner = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [root] });
     // As the language host: node <run-plugin> <package folder> <engine address>.
     plugin = spawn(process.execPath, [runner, root, "127.0.0.1:1"], {
@@ -123,6 +136,14 @@ describe("the plugin's LambdaDeployment over gRPC, against the AWS simulator", f
       "CodeDeploy.ListDeployments",
       "Lambda.GetAlias",
     ]);
+    // Signed with the inputs' access key for the inputs' region, by both clients.
+    expect(endpoint.scopes).to.have.length(endpoint.operations.length);
+    expect(new Set(endpoint.scopes.map((scope) => JSON.stringify(scope)))).to.deep.equal(
+      new Set([
+        JSON.stringify({ accessKeyId: "AKIDEXAMPLE", region: "eu-west-1", service: "codedeploy" }),
+        JSON.stringify({ accessKeyId: "AKIDEXAMPLE", region: "eu-west-1", service: "lambda" }),
+      ]),
+    );
 
     const read = new proto.ReadRequest();
     read.setId(id);
@@ -163,5 +184,43 @@ describe("the plugin's LambdaDeployment over gRPC, against the AWS simulator", f
     });
     expect(updated.credentials).to.deep.equal(secret(CREDENTIALS));
     expect(endpoint.operations.slice(asked)).to.include("Lambda.GetAlias");
+  });
+
+  it("retries a 500 from CodeDeploy and from Lambda, as against AWS, and then creates", async () => {
+    // The first GetDeploymentGroup and the first GetAlias fail with a server error (HTTP 500);
+    // the plugin retries 5xx answers (deployment/awsErrors.ts `isRetryableError`, by status),
+    // so the second of each succeeds. Sent as HTTP 400, as the endpoint once did, neither would
+    // be retried and the Create would fail.
+    const failed = new Set<string>();
+    simulator.faults = ({ command }) => {
+      if (
+        (command === "GetDeploymentGroupCommand" || command === "GetAliasCommand") &&
+        !failed.has(command)
+      ) {
+        failed.add(command);
+        return "5xx";
+      }
+      return "none";
+    };
+    const asked = simulator.requests.length;
+    try {
+      const check = new proto.CheckRequest();
+      check.setUrn(URN);
+      check.setOlds(struct({}));
+      check.setNews(struct(inputs()));
+      const news = (await call("check", check)).getInputs().toJavaScript();
+      const create = new proto.CreateRequest();
+      create.setUrn(URN);
+      create.setProperties(struct(news));
+      const outs = (await call("create", create)).getProperties().toJavaScript();
+      expect(outs).to.include({ status: "AlreadyAtTarget", deployedVersion: "3" });
+    } finally {
+      simulator.faults = () => "none";
+    }
+    const requests = simulator.requests.slice(asked);
+    for (const command of ["GetDeploymentGroupCommand", "GetAliasCommand"]) {
+      const faults = requests.filter((r) => r.command === command).map((r) => r.fault);
+      expect(faults.slice(0, 2), command).to.deep.equal(["5xx", "none"]);
+    }
   });
 });
