@@ -19,6 +19,9 @@ export const SnapStartMode = { PublishedVersions: "PublishedVersions", None: "No
 /** `PublishedVersions` (take a snapshot of every published version) or `None`. */
 export type SnapStartMode = (typeof SnapStartMode)[keyof typeof SnapStartMode];
 
+/** A function's memory size when `memorySize` is not given, in MB (the component's default). */
+export const DEFAULT_MEMORY_SIZE_MB = 256;
+
 /** A function can use at most five layers (Lambda quotas: "Function layers: 5 layers"). */
 export const MAX_LAYERS = 5;
 
@@ -30,11 +33,27 @@ export const LAYER_VERSION_ARN =
   /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
 
 /**
- * A KMS key ARN (Lambda API `CreateFunction`, `KMSKeyArn` pattern `(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()`;
- * KMS key ARNs are `arn:<partition>:kms:<region>:<account>:key/<key id>`). An alias ARN is
- * accepted by KMS too (`...:alias/<name>`).
+ * A KMS key ARN (Lambda API `CreateFunction`, `KMSKeyArn`; KMS key ARNs are
+ * `arn:<partition>:kms:<region>:<account>:key/<key id>`). Alias ARNs (`...:alias/<name>`) are
+ * refused: Lambda creates a grant on the key, and KMS `CreateGrant` does not take aliases ("Key
+ * Aliases are not supported for this operation", hashicorp/terraform#20813).
  */
-export const KMS_KEY_ARN = /^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[a-zA-Z0-9/_-]+$/;
+export const KMS_KEY_ARN = /^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/;
+
+/** The region of a layer or KMS key ARN (its fourth field), or undefined when it has none. */
+export function arnRegion(arn: string): string | undefined {
+  const region = arn.split(":")[3];
+  return region ? region : undefined;
+}
+
+/**
+ * A layer version ARN without its version (`...:layer:<name>`): Lambda refuses two versions of
+ * the same layer in one function ("Two different versions of the same layer are not allowed to
+ * be referenced in the same function", also for the same ARN twice: DataDog/serverless-plugin-datadog#195).
+ */
+export function layerName(arn: string): string {
+  return arn.replace(/:[0-9]+$/, "");
+}
 
 /** Ephemeral storage (`/tmp`) in MB: 512 to 10240 (Lambda API `EphemeralStorage.Size`). */
 export const EPHEMERAL_STORAGE_MB = { min: 512, max: 10240 } as const;
@@ -98,6 +117,10 @@ export interface FunctionOptionArgs {
   readonly snapStart?: SnapStartMode;
   readonly reservedConcurrency?: number;
   readonly provisionedConcurrency?: number;
+  /** The function's region, to compare with the regions of layer and key ARNs when plain. */
+  readonly region?: unknown;
+  /** The AppConfig extension's layer ARN the function gets, when known. */
+  readonly extensionLayerArn?: string;
 }
 
 /** The problems of `source` next to `code` (at `prefix`, e.g. `hooks.preTraffic.`). */
@@ -167,18 +190,47 @@ export function checkFunctionOptions(problems: ArgumentProblems, args: FunctionO
   checkCodeOrSource(problems, "", args);
 
   const layers = args.layers;
+  const region = typeof args.region === "string" ? args.region : undefined;
   if (layers !== undefined && isKnown(layers)) {
     if (!Array.isArray(layers)) {
       problems.add("layers", layers, "must be a list of layer version ARNs");
     } else {
+      // The extension's layer counts against the five and against duplicates (issue 17).
+      const seen = new Map<string, string>();
+      if (args.extensionLayerArn !== undefined) {
+        seen.set(layerName(args.extensionLayerArn), "the AppConfig extension's layer");
+      }
       layers.forEach((layer, index) => {
         if (typeof layer === "string") {
-          problems.check(
-            LAYER_VERSION_ARN.test(layer),
-            `layers[${index}]`,
-            layer,
-            "must be a layer version ARN, arn:aws:lambda:<region>:<account>:layer:<name>:<version>",
-          );
+          if (!LAYER_VERSION_ARN.test(layer)) {
+            problems.add(
+              `layers[${index}]`,
+              layer,
+              "must be a layer version ARN, arn:aws:lambda:<region>:<account>:layer:<name>:<version>",
+            );
+            return;
+          }
+          const layerRegion = arnRegion(layer);
+          if (region !== undefined && layerRegion !== region) {
+            // Layers are regional: CreateFunction takes layers of the function's region only.
+            problems.add(
+              `layers[${index}]`,
+              layer,
+              `is a layer in ${layerRegion}; the function is in ${region} (layers are regional: publish the layer in ${region} and give its ARN)`,
+            );
+          }
+          const earlier = seen.get(layerName(layer));
+          if (earlier !== undefined) {
+            problems.add(
+              `layers[${index}]`,
+              layer,
+              `is another version of ${earlier}: Lambda refuses two versions of the same layer in one function`,
+            );
+          } else {
+            seen.set(layerName(layer), `[layers[${index}]]`);
+          }
+        } else if (isKnown(layer)) {
+          problems.add(`layers[${index}]`, layer, "must be a layer version ARN (a string)");
         }
       });
       const total = layers.length + (args.appConfigExtension ? 1 : 0);
@@ -201,12 +253,20 @@ export function checkFunctionOptions(problems: ArgumentProblems, args: FunctionO
   );
 
   if (typeof args.kmsKeyArn === "string") {
-    problems.check(
-      KMS_KEY_ARN.test(args.kmsKeyArn),
-      "kmsKeyArn",
-      args.kmsKeyArn,
-      "must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id>",
-    );
+    if (!KMS_KEY_ARN.test(args.kmsKeyArn)) {
+      problems.add(
+        "kmsKeyArn",
+        args.kmsKeyArn,
+        "must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id> (not an alias: Lambda's grant on the key does not accept aliases)",
+      );
+    } else if (region !== undefined && arnRegion(args.kmsKeyArn) !== region) {
+      // KMS keys are regional; Lambda uses a key of the function's region.
+      problems.add(
+        "kmsKeyArn",
+        args.kmsKeyArn,
+        `is a key in ${arnRegion(args.kmsKeyArn)}; the function is in ${region} (KMS keys are regional: give a key of ${region})`,
+      );
+    }
   }
 
   problems.oneOf("snapStart", args.snapStart, Object.values(SnapStartMode));
@@ -260,7 +320,7 @@ export function checkFunctionOptions(problems: ArgumentProblems, args: FunctionO
 }
 
 /**
- * The bundle of a function's or hook's `source` (from the cache once the checks bundled it), with
+ * The bundle of a function's or hook's `source` (bundled again: nothing is cached), with
  * the environment it needs minus what the caller's own environment sets (a `NODE_OPTIONS` of the
  * caller's wins), or undefined when it gives `code`.
  */
@@ -288,7 +348,14 @@ export function checkBundles(
   args: { source?: FunctionSource; runtime?: unknown },
 ): void {
   const source = args.source;
-  if (source === undefined || typeof source?.entry !== "string") return;
+  if (source === undefined || source === null || typeof source.entry !== "string") return;
+  if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(source.entry)) return;
+  if (
+    source.external !== undefined &&
+    !(Array.isArray(source.external) && source.external.every((id) => typeof id === "string"))
+  ) {
+    return;
+  }
   const runtime = args.runtime ?? "nodejs22.x";
   if (esbuildTarget(runtime) === undefined) return;
   try {

@@ -959,6 +959,11 @@ function resolve(
     key,
     environment ?? "dev",
     problems,
+    {
+      regions,
+      mode,
+      extensionLayer: featureFlags.flags.length > 0 && featureFlags.extension,
+    },
   );
   const network = resolveNetwork(config, key, environment ?? "dev", regions, problems);
   const worker = resolveWorker(config, key, table.enabled, mode, problems);

@@ -16,7 +16,7 @@ import { findAppConfigExtensionLayerArn } from "./appConfigExtension";
 import { networkInterfaceStatements } from "./serviceNetwork";
 import { createEventSources } from "./eventSources";
 import { ArgumentProblems, mergeMaps } from "./validation";
-import { bundledCode, functionLayers } from "./functionOptions";
+import { bundledCode, DEFAULT_MEMORY_SIZE_MB, functionLayers } from "./functionOptions";
 import {
   deploymentRoleStatements,
   DeploymentRoleGrant,
@@ -262,7 +262,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       roleArn = this.role.arn;
     }
 
-    // Bundled from `source` (issue 17): already bundled by the checks above, taken from the cache.
+    // Bundled from `source` (issue 17): the checks above bundled it once to report errors.
     const bundled = bundledCode(args);
     this.function = new aws.lambda.Function(
       `${name}-function`,
@@ -280,7 +280,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
             : undefined,
           args.layers,
         ),
-        memorySize: args.memorySize ?? 256,
+        memorySize: args.memorySize ?? DEFAULT_MEMORY_SIZE_MB,
         timeout: args.timeout ?? 10,
         role: roleArn,
         // Every change publishes an immutable version; the alias decides which one serves.
@@ -288,8 +288,9 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         environment: {
           // An environment sent as one Output (a secret map) is checked once it is known.
           variables: mergeMaps(
-            [args.environment, { LOG_LEVEL: args.logLevel ?? "INFO" }, bundled?.environment],
-            ([environment]) => {
+            // The bundle's NODE_OPTIONS first: the caller's own, even inside an Output, wins.
+            [bundled?.environment, args.environment, { LOG_LEVEL: args.logLevel ?? "INFO" }],
+            ([, environment]) => {
               const problems = new ArgumentProblems(`TrafficShiftedFunction "${name}"`);
               checkEnvironment(problems, environment);
               problems.throwIfAny();
@@ -623,6 +624,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       alarmNames: this.alarmNames,
       deploymentId: this.deploymentId,
       deploymentType: this.deploymentType,
+      provisionedConcurrencyConfig: this.provisionedConcurrencyConfig,
     });
   }
 
@@ -694,13 +696,14 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const bundled = bundledCode(hook);
     return new aws.lambda.Function(
       childName,
       {
         name: boundedName(childName, NAME_LIMITS.lambdaFunction),
         region,
         description: pulumi.interpolate`CodeDeploy ${event === "preTraffic" ? "BeforeAllowTraffic" : "AfterAllowTraffic"} hook for ${this.function.name}`,
-        code: bundledCode(hook)?.archive ?? hook.code,
+        code: bundled?.archive ?? hook.code,
         handler: hook.handler ?? "index.handler",
         runtime: hook.runtime ?? "nodejs22.x",
         memorySize: hook.memorySize ?? 256,
@@ -709,7 +712,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         environment: {
           variables: {
             LOG_LEVEL: logLevel,
-            ...(bundledCode(hook)?.environment ?? {}),
+            ...(bundled?.environment ?? {}),
             ...(hook.environment ?? {}),
             TARGET_FUNCTION_NAME: this.function.name,
             TARGET_ALIAS_NAME: this.aliasName,

@@ -64,7 +64,13 @@ export function checkTrafficShiftedFunctionArgs(
   checkNotificationTopicArns(problems, args.notificationTopicArns);
   checkDashboardUrl(problems, args.dashboardUrl);
   // Issue 17 part B: `code` or `source`, provisioned concurrency, layers and the other options.
-  checkFunctionOptions(problems, args);
+  checkFunctionOptions(problems, {
+    ...args,
+    extensionLayerArn:
+      args.appConfigExtension === true && typeof args.region === "string"
+        ? findAppConfigExtensionLayerArn(args.region, args.architecture)
+        : undefined,
+  });
   problems.integerInRange("memorySize", args.memorySize, 128, 10240, "MB");
   problems.integerInRange("timeout", args.timeout, 1, 900, "seconds");
   problems.oneOf("architecture", args.architecture, ["x86_64", "arm64"]);
@@ -118,6 +124,16 @@ export function checkTrafficShiftedFunctionArgs(
   problems.oneOf("trafficShifting.mode", shifting.mode, ["codedeploy", "weighted"]);
   if (shifting.mode === "weighted") {
     const weighted = shifting;
+    if (args.provisionedConcurrency !== undefined) {
+      // Lambda refuses provisioned concurrency on an alias with routing weights
+      // ("InvalidParameterValueException: Alias with weights can not be used with Provisioned
+      // Concurrency", hashicorp/terraform#24957); weighted mode gives the alias weights.
+      problems.add(
+        "provisionedConcurrency",
+        args.provisionedConcurrency,
+        'cannot be used with trafficShifting.mode "weighted": Lambda refuses provisioned concurrency on an alias with routing weights; use mode "codedeploy" or unset [provisionedConcurrency]',
+      );
+    }
     for (const key of ["stableVersion", "canaryVersion"] as const) {
       const version = weighted[key];
       if (version !== undefined) {
@@ -195,13 +211,12 @@ export function checkTrafficShiftedFunctionArgs(
       checkPolicyStatements(problems, `hooks.${event}.policyStatements`, hook.policyStatements);
     }
   }
-  // Bundle last, once every other problem is known: a source that does not bundle is one more.
-  if (problems.count === 0) {
-    checkBundles(problems, "", args);
-    for (const event of ["preTraffic", "postTraffic"] as const) {
-      const hook = args.hooks?.[event];
-      if (hook) checkBundles(problems, `hooks.${event}.`, hook);
-    }
+  // Bundle last: a source that does not bundle is one more problem, reported with the others
+  // (checkBundles skips a source or runtime that is itself malformed, already reported above).
+  checkBundles(problems, "", args);
+  for (const event of ["preTraffic", "postTraffic"] as const) {
+    const hook = args.hooks?.[event];
+    if (hook) checkBundles(problems, `hooks.${event}.`, hook);
   }
   return problems;
 }

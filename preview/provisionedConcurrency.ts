@@ -1,13 +1,14 @@
 // The provisioned concurrency of a previewed stack (issue 17): which aliases keep environments
 // initialized, and what that costs per month, in order of magnitude.
 import type { CapturedResource } from "../testing";
-import { provisionedConcurrencyMonthlyUsd } from "../components/functionOptions";
+import {
+  DEFAULT_MEMORY_SIZE_MB,
+  provisionedConcurrencyMonthlyUsd,
+} from "../components/functionOptions";
 import { regionOf } from "./tree";
 
 const PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
 const FUNCTION = "aws:lambda/function:Function";
-/** Lambda's default memory size, in MB (Lambda API `CreateFunction`, `MemorySize`). */
-const LAMBDA_DEFAULT_MEMORY_MB = 128;
 
 /** One alias with provisioned concurrency. */
 export interface ProvisionedAlias {
@@ -46,7 +47,7 @@ export function provisionedConcurrencyPlan(
           resource.name.endsWith("-function"),
       );
       const executions = Number(config.inputs.provisionedConcurrentExecutions) || 0;
-      const memorySizeMb = Number(fn?.inputs.memorySize) || LAMBDA_DEFAULT_MEMORY_MB;
+      const memorySizeMb = Number(fn?.inputs.memorySize) || DEFAULT_MEMORY_SIZE_MB;
       const architecture: "x86_64" | "arm64" =
         fn?.inputs.architectures?.[0] === "arm64" ? "arm64" : "x86_64";
       return {

@@ -159,12 +159,61 @@ describe("bundling a function from source (esbuild)", () => {
     expect(await codeOf(entry(second))).to.deep.equal(await codeOf(entry(first)));
     expect(await codeOf(entry(changed))).to.not.deep.equal(await codeOf(entry(first)));
 
-    // An edit in place is seen too (the process's cache checks its inputs' mtime and size).
+    // An edit in place is seen too (nothing is cached between constructions).
     fs.writeFileSync(
       path.join(first, "greet.ts"),
       "export function greet(name: string): string {\n  return `hi ${name}`;\n}\n",
     );
     expect(bundleSource(entry(first), "nodejs22.x").sha256).to.not.equal(a.sha256);
+  });
+
+  it("sees, in the same process, a new file that changes what an import resolves to", () => {
+    // A long-running program (Automation API) constructs the component again after the user adds
+    // greet.ts next to greet.js: esbuild resolves "./greet" to the .ts file first.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-"));
+    trees.push(dir);
+    fs.writeFileSync(path.join(dir, "greet.js"), 'exports.greet = () => "from js";\n');
+    fs.writeFileSync(
+      path.join(dir, "handler.ts"),
+      'import { greet } from "./greet";\nexport const handler = async () => greet();\n',
+    );
+    const entry = { entry: path.join(dir, "handler.ts") };
+    const before = bundleSource(entry, "nodejs22.x");
+    expect(before.files.get("index.js")).to.include("from js");
+    fs.writeFileSync(path.join(dir, "greet.ts"), 'export const greet = () => "from ts";\n');
+    const after = bundleSource(entry, "nodejs22.x");
+    expect(after.files.get("index.js")).to.include("from ts");
+    expect(after.sha256).to.not.equal(before.sha256);
+  });
+
+  it("keeps the caller's NODE_OPTIONS, also when the environment is an Output", async () => {
+    const dir = tree();
+    for (const environment of [
+      { NODE_OPTIONS: "--max-old-space-size=200" },
+      pulumi.output({ NODE_OPTIONS: "--max-old-space-size=200" }),
+    ]) {
+      const { resources } = await build({
+        source: { entry: path.join(dir, "handler.ts") },
+        environment,
+      });
+      expect(resources.get(FUNCTION, "orders-function").inputs.environment.variables).to.deep.equal(
+        { NODE_OPTIONS: "--max-old-space-size=200", LOG_LEVEL: "INFO" },
+      );
+    }
+  });
+
+  it("reports a bundling error together with every other problem", async () => {
+    const dir = tree();
+    const broken = path.join(dir, "broken.ts");
+    fs.writeFileSync(broken, "export const handler = async () => {\n  return 1 +;\n};\n");
+    const relative = path.relative(process.cwd(), broken);
+    const { message, registered } = await failure({ source: { entry: broken }, memorySize: 5 });
+    expect(message).to.equal(
+      'TrafficShiftedFunction "orders" has 2 invalid arguments:\n' +
+        "  - [memorySize] is 5: must be a whole number from 128 to 10240 MB\n" +
+        `  - [source.entry] is ${JSON.stringify(broken)}: does not bundle: ${relative}:2:13: Unexpected ";"`,
+    );
+    expect(registered).to.equal(0);
   });
 
   it("bundles each hook's source too", async () => {
@@ -250,21 +299,27 @@ describe("provisioned concurrency on the alias", () => {
     expect(read.Resource).to.match(/:function:orders-function-mock123:live$/);
   });
 
-  it("weighted: is configured on the alias that routes between the stable and the canary version", async () => {
-    const { resources } = await build({
+  it("weighted: is refused, since Lambda refuses provisioned concurrency on an alias with weights", async () => {
+    // PutProvisionedConcurrencyConfig on an alias with routingConfig fails: "Alias with weights
+    // can not be used with Provisioned Concurrency" (hashicorp/terraform#24957).
+    const { message, registered } = await failure({
       code,
       provisionedConcurrency: 2,
       trafficShifting: { mode: "weighted", stableVersion: "3", canaryVersion: "4", weight: 0.1 },
     });
-    resources.hasResourceProperties(ALIAS, {
-      name: "live",
-      functionVersion: "3",
-      routingConfig: { additionalVersionWeights: { "4": 0.1 } },
-    });
-    resources.hasResourceProperties(PROVISIONED, {
-      qualifier: "live",
-      provisionedConcurrentExecutions: 2,
-    });
+    expect(message).to.equal(
+      'TrafficShiftedFunction "orders": [provisionedConcurrency] is 2: cannot be used with trafficShifting.mode "weighted": Lambda refuses provisioned concurrency on an alias with routing weights; use mode "codedeploy" or unset [provisionedConcurrency]',
+    );
+    expect(registered).to.equal(0);
+  });
+
+  it("is among the component's registered outputs", async () => {
+    const { resources } = await build({ code, provisionedConcurrency: 2 });
+    const component = resources.get(
+      "multiregion-serverless:index:TrafficShiftedFunction",
+      "orders",
+    );
+    expect(Object.keys(component.outputs)).to.include("provisionedConcurrencyConfig");
   });
 
   it("is absent unless asked for", async () => {
@@ -324,15 +379,13 @@ describe("layers, ephemeral storage, KMS key, SnapStart", () => {
     const { message, registered } = await failure({
       code,
       layers: [
-        LAYER,
-        LAYER,
-        LAYER,
-        LAYER,
-        LAYER,
+        ...["a", "b", "c", "d", "e"].map(
+          (n) => `arn:aws:lambda:us-east-1:123456789012:layer:${n}:1`,
+        ),
         "arn:aws:lambda:us-east-1:123456789012:function:x",
       ],
       ephemeralStorageMb: 256,
-      kmsKeyArn: "alias/lambda",
+      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/lambda",
       snapStart: "PublishedVersions",
       provisionedConcurrency: 0,
     });
@@ -341,11 +394,59 @@ describe("layers, ephemeral storage, KMS key, SnapStart", () => {
         '  - [layers[5]] is "arn:aws:lambda:us-east-1:123456789012:function:x": must be a layer version ARN, arn:aws:lambda:<region>:<account>:layer:<name>:<version>\n' +
         '  - [layers] is "6 layers": a function takes at most 5 layers\n' +
         "  - [ephemeralStorageMb] is 256: must be a whole number from 512 to 10240 MB\n" +
-        '  - [kmsKeyArn] is "alias/lambda": must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id>\n' +
+        '  - [kmsKeyArn] is "arn:aws:kms:us-east-1:123456789012:alias/lambda": must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id> (not an alias: Lambda\'s grant on the key does not accept aliases)\n' +
         '  - [snapStart] is "PublishedVersions": runtime nodejs22.x does not support SnapStart (supported: java11 and later, python3.12 and later, dotnet8 and later)\n' +
         "  - [provisionedConcurrency] is 0: must be a whole number from 1 to 1000000",
     );
     expect(registered).to.equal(0);
+  });
+
+  it("refuses layers and a KMS key of another region than the function's", async () => {
+    // Layers and KMS keys are regional: CreateFunction in us-west-2 cannot use us-east-1's.
+    const { message, registered } = await failure({
+      code,
+      region: "us-west-2",
+      layers: [LAYER, "arn:aws:lambda:us-west-2:123456789012:layer:tools:1"],
+      kmsKeyArn: KEY,
+    });
+    expect(message).to.equal(
+      'TrafficShiftedFunction "orders" has 2 invalid arguments:\n' +
+        `  - [layers[0]] is "${LAYER}": is a layer in us-east-1; the function is in us-west-2 (layers are regional: publish the layer in us-west-2 and give its ARN)\n` +
+        `  - [kmsKeyArn] is "${KEY}": is a key in us-east-1; the function is in us-west-2 (KMS keys are regional: give a key of us-west-2)`,
+    );
+    expect(registered).to.equal(0);
+  });
+
+  it("refuses two versions of one layer, the AppConfig extension's included, and a layer that is not a string", async () => {
+    // Lambda: "Two different versions of the same layer are not allowed to be referenced in the
+    // same function" (CreateFunction; DataDog/serverless-plugin-datadog#195).
+    const extension = "arn:aws:lambda:us-east-1:027255383542:layer:AWS-AppConfig-Extension:1";
+    const { message, registered } = await failure({
+      code,
+      region: "us-east-1",
+      appConfigExtension: true,
+      layers: [
+        LAYER,
+        "arn:aws:lambda:us-east-1:123456789012:layer:shared-libs:4",
+        extension,
+        42 as unknown as string,
+      ],
+    });
+    expect(message).to.equal(
+      'TrafficShiftedFunction "orders" has 3 invalid arguments:\n' +
+        '  - [layers[1]] is "arn:aws:lambda:us-east-1:123456789012:layer:shared-libs:4": is another version of [layers[0]]: Lambda refuses two versions of the same layer in one function\n' +
+        `  - [layers[2]] is "${extension}": is another version of the AppConfig extension's layer: Lambda refuses two versions of the same layer in one function\n` +
+        "  - [layers[3]] is 42: must be a layer version ARN (a string)",
+    );
+    expect(registered).to.equal(0);
+  });
+
+  it("refuses a KMS alias ARN: Lambda's grant on the key needs the key itself", async () => {
+    // KMS CreateGrant: "Key Aliases are not supported for this operation" (hashicorp/terraform#20813).
+    const alias = "arn:aws:kms:us-east-1:123456789012:alias/orders";
+    expect((await failure({ code, kmsKeyArn: alias })).message).to.equal(
+      `TrafficShiftedFunction "orders": [kmsKeyArn] is "${alias}": must be a KMS key ARN, arn:aws:kms:<region>:<account>:key/<key id> (not an alias: Lambda's grant on the key does not accept aliases)`,
+    );
   });
 
   it("refuses SnapStart with provisioned concurrency or more than 512 MB of ephemeral storage", async () => {

@@ -227,3 +227,79 @@ describe("stack settings", () => {
     );
   });
 });
+
+describe("stack settings: functionOptions across regions, modes and feature flags", () => {
+  const east = (name: string, version = 1) =>
+    `arn:aws:lambda:us-east-1:123456789012:layer:${name}:${version}`;
+  const eastKey = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const KEY = "multiregion-serverless:functionOptions";
+
+  it("refuses provisioned concurrency with deployment.mode weighted", () => {
+    // "Alias with weights can not be used with Provisioned Concurrency" (hashicorp/terraform#24957).
+    expect(
+      problemsOf("w", {
+        accountId: "111111111111",
+        environment: "staging",
+        regions: ["us-east-1"],
+        topology: "active-active",
+        deployment: { mode: "weighted", stableVersion: "7", weight: 0.1 },
+        functionOptions: { provisionedConcurrency: 2 },
+      }),
+    ).to.deep.equal([
+      `${KEY}.provisionedConcurrency is 2: cannot be used with deployment.mode "weighted" (Lambda refuses provisioned concurrency on an alias with routing weights); use deployment.mode "codedeploy" or unset it`,
+    ]);
+  });
+
+  it("refuses layers and a KMS key of one region for functions in two", () => {
+    expect(
+      problemsOf("staging", {
+        accountId: "111111111111",
+        domain: DOMAIN,
+        functionOptions: { layers: [east("libs")], kmsKeyArn: eastKey },
+      }),
+    ).to.deep.equal([
+      `${KEY}.layers[0] is "${east("libs")}": is in us-east-1, but the functions also run in us-west-2 (layers and KMS keys are regional; give functionOptions only in a stack whose regions are all us-east-1)`,
+      `${KEY}.kmsKeyArn is "${eastKey}": is in us-east-1, but the functions also run in us-west-2 (layers and KMS keys are regional; give functionOptions only in a stack whose regions are all us-east-1)`,
+    ]);
+    // One region, the ARNs' own: accepted.
+    const { settings } = load("dev", {
+      accountId: "111111111111",
+      functionOptions: { layers: [east("libs")], kmsKeyArn: eastKey },
+    });
+    expect(settings.functionOptions).to.deep.include({
+      layers: [east("libs")],
+      kmsKeyArn: eastKey,
+    });
+  });
+
+  it("counts the AppConfig extension's layer when feature flags are configured, and refuses two versions of a layer", () => {
+    const layers = [east("a"), east("b"), east("c"), east("a", 2), east("d")];
+    expect(
+      problemsOf("dev", {
+        accountId: "111111111111",
+        featureFlags: { flags: { newCheckout: { enabled: false } } },
+        functionOptions: { layers },
+      }),
+    ).to.deep.equal([
+      `${KEY}.layers lists 5 layers: at most 4 (featureFlags add the AppConfig extension's layer, the fifth)`,
+      `${KEY}.layers[3] is "${east("a", 2)}": another version of layers[0]; Lambda refuses two versions of the same layer in one function`,
+    ]);
+    // Without the extension (flags read with the SDK) five distinct layers fit.
+    const five = [east("a"), east("b"), east("c"), east("d"), east("e")];
+    const { settings } = load("dev", {
+      accountId: "111111111111",
+      featureFlags: { flags: { newCheckout: { enabled: false } }, extension: false },
+      functionOptions: { layers: five },
+    });
+    expect(settings.functionOptions.layers).to.deep.equal(five);
+  });
+
+  it("refuses a KMS alias ARN", () => {
+    const alias = "arn:aws:kms:us-east-1:111111111111:alias/orders";
+    expect(
+      problemsOf("dev", { accountId: "111111111111", functionOptions: { kmsKeyArn: alias } }),
+    ).to.deep.equal([
+      `${KEY}.kmsKeyArn is "${alias}": must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias ARN: Lambda's grant on the key does not accept aliases)`,
+    ]);
+  });
+});

@@ -308,7 +308,8 @@ export const malformedCases: MalformedCase[] = [
     stack: "prod",
     options: {
       set: { regions: ["us-east-1"], topology: "active-active", deployment: { mode: "weighted" } },
-      unset: ["domain"],
+      // prod's provisioned concurrency is refused with weighted mode (a case of its own below).
+      unset: ["domain", "functionOptions"],
     },
     message:
       'stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.stableVersion missing: prod stacks in weighted mode must pin the version serving now (else every new version takes all traffic at once); or use deployment.mode "codedeploy"',
@@ -336,6 +337,46 @@ export const malformedCases: MalformedCase[] = [
       "stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:functionOptions.provisionedConcurrency is 300: must not exceed multiregion-serverless:function.reservedConcurrency (200); provisioned concurrency counts towards the function's reserved concurrency",
   },
   {
+    what: "provisioned concurrency with weighted mode",
+    stack: "prod",
+    options: {
+      set: {
+        regions: ["us-east-1"],
+        topology: "active-active",
+        deployment: { mode: "weighted", stableVersion: "3" },
+      },
+      unset: ["domain"],
+    },
+    message:
+      'stacks/Pulumi.prod.yaml has 1 invalid setting:\n  - multiregion-serverless:functionOptions.provisionedConcurrency is 2: cannot be used with deployment.mode "weighted" (Lambda refuses provisioned concurrency on an alias with routing weights); use deployment.mode "codedeploy" or unset it',
+  },
+  {
+    what: "a fifth layer beside the AppConfig extension's",
+    stack: "dev",
+    options: {
+      set: {
+        functionOptions: {
+          layers: ["a", "b", "c", "d", "e"].map(
+            (name) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:1`,
+          ),
+        },
+      },
+    },
+    message:
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:functionOptions.layers lists 5 layers: at most 4 (featureFlags add the AppConfig extension's layer, the fifth)",
+  },
+  {
+    what: "a layer of one region for a stack in two",
+    stack: "staging",
+    options: {
+      set: {
+        functionOptions: { layers: ["arn:aws:lambda:us-east-1:123456789012:layer:libs:1"] },
+      },
+    },
+    message:
+      'stacks/Pulumi.staging.yaml has 1 invalid setting:\n  - multiregion-serverless:functionOptions.layers[0] is "arn:aws:lambda:us-east-1:123456789012:layer:libs:1": is in us-east-1, but the functions also run in us-west-2 (layers and KMS keys are regional; give functionOptions only in a stack whose regions are all us-east-1)',
+  },
+  {
     what: "malformed function options, every one at once",
     stack: "staging",
     options: {
@@ -355,7 +396,7 @@ export const malformedCases: MalformedCase[] = [
       '  - multiregion-serverless:functionOptions.architecture is "arm": must be one of "x86_64", "arm64"\n' +
       "  - multiregion-serverless:functionOptions.ephemeralStorageMb is 100: must be at least 512\n" +
       '  - multiregion-serverless:functionOptions.layers[0] is "arn:aws:lambda:us-east-1:123456789012:function:libs": must be a layer version ARN such as arn:aws:lambda:us-east-1:123456789012:layer:libs:3\n' +
-      '  - multiregion-serverless:functionOptions.kmsKeyArn is "my-key": must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id>',
+      '  - multiregion-serverless:functionOptions.kmsKeyArn is "my-key": must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/<key id> (not an alias ARN: Lambda\'s grant on the key does not accept aliases)',
   },
   // --- Event sources (issue 17): the worker's queue and schedule ---
   {
