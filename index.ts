@@ -165,8 +165,9 @@ const orders: ServiceFunctionArgs = {
 // alias, so its versions roll out (and roll back) like the API's.
 const workerSettings = settings.worker;
 const worker: ServiceFunctionArgs | undefined = workerSettings && {
-  code: orders.code,
-  handler: "worker.handler",
+  // Bundled from its own entry file like the API (issue 17): the bundle's exports are `index.*`.
+  source: { entry: path.join(__dirname, "service", "orders", "worker.js") },
+  handler: "index.handler",
   description: `${settings.service} worker (${settings.environment})`,
   memorySize: settings.function.memorySize ?? 256,
   timeout: workerSettings.timeout,

@@ -22,7 +22,8 @@ describe("the staging stack with the worker's queue and schedule", () => {
     for (const region of ["us-east-1", "us-west-2"]) {
       const prefix = `orders-${region}-worker`;
       const fn = resources.get(FUNCTION, `${prefix}-function`);
-      expect(fn.inputs).to.deep.include({ handler: "worker.handler", timeout: 30, region });
+      // Bundled from service/orders/worker.js: the bundle's exports are index.*.
+      expect(fn.inputs).to.deep.include({ handler: "index.handler", timeout: 30, region });
       expect(fn.inputs.environment.variables.TABLE_NAME).to.be.a("string");
       const alias = resources.get(ALIAS, `${prefix}-alias`);
       expect(alias.outputs.arn).to.match(new RegExp(`:lambda:${region}:\\d{12}:function:.+:live$`));
