@@ -52,6 +52,8 @@ export {
   StackConfigError,
   StackSettings,
 } from "./stackSettings";
+// StackSettings.loadTest is of these types.
+export { LOAD_TEST_DEFAULTS, LoadTestPhase, LoadTestSettings } from "./loadTestSettings";
 export {
   DEPLOYMENT_ENGINE_COMMAND_ACTIONS,
   deployerPolicy,

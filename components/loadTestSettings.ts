@@ -6,8 +6,14 @@
  */
 import { z } from "zod";
 
-/** Artillery's longest phase, seconds: a pipeline gate that runs longer than an hour is a soak test. */
+/**
+ * This project's cap on a phase and on all phases together, seconds (Artillery sets none): a
+ * pipeline gate that runs longer than an hour is a soak test.
+ */
 const MAX_TOTAL_SECONDS = 3_600;
+
+/** The smallest error budget above 0, percent: it and above print in fixed point. */
+export const MIN_ERROR_RATE_PERCENT = 0.001;
 
 /**
  * One Artillery arrival phase (Artillery docs, "Test script reference", phases): `duration`
@@ -28,10 +34,21 @@ export const loadTestConfigSchema = z.strictObject({
     .min(1, { error: "must list at least one phase" })
     .max(20)
     .optional(),
-  /** The p99 response time every request must stay under, milliseconds. */
+  /** The p99 of all responses' times (every request of every region together), milliseconds. */
   p99LatencyMs: z.int().min(1).max(60_000).optional(),
-  /** The share of requests that may fail (5xx, timeout, connection error), percent. */
-  maxErrorRatePercent: z.number().min(0).max(100).optional(),
+  /**
+   * The share of virtual users (flows) that may fail, percent: a flow fails on a 5xx or 429
+   * answer, a timeout, a connection error or a failed capture. 0, or at least 0.001: Artillery's
+   * condition parser (filtrex) reads no exponent, and a smaller number prints as one (`1e-7`).
+   */
+  maxErrorRatePercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .refine((percent) => percent === 0 || percent >= MIN_ERROR_RATE_PERCENT, {
+      error: `must be 0 or at least ${MIN_ERROR_RATE_PERCENT} (Artillery's condition parser reads no exponent)`,
+    })
+    .optional(),
 });
 
 /** One phase of the load test. */
@@ -96,22 +113,40 @@ export function resolveLoadTest(
   const phases: LoadTestPhase[] = (config?.phases ?? defaults.phases).map((phase) => ({
     ...phase,
   }));
-  phases.forEach((phase, i) => {
+  checkLoadTestPhases(phases, key, problems);
+  return {
+    phases,
+    p99LatencyMs: config?.p99LatencyMs ?? defaults.p99LatencyMs,
+    maxErrorRatePercent: config?.maxErrorRatePercent ?? defaults.maxErrorRatePercent,
+  };
+}
+
+/**
+ * The checks across fields of the phases that are well-formed (a phase that sends nothing,
+ * phases longer than an hour together); a malformed phase (reported by the schema) is skipped,
+ * so one run reports every problem. `phases` is the raw config value when the key failed the
+ * schema.
+ */
+export function checkLoadTestPhases(
+  phases: readonly unknown[],
+  key: (name: string) => string,
+  problems: string[],
+): void {
+  let total = 0;
+  phases.forEach((raw, i) => {
+    const parsed = loadTestPhase.safeParse(raw);
+    if (!parsed.success) return;
+    const phase = parsed.data;
+    total += phase.duration;
     if (phase.arrivalRate === 0 && !phase.rampTo) {
       problems.push(
         `${key("loadTest")}.phases[${i}] is ${JSON.stringify(phase)}: sends no requests (arrivalRate 0 without rampTo); give an arrivalRate above 0 or a rampTo`,
       );
     }
   });
-  const total = phases.reduce((sum, phase) => sum + phase.duration, 0);
   if (total > MAX_TOTAL_SECONDS) {
     problems.push(
       `${key("loadTest")}.phases last ${total} s together: at most ${MAX_TOTAL_SECONDS} s (the load test gates the pipeline; run a soak test separately)`,
     );
   }
-  return {
-    phases,
-    p99LatencyMs: config?.p99LatencyMs ?? defaults.p99LatencyMs,
-    maxErrorRatePercent: config?.maxErrorRatePercent ?? defaults.maxErrorRatePercent,
-  };
 }

@@ -181,6 +181,7 @@ export class ServiceNotifications extends pulumi.ComponentResource {
           identity.arn.apply((arn) => arn.split(":")[1]),
           identity.accountId,
           region,
+          this.topicName,
         ),
         tags,
       },
@@ -196,6 +197,12 @@ export class ServiceNotifications extends pulumi.ComponentResource {
 }
 
 /**
+ * The condition key of the encryption context SNS puts on its KMS requests for a topic encrypted
+ * with a customer managed key (`aws:sns:topicArn`: the topic's ARN).
+ */
+const TOPIC_ENCRYPTION_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn";
+
+/**
  * The key policy of a notification topic's key. SNS Developer Guide, "Data encryption at rest /
  * Managing Amazon SNS encryption keys and costs", section "Enable compatibility between event
  * sources from AWS services and encrypted topics": a service that publishes to a topic encrypted
@@ -204,15 +211,19 @@ export class ServiceNotifications extends pulumi.ComponentResource {
  * key cannot be used: its policy cannot be changed). CodeDeploy triggers publish as the
  * deployment group's service role, an IAM principal of the account, which the third statement
  * allows when the call comes through SNS in this region (the conditions of the AWS managed
- * `aws/sns` key's policy: `kms:CallerAccount`, `kms:ViaService`).
+ * `aws/sns` key's policy: `kms:CallerAccount`, `kms:ViaService`). Both statements for
+ * publishers hold to the one topic the key serves through the encryption context SNS itself
+ * puts on its KMS requests, `aws:sns:topicArn` (see the CloudWatch statement).
  */
 export function notificationKeyPolicy(
   partition: pulumi.Input<string>,
   accountId: pulumi.Input<string>,
   region: string,
+  topicName: string,
 ): pulumi.Output<string> {
-  return pulumi.all([partition, accountId]).apply(([p, account]) =>
-    JSON.stringify({
+  return pulumi.all([partition, accountId]).apply(([p, account]) => {
+    const topicArn = `arn:${p}:sns:${region}:${account}:${topicName}`;
+    return JSON.stringify({
       Version: "2012-10-17",
       Statement: [
         {
@@ -229,17 +240,22 @@ export function notificationKeyPolicy(
           Principal: { Service: "cloudwatch.amazonaws.com" },
           Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
           Resource: "*",
-          // AWS's documented statement, without a condition: SNS Developer Guide ("Enable
-          // compatibility between event sources from AWS services and encrypted topics") and AWS
-          // Knowledge Center "How do I configure a CloudWatch alarm with an encrypted SNS topic?"
-          // (Sid Allow_CloudWatch_for_CMK) grant cloudwatch.amazonaws.com these two actions on
-          // "*" and nothing narrower. No AWS page says CloudWatch's KMS request carries
-          // aws:SourceAccount, and a condition it does not meet drops every alarm notification
-          // silently (the alarm history only says "CloudWatch Alarms does not have authorization
-          // to access the SNS topic encryption key"; re:Post "How does the kms:CallerAccount
-          // condition work" shows an added condition doing exactly that). The key serves this
-          // one topic, whose default policy admits publishers of this account only
-          // (AWS:SourceOwner), so the confused-deputy guard stays on the topic.
+          // SNS Developer Guide ("Enable compatibility between event sources from AWS services
+          // and encrypted topics") and AWS Knowledge Center "How do I configure a CloudWatch
+          // alarm with an encrypted SNS topic?" (Sid Allow_CloudWatch_for_CMK) grant
+          // cloudwatch.amazonaws.com these two actions on "*" without a condition. Narrower
+          // forms exist and are used: aws:SourceAccount / aws:SourceArn (AWS MDAA and others),
+          // which depend on what CloudWatch's request carries, and no AWS page says it carries
+          // them (a condition it does not meet drops every alarm notification silently: the
+          // alarm history only says "CloudWatch Alarms does not have authorization to access the
+          // SNS topic encryption key"); and the encryption context, which SNS itself sets on
+          // every data-key request for a topic, whoever publishes. AWS documents that context
+          // for a service principal publishing to an encrypted topic (Amazon GameLift FlexMatch
+          // guide, "Set up an SNS topic with server-side encryption":
+          // `"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": "<topic ARN>"}` on
+          // gamelift.amazonaws.com), so this statement holds CloudWatch to this one topic. The
+          // topic's default policy admits publishers of this account only (AWS:SourceOwner).
+          Condition: { StringEquals: { [TOPIC_ENCRYPTION_CONTEXT]: topicArn } },
         },
         {
           Sid: "AccountPublishesThroughSns",
@@ -251,12 +267,13 @@ export function notificationKeyPolicy(
             StringEquals: {
               "kms:CallerAccount": account,
               "kms:ViaService": `sns.${region}.amazonaws.com`,
+              [TOPIC_ENCRYPTION_CONTEXT]: topicArn,
             },
           },
         },
       ],
-    }),
-  );
+    });
+  });
 }
 
 /** Known `notificationTopicArns` must be SNS topic ARNs (their region decides where they are used). */

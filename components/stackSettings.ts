@@ -17,7 +17,12 @@ import {
   FLAG_ROLLOUT_DEFAULTS,
   PREDEFINED_FLAG_STRATEGIES,
 } from "./featureFlagContent";
-import { loadTestConfigSchema, resolveLoadTest, type LoadTestSettings } from "./loadTestSettings";
+import {
+  checkLoadTestPhases,
+  loadTestConfigSchema,
+  resolveLoadTest,
+  type LoadTestSettings,
+} from "./loadTestSettings";
 
 /**
  * Stack settings: everything that differs between environments, read from the stack's
@@ -587,6 +592,12 @@ export function loadStackSettings(options: LoadStackSettingsOptions = {}): Loade
         ),
     ),
   );
+  // A malformed phase drops the whole loadTest key above; the phases that are well-formed are
+  // still checked, so one run reports every problem.
+  const rawPhases = (input.loadTest as { phases?: unknown } | undefined)?.phases;
+  if (flagged.has("loadTest") && Array.isArray(rawPhases)) {
+    checkLoadTestPhases(rawPhases, (name) => `${project}:${name}`, problems);
+  }
   if (problems.length > 0) {
     throw new StackConfigError(stackFile, problems);
   }

@@ -88,6 +88,9 @@ export function drillSession(options: DrillSessionOptions): DrillSession {
   async function pause(ms: number, abortable = true): Promise<void> {
     const signal = abortable ? options.signal : undefined;
     if (!signal) return clock.sleep(ms);
+    // An abort listener added after the abort never fires (DOM AbortSignal): a Ctrl-C during
+    // the AWS call must not sleep the whole backoff before the drill restores.
+    if (signal.aborted) return;
     const wake = new AbortController();
     const onAbort = () => wake.abort();
     signal.addEventListener("abort", onAbort, { once: true });

@@ -70,10 +70,14 @@ export interface ArtilleryScript {
  * The error rate as Artillery's ensure plugin computes its own `maxErrorRate` (the share of
  * virtual users that did not complete, artillery-plugin-ensure), written as a condition so the
  * report names the percentage. A user fails on a timeout, a connection error, a failed capture
- * or, through the processor, a 5xx; each user sends one flow, so this is the flows' error rate.
+ * or, through the processor, a 5xx or 429; each user sends one flow, so this is the flows' error
+ * rate, not the requests'.
  */
 export function errorRateExpression(maxErrorRatePercent: number): string {
-  return `(vusers.created - vusers.completed) / vusers.created * 100 <= ${maxErrorRatePercent}`;
+  // Fixed point: filtrex reads no exponent, and String(1e-7) is "1e-7" (the setting's floor,
+  // MIN_ERROR_RATE_PERCENT, keeps a budget above 0 within six decimals).
+  const percent = maxErrorRatePercent.toFixed(6).replace(/\.?0+$/, "");
+  return `(vusers.created - vusers.completed) / vusers.created * 100 <= ${percent}`;
 }
 
 /** The Artillery script of a stack's load test. */

@@ -21,13 +21,22 @@ export interface OperationsPlan {
    * behind Route 53, then `rollback <function> <region>` per function deployed through CodeDeploy.
    */
   drills: string[];
+  /**
+   * On a prod stack: why the drills carry `--allow-prod` (drills/cli.ts refuses a prod stack
+   * without it). Absent otherwise.
+   */
+  drillWarning?: string;
 }
 
 /** The operations plan of a stack's captured resources. */
 export function operationsPlan(
   stack: string,
   resources: readonly CapturedResource[],
+  environment?: string,
 ): OperationsPlan {
+  // drills/cli.ts refuses a prod stack (environment "prod") without --allow-prod.
+  const prod = environment === "prod";
+  const drill = (args: string) => `npm run drill -- ${stack} ${args}${prod ? " --allow-prod" : ""}`;
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   const topics = ofType(TOPIC).map((topic) => ({
     urn: topic.urn,
@@ -47,7 +56,7 @@ export function operationsPlan(
     .filter((region): region is string => typeof region === "string");
   const failoverDrills =
     ofType(RECORD).length > 0 && regionNames.length > 1
-      ? regionNames.map((region) => `npm run drill -- ${stack} failover ${region}`)
+      ? regionNames.map((region) => drill(`failover ${region}`))
       : [];
   // The rollback drill needs a CodeDeploy deployment group (`codedeploy` mode; drills/cli.ts
   // refuses `weighted` functions): the RegionalService's `deploymentGroupNames` output names
@@ -56,9 +65,7 @@ export function operationsPlan(
     const region = service.outputs.region ?? service.inputs.region;
     const groups = service.outputs.deploymentGroupNames;
     if (typeof region !== "string" || typeof groups !== "object" || groups === null) return [];
-    return Object.keys(groups).map(
-      (functionKey) => `npm run drill -- ${stack} rollback ${functionKey} ${region}`,
-    );
+    return Object.keys(groups).map((functionKey) => drill(`rollback ${functionKey} ${region}`));
   });
   return {
     dashboards: ofType(DASHBOARD).map((dashboard) => ({
@@ -67,6 +74,12 @@ export function operationsPlan(
     })),
     topics: topics.map(({ name, region, subscriptions }) => ({ name, region, subscriptions })),
     drills: [...failoverDrills, ...rollbackDrills],
+    ...(prod && failoverDrills.length + rollbackDrills.length > 0
+      ? {
+          drillWarning:
+            "this is a prod stack: each drill changes live traffic (a failover drill fails a region's health check; a rollback drill deploys a failing version), so the CLI runs it only with --allow-prod",
+        }
+      : {}),
   };
 }
 
@@ -86,6 +99,7 @@ export function renderOperations(plan: OperationsPlan, bold: (text: string) => s
         )
       : ["  no notification topics (config notifications)"]),
   );
+  if (plan.drillWarning) lines.push(`  warning: ${plan.drillWarning}`);
   lines.push(
     ...(plan.drills.length
       ? plan.drills.map((drill) => `  drill: ${drill}`)

@@ -36,6 +36,7 @@ import { flagPlan, FlagPlan } from "./flags";
 import { provisionedConcurrencyPlan, ProvisionedConcurrencyPlan } from "./provisionedConcurrency";
 import { networkPlan, NetworkPlan } from "./network";
 import { regionOf, resourceTree, TreeRow } from "./tree";
+import { ENVIRONMENTS } from "../components/stackSettings";
 
 /** What to preview. */
 export interface PreviewOptions {
@@ -130,6 +131,8 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
   let stackFile = "";
   let program = "";
   let resources: CapturedResource[] = [];
+  // The stack's environment as stackSettings resolves it: config, else a stack named after one.
+  let environment: string | undefined;
   const finish = (partial: Omit<PreviewResult, "durationMs" | "schemaVersion">): PreviewResult => ({
     schemaVersion: 1,
     ...partial,
@@ -147,7 +150,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     rollout: rolloutPlan(resources),
     topology: topologyOf(resources),
     flags: flagPlan(resources),
-    operations: operationsPlan(options.stack, resources),
+    operations: operationsPlan(options.stack, resources, environment),
     provisionedConcurrency: provisionedConcurrencyPlan(resources),
     network: networkPlan(resources),
   });
@@ -193,6 +196,9 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     stackFile = projectRelative(project, file.file);
     const config = applyConfigOverrides(file.config, overrides);
     const accountId = config[`${project.name}:accountId`] ?? MOCK_ACCOUNT_ID;
+    environment =
+      config[`${project.name}:environment`] ??
+      ((ENVIRONMENTS as readonly string[]).includes(options.stack) ? options.stack : undefined);
 
     try {
       const run = await runProgram(programFile, {

@@ -126,11 +126,14 @@ describe("drill session", () => {
       return "restored";
     };
     let thrown: unknown;
+    const before = clock.now();
     await clock
       .drive(session.call("UpdateHealthCheck", throttledUntilFourth))
       .catch((error: unknown) => (thrown = error));
     expect(thrown).to.be.instanceOf(DrillInterrupted);
     expect(attempts).to.equal(1);
+    // Ctrl-C came during the call: no backoff is slept before the drill restores.
+    expect(clock.now() - before, "ms slept after Ctrl-C").to.equal(0);
     expect(session.interrupted()).to.equal(true);
     expect(() => session.checkInterrupt()).to.throw(DrillInterrupted);
 

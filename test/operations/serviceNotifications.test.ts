@@ -56,26 +56,33 @@ describe("ServiceNotifications", () => {
     ]);
   });
 
-  it("lets CloudWatch alarms and the account's principals through SNS use the key, nothing else", async () => {
+  it("lets CloudWatch alarms and the account's principals through SNS use the key for its one topic, nothing else", async () => {
     const policy = JSON.parse(
-      await promiseOf(notificationKeyPolicy("aws", "123456789012", "eu-west-1")),
+      await promiseOf(notificationKeyPolicy("aws", "123456789012", "eu-west-1", "orders-staging")),
     );
     const bySid = Object.fromEntries(policy.Statement.map((s: any) => [s.Sid, s]));
     // AWS's documented statement for CloudWatch alarms publishing to an encrypted topic (SNS
     // Developer Guide, "Enable compatibility between event sources from AWS services and
     // encrypted topics"; AWS Knowledge Center, "How do I configure a CloudWatch alarm with an
-    // encrypted SNS topic?"): no condition, which CloudWatch's KMS call might not meet.
+    // encrypted SNS topic?"), held to the topic by the encryption context SNS sets on its own
+    // KMS requests (AWS GameLift FlexMatch guide, "Set up an SNS topic with server-side
+    // encryption": kms:EncryptionContext:aws:sns:topicArn), not by what CloudWatch sends.
+    const topicOnly = {
+      "kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:eu-west-1:123456789012:orders-staging",
+    };
     expect(bySid.CloudWatchAlarmsPublish).to.deep.equal({
       Sid: "CloudWatchAlarmsPublish",
       Effect: "Allow",
       Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
+      Condition: { StringEquals: topicOnly },
     });
     expect(bySid.AccountPublishesThroughSns.Condition).to.deep.equal({
       StringEquals: {
         "kms:CallerAccount": "123456789012",
         "kms:ViaService": "sns.eu-west-1.amazonaws.com",
+        ...topicOnly,
       },
     });
     expect(bySid.AccountAdministers.Principal).to.deep.equal({

@@ -48,6 +48,19 @@ describe("offline preview: after the deploy", () => {
     );
   });
 
+  it("prod: every drill carries --allow-prod (the CLI refuses a prod stack without it), under a warning", async () => {
+    const result = await runPreview({ stack: "prod" });
+    expect(result.status, result.error?.message).to.not.equal("error");
+    expect(result.operations.drills).to.have.length.above(0);
+    for (const drill of result.operations.drills) {
+      expect(drill).to.match(/^npm run drill -- prod (failover|rollback) .* --allow-prod$/);
+    }
+    expect(result.operations.drillWarning).to.contain("prod stack");
+    expect(renderPreview(result)).to.contain(
+      `  warning: ${result.operations.drillWarning}\n  drill: ${result.operations.drills[0]}`,
+    );
+  });
+
   it("no rollback drill for a function in weighted mode: no CodeDeploy deployment to roll back", async () => {
     const result = await runPreview({
       stack: "dev",
