@@ -276,7 +276,6 @@ export function notificationKeyPolicy(
   });
 }
 
-/** Known `notificationTopicArns` must be SNS topic ARNs (their region decides where they are used). */
 /** `dashboardUrl`: a known value must be an https:// address (a console link). */
 export function checkDashboardUrl(problems: ArgumentProblems, url: unknown): void {
   if (url === undefined || !isKnown(url)) {
@@ -287,6 +286,7 @@ export function checkDashboardUrl(problems: ArgumentProblems, url: unknown): voi
   }
 }
 
+/** Known `notificationTopicArns` must be SNS topic ARNs (their region decides where they are used). */
 export function checkNotificationTopicArns(problems: ArgumentProblems, arns: unknown): void {
   if (arns === undefined || !isKnown(arns)) {
     return;
