@@ -14,54 +14,25 @@
 // resources do, so the preview runs every policy and reports no violation.
 import * as pulumi from "@pulumi/pulumi";
 import { MultiRegionService, ServiceFunctionArgs } from "../components";
+import { GeneratedShape, generatedRegions, generatedSizeProblems } from "./generatedSize";
 
-/** The two shapes of generated service. */
-export const GeneratedShape = {
-  cdkPeer: "cdk-peer",
-  production: "production",
-} as const;
-export type GeneratedShape = (typeof GeneratedShape)[keyof typeof GeneratedShape];
+export { GeneratedShape, generatedSizeProblems };
 
-/** Region order: the CDK peer's (its README), and the production shape's. */
-const REGIONS: Record<GeneratedShape, readonly string[]> = {
-  "cdk-peer": [
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-central-1",
-    "ap-southeast-1",
-    "ap-northeast-1",
-    "sa-east-1",
-    "ca-central-1",
-    "eu-north-1",
-    "ap-south-1",
-  ],
-  production: [
-    "us-east-1",
-    "us-west-2",
-    "eu-west-1",
-    "eu-central-1",
-    "ap-southeast-1",
-    "ap-northeast-1",
-    "us-east-2",
-    "eu-west-2",
-    "ap-southeast-2",
-    "ca-central-1",
-  ],
-};
-
-/** The service of `shape` at `regionCount` x `functionCount`. */
+/** The service of `shape` at `regionCount` x `functionCount` (checked: generatedSizeProblems). */
 export function generatedService(
   shape: GeneratedShape,
   regionCount: number,
   functionCount: number,
+  names?: { regions: string; functions: string },
 ): MultiRegionService {
+  const problems = generatedSizeProblems(shape, regionCount, functionCount, names);
+  if (problems.length > 0) throw new Error(problems.join("; "));
   const code = new pulumi.asset.AssetArchive({
     "index.js": new pulumi.asset.StringAsset(
       "exports.handler = async () => ({ statusCode: 200 });",
     ),
   });
-  const regions = REGIONS[shape].slice(0, regionCount);
+  const regions = generatedRegions(shape).slice(0, regionCount);
   if (shape === "production") {
     const functions: Record<string, ServiceFunctionArgs> = Object.fromEntries(
       Array.from({ length: functionCount }, (_, i) => [
@@ -142,6 +113,7 @@ export function generatedProgram(shape: GeneratedShape): { regionOrder: string[]
     shape,
     config.requireNumber("regions"),
     config.requireNumber("functions"),
+    { regions: "bench:regions", functions: "bench:functions" },
   );
   return { regionOrder: service.regionOrder };
 }

@@ -21,6 +21,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { GeneratedShape, generatedSizeProblems } from "./generatedSize";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -244,12 +245,24 @@ function main(): number {
         ? `CDK peer at ${PEER} is not built (no dist/app.js): copy it out and build it (docs/benchmarks.md), then CDK_PEER=<copy>; ratio targets not checked`
         : `CDK peer not found at ${PEER} (set CDK_PEER); ratio targets not checked`,
   );
+  const regions = process.env.REGIONS;
+  const functions = process.env.FUNCTIONS;
+  const one = regions !== undefined || functions !== undefined;
+  // Before anything runs: a size outside the generator's is refused, not capped.
+  const problems = one
+    ? generatedSizeProblems(GeneratedShape.cdkPeer, regions ?? 1, functions ?? 1, {
+        regions: "REGIONS",
+        functions: "FUNCTIONS",
+      })
+    : [];
+  if (problems.length > 0) {
+    console.error(`bench:scale: ${problems.join("; ")}`);
+    return 2;
+  }
   // One unmeasured run each, so that the transpile cache (preview/register.js) is warm.
   ours(1, 1);
 
-  const regions = process.env.REGIONS;
-  const functions = process.env.FUNCTIONS;
-  if (regions !== undefined || functions !== undefined) {
+  if (one) {
     const r = Number(regions ?? 1);
     const f = Number(functions ?? 1);
     print([measure(`${r} x ${f}`, r, f, () => ours(r, f))]);

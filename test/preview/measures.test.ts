@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { installPreviewMeasures, MEASURES_OFF_ENV } from "../../preview/measures";
+import { installPreviewMeasures, lazyModule, MEASURES_OFF_ENV } from "../../preview/measures";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 // The preview's own loader (cached transpiles), as preview/run.js starts: faster than ts-node.
@@ -98,11 +98,135 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     expect(run("unused-modules").before).to.equal(true);
   });
 
+  it("do not stand in for arborist when codePaths.js uses it other than as arborist.Arborist", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "measures-"));
+    try {
+      const sdk = path.join(project, "node_modules", "@pulumi", "pulumi");
+      fs.mkdirSync(path.join(sdk, "runtime", "closure"), { recursive: true });
+      fs.writeFileSync(path.join(sdk, "package.json"), JSON.stringify({ version: "3.248.0" }));
+      const codePaths = (uses: string) =>
+        [
+          'const arborist = __importStar(require("@npmcli/arborist"));',
+          "async function computeCodePaths() {",
+          "    const arb = new arborist.Arborist({ path: workspaceRoot });",
+          uses,
+          "}",
+        ].join("\n");
+      const unusedModules = (uses: string) => {
+        fs.writeFileSync(path.join(sdk, "runtime", "closure", "codePaths.js"), codePaths(uses));
+        // Only unused-modules: the others read files this stand-in SDK does not have.
+        const report = installPreviewMeasures(
+          { [MEASURES_OFF_ENV]: "lazy-outputs,provider-text,promise-debugging" },
+          project,
+        );
+        expect(report.installed, uses).to.deep.equal([]);
+        return report.skipped.find((skip) => skip.name === "unused-modules")?.reason;
+      };
+      for (const other of [
+        "    const tree = arborist.Node;",
+        "    const Arb = arborist.default;",
+        "    return typeof arborist;",
+        "    const { Arborist } = arborist;",
+      ]) {
+        expect(unusedModules(other), other).to.equal(
+          "runtime/closure/codePaths.js no longer uses only arborist.Arborist",
+        );
+      }
+      // Only arborist.Arborist: the check passes and the next one (arborist resolvable) fails.
+      expect(unusedModules("    return arborist.Arborist;")).to.equal(
+        "@npmcli/arborist cannot be resolved from @pulumi/pulumi",
+      );
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it("stand in for a module in every way it is used, loading it at the first use", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "measures-lazy-"));
+    const file = path.join(dir, "tree.js");
+    // A CommonJS module shaped like @npmcli/arborist's lib/index.js: a class, itself a property.
+    fs.writeFileSync(
+      file,
+      [
+        "globalThis.treeLoads = (globalThis.treeLoads || 0) + 1;",
+        "class Tree { constructor(options) { this.options = options; } }",
+        "module.exports = Tree;",
+        "module.exports.Tree = module.exports;",
+      ].join("\n"),
+    );
+    const globals = globalThis as { treeLoads?: number };
+    const standIn = () => {
+      delete require.cache[file];
+      globals.treeLoads = 0;
+      require.cache[file] = lazyModule(file);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(file) as { (): unknown; new (options: unknown): { options: unknown } } & {
+        __esModule?: boolean;
+        default?: unknown;
+        Tree?: unknown;
+      };
+    };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const realOf = () => require(file) as unknown;
+    try {
+      // TypeScript's __importStar and __importDefault read __esModule: answered without loading.
+      let tree = standIn();
+      expect(tree.__esModule).to.equal(true);
+      expect(typeof tree).to.equal("function");
+      expect(globals.treeLoads).to.equal(0);
+      // `__importDefault(require(...)).default`: the module itself, as for a CommonJS module.
+      const viaDefault = tree.default as { name: string };
+      expect(globals.treeLoads).to.equal(1);
+      expect(viaDefault).to.equal(realOf());
+      expect(viaDefault.name).to.equal("Tree");
+      // `new (require(...))(options)`: an instance of the real class.
+      tree = standIn();
+      const made = new tree({ path: "/srv" });
+      expect(made).to.be.instanceOf(realOf() as new () => unknown);
+      expect(made).to.be.instanceOf(tree);
+      expect(made.options).to.deep.equal({ path: "/srv" });
+      expect(globals.treeLoads).to.equal(1);
+      // A named property, and the real module in the cache afterwards.
+      tree = standIn();
+      expect((tree.Tree as { name: string }).name).to.equal("Tree");
+      expect(Object.keys(tree)).to.deep.equal(["Tree"]);
+      expect(require.cache[file]?.exports).to.equal(realOf());
+      expect(globals.treeLoads).to.equal(1);
+    } finally {
+      delete require.cache[file];
+      delete globals.treeLoads;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** `script` (after the preview's loader) in a process of its own, with `off` switched off. */
+  const runScript = (script: string, off: string) => {
+    const run = spawnSync(process.execPath, ["-e", `${LOADER}\n${script}`], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, [MEASURES_OFF_ENV]: off },
+    });
+    expect(run.stdout, run.stderr).to.not.equal("");
+    return JSON.parse(run.stdout) as Record<string, unknown>;
+  };
+
+  /** The result of `script` with lazy-outputs on and off, checked to be the same. */
+  const lazyAndEager = (script: string) => {
+    const lazy = runScript(script, "");
+    const eager = runScript(script, "lazy-outputs");
+    expect(lazy.installed).to.include("lazy-outputs");
+    expect(eager.installed).to.not.include("lazy-outputs");
+    delete lazy.installed;
+    delete eager.installed;
+    expect(lazy).to.deep.equal(eager);
+    return lazy;
+  };
+
   it("make a resource's property Outputs when read, with the values the SDK resolves", function () {
     this.timeout(60_000);
     // Under the harness's mocks, as the preview runs: a topic's outputs read before and after
     // its registration, and one never read.
-    const script = `
+    const lazy = lazyAndEager(`
       const { installPreviewMeasures } = require("./preview/measures.ts");
       const report = installPreviewMeasures();
       const aws = require("@pulumi/aws");
@@ -120,22 +244,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
           keys: Object.keys(topic).includes("fifoTopic"),
         };
       }).then((run) => process.stdout.write(JSON.stringify({ installed: report.installed, ...run.result })));
-    `;
-    const run = (off: string) =>
-      JSON.parse(
-        spawnSync(process.execPath, ["-e", `${LOADER}\n${script}`], {
-          cwd: ROOT,
-          encoding: "utf8",
-          env: { ...process.env, [MEASURES_OFF_ENV]: off },
-        }).stdout,
-      ) as Record<string, unknown>;
-    const lazy = run("");
-    const eager = run("lazy-outputs");
-    expect(lazy.installed).to.include("lazy-outputs");
-    expect(eager.installed).to.not.include("lazy-outputs");
-    delete lazy.installed;
-    delete eager.installed;
-    expect(lazy).to.deep.equal(eager);
+    `);
     expect(lazy.arn).to.match(/^arn:aws:sns:us-east-1:\d{12}:orders/);
     expect(lazy).to.deep.include({
       own: true,
@@ -143,5 +252,115 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       same: true,
       keys: true,
     });
+  });
+
+  it("keep a property's secrecy, unknowns and resources at preview as the SDK's Outputs do", function () {
+    this.timeout(60_000);
+    // A preview of a new stack (unknown provider outputs): a secret input, an output unknown at
+    // preview, a resource that depends on another, and an Output derived from both.
+    const lazy = lazyAndEager(`
+      const { installPreviewMeasures } = require("./preview/measures.ts");
+      const report = installPreviewMeasures();
+      const pulumi = require("@pulumi/pulumi");
+      const aws = require("@pulumi/aws");
+      const { runComponent } = require("./testing");
+      const describe = async (output) => {
+        const known = await output.isKnown;
+        const resources = await Promise.all(
+          [...(await output.allResources())].map((resource) => resource.urn.promise()),
+        );
+        return {
+          value: known ? await output.promise() : "(unknown)",
+          known,
+          secret: await output.isSecret,
+          resources: resources.sort(),
+        };
+      };
+      runComponent(async () => {
+        const topic = new aws.sns.Topic("orders", { displayName: pulumi.secret("Orders") });
+        const subscription = new aws.sns.TopicSubscription("orders-queue", {
+          topic: topic.arn,
+          protocol: "sqs",
+          endpoint: "arn:aws:sqs:us-east-1:123456789012:orders",
+        });
+        const derived = pulumi.all([topic.displayName, subscription.endpoint]).apply(
+          ([name, endpoint]) => name + " -> " + endpoint,
+        );
+        return {
+          secretInput: await describe(topic.displayName),
+          unknownOutput: await describe(topic.arn),
+          dependentInput: await describe(subscription.topic),
+          dependentKnown: await describe(subscription.endpoint),
+          derived: await describe(derived),
+        };
+      }, { preview: true, previewUnknowns: true }).then((run) =>
+        process.stdout.write(JSON.stringify({
+          installed: report.installed,
+          ...run.result,
+          subscriptionDependencies: run.resources.all.find((r) => r.name === "orders-queue").dependencies,
+        })),
+      );
+    `);
+    const topicUrn = "urn:pulumi:test::project::aws:sns/topic:Topic::orders";
+    const subscriptionUrn =
+      "urn:pulumi:test::project::aws:sns/topicSubscription:TopicSubscription::orders-queue";
+    expect(lazy).to.deep.equal({
+      secretInput: { value: "Orders", known: true, secret: true, resources: [topicUrn] },
+      unknownOutput: { value: "(unknown)", known: false, secret: false, resources: [topicUrn] },
+      dependentInput: {
+        value: "(unknown)",
+        known: false,
+        secret: false,
+        resources: [subscriptionUrn],
+      },
+      dependentKnown: {
+        value: "arn:aws:sqs:us-east-1:123456789012:orders",
+        known: true,
+        secret: false,
+        resources: [subscriptionUrn],
+      },
+      derived: {
+        value: "Orders -> arn:aws:sqs:us-east-1:123456789012:orders",
+        known: true,
+        secret: true,
+        resources: [topicUrn, subscriptionUrn].sort(),
+      },
+      subscriptionDependencies: [topicUrn],
+    });
+  });
+
+  it("still fail the preview when a registration fails, with lazy-outputs on", function () {
+    this.timeout(60_000);
+    // The provider refuses one resource whose properties nobody reads: with lazy-outputs their
+    // Outputs are never made, so the failure reaches the run through the resource's URN and
+    // id, which the SDK rejects at once (preview/measures.ts, lazyTransferProperties).
+    const result = lazyAndEager(`
+      const { installPreviewMeasures } = require("./preview/measures.ts");
+      const report = installPreviewMeasures();
+      const aws = require("@pulumi/aws");
+      const { runComponent } = require("./testing");
+      runComponent(
+        async () => {
+          new aws.sns.Topic("orders", { displayName: "Orders" });
+          new aws.sns.Topic("refused", { displayName: "Refused" });
+          return "finished";
+        },
+        {
+          outputs: (request) => {
+            if (request.name === "refused") throw new Error("the provider refused refused");
+            return undefined;
+          },
+        },
+      ).then(
+        (run) => process.stdout.write(JSON.stringify({ installed: report.installed, failed: false, result: run.result })),
+        (error) => process.stdout.write(JSON.stringify({
+          installed: report.installed,
+          failed: true,
+          message: String(error.cause?.message ?? error.message),
+        })),
+      );
+    `);
+    expect(result.failed).to.equal(true);
+    expect(result.message).to.include("the provider refused refused");
   });
 });
