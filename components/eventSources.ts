@@ -29,8 +29,10 @@ export interface SqsEventSource {
   /**
    * ARN of an existing queue in the function's region (Lambda polls queues of its own region
    * only). Its redrive policy should send failed messages to a dead-letter queue, and its
-   * visibility timeout be at least six times the function timeout (Lambda Developer Guide,
-   * "Using Lambda with Amazon SQS"). A name ending `.fifo` marks a FIFO queue.
+   * visibility timeout be at least six times the function timeout plus the batching window
+   * (Lambda Developer Guide, "Creating and configuring an Amazon SQS event source mapping"); a
+   * customer-managed KMS key needs `kms:Decrypt` for the execution role (`policyStatements`).
+   * A name ending `.fifo` marks a FIFO queue.
    * @default a queue created for this function, with a dead-letter queue and a redrive policy
    */
   readonly queueArn?: pulumi.Input<string>;
@@ -65,7 +67,7 @@ export interface SqsEventSource {
   /**
    * Visibility timeout of the created queue, in seconds: at least the function timeout (Lambda
    * refuses a mapping otherwise), at most 43200.
-   * @default six times the function timeout (Lambda Developer Guide recommendation)
+   * @default six times the function timeout plus `maximumBatchingWindowSeconds` (Lambda Developer Guide recommendation)
    */
   readonly visibilityTimeoutSeconds?: number;
   /**
@@ -98,7 +100,7 @@ export interface ScheduleEventSource {
    */
   readonly expression: string;
   /**
-   * IANA time zone of `cron` and `at` expressions, e.g. `Europe/Paris`.
+   * IANA time zone of `cron` and `at` expressions, e.g. `Europe/Paris` (as IANA writes it).
    * @default "UTC"
    */
   readonly timezone?: string;
