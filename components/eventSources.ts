@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, serviceTrustPolicy } from "./iam";
+import { policyDocument } from "./iam";
 import { boundedName, NAME_LIMITS, stackScopedHash } from "./naming";
 import { ArgumentProblems, isKnown } from "./validation";
 import { EVENT_SOURCE_ITEM_ARGS } from "./eventSourceShapes";
@@ -29,8 +29,10 @@ export interface SqsEventSource {
   /**
    * ARN of an existing queue in the function's region (Lambda polls queues of its own region
    * only). Its redrive policy should send failed messages to a dead-letter queue, and its
-   * visibility timeout be at least six times the function timeout (Lambda Developer Guide,
-   * "Using Lambda with Amazon SQS"). A name ending `.fifo` marks a FIFO queue.
+   * visibility timeout be at least six times the function timeout plus the batching window
+   * (Lambda Developer Guide, "Creating and configuring an Amazon SQS event source mapping"); a
+   * customer-managed KMS key needs `kms:Decrypt` for the execution role (`policyStatements`).
+   * A name ending `.fifo` marks a FIFO queue.
    * @default a queue created for this function, with a dead-letter queue and a redrive policy
    */
   readonly queueArn?: pulumi.Input<string>;
@@ -65,7 +67,7 @@ export interface SqsEventSource {
   /**
    * Visibility timeout of the created queue, in seconds: at least the function timeout (Lambda
    * refuses a mapping otherwise), at most 43200.
-   * @default six times the function timeout (Lambda Developer Guide recommendation)
+   * @default six times the function timeout plus `maximumBatchingWindowSeconds` (Lambda Developer Guide recommendation)
    */
   readonly visibilityTimeoutSeconds?: number;
   /**
@@ -98,7 +100,7 @@ export interface ScheduleEventSource {
    */
   readonly expression: string;
   /**
-   * IANA time zone of `cron` and `at` expressions, e.g. `Europe/Paris`.
+   * IANA time zone of `cron` and `at` expressions, e.g. `Europe/Paris` (as IANA writes it).
    * @default "UTC"
    */
   readonly timezone?: string;
@@ -233,15 +235,44 @@ function arnService(arn: unknown): string | undefined {
   return typeof arn === "string" && arn.startsWith("arn:") ? arn.split(":")[2] : undefined;
 }
 
+/** Whether `value` is JSON text (a filter policy, an event pattern, an input). */
+function isJson(value: string): boolean {
+  try {
+    JSON.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `zone` is an IANA time zone name: one the JavaScript runtime's time zone database
+ * (ICU, IANA's data, aliases included) knows, written as IANA writes it (each part capitalised:
+ * `Europe/Paris`, `UTC`, `Etc/GMT+5`). `Intl.supportedValuesOf("timeZone")` alone is not
+ * enough: it lists canonical names only, and on Node.js 20 leaves out `UTC` itself.
+ */
+function isTimeZone(zone: string): boolean {
+  if (!/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(zone)) return false;
+  if (Intl.supportedValuesOf("timeZone").includes(zone)) return true;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every problem in `eventSources`, before anything is registered. `timeout` is the function's
- * (seconds); `hasServiceTable` says whether the service gives the function a table's stream.
+ * (seconds); `hasServiceTable` says whether the service gives the function a table's stream;
+ * `region`, when known, is the function's (queues and streams must be in it).
  */
 export function checkEventSources(
   problems: ArgumentProblems,
   sources: EventSources | undefined,
   timeout: number,
   hasServiceTable: boolean,
+  region?: string,
 ): void {
   if (sources === undefined || sources === null) return;
   if (typeof sources !== "object" || Array.isArray(sources)) {
@@ -292,6 +323,19 @@ export function checkEventSources(
     return at;
   };
 
+  // Lambda polls queues and streams of the function's own region only (Lambda Developer Guide,
+  // "Using Lambda with Amazon SQS": same Region; DynamoDB streams likewise).
+  const sameRegion = (key: string, arn: string, what: string): void => {
+    const arnRegion = arn.startsWith("arn:") ? arn.split(":")[3] : undefined;
+    if (region !== undefined && arnRegion && arnRegion !== region) {
+      problems.add(
+        key,
+        arn,
+        `is a ${what} in ${arnRegion}: it must be in the function's region (${region}), where Lambda polls it`,
+      );
+    }
+  };
+
   listOf<SqsEventSource>("sqs").forEach((queue, index) => {
     const at = checkName("sqs", index, queue);
     if (typeof queue !== "object" || queue === null) return;
@@ -303,6 +347,7 @@ export function checkEventSources(
         queue.queueArn,
         "must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>)",
       );
+      sameRegion(`${at}.queueArn`, queue.queueArn, "queue");
     }
     const fifo =
       queue.fifo === true ||
@@ -381,6 +426,9 @@ export function checkEventSources(
         "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
       );
     }
+    if (typeof topic.filterPolicy === "string" && !isJson(topic.filterPolicy)) {
+      problems.add(`${at}.filterPolicy`, topic.filterPolicy, "must be JSON (an SNS filter policy)");
+    }
   });
 
   listOf<ScheduleEventSource>("schedules").forEach((schedule, index) => {
@@ -391,12 +439,14 @@ export function checkEventSources(
     problems.oneOf(`${at}.enabled`, schedule.enabled, [true, false]);
     if (schedule.timezone !== undefined) {
       problems.check(
-        typeof schedule.timezone === "string" &&
-          /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(schedule.timezone),
+        typeof schedule.timezone === "string" && isTimeZone(schedule.timezone),
         `${at}.timezone`,
         schedule.timezone,
-        "must be an IANA time zone such as Europe/Paris or UTC",
+        "must be an IANA time zone name such as Europe/Paris or UTC",
       );
+    }
+    if (typeof schedule.input === "string" && !isJson(schedule.input)) {
+      problems.add(`${at}.input`, schedule.input, "must be JSON (the event the function receives)");
     }
   });
 
@@ -415,6 +465,15 @@ export function checkEventSources(
     if (hasSchedule) {
       const problem = scheduleExpressionProblem(rule.scheduleExpression, false);
       if (problem) problems.add(`${at}.scheduleExpression`, rule.scheduleExpression, problem);
+      // EventBridge User Guide, "Creating a rule that runs on a schedule": scheduled rules run on
+      // the default event bus only.
+      if (typeof rule.eventBusName === "string" && rule.eventBusName !== "default") {
+        problems.add(
+          `${at}.eventBusName`,
+          rule.eventBusName,
+          "must be default (or unset) for a rule with scheduleExpression: EventBridge runs schedules on the default bus only",
+        );
+      }
     }
     if (typeof rule.eventPattern === "string") {
       try {
@@ -450,6 +509,7 @@ export function checkEventSources(
         stream.streamArn,
         "must be a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>)",
       );
+      sameRegion(`${at}.streamArn`, stream.streamArn, "stream");
     }
     problems.oneOf(`${at}.startingPosition`, stream.startingPosition, ["LATEST", "TRIM_HORIZON"]);
     problems.integerInRange(`${at}.batchSize`, stream.batchSize, 1, 10000);
@@ -558,7 +618,9 @@ export function createEventSources(
       `${name}-${queue.name}-dlq`,
       {
         region,
-        name: fifoName(`${name}-${queue.name}-dlq`),
+        name:
+          fifoName(`${name}-${queue.name}-dlq`) ??
+          boundedName(`${name}-${queue.name}-dlq`, NAME_LIMITS.sqsQueue),
         fifoQueue: fifo || undefined,
         // Longer than the source queue's retention (4 days by default), so a message moved there
         // late does not expire at once (SQS Developer Guide, "Using dead-letter queues").
@@ -572,11 +634,17 @@ export function createEventSources(
       `${name}-${queue.name}-queue`,
       {
         region,
-        name: fifoName(`${name}-${queue.name}-queue`),
+        name:
+          fifoName(`${name}-${queue.name}-queue`) ??
+          boundedName(`${name}-${queue.name}-queue`, NAME_LIMITS.sqsQueue),
         fifoQueue: fifo || undefined,
-        // Lambda Developer Guide ("Using Lambda with Amazon SQS"): at least six times the
-        // function timeout, so a throttled batch can be retried before it reappears.
-        visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds ?? target.timeout * 6,
+        // Lambda Developer Guide ("Creating and configuring an Amazon SQS event source mapping",
+        // Batch window): six times the function timeout, so a throttled batch can be retried
+        // before it reappears, plus MaximumBatchingWindowInSeconds, as a message's visibility
+        // clock starts while Lambda still gathers the batch (FIFO queues take no window).
+        visibilityTimeoutSeconds:
+          queue.visibilityTimeoutSeconds ??
+          target.timeout * 6 + (fifo ? 0 : (queue.maximumBatchingWindowSeconds ?? 0)),
         redrivePolicy: pulumi.jsonStringify({
           deadLetterTargetArn: deadLetterQueue.arn,
           maxReceiveCount: queue.maxReceiveCount ?? 5,
@@ -736,7 +804,28 @@ export function createEventSources(
       `${name}-scheduler-role`,
       {
         name: boundedName(`${name}-scheduler-role`, NAME_LIMITS.iamRole),
-        assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
+        // Confused deputy prevention (EventBridge Scheduler User Guide, "Cross-service confused
+        // deputy prevention"): Scheduler may assume the role only for schedules of this account's
+        // default schedule group in this region (the group the schedules below are created in).
+        assumeRolePolicy: pulumi.output(target.aliasArn).apply((aliasArn) => {
+          const [, partition, , aliasRegion, account] = aliasArn.split(":");
+          return JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "scheduler.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: {
+                  StringEquals: {
+                    "aws:SourceAccount": account,
+                    "aws:SourceArn": `arn:${partition}:scheduler:${aliasRegion}:${account}:schedule-group/default`,
+                  },
+                },
+              },
+            ],
+          });
+        }),
         tags,
       },
       opts,
@@ -761,6 +850,7 @@ export function createEventSources(
         `${name}-${schedule.name}-schedule`,
         {
           region,
+          name: boundedName(`${name}-${schedule.name}-schedule`, NAME_LIMITS.schedule),
           scheduleExpression: schedule.expression,
           scheduleExpressionTimezone: schedule.timezone ?? "UTC",
           // Required by the API; OFF invokes at the scheduled time exactly.
@@ -782,6 +872,7 @@ export function createEventSources(
       `${name}-${rule.name}-rule`,
       {
         region,
+        name: boundedName(`${name}-${rule.name}-rule`, NAME_LIMITS.eventRule),
         eventBusName: rule.eventBusName,
         eventPattern: rule.eventPattern,
         scheduleExpression: rule.scheduleExpression,

@@ -1224,6 +1224,15 @@ export function replicaStreamArn(
   if (region === homeRegion) return table.streamArn;
   return table.replicas.apply((replicas) => {
     const replica = (replicas ?? []).find((candidate) => candidate.regionName === region);
-    return replica?.streamArn ?? "";
+    if (!replica?.streamArn) {
+      // An empty ARN would only fail later, at CreateEventSourceMapping, far from the cause.
+      const known = (replicas ?? []).map((candidate) => candidate.regionName).join(", ");
+      throw new Error(
+        `The global table has no replica stream in ${region} (home region ${homeRegion}; ` +
+          `replicas: ${known || "none"}): a serviceTable stream source there needs the table ` +
+          `replicated to ${region} with its stream on`,
+      );
+    }
+    return replica.streamArn;
   });
 }

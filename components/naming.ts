@@ -9,7 +9,8 @@ export const AUTONAME_SUFFIX_LENGTH = 8;
  * requirements", Lambda CreateFunction API reference `FunctionName`, CloudWatch PutMetricAlarm
  * `AlarmName`, CodeDeploy CreateApplication / CreateDeploymentGroup / CreateDeploymentConfig
  * (100 each), API Gateway v2 CreateApi `Name` (128), CloudWatch Logs CreateLogGroup
- * `logGroupName` (512)).
+ * `logGroupName` (512), SQS CreateQueue `QueueName` (80), EventBridge PutRule `Name` (64),
+ * EventBridge Scheduler CreateSchedule `Name` (64)).
  */
 export const NAME_LIMITS = {
   iamRole: 64,
@@ -20,6 +21,9 @@ export const NAME_LIMITS = {
   codeDeployDeploymentConfig: 100,
   httpApi: 128,
   logGroup: 512,
+  sqsQueue: 80,
+  eventRule: 64,
+  schedule: 64,
 } as const;
 
 /**

@@ -201,6 +201,7 @@ export function checkTrafficShiftedFunctionArgs(
     args.eventSources,
     typeof args.timeout === "number" ? args.timeout : 10,
     hasServiceTable,
+    typeof args.region === "string" ? args.region : undefined,
   );
   for (const event of ["preTraffic", "postTraffic"] as const) {
     const hook = args.hooks?.[event];

@@ -1,6 +1,7 @@
 // Event sources on the alias (issue 17): SQS, SNS, EventBridge Scheduler, EventBridge rules and
 // DynamoDB streams, each invoking the alias ARN in both traffic-shifting modes, with
 // least-privilege grants; malformed sources refused with every problem at once.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
@@ -10,6 +11,7 @@ import {
   TrafficShiftedFunction,
   TrafficShiftedFunctionArgs,
 } from "../components";
+import { replicaStreamArn } from "../components/multiRegionService";
 import { CapturedResource, expectRunFailure, Match, runComponent } from "../testing";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -103,6 +105,16 @@ describe("TrafficShiftedFunction event sources", () => {
       });
     });
 
+    it("adds the batching window to the created queue's visibility timeout (6x timeout + window)", async () => {
+      const { resources } = await build({
+        timeout: 30,
+        eventSources: { sqs: [{ name: "jobs", maximumBatchingWindowSeconds: 20 }] },
+      });
+      expect(resources.get(QUEUE, "orders-jobs-queue").inputs.visibilityTimeoutSeconds).to.equal(
+        200,
+      );
+    });
+
     it("grants the execution role exactly receive, delete and get-attributes on the queue, before the mapping is created", async () => {
       const { resources } = await build({
         eventSources: { sqs: [{ name: "payments", queueArn: QUEUE_ARN, maximumConcurrency: 2 }] },
@@ -176,9 +188,21 @@ describe("TrafficShiftedFunction event sources", () => {
     });
     const aliasArn = resources.get(ALIAS, "orders-alias").outputs.arn;
     const role = resources.get("aws:iam/role:Role", "orders-scheduler-role");
-    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal).to.deep.equal({
-      Service: "scheduler.amazonaws.com",
-    });
+    // Only this account's default schedule group in this region may have Scheduler assume it
+    // (EventBridge Scheduler User Guide, "Cross-service confused deputy prevention").
+    expect(JSON.parse(role.inputs.assumeRolePolicy).Statement).to.deep.equal([
+      {
+        Effect: "Allow",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": ACCOUNT,
+            "aws:SourceArn": `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule-group/default`,
+          },
+        },
+      },
+    ]);
     expect(
       policyOf(resources.get(ROLE_POLICY, "orders-scheduler-role-policy")).Statement,
     ).to.deep.equal([
@@ -196,6 +220,31 @@ describe("TrafficShiftedFunction event sources", () => {
       state: "ENABLED",
       target: { arn: aliasArn, roleArn: role.outputs.arn, input: "{}" },
     });
+  });
+
+  it("auto-names queues, rules and schedules while the name fits, and names them within the AWS limit past it", async () => {
+    // Limits: SQS CreateQueue `QueueName` 80, EventBridge PutRule `Name` 64, Scheduler
+    // CreateSchedule `Name` 64; Pulumi's auto-name adds 8 characters to the logical name.
+    const sources: EventSources = {
+      sqs: [{ name: "jobs" }],
+      schedules: [{ name: "nightly", expression: "rate(1 hour)" }],
+      eventRules: [{ name: "placed", eventPattern: JSON.stringify({ source: ["orders"] }) }],
+    };
+    const cases = [
+      { type: QUEUE, suffix: "-jobs-queue", limit: 80 },
+      { type: RULE, suffix: "-placed-rule", limit: 64 },
+      { type: SCHEDULE, suffix: "-nightly-schedule", limit: 64 },
+    ];
+    for (const { type, suffix, limit } of cases) {
+      const fits = "o".repeat(limit - 8 - suffix.length);
+      const { resources: auto } = await build({ eventSources: sources }, fits);
+      expect(auto.get(type, `${fits}${suffix}`).inputs.name, type).to.equal(undefined);
+      const long = `${fits}x`;
+      const { resources: named } = await build({ eventSources: sources }, long);
+      const physical: string = named.get(type, `${long}${suffix}`).inputs.name;
+      expect(physical, type).to.have.length(limit);
+      expect(physical.startsWith(long.slice(0, 20)), type).to.equal(true);
+    }
   });
 
   it("EventBridge rules: the rule targets the alias and only that rule may invoke it", async () => {
@@ -350,6 +399,94 @@ describe("TrafficShiftedFunction event sources", () => {
       );
       expect(failure.resources.all).to.deep.equal([]);
     });
+
+    it("refuses sources in another region, non-JSON filter policies and inputs, unknown time zones and scheduled rules off the default bus, all at once", async () => {
+      const westQueue = `arn:aws:sqs:us-west-2:${ACCOUNT}:payments`;
+      const westStream = STREAM.replace("us-east-1", "us-west-2");
+      const failure = await expectRunFailure(
+        build({
+          eventSources: {
+            sqs: [{ name: "jobs", queueArn: westQueue }],
+            sns: [{ name: "events", topicArn: TOPIC, filterPolicy: "{store: 1}" }],
+            schedules: [
+              {
+                name: "nightly",
+                expression: "cron(0 3 * * ? *)",
+                timezone: "Mars/Olympus",
+                input: "heartbeat",
+              },
+            ],
+            eventRules: [
+              { name: "hourly", scheduleExpression: "rate(1 hour)", eventBusName: "orders" },
+            ],
+            dynamodbStreams: [{ name: "changes", streamArn: westStream }],
+          },
+        }),
+      );
+      expect(failure.message).to.equal(
+        [
+          'TrafficShiftedFunction "orders" has 6 invalid arguments:',
+          `  - [eventSources.sqs[0].queueArn] is "${westQueue}": is a queue in us-west-2: it must be in the function's region (us-east-1), where Lambda polls it`,
+          '  - [eventSources.sns[0].filterPolicy] is "{store: 1}": must be JSON (an SNS filter policy)',
+          '  - [eventSources.schedules[0].timezone] is "Mars/Olympus": must be an IANA time zone name such as Europe/Paris or UTC',
+          '  - [eventSources.schedules[0].input] is "heartbeat": must be JSON (the event the function receives)',
+          '  - [eventSources.eventRules[0].eventBusName] is "orders": must be default (or unset) for a rule with scheduleExpression: EventBridge runs schedules on the default bus only',
+          `  - [eventSources.dynamodbStreams[0].streamArn] is "${westStream}": is a stream in us-west-2: it must be in the function's region (us-east-1), where Lambda polls it`,
+        ].join("\n"),
+      );
+      expect(failure.resources.all).to.deep.equal([]);
+    });
+
+    it("accepts IANA time zones as written, aliases included", async () => {
+      for (const timezone of [
+        "UTC",
+        "Europe/Paris",
+        "America/Argentina/Buenos_Aires",
+        "Etc/GMT+5",
+      ]) {
+        const { resources } = await build({
+          eventSources: { schedules: [{ name: "nightly", expression: "rate(1 day)", timezone }] },
+        });
+        resources.hasResourceProperties(SCHEDULE, { scheduleExpressionTimezone: timezone });
+      }
+    });
+  });
+
+  it("cron fields stay in their ranges and at() is a real date and time", () => {
+    for (const ok of [
+      "cron(59 23 31 12 ? 2199)",
+      "cron(0 0 ? JAN-DEC SUN-SAT *)",
+      "cron(0 0 L * ? *)",
+      "cron(0 0 15W * ? *)",
+      "cron(0 0 ? * 6#3 *)",
+      "cron(0 0 ? * 6L *)",
+      "cron(0,30 */2 1-15 */3 ? 1970)",
+    ]) {
+      expect(scheduleExpressionProblem(ok, true), ok).to.equal(undefined);
+    }
+    expect(scheduleExpressionProblem("cron(60 12 * * ? *)", false)).to.match(
+      /; cron minutes is "60": values must be 0-59$/,
+    );
+    expect(scheduleExpressionProblem("cron(0 24 * * ? *)", false)).to.match(
+      /; cron hours is "24": values must be 0-23$/,
+    );
+    expect(scheduleExpressionProblem("cron(0 12 32 * ? *)", false)).to.match(
+      /; cron day-of-month is "32": values must be 1-31$/,
+    );
+    expect(scheduleExpressionProblem("cron(0 12 ? 13 MON *)", false)).to.match(
+      /; cron month is "13": values must be 1-12 or JAN-DEC$/,
+    );
+    expect(scheduleExpressionProblem("cron(0 12 ? * 8 *)", false)).to.match(
+      /; cron day-of-week is "8": values must be 1-7 or SUN-SAT$/,
+    );
+    expect(scheduleExpressionProblem("cron(0 12 * * ? 1969)", false)).to.match(
+      /; cron year is "1969": values must be 1970-2199$/,
+    );
+    expect(scheduleExpressionProblem("at(2030-02-30T00:00:00)", true)).to.match(
+      /; at\(2030-02-30T00:00:00\) is not a real date and time$/,
+    );
+    expect(scheduleExpressionProblem("at(2030-01-01T24:00:00)", true)).to.be.a("string");
+    expect(scheduleExpressionProblem("at(2028-02-29T12:00:00)", true)).to.equal(undefined);
   });
 
   it("schedule expressions: rate, six-field cron with ?, and at() for Scheduler only", () => {
@@ -410,6 +547,37 @@ describe("MultiRegionService event sources", () => {
         .find((p) => p.name === `orders-${region}-projector-event-sources-policy`)!;
       expect(policyOf(grant).Statement[0].Resource).to.deep.equal([mapping.inputs.eventSourceArn]);
     }
+  });
+
+  it("a region without a replica stream is a clear error, not an empty stream ARN", async () => {
+    // `replicas` as the provider reports it: one entry per replica region with its streamArn
+    // (aws.dynamodb.Table `replicas[].streamArn`); here only us-west-2 is replicated.
+    const table = {
+      streamArn: pulumi.output(STREAM),
+      replicas: pulumi.output([
+        {
+          regionName: "us-west-2",
+          streamArn: `arn:aws:dynamodb:us-west-2:${ACCOUNT}:table/orders/stream/2026-01-01T00:00:00.000`,
+        },
+      ]),
+    } as unknown as aws.dynamodb.Table;
+    // promiseOf resolves only: the Output's own promise carries the apply's error.
+    const settled = (output: pulumi.Output<string>) =>
+      (output as unknown as { promise(): Promise<string> }).promise();
+    expect(await settled(replicaStreamArn(table, "us-west-2", "us-east-1"))).to.match(
+      /^arn:aws:dynamodb:us-west-2:/,
+    );
+    let thrown: unknown;
+    try {
+      await settled(replicaStreamArn(table, "eu-west-1", "us-east-1"));
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error)?.message).to.equal(
+      "The global table has no replica stream in eu-west-1 (home region us-east-1; replicas: " +
+        "us-west-2): a serviceTable stream source there needs the table replicated to eu-west-1 " +
+        "with its stream on",
+    );
   });
 
   it("a RegionalService table without a stream ARN cannot feed serviceTable sources", async () => {

@@ -1,7 +1,8 @@
 // Event sources invoke the alias (issue 17): an event source mapping, invoke permission, SNS
-// subscription, EventBridge target or Scheduler schedule that names the unqualified function (or
-// `$LATEST`) bypasses the alias, so a canary or weighted shift never reaches those invocations,
-// the alias's deployment alarms never see them, and a rollback leaves them on the new code.
+// subscription, EventBridge target, Scheduler schedule, function URL or API Gateway integration
+// that names the unqualified function, `$LATEST` or a pinned version bypasses the alias, so a
+// canary or weighted shift never reaches those invocations, the alias's deployment alarms never
+// see them, and a rollback leaves them on the new code.
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isAbsent, isUnknown, plain } from "./common";
@@ -12,6 +13,7 @@ export type FunctionTarget =
   | { kind: "unknown" }
   | { kind: "not-lambda" }
   | { kind: "qualified"; qualifier: string }
+  | { kind: "version"; name: string; version: string }
   | { kind: "unqualified"; name: string }
   | { kind: "latest"; name: string };
 
@@ -43,6 +45,9 @@ export function functionTarget(reference: unknown, qualifier?: unknown): Functio
   const effective = typeof qualifier === "string" && qualifier !== "" ? qualifier : own;
   if (effective === undefined || effective === "") return { kind: "unqualified", name };
   if (effective === "$LATEST") return { kind: "latest", name };
+  // A version qualifier is a number (Lambda API reference, PublishVersion `Version`; alias names
+  // may not be all digits, CreateAlias `Name` pattern `(?!^[0-9]+$)([a-zA-Z0-9-_]+)`).
+  if (/^[0-9]+$/.test(effective)) return { kind: "version", name, version: effective };
   return { kind: "qualified", qualifier: effective };
 }
 
@@ -61,7 +66,28 @@ function judge(
       `The ${what} invokes $LATEST of function "${target.name}", the unpublished code: it ` +
         `bypasses the alias and every version. ${fix.invokeAlias}.`,
     );
+  } else if (target.kind === "version") {
+    reportViolation(
+      `The ${what} invokes version ${target.version} of function "${target.name}", pinned: it ` +
+        `bypasses the alias, so traffic shifting, the deployment alarms and rollbacks never reach ` +
+        `these invocations. ${fix.invokeAlias}.`,
+    );
   }
+}
+
+/**
+ * The function ARN inside an API Gateway Lambda integration URI: an HTTP API takes the function
+ * ARN itself, a REST API (and an HTTP API too) the path form
+ * `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations`
+ * (API Gateway Developer Guide, "Create AWS Lambda proxy integrations for HTTP APIs";
+ * API Gateway API reference, Integration `uri`). Anything else is not a function.
+ */
+export function integrationFunction(uri: unknown): unknown {
+  if (typeof uri !== "string") return uri;
+  const path = /^arn:[^:]+:apigateway:[^:]+:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(
+    uri,
+  );
+  return path ? path[1] : uri;
 }
 
 /** Every event source and invoke permission names a Lambda alias. Applies in every environment. */
@@ -69,7 +95,8 @@ export const eventSourcesInvokeAlias: ResourceValidationPolicy = {
   name: "event-sources-invoke-alias",
   description:
     "Lambda event source mappings, invoke permissions, SNS subscriptions, EventBridge targets " +
-    "and EventBridge Scheduler schedules invoke an alias, never an unqualified function or $LATEST.",
+    "EventBridge Scheduler schedules, function URLs and API Gateway integrations invoke an alias, " +
+    "never an unqualified function, $LATEST or a pinned version.",
   enforcementLevel: "mandatory",
   validateResource: [
     validateResourceOfType(aws.lambda.EventSourceMapping, (props, _args, report) => {
@@ -92,6 +119,36 @@ export const eventSourcesInvokeAlias: ResourceValidationPolicy = {
       const target = plain(props).target;
       if (isUnknown(target)) return;
       judge("EventBridge Scheduler schedule", functionTarget(target?.arn), report);
+    }),
+    validateResourceOfType(aws.lambda.FunctionUrl, (props, _args, report) => {
+      const url = plain(props);
+      const qualifier = isAbsent(url.qualifier) ? undefined : url.qualifier;
+      const target = functionTarget(url.functionName, qualifier);
+      // A URL without a qualifier serves the unpublished function, $LATEST (Lambda API
+      // reference, CreateFunctionUrlConfig `Qualifier`: "The alias name").
+      judge(
+        "function URL",
+        target.kind === "unqualified" ? { kind: "latest", name: target.name } : target,
+        report,
+      );
+    }),
+    validateResourceOfType(aws.apigatewayv2.Integration, (props, _args, report) => {
+      const integration = plain(props);
+      if (integration.integrationType !== "AWS_PROXY") return;
+      judge(
+        "API Gateway integration",
+        functionTarget(integrationFunction(integration.integrationUri)),
+        report,
+      );
+    }),
+    validateResourceOfType(aws.apigateway.Integration, (props, _args, report) => {
+      const integration = plain(props);
+      if (integration.type !== "AWS_PROXY" && integration.type !== "AWS") return;
+      judge(
+        "API Gateway integration",
+        functionTarget(integrationFunction(integration.uri)),
+        report,
+      );
     }),
   ],
 };

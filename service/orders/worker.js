@@ -7,7 +7,9 @@
  *     written to the table once (SQS delivers at least once: an orderId already there counts as
  *     done). The handler answers with a partial batch response (`batchItemFailures`, Lambda
  *     Developer Guide, "Handling errors for an SQS event source"), so only the failed messages
- *     return to the queue, and after `maxReceiveCount` receives go to its dead-letter queue.
+ *     return to the queue, and after `maxReceiveCount` receives go to its dead-letter queue. A batch
+ *     where every message failed throws instead, so Lambda counts an error and the deployment
+ *     alarms see a version that cannot import anything.
  *   - an EventBridge Scheduler schedule: writes this region's heartbeat item
  *     (`orderId` = `heartbeat#<region>`, `lastRunAt`), which shows an operator that the
  *     scheduled path ran in that region, and when.
@@ -90,6 +92,16 @@ function createWorker(dynamodb, options) {
           });
           batchItemFailures.push({ itemIdentifier: record.messageId });
         }
+      }
+      // A batch where every message failed throws instead: a partial batch response ends the
+      // invocation successfully, so Lambda's Errors metric (which the deployment alarms watch)
+      // would stay 0 for a version that fails everything (Lambda Developer Guide, "Handling
+      // errors for an SQS event source": a thrown error fails the whole batch, and those messages
+      // return to the queue just as listed failures do).
+      if (event.Records.length > 0 && batchItemFailures.length === event.Records.length) {
+        throw new Error(
+          `all ${event.Records.length} messages of the batch failed to import; see the WARN lines above`,
+        );
       }
       return { batchItemFailures };
     }

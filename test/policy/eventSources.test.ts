@@ -31,6 +31,29 @@ const schedule = (arn: unknown) =>
     flexibleTimeWindow: { mode: "OFF" },
     target: { arn, roleArn: "arn:aws:iam::123456789012:role/scheduler" },
   });
+const functionUrl = (functionName: unknown, qualifier?: unknown) =>
+  resource("aws:lambda/functionUrl:FunctionUrl", "orders-url", {
+    functionName,
+    authorizationType: "AWS_IAM",
+    ...(qualifier !== undefined ? { qualifier } : {}),
+  });
+const httpIntegration = (integrationUri: unknown, integrationType = "AWS_PROXY") =>
+  resource("aws:apigatewayv2/integration:Integration", "orders-api-integration", {
+    apiId: "a1b2c3",
+    integrationType,
+    integrationUri,
+  });
+const restIntegration = (uri: unknown) =>
+  resource("aws:apigateway/integration:Integration", "orders-rest-integration", {
+    restApi: "r1",
+    resourceId: "x1",
+    httpMethod: "POST",
+    type: "AWS_PROXY",
+    uri,
+  });
+// The REST form of a Lambda integration URI (API Gateway API reference, Integration `uri`).
+const invocationsUri = (functionArn: string) =>
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
 
 describe("policy event-sources-invoke-alias", () => {
   it("passes every kind of source that names the alias", async () => {
@@ -42,6 +65,14 @@ describe("policy event-sources-invoke-alias", () => {
       subscription(ALIAS_ARN),
       target(ALIAS_ARN),
       schedule(ALIAS_ARN),
+      functionUrl("orders", "live"),
+      functionUrl(ALIAS_ARN),
+      httpIntegration(ALIAS_ARN),
+      restIntegration(invocationsUri(ALIAS_ARN)),
+      httpIntegration(
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/1/2",
+        "HTTP_PROXY",
+      ),
     ]);
     expect(violations).to.deep.equal([]);
   });
@@ -78,6 +109,28 @@ describe("policy event-sources-invoke-alias", () => {
     ]);
   });
 
+  it("reports a version-pinned source, an unqualified function URL and integrations that bypass the alias", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [
+      mapping("orders:3"),
+      permission(FUNCTION_ARN, "12"),
+      functionUrl("orders"),
+      functionUrl(`${FUNCTION_ARN}:$LATEST`),
+      httpIntegration(FUNCTION_ARN),
+      restIntegration(invocationsUri(`${FUNCTION_ARN}:4`)),
+    ]);
+    expect(violations.map((v) => v.message.split(/[,:] /)[0])).to.deep.equal([
+      'The event source mapping invokes version 3 of function "orders"',
+      'The invoke permission invokes version 12 of function "orders"',
+      'The function URL invokes $LATEST of function "orders"',
+      'The function URL invokes $LATEST of function "orders"',
+      'The API Gateway integration invokes function "orders" unqualified',
+      'The API Gateway integration invokes version 4 of function "orders"',
+    ]);
+    expect(violations[0].message).to.match(
+      /version 3 of function "orders", pinned: it bypasses the alias.*\[eventSources\]/,
+    );
+  });
+
   it("cannot judge unknown references in a preview, and ignores targets that are not functions", async () => {
     const violations = await check(eventSourcesInvokeAlias, [
       mapping(UNKNOWN_INPUT),
@@ -93,8 +146,9 @@ describe("policy event-sources-invoke-alias", () => {
     expect(functionTarget("orders")).to.deep.equal({ kind: "unqualified", name: "orders" });
     expect(functionTarget("orders:live")).to.deep.equal({ kind: "qualified", qualifier: "live" });
     expect(functionTarget("123456789012:function:orders:7")).to.deep.equal({
-      kind: "qualified",
-      qualifier: "7",
+      kind: "version",
+      name: "orders",
+      version: "7",
     });
     expect(functionTarget(FUNCTION_ARN, "live")).to.deep.equal({
       kind: "qualified",

@@ -99,6 +99,24 @@ describe("orders worker", () => {
     expect(result).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "m-2" }] });
   });
 
+  it("throws when every message of the batch failed, so Lambda's Errors metric counts it", async () => {
+    dynamodb
+      .on(PutItemCommand)
+      .rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+    let thrown: unknown;
+    try {
+      await worker()({
+        Records: [sqsRecord("m-1", order("o-1")), sqsRecord("m-2", "not json")],
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).to.be.instanceOf(Error);
+    expect((thrown as Error).message).to.equal(
+      "all 2 messages of the batch failed to import; see the WARN lines above",
+    );
+  });
+
   it("writes its region's heartbeat when the schedule invokes it", async () => {
     dynamodb.on(PutItemCommand).resolves({});
     const result = await worker()({ task: "heartbeat" });
