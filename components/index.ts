@@ -129,6 +129,8 @@ export {
   ServiceNetwork,
   VpcSource,
 } from "./serviceNetwork";
+// The type of `RegionalService.network` (TypeScript only: a service creates it, users do not).
+export type { RegionalNetwork, RegionalNetworkArgs } from "./regionalNetwork";
 // Event sources on the alias (issue 17).
 export {
   DynamoDbStreamSource,

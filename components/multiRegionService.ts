@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkExtensionLayers } from "./appConfigExtension";
 import { checkRegionName, checkUnlistedRegions } from "./regions";
-import { checkServiceNetwork, networkOfRegion } from "./serviceNetwork";
+import { checkServiceNetwork, networkOfRegion, requireAwsxFor } from "./serviceNetwork";
 import {
   checkHealthCheckArgs,
   checkServiceShape,
@@ -362,6 +362,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
       undefined,
       regionProviders,
     ).throwIfAny();
+    requireAwsxFor(args.network);
     super("multiregion-serverless:index:MultiRegionService", name, {}, componentOptions);
 
     this.topology = args.topology;

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  AwsxModule,
   AwsxVpc,
+  ExistingVpc,
   FunctionVpcConfig,
   loadAwsx,
   NatGateways,
@@ -67,14 +69,16 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     if (args.network.vpc === "existing" && existing === undefined) {
       throw new Error(`RegionalNetwork "${name}": network.existingVpcs has no VPC for ${region}`);
     }
-    // awsx is loaded before anything is registered: without it, the error is all there is.
-    const awsx = existing === undefined ? loadAwsx() : undefined;
+    // Either the region's existing VPC, or awsx to create one. awsx is loaded before anything is
+    // registered: without it, the error is all there is.
+    const source: { existing: ExistingVpc } | { awsx: AwsxModule } =
+      existing !== undefined ? { existing } : { awsx: loadAwsx() };
     super("multiregion-serverless:index:RegionalNetwork", name, {}, opts);
 
-    if (existing !== undefined || awsx === undefined) {
-      this.vpcId = pulumi.output(existing!.vpcId);
-      this.subnetIds = pulumi.output(existing!.subnetIds);
-      this.securityGroupIds = pulumi.output(existing!.securityGroupIds);
+    if ("existing" in source) {
+      this.vpcId = pulumi.output(source.existing.vpcId);
+      this.subnetIds = pulumi.output(source.existing.subnetIds);
+      this.securityGroupIds = pulumi.output(source.existing.securityGroupIds);
       this.endpointServices = [];
       this.registerOutputs({
         vpcId: this.vpcId,
@@ -93,7 +97,7 @@ export class RegionalNetwork extends pulumi.ComponentResource {
     // services that integrate with AWS PrivateLink"); DynamoDB's is a Gateway endpoint.
     const serviceName = (service: string) => `com.amazonaws.${region}.${service}`;
     this.endpointServices = ["dynamodb", ...interfaceServices].map(serviceName);
-    this.vpc = new awsx.ec2.Vpc(
+    this.vpc = new source.awsx.ec2.Vpc(
       `${name}-vpc`,
       {
         region,
@@ -107,11 +111,14 @@ export class RegionalNetwork extends pulumi.ComponentResource {
         // endpoint one private subnet per AZ, private DNS and a security group open on 443 to
         // the VPC's range (awsx `awsx/ec2/vpc.ts`).
         vpcEndpointStrategy: "Auto",
+        // awsx tags an endpoint with its spec's `tags` only, not the Vpc's (pulumi-awsx
+        // awsx/ec2/vpc.ts, `new aws.ec2.VpcEndpoint(spec.serviceName, { tags: spec.tags, ... })`).
         vpcEndpointSpecs: [
-          { serviceName: serviceName("dynamodb"), vpcEndpointType: "Gateway" },
+          { serviceName: serviceName("dynamodb"), vpcEndpointType: "Gateway", tags: args.tags },
           ...interfaceServices.map((service) => ({
             serviceName: serviceName(service),
             vpcEndpointType: "Interface",
+            tags: args.tags,
           })),
         ],
         tags: args.tags,

@@ -27,7 +27,12 @@ import {
 import { REGIONAL_SERVICE_ARGS } from "./argumentShapes";
 import { SharedDeploymentResources, withSharedDeployment } from "./sharedDeployment";
 import { RegionalNetwork } from "./regionalNetwork";
-import { checkServiceNetwork, neededEndpointServices, ServiceNetwork } from "./serviceNetwork";
+import {
+  checkServiceNetwork,
+  neededEndpointServices,
+  requireAwsxFor,
+  ServiceNetwork,
+} from "./serviceNetwork";
 
 export { ServiceFunction, ServiceFunctionArgs };
 import { ArgumentProblems, isKnown, mergeMaps } from "./validation";
@@ -377,6 +382,7 @@ export class RegionalService extends pulumi.ComponentResource {
   constructor(name: string, args: RegionalServiceArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Validate before registering anything: bad input must not leave half a service behind.
     checkRegionalServiceArgs(`RegionalService "${name}"`, args).throwIfAny();
+    requireAwsxFor(args.network);
     super("multiregion-serverless:index:RegionalService", name, {}, opts);
 
     const region = args.region;

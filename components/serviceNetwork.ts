@@ -156,6 +156,10 @@ export function checkServiceNetwork(
       args.cidrBlock,
       "must be an IPv4 CIDR block from /16 to /24, e.g. 10.0.0.0/16",
     );
+    const tooSmall = subnetSizeProblem(args.cidrBlock, args.availabilityZones ?? 2);
+    if (tooSmall !== undefined) {
+      problems.add("network.cidrBlock", args.cidrBlock, tooSmall);
+    }
   }
   const endpoints = args.interfaceEndpoints;
   if (endpoints !== undefined) {
@@ -321,6 +325,35 @@ export function cidrPrefixLength(cidr: unknown): number | undefined {
   return octets.every((octet) => octet <= 255) && prefix >= 16 && prefix <= 24 ? prefix : undefined;
 }
 
+/** The smallest subnet EC2 creates: /28 (Amazon VPC User Guide, "Subnet CIDR blocks": /16 to /28). */
+const SMALLEST_SUBNET_PREFIX = 28;
+
+/**
+ * Why awsx cannot lay out `cidrBlock` over `zones` Availability Zones, or undefined when it can
+ * (or when either is invalid, which is reported on its own). awsx's default layout ("Legacy"
+ * strategy, no subnetSpecs) gives each AZ `log2(nextPow2(zones))` more prefix bits, its private
+ * subnet one bit more and its public subnet one more again (pulumi-awsx
+ * awsx/ec2/subnetDistributorLegacy.ts, getSubnetSpecsLegacy and generateDefaultSubnets): a /24
+ * over 5 or 6 zones would ask EC2 for /29 public subnets, which it refuses.
+ */
+export function subnetSizeProblem(cidrBlock: unknown, zones: unknown): string | undefined {
+  const prefix = cidrPrefixLength(cidrBlock);
+  if (prefix === undefined || typeof zones !== "number" || !Number.isInteger(zones) || zones < 1) {
+    return undefined;
+  }
+  const zoneBits = Math.ceil(Math.log2(zones));
+  const publicSubnetPrefix = prefix + zoneBits + 2;
+  if (publicSubnetPrefix <= SMALLEST_SUBNET_PREFIX) {
+    return undefined;
+  }
+  const largestPrefix = SMALLEST_SUBNET_PREFIX - zoneBits - 2;
+  return (
+    `over ${zones} Availability Zones (network.availabilityZones) awsx's subnet layout cuts ` +
+    `/${publicSubnetPrefix} public subnets from it, smaller than the /${SMALLEST_SUBNET_PREFIX} ` +
+    `EC2 allows: use a block of /${largestPrefix} or larger (e.g. 10.0.0.0/16), or fewer zones`
+  );
+}
+
 /**
  * The network-interface permissions of a function in a VPC: the EC2 actions of AWS's managed
  * policy AWSLambdaVPCAccessExecutionRole (v3: CreateNetworkInterface,
@@ -358,7 +391,11 @@ export function networkInterfaceStatements(
         .all([prefix, vpcConfig.subnetIds, vpcConfig.securityGroupIds])
         .apply(([arnPrefix, subnets, groups]) => [
           `${arnPrefix}:network-interface/*`,
-          ...subnets.map((id) => `${arnPrefix}:subnet/${id}`),
+          // Any account: a subnet's ARN carries its owner's account (Service Authorization
+          // Reference, EC2 `subnet` resource `arn:...:ec2:<region>:<account>:subnet/<id>`), and
+          // a subnet shared through AWS RAM is owned by the VPC owner, not the function's account
+          // (Amazon VPC User Guide, "Share your VPC with other accounts"). The subnet id is unique.
+          ...subnets.map((id) => `${subnetArnPrefix(arnPrefix)}:subnet/${id}`),
           ...groups.map((id) => `${arnPrefix}:security-group/${id}`),
         ]),
     },
@@ -373,6 +410,11 @@ export function networkInterfaceStatements(
       Resource: networkInterfaces,
     },
   ];
+}
+
+/** `arn:<partition>:ec2:<region>:*` from `arn:<partition>:ec2:<region>:<account>`. */
+function subnetArnPrefix(arnPrefix: string): string {
+  return arnPrefix.split(":").slice(0, 4).concat("*").join(":");
 }
 
 // --- the optional @pulumi/awsx ---
@@ -415,11 +457,29 @@ export function loadAwsx(): AwsxModule {
   try {
     return awsxLoader();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") {
+    const { code, message } = error as { code?: string; message?: string };
+    // Only awsx itself missing: Node says "Cannot find module '@pulumi/awsx'" (CommonJS) or
+    // "Cannot find package '@pulumi/awsx' imported from ..." (ESM). A package awsx needs that is
+    // missing (say @pulumi/docker) has the same code but names that package, with awsx's path
+    // only in the require stack, and is rethrown as it is.
+    if (
+      (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") &&
+      typeof message === "string" &&
+      message.includes("'@pulumi/awsx'")
+    ) {
       throw new Error(AWSX_MISSING);
     }
     throw error;
+  }
+}
+
+/**
+ * Loads `@pulumi/awsx` when `network` creates a VPC, so that a missing package fails a service
+ * before it registers anything (the VPCs are built later, by each region's RegionalNetwork).
+ */
+export function requireAwsxFor(network: ServiceNetwork | undefined): void {
+  if (network?.vpc === VpcSource.Create) {
+    loadAwsx();
   }
 }
 

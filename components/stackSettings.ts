@@ -6,7 +6,12 @@ import { PREDEFINED_DEPLOYMENT_TYPES, type DeploymentType } from "./trafficShift
 import { closestKey, REGION_PATTERN, showValue } from "./validation";
 import { scheduleExpressionProblem } from "./scheduleExpressions";
 import type { FeatureFlag, FeatureFlagAttribute, FeatureFlagRollout } from "./featureFlags";
-import { cidrPrefixLength, type NatGateways, type ServiceNetwork } from "./serviceNetwork";
+import {
+  cidrPrefixLength,
+  subnetSizeProblem,
+  type NatGateways,
+  type ServiceNetwork,
+} from "./serviceNetwork";
 import {
   functionOptionsConfig,
   FunctionOptionSettings,
@@ -1098,6 +1103,10 @@ function resolveNetwork(
   }
   if (network.existingVpcs !== undefined) {
     problems.push(`${name}.existingVpcs is set: applies to network.vpc "existing" only`);
+  }
+  const tooSmall = subnetSizeProblem(network.cidrBlock, network.availabilityZones ?? 2);
+  if (tooSmall !== undefined) {
+    problems.push(`${name}.cidrBlock is ${showValue(network.cidrBlock)}: ${tooSmall}`);
   }
   return {
     vpc: "create",

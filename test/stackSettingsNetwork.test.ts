@@ -114,6 +114,23 @@ describe("stack settings: network", () => {
     ]);
   });
 
+  it("refuses a CIDR block too small for its AZs: awsx would cut subnets under EC2's /28", () => {
+    // /24 over 5 AZs: 8 AZ blocks of /27, private /28, public /29 (pulumi-awsx
+    // awsx/ec2/subnetDistributorLegacy.ts); over 4 AZs the public subnets are /28, which EC2 takes.
+    const network = (availabilityZones: number) => ({
+      vpc: "create",
+      availabilityZones,
+      cidrBlock: "10.0.0.0/24",
+    });
+    expect(problemsOf("dev", { accountId: ACCOUNT, network: network(5) })).to.deep.equal([
+      `multiregion-serverless:network.cidrBlock is "10.0.0.0/24": over 5 Availability Zones (network.availabilityZones) awsx's subnet layout cuts /29 public subnets from it, smaller than the /28 EC2 allows: use a block of /23 or larger (e.g. 10.0.0.0/16), or fewer zones`,
+    ]);
+    expect(load("dev", { accountId: ACCOUNT, network: network(4) }).settings.network).to.include({
+      cidrBlock: "10.0.0.0/24",
+      availabilityZones: 4,
+    });
+  });
+
   it("refuses malformed ids of existing VPCs, naming each", () => {
     expect(
       problemsOf("dev", {

@@ -22,8 +22,8 @@ export function awsxVpcOutputs(name: string, inputs: Record<string, any>): Recor
     createHash("sha256").update(`${name}/${what}`).digest("hex").slice(0, 17);
   const subnets = (kind: string) =>
     Array.from({ length: zones }, (_, zone) => `subnet-${hex(`${kind}-${zone + 1}`)}`);
+  // Only awsx's schema outputs: the engine does not echo a remote component's inputs as outputs.
   return {
-    ...inputs,
     vpcId: `vpc-${hex("vpc")}`,
     privateSubnetIds: subnets("private"),
     publicSubnetIds: subnets("public"),

@@ -1,7 +1,8 @@
 // Private networking (issue 17, part C): a VPC the service creates with awsx. awsx's Vpc is a
-// remote component: its subnets, NAT gateways and endpoints are built by the awsx plugin and
-// reach the policy pack as its own children only at `pulumi up`; the one thing a preview (and
-// this pack offline) sees is the `awsx:ec2:Vpc` resource and its inputs, which are judged here.
+// remote component: the engine calls the awsx plugin's Construct at preview as well as at up, so
+// a real `pulumi preview --policy-pack` sees both the `awsx:ec2:Vpc` resource and the aws:ec2/*
+// children the plugin registers. Offline (the runtime mocks) only the `awsx:ec2:Vpc` resource
+// exists. The rule judges the VPC's arguments, which both see.
 import { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import {
   configOf,
@@ -37,7 +38,15 @@ export const createdVpcsHighlyAvailable: ResourceValidationPolicy = {
     if (args.type !== AWSX_VPC_TYPE) {
       return;
     }
-    const props = plain(args.props);
+    // Inside the awsx plugin the Vpc registers itself as `super("awsx:ec2:Vpc", name, { name,
+    // args, opts }, opts)` (pulumi-awsx awsx/schema-types.ts, class Vpc), so a real preview shows
+    // its arguments under `args`; the Node.js SDK's remote registration (and the mocks) shows
+    // them at the top level.
+    const registered = plain(args.props);
+    const props =
+      registered.args !== null && typeof registered.args === "object"
+        ? registered.args
+        : registered;
     const zones = isUnknown(props.availabilityZoneNames)
       ? undefined
       : Array.isArray(props.availabilityZoneNames)
@@ -53,7 +62,8 @@ export const createdVpcsHighlyAvailable: ResourceValidationPolicy = {
     const strategy = props.natGateways?.strategy ?? "OnePerAz";
     if (
       strategy === "Single" &&
-      isProduction(args, configOf<EnvironmentSettings>(args, environmentSchema))
+      // The tags are among the arguments too.
+      isProduction({ ...args, props }, configOf<EnvironmentSettings>(args, environmentSchema))
     ) {
       reportViolation(
         'The production VPC has a single NAT gateway: an outage of its zone cuts every function\'s outbound traffic. Use network.natGateways "one-per-az" (the prod default).',

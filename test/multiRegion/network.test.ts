@@ -175,21 +175,54 @@ describe("private networking (network)", () => {
       expect(inVpc.map((fn) => fn.name)).to.deep.equal(["orders-orders-function"]);
     });
 
-    it("fails with the install command, before registering anything, when @pulumi/awsx is missing", async () => {
+    /** Replaces the awsx loader with one failing as Node's `require` does (Node, modules.md). */
+    async function withAwsxMissing<T>(message: string, run: () => Promise<T>): Promise<T> {
       const previous = setAwsxLoader(() => {
-        const error = new Error("Cannot find module '@pulumi/awsx'") as Error & { code: string };
+        const error = new Error(message) as Error & { code: string };
         error.code = "MODULE_NOT_FOUND";
         throw error;
       });
       try {
-        const failure = await expectRunFailure(regional({ network: { vpc: "create" } }));
-        expect(failure.message).to.equal(AWSX_MISSING);
-        expect(failure.message).to.include("npm install @pulumi/awsx@^3.9.0");
-        expect(failure.resources.ofType(REGIONAL_NETWORK)).to.deep.equal([]);
-        expect(failure.resources.ofType(FUNCTION)).to.deep.equal([]);
+        return await run();
       } finally {
         setAwsxLoader(previous);
       }
+    }
+
+    /** What a run registered, apart from the root stack the harness makes. */
+    const registered = (failure: { resources: { all: readonly { type: string }[] } }) =>
+      failure.resources.all
+        .map((resource) => resource.type)
+        .filter((type) => type !== "pulumi:pulumi:Stack");
+
+    it("fails with the install command, registering nothing, when @pulumi/awsx is missing", async () => {
+      await withAwsxMissing("Cannot find module '@pulumi/awsx'", async () => {
+        const failure = await expectRunFailure(regional({ network: { vpc: "create" } }));
+        expect(failure.message).to.equal(AWSX_MISSING);
+        expect(failure.message).to.include("npm install @pulumi/awsx@^3.9.0");
+        expect(registered(failure)).to.deep.equal([]);
+      });
+    });
+
+    it("fails a MultiRegionService without @pulumi/awsx before its service, regions or table exist", async () => {
+      await withAwsxMissing("Cannot find module '@pulumi/awsx'", async () => {
+        const failure = await expectRunFailure(
+          multiRegion({ network: { vpc: "create" }, table: { hashKey: "orderId" } }),
+        );
+        expect(failure.message).to.equal(AWSX_MISSING);
+        expect(registered(failure)).to.deep.equal([]);
+      });
+    });
+
+    it("does not call a package awsx itself is missing @pulumi/awsx: that error is shown as it is", async () => {
+      // Node's message for a dependency of awsx that cannot be found: the missing package first,
+      // awsx's own files only in the require stack.
+      const missingDocker =
+        "Cannot find module '@pulumi/docker'\nRequire stack:\n- /app/node_modules/@pulumi/awsx/ecr/image.js\n- /app/node_modules/@pulumi/awsx/index.js";
+      await withAwsxMissing(missingDocker, async () => {
+        const failure = await expectRunFailure(regional({ network: { vpc: "create" } }));
+        expect(failure.message).to.equal(missingDocker);
+      });
     });
 
     it("never loads @pulumi/awsx for an existing VPC or no network", async () => {
@@ -251,8 +284,9 @@ describe("private networking (network)", () => {
           Action: ["ec2:CreateNetworkInterface"],
           Resource: [
             `${prefix}:network-interface/*`,
-            `${prefix}:subnet/subnet-0f1e2d3c4b5a69781`,
-            `${prefix}:subnet/subnet-0f1e2d3c4b5a69782`,
+            // Any account: subnets shared through AWS RAM carry their owner's account.
+            `arn:aws:ec2:${REGION}:*:subnet/subnet-0f1e2d3c4b5a69781`,
+            `arn:aws:ec2:${REGION}:*:subnet/subnet-0f1e2d3c4b5a69782`,
             `${prefix}:security-group/sg-0f1e2d3c4b5a69789`,
           ],
         },
@@ -311,6 +345,13 @@ describe("private networking (network)", () => {
           '[network.cidrBlock] is "10.0.0.0/8": must be an IPv4 CIDR block from /16 to /24, e.g. 10.0.0.0/16',
           '[network.interfaceEndpoints[1]] is "sqs": is listed twice',
           '[network.interfaceEndpoints[2]] is "dynamodb": DynamoDB has a gateway endpoint in every created VPC',
+        ],
+      ],
+      [
+        "a /24 over 6 AZs, which awsx would cut into subnets smaller than EC2's /28",
+        { vpc: "create", availabilityZones: 6, cidrBlock: "10.0.0.0/24" },
+        [
+          `[network.cidrBlock] is "10.0.0.0/24": over 6 Availability Zones (network.availabilityZones) awsx's subnet layout cuts /29 public subnets from it, smaller than the /28 EC2 allows: use a block of /23 or larger (e.g. 10.0.0.0/16), or fewer zones`,
         ],
       ],
       [

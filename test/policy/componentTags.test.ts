@@ -23,6 +23,25 @@ describe("required-tags and the components' tags", function () {
     expect(await runPolicies(resources, policies)).to.deep.equal([]);
   });
 
+  it("a MultiRegionService in created VPCs given tags tags the functions' security groups too", async () => {
+    const { resources } = await runService({
+      ...shape,
+      topology: "active-passive",
+      primaryRegion: "us-east-1",
+      standbyRegions: ["us-west-2"],
+      network: { vpc: "create" },
+      tags,
+    });
+    expect(resources.ofType("aws:ec2/securityGroup:SecurityGroup")).to.have.length(2);
+    // awsx builds the endpoints in its plugin, tagged with each spec's own `tags`.
+    for (const vpc of resources.ofType("awsx:ec2:Vpc")) {
+      for (const spec of vpc.inputs.vpcEndpointSpecs) {
+        expect(spec.tags).to.deep.equal(tags);
+      }
+    }
+    expect(await runPolicies(resources, policies)).to.deep.equal([]);
+  });
+
   it("a MultiRegionService without tags leaves its resources untagged, so required-tags reports them", async () => {
     const { resources } = await runService({
       ...shape,

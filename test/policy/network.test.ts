@@ -1,5 +1,5 @@
-// Policy `created-vpcs-highly-available` (issue 17, part C) over what a preview shows of a VPC
-// created with awsx: the one `awsx:ec2:Vpc` resource and its inputs (a remote component).
+// Policy `created-vpcs-highly-available` (issue 17, part C) over a VPC created with awsx: the
+// `awsx:ec2:Vpc` resource's arguments, in both shapes the engine can show them.
 import { expect } from "chai";
 import { RegionalService, ServiceNetwork } from "../../components";
 import { runComponent, runPolicies } from "../../testing";
@@ -42,19 +42,16 @@ describe(`policy ${POLICY}`, () => {
     expect(await violations({ vpc: "create", natGateways: "none" }, "dev")).to.deep.equal([]);
   });
 
-  it("finds a one-AZ VPC and a VPC without NAT or DynamoDB endpoint made some other way", async () => {
+  // A VPC made some other way, as the engine shows it to the pack: `props` is what registered it.
+  async function judge(props: Record<string, unknown>, stackName: string) {
     const { runPolicies: run } = await import("../../policy/offline");
     const vpc = {
-      urn: "urn:pulumi:dev::p::awsx:ec2:Vpc::other",
+      urn: `urn:pulumi:${stackName}::p::awsx:ec2:Vpc::other`,
       id: "",
       type: "awsx:ec2:Vpc",
       name: "other",
       custom: false,
-      inputs: {
-        numberOfAvailabilityZones: 1,
-        natGateways: { strategy: "None" },
-        tags: { environment: "dev" },
-      },
+      inputs: props,
       outputs: {},
       secretPaths: [],
       dependencies: [],
@@ -67,10 +64,42 @@ describe(`policy ${POLICY}`, () => {
         additionalSecretOutputs: [],
       },
     };
-    const found = (await run([vpc], { stackName: "dev" })).filter((v) => v.policyName === POLICY);
+    return (await run([vpc], { stackName })).filter((v) => v.policyName === POLICY);
+  }
+
+  it("finds a one-AZ VPC and a VPC without NAT or DynamoDB endpoint made some other way", async () => {
+    const found = await judge(
+      {
+        numberOfAvailabilityZones: 1,
+        natGateways: { strategy: "None" },
+        tags: { environment: "dev" },
+      },
+      "dev",
+    );
     expect(found.map((v) => v.message)).to.deep.equal([
       "The VPC spans 1 Availability Zone: an outage of that zone stops every function in it. Use at least 2 (network.availabilityZones).",
       "The VPC has no NAT gateway and no DynamoDB gateway endpoint (com.amazonaws.<region>.dynamodb): its functions cannot reach DynamoDB.",
+    ]);
+  });
+
+  it("reads the arguments under `args`, as the awsx plugin registers the Vpc in a real preview", async () => {
+    // pulumi-awsx awsx/schema-types.ts, class Vpc: `super("awsx:ec2:Vpc", name, { name, args,
+    // opts }, opts)` inside the plugin's Construct, which the engine runs at preview too.
+    const found = await judge(
+      {
+        name: "orders-eu-west-1-vpc",
+        args: {
+          numberOfAvailabilityZones: 1,
+          natGateways: { strategy: "Single" },
+          tags: { environment: "prod" },
+        },
+        opts: {},
+      },
+      "prod",
+    );
+    expect(found.map((v) => v.message)).to.deep.equal([
+      "The VPC spans 1 Availability Zone: an outage of that zone stops every function in it. Use at least 2 (network.availabilityZones).",
+      'The production VPC has a single NAT gateway: an outage of its zone cuts every function\'s outbound traffic. Use network.natGateways "one-per-az" (the prod default).',
     ]);
   });
 });

@@ -87,6 +87,17 @@ describe("policy required-tags", () => {
     expect(violations[1].message).to.match(/lacks tags service, stack/);
   });
 
+  it("checks a security group declared without any tags key (the functions' group in a VPC)", async () => {
+    const violations = await check(requiredTags, [
+      resource("aws:ec2/securityGroup:SecurityGroup", "orders-functions", {
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+      }),
+    ]);
+    expect(violations.map((v) => [v.resourceName, v.enforcementLevel])).to.deep.equal([
+      ["orders-functions", "mandatory"],
+    ]);
+  });
+
   it("counts the provider's defaultTags", async () => {
     const provider = resource("pulumi:providers:aws", "tagged", {
       region: "us-east-1",
