@@ -352,7 +352,11 @@ export function checkBundles(
   if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(source.entry)) return;
   if (
     source.external !== undefined &&
-    !(Array.isArray(source.external) && source.external.every((id) => typeof id === "string"))
+    // Array.from: an item left out as an unknown Output is a hole, which `every` would skip.
+    !(
+      Array.isArray(source.external) &&
+      Array.from(source.external).every((id) => typeof id === "string")
+    )
   ) {
     return;
   }
