@@ -17,7 +17,10 @@ const path = require("node:path");
 // - @pulumi/awsx: an optional peer dependency (peerDependenciesMeta), loaded only when a service
 //   creates its VPC (components/serviceNetwork.ts `loadAwsx`, which names the install command
 //   when it is missing).
-const OPTIONAL = new Set(["typescript", "@pulumi/awsx"]);
+// - esbuild: an optional peer dependency (peerDependenciesMeta), loaded only when a function gives
+//   `source` to bundle (components/bundling.ts, which names the install command when it is
+//   missing); a program that gives `code` archives never loads it.
+const OPTIONAL = new Set(["typescript", "@pulumi/awsx", "esbuild"]);
 
 const packageDir = path.resolve(process.argv[2]);
 const files = [path.join(packageDir, "preview", "register.js")];

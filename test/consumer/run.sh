@@ -88,6 +88,8 @@ aws_copies="$(cd "$app" && find node_modules -path '*/@pulumi/aws/package.json' 
 [[ "$aws_copies" -eq 1 ]] || fail "$aws_copies copies of @pulumi/aws in the consumer (one expected)"
 # @pulumi/awsx is an optional peer: a consumer that creates no VPC never installs it.
 [[ ! -e "$app/node_modules/@pulumi/awsx" ]] || fail "@pulumi/awsx was installed; it must stay optional"
+# esbuild is an optional peer too: only a function that bundles its `source` needs it.
+[[ ! -e "$app/node_modules/esbuild" ]] || fail "esbuild was installed; it must stay optional"
 (cd "$app" && node -e 'for (const p of ["@pulumi/pulumi", "@pulumi/aws", "typescript"])
   console.log(`  ${p} ${require(`${p}/package.json`).version}`)')
 if grep -q skipLibCheck "$app/tsconfig.json"; then fail "the consumer tsconfig must not skip lib checks"; fi
