@@ -14,7 +14,8 @@ import {
   provisionedConcurrencyMonthlyUsd,
 } from "./functionOptions";
 
-/** The schema of `functionOptions` in a stack file. */
+/** The schema of `functionOptions` in a stack file.
+ * @internal Stack-config plumbing typed with zod: kept out of the published declarations, which must compile without zod's types (Pulumi's template tsconfig). */
 export const functionOptionsConfig = z.strictObject({
   /**
    * Provisioned concurrency on each function's alias, per region. Charged all month whether used
@@ -55,7 +56,8 @@ export const functionOptionsConfig = z.strictObject({
     .optional(),
 });
 
-/** `functionOptions` as given in a stack file. */
+/** `functionOptions` as given in a stack file.
+ * @internal Stack-config plumbing typed with zod: kept out of the published declarations, which must compile without zod's types (Pulumi's template tsconfig). */
 export type FunctionOptionsConfig = z.infer<typeof functionOptionsConfig>;
 
 /** The resolved `functionOptions` of a stack. */
@@ -81,6 +83,7 @@ export interface FunctionOptionSettings {
  * `functionOptions` resolved for the environment, with what only makes sense together checked:
  * no provisioned concurrency in dev, and never more than the function's reserved concurrency.
  * @param key The config key of a setting (`multiregion-serverless:functionOptions`).
+ * @internal Stack-config plumbing typed with zod: kept out of the published declarations, which must compile without zod's types (Pulumi's template tsconfig).
  */
 export function resolveFunctionOptions(
   given: FunctionOptionsConfig | undefined,

@@ -27,7 +27,8 @@ const loadTestPhase = z.strictObject({
   name: z.string().min(1).max(64).optional(),
 });
 
-/** The `loadTest` stack-config key. */
+/** The `loadTest` stack-config key.
+ * @internal Stack-config plumbing typed with zod: kept out of the published declarations, which must compile without zod's types (Pulumi's template tsconfig). */
 export const loadTestConfigSchema = z.strictObject({
   phases: z
     .array(loadTestPhase)
@@ -102,6 +103,7 @@ export const LOAD_TEST_DEFAULTS: Record<"dev" | "staging" | "prod", LoadTestSett
 /**
  * The load test from config over the environment's defaults. Problems (a phase that sends
  * nothing, phases longer than an hour together) go to `problems`, each naming the key.
+ * @internal Stack-config plumbing typed with zod: kept out of the published declarations, which must compile without zod's types (Pulumi's template tsconfig).
  */
 export function resolveLoadTest(
   config: z.infer<typeof loadTestConfigSchema> | undefined,
