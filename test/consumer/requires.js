@@ -20,7 +20,10 @@ const path = require("node:path");
 // - esbuild: an optional peer dependency (peerDependenciesMeta), loaded only when a function gives
 //   `source` to bundle (components/bundling.ts, which names the install command when it is
 //   missing); a program that gives `code` archives never loads it.
-const OPTIONAL = new Set(["typescript", "@pulumi/awsx", "esbuild"]);
+// - @npmcli/arborist: preview/measures.js resolves it from @pulumi/pulumi's own folder
+//   (`require.resolve(..., { paths: [sdkDir] })`), on the SDK's behalf, to stand in for it;
+//   it is the SDK's dependency, not this package's.
+const OPTIONAL = new Set(["typescript", "@pulumi/awsx", "esbuild", "@npmcli/arborist"]);
 
 const packageDir = path.resolve(process.argv[2]);
 const files = [path.join(packageDir, "preview", "register.js")];
