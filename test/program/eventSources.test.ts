@@ -10,15 +10,9 @@ const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const QUEUE = "aws:sqs/queue:Queue";
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
 
-/** The worker config a stack file sets (README, "Event sources on the alias"). */
-const worker = {
-  queue: { batchSize: 10, maximumConcurrency: 5 },
-  schedule: { expression: "rate(15 minutes)" },
-};
-
-describe("the staging stack with the worker's queue and schedule", () => {
+describe("the staging stack with the worker's queue and schedule (stacks/Pulumi.staging.yaml)", () => {
   it("in each region, the worker's SQS mapping and schedule invoke its live alias, with a dead-letter queue behind the queue", async () => {
-    const { resources } = await runStack("staging", { set: { worker } });
+    const { resources } = await runStack("staging");
     for (const region of ["us-east-1", "us-west-2"]) {
       const prefix = `orders-${region}-worker`;
       const fn = resources.get(FUNCTION, `${prefix}-function`);
@@ -48,6 +42,22 @@ describe("the staging stack with the worker's queue and schedule", () => {
           roleArn: Match.anyValue(),
         },
       });
+      // The worker rolls out through CodeDeploy like the API, so it gets both hooks: an empty
+      // SQS batch before traffic (loads the bundle, writes nothing), a metrics check after.
+      const group = resources.get(
+        "aws:codedeploy/deploymentGroup:DeploymentGroup",
+        `${prefix}-deployment-group`,
+      );
+      expect(group.inputs.deploymentConfigName).to.equal(
+        "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
+      );
+      const preTraffic = resources.get(FUNCTION, `${prefix}-pre-traffic-hook`);
+      const hookConfig = JSON.parse(preTraffic.inputs.environment.variables.HOOK_CONFIG);
+      expect(hookConfig).to.deep.include({
+        event: { Records: [] },
+        expect: { payloadMatches: { batchItemFailures: [] } },
+      });
+      resources.get(FUNCTION, `${prefix}-post-traffic-hook`);
     }
   });
 
