@@ -1,0 +1,483 @@
+// A program in Python, Go, C# or YAML gets a component by asking the engine, which starts this
+// package's plugin (Pulumi's Node.js plugin runner on the package root, PulumiPlugin.yaml) and
+// sends it a ConstructRequest (pulumi/pulumi proto/pulumi/provider.proto): the component's type
+// and name, its inputs as a protobuf Struct (unknowns, secrets and other resources' outputs in
+// Pulumi's wire format, `MarshalProperties` in pkg/resource/plugin/provider_plugin.go
+// `Construct`), the deployment's project, stack, config and `dryRun`, and the address of the
+// ResourceMonitor where the provider registers the component's resources. These tests play the
+// engine (test/provider/fakeEngine.ts) for the package root built from the sources, one plugin
+// process for every component, and compare what each Construct registered with what
+// `new Component(...)` registers under the in-process harness.
+import { expect } from "chai";
+import { spawn, ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import {
+  DeploymentAlarms,
+  FeatureFlags,
+  MultiRegionService,
+  RegionalService,
+  ServiceDashboard,
+  ServiceNotifications,
+  TrafficShiftedFunction,
+} from "../../components";
+import {
+  LAMBDA_DEPLOYMENT_RESOURCE_TYPE,
+  LAMBDA_DEPLOYMENT_TYPE,
+} from "../../components/lambdaDeployment";
+import { COMPONENTS } from "../../provider/components";
+import { CapturedResource, runComponent } from "../../testing";
+import { builtPackageRoot } from "./builtPackage";
+import { EngineRegistration, FakeEngine } from "./fakeEngine";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { portOf } = require("../consumer/plugin.js") as {
+  portOf(child: ChildProcess): Promise<number>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const PROJECT = "orders-py";
+const STACK = "dev";
+const CONFIG = { "aws:region": "us-east-1" };
+const REPO = path.join(__dirname, "..", "..");
+const SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, "schema.json"), "utf8")) as {
+  resources: Record<string, { properties: Record<string, unknown> }>;
+};
+const token = (component: string) => `multiregion-serverless:index:${component}`;
+
+// Wire-format markers (pulumi/pulumi sdk/go/common/resource/properties.go: SigKey, ArchiveSig,
+// SecretSig, OutputValueSig; sdk/go/common/resource/plugin/rpc.go UnknownStringValue).
+const SIG = "4dabf18193072939515e22adb298388d";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const CODE_PATH = "./service/orders";
+const wireArchive = { [SIG]: ARCHIVE_SIG, path: CODE_PATH };
+const wireSecret = (value: unknown) => ({ [SIG]: SECRET_SIG, value });
+/** An output of another resource, as the engine marshals it for a provider that accepts outputs. */
+const wireOutput = (dependencies: string[], value?: unknown) => ({
+  [SIG]: OUTPUT_VALUE_SIG,
+  ...(value === undefined ? {} : { value }),
+  dependencies,
+});
+
+/** Resources of the calling program, which the engine knows before the Construct. */
+const ROLE = `urn:pulumi:${STACK}::${PROJECT}::aws:iam/role:Role::orders-role`;
+const TABLE = `urn:pulumi:${STACK}::${PROJECT}::aws:dynamodb/table:Table::orders-table`;
+
+/** Plain JSON args as a Python or YAML program writes them (with the archive on the wire). */
+const functionArgs = {
+  code: wireArchive,
+  memorySize: 512,
+  architecture: "arm64",
+  environment: { STAGE: "prod" },
+  policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::orders/*"] }],
+  trafficShifting: { canary: { percentage: 25, intervalMinutes: 15 }, keepVersions: 3 },
+  alarms: { durationBaselineMs: 120 },
+  region: "us-east-1",
+};
+const serviceShape = {
+  functions: { orders: { code: wireArchive, trafficShifting: { type: "AllAtOnce" } } },
+  routes: { "GET /orders": "orders" },
+  domain: { zoneId: "Z123EXAMPLE", name: "api.example.com" },
+};
+const CASES: Record<string, Record<string, unknown>> = {
+  TrafficShiftedFunction: functionArgs,
+  DeploymentAlarms: { functionName: "orders", durationBaselineMs: 80, region: "eu-west-1" },
+  RegionalService: { ...serviceShape, region: "us-east-1" },
+  MultiRegionService: {
+    ...serviceShape,
+    topology: "active-passive",
+    primaryRegion: "us-east-1",
+    standbyRegions: ["us-west-2"],
+    rolloutWaves: true,
+  },
+  FeatureFlags: {
+    regions: ["us-east-1", "us-west-2"],
+    environment: "prod",
+    flags: [
+      { name: "newOrderValidation", enabled: true },
+      { name: "batchSize", enabled: true, attributes: [{ name: "maxItems", numberValue: 50 }] },
+    ],
+  },
+  ServiceDashboard: {
+    regions: [
+      {
+        region: "us-east-1",
+        functions: [{ key: "orders", functionName: "orders-fn" }],
+        apiId: "a1b2c3",
+        healthCheckId: "abcdef01-2345-6789-abcd-ef0123456789",
+      },
+      { region: "us-west-2", functions: [{ key: "orders", functionName: "orders-fn" }] },
+    ],
+    alarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-errors"],
+  },
+  ServiceNotifications: {
+    regions: ["us-east-1", "us-west-2"],
+    emails: ["oncall@example.com"],
+    tags: { team: "payments" },
+  },
+};
+
+const CONSTRUCTORS: Record<string, new (name: string, args: any) => pulumi.ComponentResource> = {
+  TrafficShiftedFunction,
+  DeploymentAlarms,
+  RegionalService,
+  MultiRegionService,
+  FeatureFlags,
+  ServiceDashboard,
+  ServiceNotifications,
+};
+
+/** The same args for `new`: the archive as a TypeScript program writes it. */
+function typeScriptArgs(args: unknown): any {
+  if (Array.isArray(args)) {
+    return args.map(typeScriptArgs);
+  }
+  if (typeof args === "object" && args !== null) {
+    if ((args as Record<string, unknown>)[SIG] === ARCHIVE_SIG) {
+      return new pulumi.asset.FileArchive(CODE_PATH);
+    }
+    return Object.fromEntries(
+      Object.entries(args).map(([key, value]) => [key, typeScriptArgs(value)]),
+    );
+  }
+  return args;
+}
+
+/** A registration as a preview lists it: type, name, parent and inputs. */
+interface Listed {
+  type: string;
+  name: string;
+  parent: string;
+  inputs: Record<string, any>;
+  secretPaths: string[];
+}
+
+/**
+ * A deployment is the dynamic resource from `new` (its serialized provider in `__provider`) and
+ * the package's LambdaDeployment from the plugin, with the same inputs otherwise.
+ */
+function listed(resource: CapturedResource | EngineRegistration, stackUrn: string): Listed {
+  const deployment =
+    resource.type === LAMBDA_DEPLOYMENT_TYPE || resource.type === LAMBDA_DEPLOYMENT_RESOURCE_TYPE;
+  const { __provider: _serialized, ...inputs } = resource.inputs;
+  void _serialized;
+  return {
+    type: deployment ? "LambdaDeployment" : resource.type,
+    name: resource.name,
+    // `new` in a test has no stack; the engine parents the component to the caller's stack.
+    parent: resource.parent || stackUrn,
+    inputs: deployment ? inputs : resource.inputs,
+    secretPaths: resource.secretPaths,
+  };
+}
+
+/** Registrations in a stable order: the engine gets them concurrently, in no fixed order. */
+function inOrder(resources: Listed[]): Listed[] {
+  const key = (resource: Listed) => `${resource.parent} ${resource.type} ${resource.name}`;
+  return [...resources].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** A component property's value, the Outputs in it resolved (it is known after `pulumi up`). */
+function known(value: unknown): Promise<unknown> {
+  const output = pulumi.output(value) as unknown as pulumi.Output<unknown>;
+  return new Promise((resolve) => output.apply(resolve));
+}
+
+/** A value as it was sent, without Pulumi's secret wrappers. */
+function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
+  }
+  if (typeof value !== "object" || value === null) {
+    return value;
+  }
+  if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
+    return unwrapSecrets(value.value);
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [key, unwrapSecrets(child)]),
+  );
+}
+
+/** The package's plugin, started as the engine starts it, and a client to it. */
+class Plugin {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+    private readonly consumer: string,
+    readonly stderr: () => string,
+  ) {}
+
+  /**
+   * As the Node.js language host's RunPlugin: `node <run-plugin> <package root> <engine>`, in
+   * the consumer's directory (which holds the function code the program names by path).
+   */
+  static async start(engineAddress: string): Promise<Plugin> {
+    const root = builtPackageRoot();
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [root] });
+    const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "mrs-construct-program-"));
+    fs.symlinkSync(path.join(REPO, "service"), path.join(consumer, "service"), "dir");
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      if (!key.startsWith("AWS_") && key !== "NODE_PATH" && !key.startsWith("TS_NODE_")) {
+        env[key] = value;
+      }
+    }
+    const child = spawn(process.execPath, [runner, root, engineAddress], {
+      cwd: consumer,
+      env: { ...env, AWS_EC2_METADATA_DISABLED: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    const port = await portOf(child);
+    const client = new provrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
+    return new Plugin(child, client, consumer, () => stderr);
+  }
+
+  call<T = any>(method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) =>
+      this.client[method](request, (error: grpc.ServiceError | null, response: T) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  }
+
+  stop(): void {
+    this.client.close();
+    this.child.kill();
+    fs.rmSync(this.consumer, { recursive: true, force: true });
+  }
+}
+
+/** What a Construct asks, as pkg/resource/plugin/provider_plugin.go `Construct` fills it. */
+interface ConstructCall {
+  component: string;
+  inputs: Record<string, unknown>;
+  /** `inputDependencies`: for each input, the URNs of the resources it came from. */
+  dependencies?: Record<string, string[]>;
+  dryRun?: boolean;
+}
+
+/** The ConstructResponse (urn, state, stateDependencies), its state decoded. */
+interface Constructed {
+  urn: string;
+  state: Record<string, any>;
+  stateDependencies: Record<string, string[]>;
+}
+
+describe("components constructed over gRPC, as the engine asks the package's plugin", function () {
+  // Building the package root (shared with plugin.test.ts) and starting the plugin take seconds.
+  this.timeout(120_000);
+  let engine: FakeEngine;
+  let plugin: Plugin;
+
+  before(async () => {
+    const started = Date.now();
+    engine = await FakeEngine.start({ project: PROJECT, stack: STACK, external: [ROLE, TABLE] });
+    plugin = await Plugin.start(engine.engineAddress);
+    // The engine configures a provider before any Construct; what the provider accepts decides
+    // how the engine marshals the inputs (provider.proto ConfigureResponse).
+    const configure = new provproto.ConfigureRequest();
+    configure.setAcceptsecrets(true);
+    configure.setAcceptresources(true);
+    for (const [key, value] of Object.entries(CONFIG)) {
+      configure.getVariablesMap().set(key, value);
+    }
+    const configured = await plugin.call("configure", configure);
+    expect(configured.getAcceptsecrets(), "secrets stay secrets").to.equal(true);
+    expect(configured.getAcceptoutputs(), "inputs may be output values").to.equal(true);
+    if (process.env.CONSTRUCT_TIMING === "1") {
+      console.log(`      plugin ready in ${Date.now() - started} ms`);
+    }
+  });
+
+  after(() => {
+    plugin?.stop();
+    engine?.stop();
+  });
+
+  beforeEach(() => {
+    // Each test is its own deployment of the component named "orders".
+    engine.take();
+    engine.forgetRegistered();
+    engine.know(ROLE, TABLE);
+  });
+
+  async function construct(call: ConstructCall): Promise<Constructed> {
+    const request = new provproto.ConstructRequest();
+    request.setProject(PROJECT);
+    request.setStack(STACK);
+    request.setOrganization("organization");
+    for (const [key, value] of Object.entries(CONFIG)) {
+      request.getConfigMap().set(key, value);
+    }
+    request.setDryrun(call.dryRun ?? false);
+    request.setParallel(16);
+    request.setMonitorendpoint(engine.monitorAddress);
+    request.setType(token(call.component));
+    request.setName("orders");
+    request.setParent(engine.stackUrn);
+    request.setInputs(Struct.fromJavaScript(call.inputs));
+    for (const [key, urns] of Object.entries(call.dependencies ?? {})) {
+      const dependencies = new provproto.ConstructRequest.PropertyDependencies();
+      dependencies.setUrnsList(urns);
+      request.getInputdependenciesMap().set(key, dependencies);
+    }
+    request.setAcceptsOutputValues(true);
+    const response = await plugin.call("construct", request).catch((error: Error) => {
+      throw Object.assign(error, {
+        message: `${error.message}\nplugin stderr:\n${plugin.stderr()}`,
+      });
+    });
+    const stateDependencies: Record<string, string[]> = {};
+    for (const [key, urns] of response.getStatedependenciesMap().entries() as Iterable<
+      [string, { getUrnsList(): string[] }]
+    >) {
+      stateDependencies[key] = urns.getUrnsList();
+    }
+    return {
+      urn: response.getUrn(),
+      state: rpc.deserializeProperties(response.getState(), true),
+      stateDependencies,
+    };
+  }
+
+  it("every component the package offers has a case here", () => {
+    expect(Object.keys(CASES).sort()).to.deep.equal(COMPONENTS.map((c) => c.name).sort());
+  });
+
+  for (const [component, args] of Object.entries(CASES)) {
+    it(`${component}: Construct registers through the monitor what new ${component}(...) registers, and returns its URN and outputs`, async () => {
+      // The plugin is another process: both runs go at once.
+      const [expected, constructed] = await Promise.all([
+        runComponent(() => new CONSTRUCTORS[component]("orders", typeScriptArgs(args)), {
+          project: PROJECT,
+          stack: STACK,
+          config: CONFIG,
+        }),
+        construct({ component, inputs: args }),
+      ]);
+      const { registrations, errors } = engine.take();
+      expect(errors, "the engine refused nothing").to.deep.equal([]);
+      expect(inOrder(registrations.map((r) => listed(r, engine.stackUrn)))).to.deep.equal(
+        inOrder(expected.resources.all.map((r) => listed(r, engine.stackUrn))),
+      );
+      expect(registrations.length).to.be.greaterThan(1);
+
+      // The component itself: registered first, under the caller's stack, and its URN is the
+      // one the ConstructResponse hands back to the engine.
+      const [registered] = registrations;
+      expect(registered).to.include({ type: token(component), parent: engine.stackUrn });
+      expect(constructed.urn).to.equal(
+        `urn:pulumi:${STACK}::${PROJECT}::${token(component)}::orders`,
+      );
+      expect(constructed.urn).to.equal(registered.urn);
+      // Its outputs: the schema's, with the values the TypeScript component's properties have.
+      const properties = expected.result as unknown as Record<string, unknown>;
+      const outputs: Record<string, unknown> = {};
+      for (const key of Object.keys(SCHEMA.resources[token(component)].properties)) {
+        const value = await known(properties[key]);
+        if (value !== undefined) {
+          outputs[key] = value;
+        }
+      }
+      expect(Object.keys(outputs)).to.not.have.length(0);
+      expect(unwrapSecrets(constructed.state)).to.deep.equal(outputs);
+      expect(engine.unimplemented).to.deep.equal([]);
+    });
+  }
+
+  // The TypeScript preview both forms are compared with (a known role: `new` takes no unknown).
+  let previewed: ReturnType<typeof runComponent<TrafficShiftedFunction>> | undefined;
+  for (const [form, role] of [
+    ["the unknown sentinel (an SDK that sends no output values)", UNKNOWN],
+    ["an output value with no value", wireOutput([ROLE])],
+  ] as const) {
+    it(`at preview, an input another resource has not computed yet (${form}) stays unknown and keeps its dependency`, async () => {
+      const { policyStatements: _ignored, ...args } = functionArgs;
+      void _ignored;
+      const [expected, constructed] = await Promise.all([
+        (previewed ??= runComponent(
+          () =>
+            new TrafficShiftedFunction("orders", {
+              ...typeScriptArgs(args),
+              role: "arn:aws:iam::123456789012:role/orders",
+            }),
+          { project: PROJECT, stack: STACK, config: CONFIG, preview: true },
+        )),
+        construct({
+          component: "TrafficShiftedFunction",
+          inputs: { ...args, role },
+          dependencies: { role: [ROLE] },
+          dryRun: true,
+        }),
+      ]);
+      const { registrations, errors } = engine.take();
+      expect(errors).to.deep.equal([]);
+      const names = (resources: readonly { type: string; name: string; parent?: string }[]) =>
+        resources.map((r) => `${listed(r as EngineRegistration, "").type} ${r.name}`).sort();
+      expect(names(registrations)).to.deep.equal(names(expected.resources.all));
+      const fn = registrations.find((r) => r.type === "aws:lambda/function:Function")!;
+      // The function's role goes to the engine as the unknown value, and waits for the role.
+      expect(fn.wire.role).to.equal(UNKNOWN);
+      expect(fn.propertyDependencies.role).to.include(ROLE);
+      expect(constructed.urn).to.equal(registrations[0].urn);
+    });
+  }
+
+  it("a secret input stays secret on every child that receives it, and an output of the caller's table brings its dependency", async () => {
+    const tableName = wireOutput([TABLE], "orders-table-1a2b3c");
+    const tableArn = wireOutput(
+      [TABLE],
+      "arn:aws:dynamodb:us-east-1:123456789012:table/orders-table-1a2b3c",
+    );
+    await construct({
+      component: "RegionalService",
+      inputs: {
+        ...serviceShape,
+        region: "us-east-1",
+        tags: wireSecret({ team: "payments" }),
+        table: { name: tableName, arn: tableArn },
+      },
+      dependencies: { tags: [], table: [TABLE] },
+    });
+    const { registrations, errors } = engine.take();
+    expect(errors).to.deep.equal([]);
+    const fn = registrations.find((r) => r.type === "aws:lambda/function:Function")!;
+    expect(fn.inputs.environment.variables.TABLE_NAME).to.equal("orders-table-1a2b3c");
+    expect(fn.propertyDependencies.environment).to.include(TABLE);
+    expect(fn.secretPaths).to.include("tags");
+    const check = registrations.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")!;
+    expect(check.inputs.tags).to.deep.equal({ Name: "orders-health-check", team: "payments" });
+    expect(check.secretPaths).to.include("tags");
+  });
+
+  it("refuses input of the wrong shape with the component's own error, before anything registers", async () => {
+    let failure: grpc.ServiceError | undefined;
+    await construct({
+      component: "TrafficShiftedFunction",
+      inputs: {
+        code: wireArchive,
+        trafficShifting: { mode: "weighted", canary: { percentage: 25, intervalMinutes: 15 } },
+      },
+    }).catch((error: grpc.ServiceError) => (failure = error));
+    expect(failure, "the Construct fails").to.not.equal(undefined);
+    expect(failure!.details).to.include("[trafficShifting.canary]");
+    expect(failure!.details).to.include('applies to trafficShifting.mode "codedeploy" only');
+    expect(engine.take().registrations).to.deep.equal([]);
+  });
+});
