@@ -377,6 +377,13 @@ describe("components constructed over gRPC, as the engine asks the package's plu
         inOrder(expected.resources.all.map((r) => listed(r, engine.stackUrn))),
       );
       expect(registrations.length).to.be.greaterThan(1);
+      // Every deployment is the package's own resource, which its plugin serves, never a
+      // dynamic one (whose provider would run in the caller's directory, pulumi/pulumi#5455).
+      const types = registrations.map((r) => r.type);
+      expect(types).to.not.include(LAMBDA_DEPLOYMENT_TYPE);
+      expect(types.filter((type) => type === LAMBDA_DEPLOYMENT_RESOURCE_TYPE)).to.have.length(
+        expected.resources.ofType(LAMBDA_DEPLOYMENT_TYPE).length,
+      );
 
       // The component itself: registered first, under the caller's stack, and its URN is the
       // one the ConstructResponse hands back to the engine.

@@ -11,6 +11,9 @@
 // where the wire shape is fixed, and the project's in-process harness (testing/run.ts, under
 // Pulumi's runtime mocks) for what a provider would compute, so that a construct through this
 // engine and `new Component(...)` under the harness see the same world and can be compared.
+// Pulumi's own SDK tests fake the engine the same way: a ResourceMonitor and an Engine service
+// on a local grpc-js server, the SDK's process given its address (pulumi/pulumi
+// sdk/nodejs/tests/runtime/langhost/run.spec.ts `createMockEngineAsync`).
 import * as grpc from "@grpc/grpc-js";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "../../testing/awsOutputs";
