@@ -17,6 +17,8 @@
 import * as grpc from "@grpc/grpc-js";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "../../testing/awsOutputs";
+import { knownAtPreview } from "../../testing/run";
+import { secretPathsOf, unwrapSecrets } from "./pluginProcess";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
@@ -60,38 +62,6 @@ export interface EngineLog {
 /** The type of the root stack resource, which the engine leaves out of its children's URNs. */
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** Replaces secret wrappers (`{ <sig>: <secret sig>, value }`) by their values. */
-function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) {
-    return value.map(unwrapSecrets);
-  }
-  if (typeof value !== "object" || value === null) {
-    return value;
-  }
-  if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
-    return unwrapSecrets(value.value);
-  }
-  if (rpc.specialSigKey in value) {
-    return value;
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, unwrapSecrets(child)]),
-  );
-}
-
-function secretPathsOf(value: unknown, prefix = ""): string[] {
-  if (typeof value !== "object" || value === null) {
-    return [];
-  }
-  const record = value as Record<string, unknown>;
-  if (record[rpc.specialSigKey] === rpc.specialSecretSig) {
-    return [prefix];
-  }
-  return Object.entries(record).flatMap(([key, child]) =>
-    secretPathsOf(child, prefix ? `${prefix}.${key}` : key),
-  );
-}
-
 /** Decodes a request's Struct as the harness does (testing/run.ts `CapturingMonitor`). */
 function decode(struct: any): Record<string, any> {
   return unwrapSecrets(rpc.deserializeProperties(struct, true)) as Record<string, any>;
@@ -99,8 +69,10 @@ function decode(struct: any): Record<string, any> {
 
 /**
  * A fake Pulumi engine for one project and stack: a ResourceMonitor and an Engine service on
- * two local ports. It refuses what the engine refuses (a second registration of a URN, a
- * parent or dependency it does not know) and records every request.
+ * two local ports. It fails a registration the engine fails (a second registration of a URN, a
+ * parent it does not know) with a gRPC error, records a provider or dependency it does not know
+ * in `errors`, and records every request. With `preview`, it answers as `pulumi preview` of a
+ * new stack does.
  */
 export class FakeEngine {
   readonly registrations: EngineRegistration[] = [];
@@ -113,6 +85,15 @@ export class FakeEngine {
   private readonly known = new Set<string>();
   private readonly providerRegions = new Map<string, string>();
   private rootResource = "";
+  /**
+   * Answer as a preview (`dryRun`) of a new stack: a custom resource's id is "" and the outputs
+   * its provider computes are unknown. The engine runs a create step with `Preview:
+   * s.deployment.opts.DryRun`, the provider's preview Create returns no id and leaves computed
+   * outputs unknown, and the monitor answers `Id: string(result.State.ID)` (pulumi/pulumi
+   * pkg/resource/deploy/step.go `CreateStep.Apply`, source_eval.go `RegisterResource`); which
+   * outputs are computed is the harness's rule (testing/run.ts `knownAtPreview`).
+   */
+  preview = false;
   private constructor(
     readonly project: string,
     readonly stack: string,
@@ -256,11 +237,19 @@ export class FakeEngine {
         const name: string = request.getName();
         const parent: string = request.getParent();
         const urn = this.urnOf(parent, type, name);
-        if (this.known.has(urn)) {
-          // The engine's words (sdk/go/common/diag/errors.go GetDuplicateResourceURNError).
-          this.errors.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        // The engine fails the registration (sdk/go/common/diag/errors.go
+        // GetDuplicateResourceURNError; pkg/resource/deploy/step_generator.go "could not find
+        // parent resource").
+        const refusal = this.known.has(urn)
+          ? `Duplicate resource URN '${urn}'; try giving it a unique name`
+          : parent && !this.known.has(parent)
+            ? `could not find parent resource ${parent}`
+            : undefined;
+        if (refusal) {
+          this.errors.push(refusal);
+          callback({ code: grpc.status.UNKNOWN, details: refusal } as grpc.ServiceError);
+          return;
         }
-        this.refuseUnknown(urn, "parent", parent);
         const provider: string = request.getProvider();
         this.refuseUnknown(urn, "provider", provider.split("::").slice(0, -1).join("::"));
         for (const dependency of request.getDependenciesList() as string[]) {
@@ -301,15 +290,18 @@ export class FakeEngine {
           // with the id the harness gives (`<name>-id`), so the two runs see the same values.
           const id = `${name}-id`;
           const region = this.regionFor(inputs, provider);
-          const state = type.startsWith("aws:")
+          const emulated = type.startsWith("aws:")
             ? awsOutputs({ type, name, inputs, region, id })
             : { ...inputs };
-          response.setId(id);
+          response.setId(this.preview ? "" : id);
+          const state = this.preview ? knownAtPreview(emulated, inputs) : emulated;
           // Encoded as Pulumi's MockMonitor encodes a mock's state (runtime/mocks.ts).
           response.setObject(Struct.fromJavaScript(await rpc.serializeProperties("state", state)));
         } else {
-          // A component has no provider: the engine records its inputs and no id.
-          response.setObject(Struct.fromJavaScript(wire));
+          // A component has no provider: the engine creates it with `Outputs: nil` (only a
+          // custom resource's create step calls a provider; step_generator.go, step.go
+          // `CreateStep.Apply`), so the answer's object is empty.
+          response.setObject(Struct.fromJavaScript({}));
         }
         callback(null, response);
       },
