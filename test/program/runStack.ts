@@ -11,7 +11,10 @@ import {
 export const PROJECT = "multiregion-serverless";
 export const key = (name: string): string => `${PROJECT}:${name}`;
 
-export interface StackRunOptions extends Pick<MockRunOptions, "preview" | "outputs"> {
+export interface StackRunOptions extends Pick<
+  MockRunOptions,
+  "preview" | "outputs" | "speedMeasures"
+> {
   /** Config set or replaced over the stack file's (bare keys are namespaced by the project). */
   set?: Record<string, unknown>;
   /** Config keys removed from the stack file's. */
@@ -60,6 +63,7 @@ export function runStack(
     secretKeys,
     preview: options.preview ?? true,
     outputs: options.outputs,
+    speedMeasures: options.speedMeasures,
     call: (token) =>
       token === "aws:index/getCallerIdentity:getCallerIdentity"
         ? // aws.getCallerIdentity's result: accountId, arn, userId, id (@pulumi/aws
