@@ -1,8 +1,10 @@
 // Speed measures of the offline preview: each skips work of the Pulumi SDK whose result the
 // offline preview never uses. They touch SDK internals, so they live here only (never in the
-// components, never in a real `pulumi preview`/`up`, never in the test harness, whose tests
-// read and run the serialized provider), are checked against the installed @pulumi/pulumi
-// before they are installed, and fall back to the SDK's own behaviour when a check fails.
+// components, never in a real `pulumi preview`/`up`), are checked against the installed
+// @pulumi/pulumi before they are installed, and fall back to the SDK's own behaviour when a
+// check fails. The test harness applies two of them (lazy-outputs, promise-debugging) for the
+// length of each run (testing/measures.ts); never provider-text, since tests read and run the
+// serialized provider, nor unused-modules, which must precede loading the SDK.
 // Switch them off with MULTIREGION_SERVERLESS_PREVIEW_OFF=all, or name some:
 // MULTIREGION_SERVERLESS_PREVIEW_OFF=provider-text,promise-debugging. docs/benchmarks.md has what
 // each one saves.
@@ -70,46 +72,12 @@ const MEASURES: readonly Measure[] = [
     },
   },
   {
-    // For every input and output property of every custom resource, the SDK makes an Output at
-    // registration (runtime/rpc.js `transferProperties`: four promises, the Output's own seven
-    // and a Proxy), whether or not anything reads it; most are never read, and at 10 regions x
-    // 50 functions they are most of the heap and of the garbage collector's work. Here each
-    // property is made when first read, from the same resolution (value, known, secret,
-    // dependencies or error) the SDK hands its resolver, and is then the same Output.
+    // Each property Output of a resource made when first read (lazyOutputsPatch).
     name: "lazy-outputs",
     install(sdkDir) {
-      const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js"));
-      if (!resourceSource?.includes("rpc_1.transferProperties(res, label, props)")) {
-        return "runtime/resource.js no longer calls rpc.transferProperties(res, label, props)";
-      }
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const rpc = require(path.join(sdkDir, "runtime", "rpc.js")) as {
-        transferProperties?: unknown;
-      };
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const output = require(path.join(sdkDir, "output.js")) as { Output?: unknown };
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const errors = require(path.join(sdkDir, "errors.js")) as { isGrpcError?: unknown };
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const debuggable = require(path.join(sdkDir, "runtime", "debuggable.js")) as {
-        debuggablePromise?: unknown;
-      };
-      if (typeof rpc.transferProperties !== "function" || rpc.transferProperties.length !== 3) {
-        return "runtime/rpc.js has no transferProperties(onto, label, props)";
-      }
-      if (typeof output.Output !== "function") return "output.js has no Output";
-      if (typeof errors.isGrpcError !== "function") return "errors.js has no isGrpcError";
-      if (typeof debuggable.debuggablePromise !== "function") {
-        return "runtime/debuggable.js has no debuggablePromise";
-      }
-      rpc.transferProperties = lazyTransferProperties({
-        Output: output.Output as OutputConstructor,
-        isGrpcError: errors.isGrpcError as (error: unknown) => boolean,
-        // Read at each use: the promise-debugging measure replaces it.
-        debuggable: debuggable as {
-          debuggablePromise: <T>(p: Promise<T>, label: string) => Promise<T>;
-        },
-      });
+      const patch = lazyOutputsPatch(sdkDir);
+      if (typeof patch === "string") return patch;
+      patch.apply();
       return undefined;
     },
   },
@@ -142,20 +110,12 @@ const MEASURES: readonly Measure[] = [
     },
   },
   {
-    // runtime/debuggable.js wraps every RPC promise, capturing `new Error().stack` for a leak
-    // report printed at process exit; the offline preview reports its own result and exit code.
+    // No stack captured per RPC promise for a leak report (promiseDebuggingPatch).
     name: "promise-debugging",
     install(sdkDir) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const debuggable = require(path.join(sdkDir, "runtime", "debuggable.js")) as {
-        debuggablePromise?: unknown;
-        debugPromiseLeaks?: boolean;
-      };
-      if (typeof debuggable.debuggablePromise !== "function") {
-        return "runtime/debuggable.js has no debuggablePromise";
-      }
-      if (debuggable.debugPromiseLeaks) return "PULUMI_DEBUG_PROMISE_LEAKS is set";
-      debuggable.debuggablePromise = <T>(promise: Promise<T>): Promise<T> => promise;
+      const patch = promiseDebuggingPatch(sdkDir);
+      if (typeof patch === "string") return patch;
+      patch.apply();
       return undefined;
     },
   },
@@ -217,6 +177,107 @@ export function installPreviewMeasures(
   // Installed measures stay for the process; a run that installed none may be retried.
   if (report.installed.length > 0) installedOnce = report;
   return report;
+}
+
+/**
+ * A replacement of one function of the SDK: `apply` puts it in place, `restore` puts back what
+ * was there before `apply` (the test harness applies its measures for one run at a time).
+ * @internal
+ */
+export interface SdkPatch {
+  apply(): void;
+  restore(): void;
+}
+
+/** Replaces `holder[key]` by `replacement` on `apply`, and puts the previous value back. */
+function patchOf<K extends string>(
+  holder: Record<K, unknown>,
+  key: K,
+  replacement: unknown,
+): SdkPatch {
+  let previous: unknown;
+  return {
+    apply() {
+      previous = holder[key];
+      holder[key] = replacement;
+    },
+    restore() {
+      holder[key] = previous;
+    },
+  };
+}
+
+/**
+ * The `lazy-outputs` measure for the SDK in `sdkDir`, or why it cannot be made. For every input
+ * and output property of every custom resource, the SDK makes an Output at registration
+ * (runtime/rpc.js `transferProperties`: four promises, the Output's own seven and a Proxy),
+ * whether or not anything reads it; most are never read, and at 10 regions x 50 functions they
+ * are most of the heap and of the garbage collector's work. The replacement makes each property
+ * when first read, from the same resolution (value, known, secret, dependencies or error) the
+ * SDK hands its resolver, and it is then the same Output.
+ * @internal
+ */
+export function lazyOutputsPatch(sdkDir: string): SdkPatch | string {
+  const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js"));
+  if (!resourceSource?.includes("rpc_1.transferProperties(res, label, props)")) {
+    return "runtime/resource.js no longer calls rpc.transferProperties(res, label, props)";
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rpc = require(path.join(sdkDir, "runtime", "rpc.js")) as {
+    transferProperties?: unknown;
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const output = require(path.join(sdkDir, "output.js")) as { Output?: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const errors = require(path.join(sdkDir, "errors.js")) as { isGrpcError?: unknown };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable = require(path.join(sdkDir, "runtime", "debuggable.js")) as {
+    debuggablePromise?: unknown;
+  };
+  if (typeof rpc.transferProperties !== "function" || rpc.transferProperties.length !== 3) {
+    return "runtime/rpc.js has no transferProperties(onto, label, props)";
+  }
+  if (typeof output.Output !== "function") return "output.js has no Output";
+  if (typeof errors.isGrpcError !== "function") return "errors.js has no isGrpcError";
+  if (typeof debuggable.debuggablePromise !== "function") {
+    return "runtime/debuggable.js has no debuggablePromise";
+  }
+  return patchOf(
+    rpc as Record<"transferProperties", unknown>,
+    "transferProperties",
+    lazyTransferProperties({
+      Output: output.Output as OutputConstructor,
+      isGrpcError: errors.isGrpcError as (error: unknown) => boolean,
+      // Read at each use: the promise-debugging measure replaces it.
+      debuggable: debuggable as {
+        debuggablePromise: <T>(p: Promise<T>, label: string) => Promise<T>;
+      },
+    }),
+  );
+}
+
+/**
+ * The `promise-debugging` measure for the SDK in `sdkDir`, or why it cannot be made:
+ * runtime/debuggable.js wraps every RPC promise, capturing `new Error().stack` for a leak report
+ * printed at process exit; the offline preview reports its own result and exit code, and the
+ * test harness its own failures.
+ * @internal
+ */
+export function promiseDebuggingPatch(sdkDir: string): SdkPatch | string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable = require(path.join(sdkDir, "runtime", "debuggable.js")) as {
+    debuggablePromise?: unknown;
+    debugPromiseLeaks?: boolean;
+  };
+  if (typeof debuggable.debuggablePromise !== "function") {
+    return "runtime/debuggable.js has no debuggablePromise";
+  }
+  if (debuggable.debugPromiseLeaks) return "PULUMI_DEBUG_PROMISE_LEAKS is set";
+  return patchOf(
+    debuggable as Record<"debuggablePromise", unknown>,
+    "debuggablePromise",
+    <T>(promise: Promise<T>): Promise<T> => promise,
+  );
 }
 
 /**

@@ -213,6 +213,9 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         preview: true,
         previewUnknowns: !options.knownOutputs,
         stackTraces: options.verbose ?? false,
+        // The preview's own measures (preview/measures.ts, MULTIREGION_SERVERLESS_PREVIEW_OFF)
+        // are the ones that apply here, for the whole process: the harness adds none per run.
+        speedMeasures: false,
         // Offline, the credentials are assumed to be for the stack's account.
         call: (token) =>
           token === "aws:index/getCallerIdentity:getCallerIdentity"

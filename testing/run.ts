@@ -7,6 +7,7 @@ import * as path from "path";
 import { awsxVpcOutputs } from "./awsxOutputs";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "./awsOutputs";
 import { CapturedResource, ResourceCapture } from "./capture";
+import { applyHarnessMeasures } from "./measures";
 
 // Runtime internals that `setMocks` and `disconnect` use but the typings leave out: the
 // store (feature flags) and the wait for outstanding registrations.
@@ -92,6 +93,16 @@ export interface MockRunOptions {
    * @default none
    */
   externalResources?: string[];
+  /**
+   * Skip work of Pulumi's SDK whose result a run under the mocks never uses, while the run runs
+   * (testing/measures.ts, docs/testing.md "Speed"): each property Output of a resource is made
+   * when first read. What the run reports (its resources in their order, inputs, outputs and
+   * errors) is the same either way. Switched off by name for the whole process with
+   * MULTIREGION_SERVERLESS_HARNESS_OFF (`all`, `lazy-outputs`); used only with a @pulumi/pulumi
+   * release they were checked against.
+   * @default true
+   */
+  speedMeasures?: boolean;
 }
 
 /** What a run produced. */
@@ -430,6 +441,7 @@ async function withMocks<T>(
     Error.stackTraceLimit = 0;
     resourceClass.callsites = () => [];
   }
+  const measures = applyHarnessMeasures(options.speedMeasures ?? true);
   const asyncErrors: unknown[] = [];
   const onRejection = (reason: unknown): void => {
     asyncErrors.push(reason);
@@ -463,6 +475,7 @@ async function withMocks<T>(
     }
     return { result, resources: monitor.capture() };
   } finally {
+    measures.restore();
     outputClass.prototype.apply = apply;
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { expectRunFailure, Match } from "../../testing";
 import { malformedCases } from "./cases";
-import { runStack } from "./runStack";
+import { runStack, sharedStackRun } from "./runStack";
 
 const FUNCTION = "aws:lambda/function:Function";
 const GROUP = "aws:codedeploy/deploymentGroup:DeploymentGroup";
@@ -120,7 +120,7 @@ describe("the bundled program's stack config", () => {
     });
 
     it("locks the AWS provider to the stack's account", async () => {
-      const { resources } = await runStack("dev");
+      const { resources } = await sharedStackRun("dev");
       resources.hasResourceProperties("pulumi:providers:aws", {
         allowedAccountIds: Match.serializedJson(["111111111111"]),
         region: "us-east-1",

@@ -1,7 +1,7 @@
 // Issue 15 review: a code deployment must not start before the flags it reads are deployed and
 // readable, and the pre-traffic smoke test checks that the flags were read, not their value.
 import { expect } from "chai";
-import { runStack } from "./runStack";
+import { sharedStackRun } from "./runStack";
 
 const FUNCTION = "aws:lambda/function:Function";
 const DEPLOYMENT = "pulumi-nodejs:dynamic:LambdaDeployment";
@@ -11,7 +11,7 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 for (const stack of ["staging", "prod"] as const) {
   describe(`stacks/Pulumi.${stack}.yaml: flags before code`, () => {
     it("every orders deployment waits for every flag deployment and reader policy", async () => {
-      const { resources } = await runStack(stack);
+      const { resources } = await sharedStackRun(stack);
       const flagDeployments = resources.ofType(FLAG_DEPLOYMENT);
       const readerPolicies = resources
         .ofType(ROLE_POLICY)
@@ -31,7 +31,7 @@ for (const stack of ["staging", "prod"] as const) {
     });
 
     it("the smoke test requires flags read from AppConfig, whatever their value", async () => {
-      const { resources } = await runStack(stack);
+      const { resources } = await sharedStackRun(stack);
       // The orders API's hooks (the worker's smoke test, on staging, sends an SQS batch instead).
       const preTraffic = resources
         .ofType(FUNCTION)
@@ -47,7 +47,7 @@ for (const stack of ["staging", "prod"] as const) {
     });
 
     it("the extension prefetches the flag profile before the function initializes", async () => {
-      const { resources } = await runStack(stack);
+      const { resources } = await sharedStackRun(stack);
       const services = resources
         .ofType(FUNCTION)
         .filter((f) => f.name.endsWith("-orders-function"));

@@ -1,5 +1,6 @@
 // Runs the bundled program (index.ts) for a stack file under the mocks, the way
 // `pulumi preview --stack <stack>` would, with optional config overrides.
+import * as pulumi from "@pulumi/pulumi";
 import {
   MockRun,
   MockRunOptions,
@@ -11,7 +12,10 @@ import {
 export const PROJECT = "multiregion-serverless";
 export const key = (name: string): string => `${PROJECT}:${name}`;
 
-export interface StackRunOptions extends Pick<MockRunOptions, "preview" | "outputs"> {
+export interface StackRunOptions extends Pick<
+  MockRunOptions,
+  "preview" | "outputs" | "speedMeasures"
+> {
   /** Config set or replaced over the stack file's (bare keys are namespaced by the project). */
   set?: Record<string, unknown>;
   /** Config keys removed from the stack file's. */
@@ -60,6 +64,7 @@ export function runStack(
     secretKeys,
     preview: options.preview ?? true,
     outputs: options.outputs,
+    speedMeasures: options.speedMeasures,
     call: (token) =>
       token === "aws:index/getCallerIdentity:getCallerIdentity"
         ? // aws.getCallerIdentity's result: accountId, arn, userId, id (@pulumi/aws
@@ -72,4 +77,35 @@ export function runStack(
           }
         : undefined,
   });
+}
+
+const sharedRuns = new Map<string, Promise<MockRun<Record<string, any>>>>();
+
+/**
+ * The run of a stack file as it is (no overrides), made once per test process and shared by the
+ * specs that only read it: a run of a bundled stack is the costliest step of the suite, and a
+ * dozen specs read the same four. Its captured data is frozen, so a spec that changed it (and
+ * so the others' view) fails at once instead.
+ */
+export function sharedStackRun(stack: string): Promise<MockRun<Record<string, any>>> {
+  let run = sharedRuns.get(stack);
+  if (!run) {
+    run = runStack(stack).then((done) => {
+      deepFreeze(done.resources.all);
+      deepFreeze(done.result);
+      return done;
+    });
+    sharedRuns.set(stack, run);
+  }
+  return run;
+}
+
+/** Freezes plain data all the way down; the SDK's own objects (resources, Outputs) stay live. */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  if (pulumi.Resource.isInstance(value) || pulumi.Output.isInstance(value)) return;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== Array.prototype && prototype !== null) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Match, ResourceCapture } from "../../testing";
-import { key, runStack } from "./runStack";
+import { key, runStack, sharedStackRun } from "./runStack";
 
 const FUNCTION = "aws:lambda/function:Function";
 const GROUP = "aws:codedeploy/deploymentGroup:DeploymentGroup";
@@ -24,7 +24,7 @@ function regionsOf(resources: ResourceCapture, type: string): string[] {
 describe("the bundled program, per stack file", () => {
   describe("stacks/Pulumi.dev.yaml", () => {
     it("serves from one region, shifts all at once, logs DEBUG and checks health every 30 s", async () => {
-      const { resources, result } = await runStack("dev");
+      const { resources, result } = await sharedStackRun("dev");
       expect(regionsOf(resources, FUNCTION)).to.deep.equal(["us-east-1"]);
       resources.allResourcesProperties(GROUP, {
         deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
@@ -51,7 +51,7 @@ describe("the bundled program, per stack file", () => {
 
   describe("stacks/Pulumi.staging.yaml", () => {
     it("fails over between two regions with a replicated table and shifts 10% a minute", async () => {
-      const { resources, result } = await runStack("staging");
+      const { resources, result } = await sharedStackRun("staging");
       expect(regionsOf(resources, FUNCTION)).to.deep.equal(["us-east-1", "us-west-2"]);
       resources.allResourcesProperties(GROUP, {
         deploymentConfigName: "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
@@ -72,7 +72,7 @@ describe("the bundled program, per stack file", () => {
 
   describe("stacks/Pulumi.prod.yaml", () => {
     it("canaries for 10 minutes behind alarms, region by region, with 10 s health checks and protected data", async () => {
-      const { resources, result } = await runStack("prod");
+      const { resources, result } = await sharedStackRun("prod");
       resources.allResourcesProperties(GROUP, {
         deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent10Minutes",
         alarmConfiguration: {
@@ -109,7 +109,7 @@ describe("the bundled program, per stack file", () => {
     });
 
     it("runs a smoke test before traffic moves and a metrics check after", async () => {
-      const { resources } = await runStack("prod");
+      const { resources } = await sharedStackRun("prod");
       const hooks = resources.ofType(FUNCTION).filter((f) => f.name.includes("-hook"));
       expect(hooks.map((h) => h.name).sort()).to.deep.equal([
         "orders-us-east-1-orders-post-traffic-hook",
@@ -125,7 +125,7 @@ describe("the bundled program, per stack file", () => {
 
   describe("stacks/Pulumi.prod-global.yaml", () => {
     it("serves three regions active-active by continent, with a default record for everyone else", async () => {
-      const { resources, result } = await runStack("prod-global");
+      const { resources, result } = await sharedStackRun("prod-global");
       expect(regionsOf(resources, API)).to.deep.equal(["ap-southeast-1", "eu-west-1", "us-east-1"]);
       const geo = resources
         .ofType(RECORD)
@@ -159,7 +159,7 @@ describe("the bundled program, per stack file", () => {
   describe("every stack", () => {
     for (const stack of ["dev", "staging", "prod", "prod-global"]) {
       it(`${stack}: one AWS provider locked to the stack's account, tags and ENVIRONMENT/LOG_LEVEL everywhere`, async () => {
-        const { resources, result } = await runStack(stack);
+        const { resources, result } = await sharedStackRun(stack);
         const settings = result.resolvedSettings;
         const providers = resources.ofType(PROVIDER);
         expect(providers).to.have.length(1);
@@ -212,7 +212,7 @@ describe("the bundled program's function options, per stack file", () => {
   const PROVISIONED = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
 
   it("prod keeps provisioned concurrency on the live alias of the orders function in each region", async () => {
-    const { resources, result } = await runStack("prod");
+    const { resources, result } = await sharedStackRun("prod");
     const configs = resources.ofType(PROVISIONED);
     expect(configs.map((config) => config.inputs.region).sort()).to.deep.equal([
       "us-east-1",
@@ -231,13 +231,13 @@ describe("the bundled program's function options, per stack file", () => {
 
   it("dev and staging keep none", async () => {
     for (const stack of ["dev", "staging"]) {
-      const { resources } = await runStack(stack);
+      const { resources } = await sharedStackRun(stack);
       resources.resourceCountIs(PROVISIONED, 0);
     }
   });
 
   it("bundles the orders function from its source with a source map", async () => {
-    const { resources } = await runStack("dev");
+    const { resources } = await sharedStackRun("dev");
     for (const fn of serviceFunctions(resources)) {
       expect(fn.inputs.environment.variables.NODE_OPTIONS).to.equal("--enable-source-maps");
       expect(fn.inputs.handler).to.equal("index.handler");
