@@ -7,7 +7,7 @@ import type {
   ScheduleEventSource,
   SnsEventSource,
   SqsEventSource,
-} from "./eventSources";
+} from "./eventSourceArgs";
 import { ArgumentShape, INPUT, ShapeOf } from "./validation";
 
 /** `EventSources`: lists, each item checked by its kind's shape below. */
