@@ -55,6 +55,14 @@ export interface SqsEventSource {
    */
   readonly reportBatchItemFailures?: boolean;
   /**
+   * Lambda event filter patterns (JSON objects, e.g. `{"body":{"kind":["import"]}}`): only
+   * messages matching one of them invoke the function; the others are deleted from the queue
+   * without an invocation (Lambda Developer Guide, "Control which events Lambda sends to your
+   * function"). At most 5 (Lambda quotas: filters per event source mapping).
+   * @default every message
+   */
+  readonly filterPatterns?: string[];
+  /**
    * Visibility timeout of the created queue, in seconds: at least the function timeout (Lambda
    * refuses a mapping otherwise), at most 43200.
    * @default six times the function timeout plus `maximumBatchingWindowSeconds` (Lambda Developer Guide recommendation)
@@ -187,6 +195,66 @@ export interface DynamoDbStreamSource {
    * @default true
    */
   readonly reportBatchItemFailures?: boolean;
+  /**
+   * Lambda event filter patterns (JSON objects, e.g. `{"eventName":["INSERT"]}`): only records
+   * matching one of them invoke the function; the others are skipped (Lambda Developer Guide,
+   * "Control which events Lambda sends to your function"). At most 5 with `regionAttribute`'s
+   * (Lambda quotas: filters per event source mapping).
+   * @default every record
+   */
+  readonly filterPatterns?: string[];
+  /**
+   * Keep only the records whose new image's string attribute of this name is the function's own
+   * region: one more filter, `{"dynamodb":{"NewImage":{"<attribute>":{"S":["<region>"]}}}}`. For
+   * a global table's replica stream, which shows every region's writes in every region, so each
+   * change is handled once, in the region that wrote it (the writer must set the attribute;
+   * deletes, which have no new image, are dropped too).
+   * @default every region's records
+   */
+  readonly regionAttribute?: string;
+}
+
+/**
+ * What happens to an event of an asynchronous source (SNS, EventBridge rules, EventBridge
+ * Scheduler) that does not reach the function or that the function fails: Lambda's asynchronous
+ * invocation config on the alias (retries, event age, on-failure destination) and each source's
+ * own dead-letter queue for what it could not deliver to Lambda.
+ */
+export interface AsyncInvocation {
+  /**
+   * Configure it: an `aws.lambda.FunctionEventInvokeConfig` on the alias, and the sources'
+   * dead-letter queues. Turn it off to manage the alias's invoke config yourself (Lambda keeps
+   * one per alias).
+   * @default true when the function has an SNS, schedule or EventBridge rule source, or this argument is given
+   */
+  readonly enabled?: boolean;
+  /**
+   * Times Lambda retries an event the function failed, 0-2 (PutFunctionEventInvokeConfig,
+   * MaximumRetryAttempts).
+   * @default 2 (Lambda's own)
+   */
+  readonly maximumRetryAttempts?: number;
+  /**
+   * Oldest event Lambda still sends to the function, 60-21600 seconds
+   * (PutFunctionEventInvokeConfig, MaximumEventAgeInSeconds); older ones go to the destination.
+   * @default 21600 (six hours, Lambda's own)
+   */
+  readonly maximumEventAgeSeconds?: number;
+  /**
+   * ARN of an existing SQS queue or SNS topic that gets a record of each event given up on
+   * (the on-failure destination); the execution role is allowed to send to it. A queue or topic
+   * encrypted with a customer-managed KMS key also needs `kms:GenerateDataKey` and `kms:Decrypt`
+   * for the execution role (`policyStatements`).
+   * @default a queue created for the function in its region (14 days' retention, SQS-managed encryption), with an alarm on its depth
+   */
+  readonly onFailureDestinationArn?: pulumi.Input<string>;
+  /**
+   * A dead-letter queue per SNS subscription, EventBridge rule target and schedule, for the
+   * events the source could not deliver to Lambda at all (deleted function or alias, missing
+   * permission, throttling past the source's retries), each with an alarm on its depth.
+   * @default true
+   */
+  readonly sourceDeadLetterQueues?: boolean;
 }
 
 /** The event sources of a function, one list per kind (a package schema has no unions). */
@@ -216,4 +284,9 @@ export interface EventSources {
    * @default []
    */
   readonly dynamodbStreams?: DynamoDbStreamSource[];
+  /**
+   * Failure handling of the asynchronous sources (`sns`, `schedules`, `eventRules`).
+   * @default on, with a created failure queue, when the function has an asynchronous source
+   */
+  readonly asyncInvocation?: AsyncInvocation;
 }

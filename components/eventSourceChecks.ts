@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type {
+  AsyncInvocation,
   DynamoDbStreamSource,
   EventRuleSource,
   EventSources,
@@ -11,7 +12,7 @@ import type {
   SnsEventSource,
   SqsEventSource,
 } from "./eventSourceArgs";
-import { EVENT_SOURCE_ITEM_ARGS } from "./eventSourceShapes";
+import { EVENT_SOURCE_ITEM_ARGS, EventSourceKind } from "./eventSourceShapes";
 import { scheduleExpressionProblem } from "./scheduleExpressions";
 import { ArgumentProblems, isKnown } from "./validation";
 
@@ -66,12 +67,12 @@ export function checkEventSources(
     problems.add(
       "eventSources",
       sources,
-      "must be { sqs?, sns?, schedules?, eventRules?, dynamodbStreams? }",
+      "must be { sqs?, sns?, schedules?, eventRules?, dynamodbStreams?, asyncInvocation? }",
     );
     return;
   }
   const names = new Map<string, string>();
-  const listOf = <T>(kind: keyof EventSources): T[] => {
+  const listOf = <T>(kind: EventSourceKind): T[] => {
     const list = sources[kind];
     if (list === undefined) return [];
     if (!Array.isArray(list)) {
@@ -181,6 +182,7 @@ export function checkEventSources(
     problems.integerInRange(`${at}.maximumConcurrency`, queue.maximumConcurrency, 2, 1000);
     problems.oneOf(`${at}.reportBatchItemFailures`, queue.reportBatchItemFailures, [true, false]);
     problems.integerInRange(`${at}.maxReceiveCount`, queue.maxReceiveCount, 1, 1000);
+    checkFilterPatterns(problems, `${at}.filterPatterns`, queue.filterPatterns, 0);
     problems.integerInRange(
       `${at}.visibilityTimeoutSeconds`,
       queue.visibilityTimeoutSeconds,
@@ -331,7 +333,112 @@ export function checkEventSources(
       );
     }
     problems.oneOf(`${at}.reportBatchItemFailures`, stream.reportBatchItemFailures, [true, false]);
+    const byRegion = stream.regionAttribute !== undefined;
+    if (byRegion) {
+      // A DynamoDB attribute name is 1-255 characters (DynamoDB Developer Guide, "Supported data
+      // types and naming rules"); the filter's JSON keeps any of them.
+      problems.check(
+        typeof stream.regionAttribute === "string" &&
+          stream.regionAttribute.length >= 1 &&
+          stream.regionAttribute.length <= 255,
+        `${at}.regionAttribute`,
+        stream.regionAttribute,
+        "must be the name of a string attribute of the table's items (1-255 characters)",
+      );
+    }
+    checkFilterPatterns(problems, `${at}.filterPatterns`, stream.filterPatterns, byRegion ? 1 : 0);
   });
+
+  checkAsyncInvocation(problems, sources.asyncInvocation);
+}
+
+/**
+ * Lambda's default quota of filters per event source mapping (Lambda Developer Guide, "Lambda
+ * quotas": 5, adjustable to 10).
+ */
+export const MAX_FILTERS_PER_MAPPING = 5;
+
+/**
+ * `filterPatterns`: a list of at most `MAX_FILTERS_PER_MAPPING` (with `extra` filters the
+ * component adds) JSON objects, each an event filter pattern (Lambda Developer Guide, "Control
+ * which events Lambda sends to your function": a pattern is a JSON object; Lambda refuses
+ * CreateEventSourceMapping otherwise).
+ */
+function checkFilterPatterns(
+  problems: ArgumentProblems,
+  key: string,
+  patterns: unknown,
+  extra: number,
+): void {
+  if (patterns === undefined) return;
+  if (!Array.isArray(patterns)) {
+    problems.add(key, patterns, "must be a list of JSON event filter patterns");
+    return;
+  }
+  if (patterns.length + extra > MAX_FILTERS_PER_MAPPING) {
+    problems.add(
+      key,
+      `${patterns.length} patterns`,
+      `allows at most ${MAX_FILTERS_PER_MAPPING - extra}` +
+        (extra > 0 ? " beside regionAttribute's filter" : "") +
+        ` (Lambda quotas: ${MAX_FILTERS_PER_MAPPING} filters per event source mapping)`,
+    );
+  }
+  patterns.forEach((pattern, index) => {
+    if (!isKnown(pattern)) {
+      problems.addUnknown(
+        `${key}[${index}]`,
+        "must be known when the component is constructed (a string, not an Output)",
+      );
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = typeof pattern === "string" ? JSON.parse(pattern) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    problems.check(
+      typeof parsed === "object" && parsed !== null && !Array.isArray(parsed),
+      `${key}[${index}]`,
+      pattern,
+      'must be a JSON object, an event filter pattern such as {"body":{"kind":["import"]}}',
+    );
+  });
+}
+
+/** `asyncInvocation`: Lambda's ranges (PutFunctionEventInvokeConfig API reference). */
+function checkAsyncInvocation(problems: ArgumentProblems, config: unknown): void {
+  if (config === undefined) return;
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    problems.add(
+      "eventSources.asyncInvocation",
+      config,
+      "must be { enabled?, maximumRetryAttempts?, maximumEventAgeSeconds?, onFailureDestinationArn?, sourceDeadLetterQueues? }",
+    );
+    return;
+  }
+  const at = "eventSources.asyncInvocation";
+  const invocation = config as AsyncInvocation;
+  problems.oneOf(`${at}.enabled`, invocation.enabled, [true, false]);
+  problems.integerInRange(`${at}.maximumRetryAttempts`, invocation.maximumRetryAttempts, 0, 2);
+  problems.integerInRange(
+    `${at}.maximumEventAgeSeconds`,
+    invocation.maximumEventAgeSeconds,
+    60,
+    21600,
+    "seconds",
+  );
+  problems.oneOf(`${at}.sourceDeadLetterQueues`, invocation.sourceDeadLetterQueues, [true, false]);
+  const destination = invocation.onFailureDestinationArn;
+  if (typeof destination === "string") {
+    problems.check(
+      ["sqs", "sns"].includes(arnService(destination) ?? ""),
+      `${at}.onFailureDestinationArn`,
+      destination,
+      "must be an SQS queue or SNS topic ARN (arn:aws:sqs:<region>:<account>:<name> or arn:aws:sns:...)",
+    );
+  }
 }
 
 /** A service whose functions read the `serviceTable` stream must know the table's stream ARN. */

@@ -7,9 +7,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EventSources } from "./eventSourceArgs";
+import type { DynamoDbStreamSource, EventSources, SqsEventSource } from "./eventSourceArgs";
 import { policyDocument } from "./iam";
 import { boundedName, NAME_LIMITS, stackScopedHash } from "./naming";
+import { topicsInRegion } from "./serviceNotifications";
 
 /** What `createEventSources` needs from the function it attaches sources to. */
 export interface EventSourceTarget {
@@ -27,6 +28,11 @@ export interface EventSourceTarget {
   readonly roleName?: pulumi.Output<string>;
   /** Resources that must exist before Lambda first validates a mapping (the role's policies). */
   readonly dependsOn: pulumi.Resource[];
+  /**
+   * The stack's notification topics (any region): the alarms on the created dead-letter and
+   * failure queues notify those of their own region, like the function's other alarms.
+   */
+  readonly notificationTopicArns?: pulumi.Input<string>[];
 }
 
 /** The event source resources of one function, for outputs and tests. */
@@ -37,6 +43,59 @@ export interface CreatedEventSources {
   readonly deadLetterQueues: Record<string, aws.sqs.Queue>;
   /** Every event source mapping (SQS and DynamoDB), by source name. */
   readonly mappings: Record<string, aws.lambda.EventSourceMapping>;
+  /**
+   * The dead-letter queues of the asynchronous sources (SNS subscriptions, EventBridge rule
+   * targets, schedules), by source name: what the source could not deliver to Lambda.
+   */
+  readonly sourceDeadLetterQueues: Record<string, aws.sqs.Queue>;
+  /** The alias's asynchronous invocation config, when failure handling is on. */
+  invokeConfig?: aws.lambda.FunctionEventInvokeConfig;
+  /** The queue created as its on-failure destination (no `onFailureDestinationArn`). */
+  asyncFailureQueue?: aws.sqs.Queue;
+  /**
+   * An alarm on the depth of each queue above that this component created (the SQS sources'
+   * dead-letter queues, the sources' dead-letter queues, the failure queue): operational alarms,
+   * not deployment (rollback) alarms.
+   */
+  readonly queueAlarms: aws.cloudwatch.MetricAlarm[];
+}
+
+/** Whether the function has a source Lambda invokes it from asynchronously. */
+export function hasAsyncSources(sources: EventSources): boolean {
+  return (
+    (sources.sns?.length ?? 0) +
+      (sources.schedules?.length ?? 0) +
+      (sources.eventRules?.length ?? 0) >
+    0
+  );
+}
+
+/**
+ * Whether the alias gets an asynchronous invocation config: when the function has an asynchronous
+ * source or `asyncInvocation` is given, unless it is turned off.
+ */
+export function asyncInvocationEnabled(sources: EventSources): boolean {
+  return (
+    sources.asyncInvocation?.enabled ??
+    (hasAsyncSources(sources) || sources.asyncInvocation !== undefined)
+  );
+}
+
+/** The filter patterns of a mapping (`FilterCriteria.Filters[].Pattern`), or none. */
+function filterCriteriaOf(
+  source: SqsEventSource | DynamoDbStreamSource,
+): aws.types.input.lambda.EventSourceMappingFilterCriteria | undefined {
+  const patterns: pulumi.Input<string>[] = [...(source.filterPatterns ?? [])];
+  const attribute = "regionAttribute" in source ? source.regionAttribute : undefined;
+  if (attribute !== undefined) {
+    // The stream's own region is the function's (checked): a replica's stream names its region.
+    patterns.push(
+      regionOfArn((source as DynamoDbStreamSource).streamArn!).apply((region) =>
+        JSON.stringify({ dynamodb: { NewImage: { [attribute]: { S: [region] } } } }),
+      ),
+    );
+  }
+  return patterns.length > 0 ? { filters: patterns.map((pattern) => ({ pattern })) } : undefined;
 }
 
 /** The region part of an ARN (`arn:aws:sns:<region>:...`). */
@@ -51,6 +110,118 @@ function sendAction(arn: pulumi.Input<string>): pulumi.Output<string> {
     .apply((value) => (value.split(":")[2] === "sns" ? "sns:Publish" : "sqs:SendMessage"));
 }
 
+/** Retention of every queue of failed events: SQS's longest, 14 days (SQS CreateQueue API reference). */
+const FAILED_EVENTS_RETENTION_SECONDS = 1209600;
+
+/**
+ * An alarm on a queue of failed events: any message visible means events were given up on
+ * (`AWS/SQS` `ApproximateNumberOfMessagesVisible` > 0, per queue, in the queue's region). SQS
+ * publishes queue metrics every minute while a queue is active, and a queue holding messages is
+ * active (SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS"), so missing data
+ * means an empty, idle queue: not breaching. An operational alarm (it notifies the stack's topics
+ * of that region), not a deployment alarm: messages left from an earlier incident would stop
+ * and roll back every later deployment until someone emptied the queue.
+ */
+function queueDepthAlarm(
+  logicalName: string,
+  queue: aws.sqs.Queue,
+  what: string,
+  region: pulumi.Input<string> | undefined,
+  target: EventSourceTarget,
+): aws.cloudwatch.MetricAlarm {
+  const topics =
+    target.notificationTopicArns && target.notificationTopicArns.length > 0
+      ? topicsInRegion(
+          target.notificationTopicArns,
+          region ?? queue.arn.apply((arn) => arn.split(":")[3]),
+        )
+      : undefined;
+  return new aws.cloudwatch.MetricAlarm(
+    `${logicalName}-messages`,
+    {
+      region,
+      name: boundedName(`${logicalName}-messages`, NAME_LIMITS.metricAlarm),
+      alarmDescription: pulumi.interpolate`${what} in queue ${queue.name}: inspect them and redrive or delete them.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: queue.name },
+      statistic: "Maximum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      ...(topics ? { alarmActions: topics, okActions: topics } : {}),
+      tags: target.tags,
+    },
+    { parent: target.parent },
+  );
+}
+
+/**
+ * A standard queue of failed events (the sources' dead-letter queues and the on-failure
+ * destination): 14 days' retention, SQS-managed encryption (SSE-SQS needs no KMS permissions of
+ * the services that send to it, unlike a KMS key's queue: SNS Developer Guide, "Amazon SNS
+ * dead-letter queues"), and an alarm on its depth. Standard, as EventBridge Scheduler takes no
+ * FIFO dead-letter queue (EventBridge Scheduler User Guide, "Configuring a schedule's
+ * dead-letter queue").
+ */
+function failedEventsQueue(
+  logicalName: string,
+  what: string,
+  region: pulumi.Input<string> | undefined,
+  target: EventSourceTarget,
+  created: CreatedEventSources,
+): aws.sqs.Queue {
+  const queue = new aws.sqs.Queue(
+    logicalName,
+    {
+      region,
+      name: boundedName(logicalName, NAME_LIMITS.sqsQueue),
+      messageRetentionSeconds: FAILED_EVENTS_RETENTION_SECONDS,
+      sqsManagedSseEnabled: true,
+      tags: target.tags,
+    },
+    { parent: target.parent },
+  );
+  created.queueAlarms.push(queueDepthAlarm(logicalName, queue, what, region, target));
+  return queue;
+}
+
+/**
+ * The queue policy letting one AWS service send to a dead-letter queue for one source only
+ * (`aws:SourceArn`, confused deputy prevention): EventBridge for a rule (EventBridge User Guide,
+ * "Granting permissions to the dead-letter queue"), SNS for a topic (SNS Developer Guide,
+ * "Configuring an Amazon SNS dead-letter queue for a subscription").
+ */
+function serviceMaySend(
+  logicalName: string,
+  queue: aws.sqs.Queue,
+  service: string,
+  sourceArn: pulumi.Input<string>,
+  region: pulumi.Input<string> | undefined,
+  parent: pulumi.Resource,
+): aws.sqs.QueuePolicy {
+  return new aws.sqs.QueuePolicy(
+    logicalName,
+    {
+      region,
+      queueUrl: queue.url,
+      policy: policyDocument([
+        {
+          Sid: "SourceSendsUndeliveredEvents",
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: "sqs:SendMessage",
+          Resource: queue.arn,
+          Condition: { ArnEquals: { "aws:SourceArn": sourceArn } },
+        },
+      ]),
+    },
+    { parent },
+  );
+}
+
 /**
  * Creates the event sources of a function, every one on the alias, with least-privilege grants:
  * the execution role reads exactly the queues and streams it is fed from (and sends to the
@@ -62,8 +233,17 @@ export function createEventSources(
   sources: EventSources,
 ): CreatedEventSources {
   const { name, parent, region, tags } = target;
-  const created: CreatedEventSources = { queues: {}, deadLetterQueues: {}, mappings: {} };
+  const created: CreatedEventSources = {
+    queues: {},
+    deadLetterQueues: {},
+    mappings: {},
+    sourceDeadLetterQueues: {},
+    queueAlarms: [],
+  };
   const opts = { parent };
+  const asyncInvocation = sources.asyncInvocation ?? {};
+  const handleAsyncFailures = asyncInvocationEnabled(sources);
+  const sourceDeadLetters = handleAsyncFailures && (asyncInvocation.sourceDeadLetterQueues ?? true);
 
   // Queues first: the execution role's grant names their ARNs.
   const queueArns: Record<string, pulumi.Input<string>> = {};
@@ -120,6 +300,15 @@ export function createEventSources(
     );
     created.queues[queue.name] = sourceQueue;
     created.deadLetterQueues[queue.name] = deadLetterQueue;
+    created.queueAlarms.push(
+      queueDepthAlarm(
+        `${name}-${queue.name}-dlq`,
+        deadLetterQueue,
+        "Messages the function failed maxReceiveCount times",
+        region,
+        target,
+      ),
+    );
     queueArns[queue.name] = sourceQueue.arn;
   }
 
@@ -166,6 +355,30 @@ export function createEventSources(
       }),
     );
   }
+  // Lambda sends an event it gave up on to the on-failure destination with the function's
+  // execution role (Lambda Developer Guide, "Capturing records of Lambda asynchronous
+  // invocations": sqs:SendMessage for a queue, sns:Publish for a topic).
+  let failureDestination: pulumi.Input<string> | undefined;
+  if (handleAsyncFailures) {
+    if (asyncInvocation.onFailureDestinationArn !== undefined) {
+      failureDestination = asyncInvocation.onFailureDestinationArn;
+    } else {
+      created.asyncFailureQueue = failedEventsQueue(
+        `${name}-async-failures`,
+        "Asynchronous events the function failed (after its retries) or that grew too old",
+        region,
+        target,
+        created,
+      );
+      failureDestination = created.asyncFailureQueue.arn;
+    }
+    statements.push({
+      Sid: "SendToAsyncFailureDestination",
+      Effect: "Allow",
+      Action: sendAction(failureDestination),
+      Resource: failureDestination,
+    });
+  }
   const rolePolicy =
     target.roleName && statements.length > 0
       ? new aws.iam.RolePolicy(
@@ -178,6 +391,24 @@ export function createEventSources(
     parent,
     dependsOn: [...target.dependsOn, ...(rolePolicy ? [rolePolicy] : [])],
   };
+
+  if (failureDestination !== undefined) {
+    // On the alias (`qualifier`), like every source: the config follows the alias through a
+    // shift. Lambda checks the execution role may send to the destination when the config is
+    // put, hence after the role's policy (PutFunctionEventInvokeConfig API reference).
+    created.invokeConfig = new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async-invocation`,
+      {
+        region,
+        functionName: target.functionName,
+        qualifier: target.aliasName,
+        maximumRetryAttempts: asyncInvocation.maximumRetryAttempts ?? 2,
+        maximumEventAgeInSeconds: asyncInvocation.maximumEventAgeSeconds ?? 21600,
+        destinationConfig: { onFailure: { destination: failureDestination } },
+      },
+      mappingOpts,
+    );
+  }
 
   for (const queue of sources.sqs ?? []) {
     const fifo =
@@ -202,6 +433,7 @@ export function createEventSources(
             : undefined,
         // No destinationConfig: SQS mappings have no on-failure destination (Lambda Developer
         // Guide, SQS parameters); failed messages go to the queue's redrive dead-letter queue.
+        filterCriteria: filterCriteriaOf(queue),
         tags,
       },
       mappingOpts,
@@ -226,6 +458,7 @@ export function createEventSources(
         destinationConfig: stream.onFailureDestinationArn
           ? { onFailure: { destinationArn: stream.onFailureDestinationArn } }
           : undefined,
+        filterCriteria: filterCriteriaOf(stream),
         tags,
       },
       mappingOpts,
@@ -246,17 +479,44 @@ export function createEventSources(
       },
       opts,
     );
+    // A subscription is created in the topic's region (SNS Subscribe API), and its dead-letter
+    // queue must be in the subscription's account and region (SNS Developer Guide, "Amazon SNS
+    // dead-letter queues"), so both are in the topic's region.
+    const topicRegion = regionOfArn(topic.topicArn);
+    let redrivePolicy: pulumi.Output<string> | undefined;
+    const subscriptionDependsOn: pulumi.Resource[] = [permission];
+    if (sourceDeadLetters) {
+      const deadLetterQueue = failedEventsQueue(
+        `${name}-${topic.name}-dlq`,
+        "Messages SNS could not deliver to the function",
+        topicRegion,
+        target,
+        created,
+      );
+      created.sourceDeadLetterQueues[topic.name] = deadLetterQueue;
+      subscriptionDependsOn.push(
+        serviceMaySend(
+          `${name}-${topic.name}-dlq-policy`,
+          deadLetterQueue,
+          "sns.amazonaws.com",
+          topic.topicArn,
+          topicRegion,
+          parent,
+        ),
+      );
+      redrivePolicy = pulumi.jsonStringify({ deadLetterTargetArn: deadLetterQueue.arn });
+    }
     new aws.sns.TopicSubscription(
       `${name}-${topic.name}-subscription`,
       {
-        // A subscription is created in the topic's region (SNS Subscribe API).
-        region: regionOfArn(topic.topicArn),
+        region: topicRegion,
         topic: topic.topicArn,
         protocol: "lambda",
         endpoint: target.aliasArn,
         filterPolicy: topic.filterPolicy,
+        redrivePolicy,
       },
-      { parent, dependsOn: [permission] },
+      { parent, dependsOn: subscriptionDependsOn },
     );
   }
 
@@ -294,6 +554,24 @@ export function createEventSources(
       },
       opts,
     );
+    // Scheduler sends what it could not deliver to a schedule's dead-letter queue with the
+    // schedule's execution role, which needs sqs:SendMessage on it (EventBridge Scheduler User
+    // Guide, "Configuring a schedule's dead-letter queue": execution role permissions; no queue
+    // policy is involved).
+    const scheduleDeadLetterQueues: Record<string, aws.sqs.Queue> = {};
+    if (sourceDeadLetters) {
+      for (const schedule of schedules) {
+        scheduleDeadLetterQueues[schedule.name] = failedEventsQueue(
+          `${name}-${schedule.name}-dlq`,
+          "Invocations EventBridge Scheduler could not deliver to the function",
+          region,
+          target,
+          created,
+        );
+        created.sourceDeadLetterQueues[schedule.name] = scheduleDeadLetterQueues[schedule.name];
+      }
+    }
+    const deadLetterArns = Object.values(scheduleDeadLetterQueues).map((queue) => queue.arn);
     const schedulerPolicy = new aws.iam.RolePolicy(
       `${name}-scheduler-role-policy`,
       {
@@ -305,6 +583,16 @@ export function createEventSources(
             Action: "lambda:InvokeFunction",
             Resource: target.aliasArn,
           },
+          ...(deadLetterArns.length > 0
+            ? [
+                {
+                  Sid: "SendUndeliveredToDeadLetterQueues",
+                  Effect: "Allow" as const,
+                  Action: "sqs:SendMessage",
+                  Resource: deadLetterArns,
+                },
+              ]
+            : []),
         ]),
       },
       opts,
@@ -324,6 +612,9 @@ export function createEventSources(
             arn: target.aliasArn,
             roleArn: schedulerRole.arn,
             input: schedule.input ?? "{}",
+            deadLetterConfig: scheduleDeadLetterQueues[schedule.name]
+              ? { arn: scheduleDeadLetterQueues[schedule.name].arn }
+              : undefined,
           },
         },
         { parent, dependsOn: [schedulerPolicy] },
@@ -357,6 +648,32 @@ export function createEventSources(
       },
       opts,
     );
+    let deadLetterConfig: { arn: pulumi.Output<string> } | undefined;
+    const targetDependsOn: pulumi.Resource[] = [permission];
+    if (sourceDeadLetters) {
+      // EventBridge sends what it could not deliver (after its retries) to the target's
+      // dead-letter queue, a standard queue of the rule's account and region, through the queue's
+      // policy (EventBridge User Guide, "Using dead-letter queues to process undelivered events").
+      const deadLetterQueue = failedEventsQueue(
+        `${name}-${rule.name}-dlq`,
+        "Events EventBridge could not deliver to the function",
+        region,
+        target,
+        created,
+      );
+      created.sourceDeadLetterQueues[rule.name] = deadLetterQueue;
+      targetDependsOn.push(
+        serviceMaySend(
+          `${name}-${rule.name}-dlq-policy`,
+          deadLetterQueue,
+          "events.amazonaws.com",
+          eventRule.arn,
+          region,
+          parent,
+        ),
+      );
+      deadLetterConfig = { arn: deadLetterQueue.arn };
+    }
     new aws.cloudwatch.EventTarget(
       `${name}-${rule.name}-target`,
       {
@@ -364,8 +681,9 @@ export function createEventSources(
         rule: eventRule.name,
         eventBusName: rule.eventBusName,
         arn: target.aliasArn,
+        deadLetterConfig,
       },
-      { parent, dependsOn: [permission] },
+      { parent, dependsOn: targetDependsOn },
     );
   }
   return created;

@@ -368,6 +368,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           aliasArn: this.alias.arn,
           roleName: this.role?.name,
           dependsOn: [this.alias, ...(rolePolicy ? [rolePolicy] : [])],
+          notificationTopicArns: args.notificationTopicArns,
         },
         args.eventSources,
       );
