@@ -442,3 +442,42 @@ describe("Malformed failure handling and filters", () => {
     expect(failure.resources.all).to.deep.equal([]);
   });
 });
+
+describe("Failure handling under the policy pack", () => {
+  const tags = { environment: "prod", service: "orders", stack: "prod" };
+
+  it("a production function fed by SNS, a schedule and a rule passes prod-functions-have-failure-destination, required-tags, iam-least-privilege and event-sources-invoke-alias", async () => {
+    const { runPolicies } = await import("../policy/offline");
+    const {
+      eventSourcesInvokeAlias,
+      iamPolicies,
+      prodFunctionsHaveFailureDestination,
+      tagPolicies,
+    } = await import("../policy/rules");
+    const { resources } = await build({ tags, eventSources: asyncSources });
+    const violations = await runPolicies(resources.all, {
+      policies: [
+        prodFunctionsHaveFailureDestination,
+        eventSourcesInvokeAlias,
+        ...iamPolicies,
+        ...tagPolicies,
+      ],
+    });
+    expect(violations.map((v) => `${v.policyName}: ${v.message}`)).to.deep.equal([]);
+  });
+
+  it("with asyncInvocation.enabled false, prod-functions-have-failure-destination reports the function", async () => {
+    const { runPolicies } = await import("../policy/offline");
+    const { prodFunctionsHaveFailureDestination } = await import("../policy/rules");
+    const { resources } = await build({
+      tags,
+      eventSources: { ...asyncSources, asyncInvocation: { enabled: false } },
+    });
+    const violations = await runPolicies(resources.all, {
+      policies: [prodFunctionsHaveFailureDestination],
+    });
+    expect(violations.map((v) => v.policyName)).to.deep.equal([
+      "prod-functions-have-failure-destination",
+    ]);
+  });
+});
