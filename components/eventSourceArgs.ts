@@ -241,7 +241,7 @@ export interface AsyncInvocation {
    */
   readonly maximumEventAgeSeconds?: number;
   /**
-   * ARN of an existing SQS queue or SNS topic that gets a record of each event given up on
+   * ARN of an existing standard (not FIFO) SQS queue or SNS topic that gets a record of each event given up on
    * (the on-failure destination); the execution role is allowed to send to it. A queue or topic
    * encrypted with a customer-managed KMS key also needs `kms:GenerateDataKey` and `kms:Decrypt`
    * for the execution role (`policyStatements`).

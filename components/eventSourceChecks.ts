@@ -438,6 +438,31 @@ function checkAsyncInvocation(problems: ArgumentProblems, config: unknown): void
       destination,
       "must be an SQS queue or SNS topic ARN (arn:aws:sqs:<region>:<account>:<name> or arn:aws:sns:...)",
     );
+    // Lambda sends records to a standard queue or topic only (Lambda Developer Guide, "Capturing
+    // records of Lambda asynchronous invocations": FIFO ones fail with DestinationDeliveryFailures).
+    if (destination.endsWith(".fifo")) {
+      problems.add(
+        `${at}.onFailureDestinationArn`,
+        destination,
+        "must be a standard queue or topic: Lambda cannot send invocation records to a FIFO one",
+      );
+    }
+  }
+  if (invocation.enabled === false) {
+    const settings = (
+      [
+        "maximumRetryAttempts",
+        "maximumEventAgeSeconds",
+        "onFailureDestinationArn",
+        "sourceDeadLetterQueues",
+      ] as const
+    ).filter((key) => invocation[key] !== undefined);
+    if (settings.length > 0) {
+      problems.addSentence(
+        at,
+        `has enabled: false beside ${settings.join(", ")}, which would be ignored: remove them or enabled`,
+      );
+    }
   }
 }
 

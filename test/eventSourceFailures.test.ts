@@ -374,6 +374,21 @@ describe("Malformed failure handling and filters", () => {
       '[eventSources.asyncInvocation.onFailureDestinationArn] is "arn:aws:s3:::orders-failures": must be an SQS queue or SNS topic ARN (arn:aws:sqs:<region>:<account>:<name> or arn:aws:sns:...)',
     ],
     [
+      "a FIFO queue as the on-failure destination",
+      {
+        ...asyncSources,
+        asyncInvocation: {
+          onFailureDestinationArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo`,
+        },
+      },
+      `[eventSources.asyncInvocation.onFailureDestinationArn] is "arn:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo": must be a standard queue or topic: Lambda cannot send invocation records to a FIFO one`,
+    ],
+    [
+      "settings beside enabled: false",
+      { ...asyncSources, asyncInvocation: { enabled: false, maximumRetryAttempts: 0 } },
+      "[eventSources.asyncInvocation] has enabled: false beside maximumRetryAttempts, which would be ignored: remove them or enabled",
+    ],
+    [
       "a misspelt asyncInvocation key",
       { ...asyncSources, asyncInvocation: { maxRetryAttempts: 1 } as never },
       "[eventSources.asyncInvocation.maxRetryAttempts] is not an argument",
