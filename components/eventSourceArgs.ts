@@ -241,10 +241,10 @@ export interface AsyncInvocation {
    */
   readonly maximumEventAgeSeconds?: number;
   /**
-   * ARN of an existing standard (not FIFO) SQS queue or SNS topic that gets a record of each event given up on
-   * (the on-failure destination); the execution role is allowed to send to it. A queue or topic
-   * encrypted with a customer-managed KMS key also needs `kms:GenerateDataKey` and `kms:Decrypt`
-   * for the execution role (`policyStatements`).
+   * ARN of an existing standard (not FIFO) SQS queue or SNS topic that gets a record of each
+   * event given up on (the on-failure destination); the execution role is allowed to send to it.
+   * A queue or topic encrypted with a customer-managed KMS key also needs `kms:GenerateDataKey`
+   * and `kms:Decrypt` for the execution role (`policyStatements`).
    * @default a queue created for the function in its region (14 days' retention, SQS-managed encryption), with an alarm on its depth
    */
   readonly onFailureDestinationArn?: pulumi.Input<string>;
