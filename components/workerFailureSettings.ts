@@ -24,7 +24,10 @@ export interface WorkerAsyncFailureSettings {
   sourceDeadLetterQueues: boolean;
 }
 
-/** `worker.asyncFailures` with Lambda's defaults (2 retries, six hours) filled in. */
+/**
+ * `worker.asyncFailures` with Lambda's defaults (2 retries, six hours) filled in.
+ * @internal Stack-config plumbing typed with zod: kept out of the published declarations, which must compile without zod's types (Pulumi's template tsconfig).
+ */
 export function resolveWorkerAsyncFailures(
   given: z.infer<typeof workerAsyncFailuresConfig> | undefined,
 ): WorkerAsyncFailureSettings {
