@@ -176,6 +176,22 @@ const worker: ServiceFunctionArgs | undefined = workerSettings && {
   environment: { ENVIRONMENT: settings.environment, ...secretEnvironment },
   trafficShifting: trafficShifting(settings),
   alarms: orders.alarms,
+  // The worker's versions get hooks like the API's. Before traffic: an empty SQS batch, which
+  // loads the bundle, reads TABLE_NAME and runs the batch path without writing anything (a
+  // heartbeat would write the table; a real message would import an order). After: its window
+  // without errors or throttles; no duration baseline, which is the API's.
+  hooks:
+    codeDeploy && settings.deployment.hooks
+      ? {
+          preTraffic: withEnvironment(
+            smokeTestHook({
+              event: { Records: [] },
+              expect: { payloadMatches: { batchItemFailures: [] } },
+            }),
+          ),
+          postTraffic: withEnvironment(metricsCheckHook({ maxErrors: 0, maxThrottles: 0 })),
+        }
+      : undefined,
   eventSources: {
     sqs: workerSettings.queue ? [{ name: "imports", ...workerSettings.queue }] : undefined,
     schedules: workerSettings.schedule

@@ -206,7 +206,10 @@ function hookArgs(
     timeout: timeout ?? defaultTimeout,
     ...(memorySize !== undefined ? { memorySize } : {}),
     ...(runtime !== undefined ? { runtime } : {}),
-    environment: { HOOK_CONFIG: hookConfig },
+    // The archive ships index.js.map: Node reads it with this flag (Lambda docs, "Deploy
+    // transpiled TypeScript code in Lambda with .zip file archives"), so a hook's stack trace
+    // names hooks/handlers/*.ts and the line.
+    environment: { HOOK_CONFIG: hookConfig, NODE_OPTIONS: "--enable-source-maps" },
     ...(policyStatements.length ? { policyStatements } : {}),
   };
 }

@@ -1,241 +1,120 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
-import { builtinModules } from "module";
 import * as path from "path";
+import { bundleSource } from "../components/bundling";
 
 /**
- * Packages a ready-made hook handler into a self-contained Lambda archive:
- * - `index.js`: the handler module (so the Lambda handler is `index.handler`),
- * - its sibling modules under `hooks/handlers/` (`report.js`, ...), with the relative
- *   requires left as they are,
- * - `node_modules/<package>/...`: the runtime files of the npm packages the handlers use that
- *   the Lambda runtime lacks (zod, yaml), following their requires from the entry point.
- * The AWS SDK v3 is not bundled: the Lambda Node.js 18+ runtimes include it.
+ * The ready-made hooks' Lambda archives, bundled with esbuild (issue 17, item 3) by the same code
+ * that bundles a function's `source` (components/bundling.ts): `index.js` holds the handler and
+ * the packages it imports (zod, yaml), `@aws-sdk/*` is left to the runtime, `index.js.map` maps
+ * stack traces back to `hooks/handlers/*.ts`, and the output is deterministic (the same handler
+ * source gives the same bytes, so an unchanged deploy publishes no new hook version). The hook's
+ * Lambda `handler` stays `index.handler`.
  *
- * Where the code comes from: the published package runs compiled JavaScript (`dist/hooks`),
- * where each handler's `.js` sits beside this file's; this repository's program and tests run
- * the TypeScript sources through ts-node, where there is no `.js`, so the `.ts` source is
- * transpiled with `typescript.transpileModule` (TypeScript is installed wherever ts-node is).
- *
- * Every require is checked while packaging: a relative module that does not exist, a module
- * outside `handlers/`, or a package that is neither bundled nor in the runtime is an error
- * here, not an `ImportModuleError` in the middle of a deployment.
+ * Where the bundle comes from:
+ * - the published package: prebuilt by `npm run build` (scripts/bundle-hooks.js writes
+ *   `dist/hooks/bundles/<entry>/`), so a user who never bundles a source of their own needs no
+ *   esbuild (an optional peer dependency);
+ * - this repository's TypeScript sources (ts-node: the bundled program, the tests): bundled from
+ *   `hooks/handlers/<entry>.ts` with the dev dependency esbuild, the same call the build makes on
+ *   the same files, so both give the same bytes.
  */
-
-/** npm packages the handlers use that the Lambda runtime does not provide. */
-export const BUNDLED_PACKAGES: readonly string[] = ["zod", "yaml"];
-
-/** Module ids the Lambda Node.js runtime provides besides Node's built-ins. */
-function providedByRuntime(id: string): boolean {
-  return id.startsWith("@aws-sdk/");
-}
-
-function isBuiltin(id: string): boolean {
-  return id.startsWith("node:") || builtinModules.includes(id.split("/")[0]);
-}
-
-/** One file of a handler archive: source text (handler modules) or a file on disk (packages). */
-export type BundledFile = { text: string } | { path: string };
-
-/** A handler's archive contents: archive path -> file. */
-export type HandlerBundle = Map<string, BundledFile>;
 
 /** The ready-made handlers, by entry module under `hooks/handlers/`. */
 export type HandlerEntry = "preTraffic" | "postTraffic";
 
-const REQUIRE_PATTERN = /\brequire\(\s*(["'])([^"'\n]+)\1\s*\)/g;
+/** Every ready-made handler (what the build prebundles). */
+export const HANDLER_ENTRIES: readonly HandlerEntry[] = ["preTraffic", "postTraffic"];
 
-function requiresOf(code: string): string[] {
-  return [...code.matchAll(REQUIRE_PATTERN)].map((match) => match[2]);
-}
+/**
+ * The runtime the hook bundles target: the oldest a hook may run on (HookFunctionOptions
+ * `runtime`: nodejs18.x or later, the first runtimes that include the AWS SDK v3), so one
+ * prebuilt bundle runs on every runtime a hook may choose.
+ */
+export const HOOK_BUNDLE_RUNTIME = "nodejs18.x";
 
-const transpiled = new Map<string, string>();
+/** Where the build writes the prebuilt bundles, one folder per entry, beside this module. */
+export const PREBUILT_BUNDLES_DIR = path.join(__dirname, "bundles");
 
-/** Where a caching `(source, fileName, compilerOptions) => javascript` transpiler may be registered. */
-const CACHED_TRANSPILE = Symbol.for("multiregion-serverless.cachedTranspile");
-
-/** The JavaScript of a handler module: its compiled `.js` when present, else its transpiled `.ts`. */
-function handlerModuleCode(modulePath: string): { file: string; code: string } | undefined {
-  const js = `${modulePath}.js`;
-  if (fs.existsSync(js)) {
-    return { file: js, code: stripSourceMap(fs.readFileSync(js, "utf8")) };
-  }
-  const ts = `${modulePath}.ts`;
-  if (!fs.existsSync(ts)) {
-    return undefined;
-  }
-  let code = transpiled.get(ts);
-  if (code === undefined) {
-    // Only reached when running from the TypeScript sources (ts-node), where typescript exists.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const typescript = require("typescript") as typeof import("typescript");
-    const source = fs.readFileSync(ts, "utf8");
-    const compilerOptions = {
-      module: typescript.ModuleKind.CommonJS,
-      target: typescript.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      sourceMap: false,
-    };
-    // The offline preview's loader (preview/register.js) offers its disk cache: same compiler,
-    // same options, same output, without transpiling again on every run.
-    const cachedTranspile = (globalThis as Record<symbol, unknown>)[CACHED_TRANSPILE] as
-      ((source: string, fileName: string, options: object) => string) | undefined;
-    code = stripSourceMap(
-      cachedTranspile
-        ? cachedTranspile(source, ts, compilerOptions)
-        : typescript.transpileModule(source, { fileName: ts, compilerOptions }).outputText,
+/**
+ * Bundles a handler from its module under `handlersDir` (the `.ts` source, else compiled `.js`):
+ * archive path -> text. Throws naming the entry and esbuild's file and line.
+ * @param handlersDir Where the handler modules are. @default `<this folder>/handlers`
+ */
+export function bundleHookHandler(
+  entry: HandlerEntry,
+  handlersDir: string = path.join(__dirname, "handlers"),
+): ReadonlyMap<string, string> {
+  const module = [".ts", ".js"]
+    .map((extension) => path.join(handlersDir, `${entry}${extension}`))
+    .find((file) => fs.existsSync(file));
+  if (!module) {
+    throw new Error(
+      `cannot bundle the ${entry} hook for Lambda: neither ${entry}.ts nor ${entry}.js is in ${handlersDir}, and no prebuilt bundle is in ${path.join(PREBUILT_BUNDLES_DIR, entry)} (run \`npm run build\`)`,
     );
-    transpiled.set(ts, code);
   }
-  return { file: ts, code };
+  try {
+    return bundleSource({ entry: module }, HOOK_BUNDLE_RUNTIME).files;
+  } catch (error) {
+    throw new Error(
+      `cannot bundle the ${entry} hook for Lambda: ${path.basename(module)} ${(error as Error).message}`,
+    );
+  }
 }
 
-function stripSourceMap(code: string): string {
-  return code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
-}
-
-/** The file Node would load for a relative require inside a package. */
-function resolvePackageFile(fromFile: string, request: string): string | undefined {
-  const base = path.resolve(path.dirname(fromFile), request);
-  const candidates = [base, `${base}.js`, `${base}.json`, path.join(base, "index.js")];
-  return candidates.find(
-    (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile(),
+/** A prebuilt bundle's files (archive path -> text), or undefined when none was built. */
+export function readPrebuiltBundle(
+  entry: HandlerEntry,
+  bundlesDir: string = PREBUILT_BUNDLES_DIR,
+): ReadonlyMap<string, string> | undefined {
+  const dir = path.join(bundlesDir, entry);
+  if (!fs.existsSync(path.join(dir, "index.js"))) return undefined;
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((file) => [file, fs.readFileSync(path.join(dir, file), "utf8")]),
   );
 }
 
-/** The root folder of an installed package, found from its resolved entry file. */
-function packageRoot(name: string, entryFile: string): string {
-  let dir = path.dirname(entryFile);
-  for (;;) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest)) {
-      const parsed = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string };
-      if (parsed.name === name) return dir;
+/**
+ * Writes each handler's bundle to `<bundlesDir>/<entry>/` (the build's step after `tsc`; see
+ * scripts/bundle-hooks.js), from the handlers' TypeScript sources.
+ */
+export function writeHookBundles(bundlesDir: string, handlersDir: string): void {
+  for (const entry of HANDLER_ENTRIES) {
+    const dir = path.join(bundlesDir, entry);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [file, text] of bundleHookHandler(entry, handlersDir)) {
+      fs.writeFileSync(path.join(dir, file), text, "utf8");
     }
-    const parent = path.dirname(dir);
-    if (parent === dir)
-      throw new Error(`cannot find the package root of ${name} from ${entryFile}`);
-    dir = parent;
   }
-}
-
-function packageNameOf(id: string): string {
-  const parts = id.split("/");
-  return id.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
 /**
- * The files of a handler's archive. Throws when a require cannot be satisfied in Lambda.
- * @param entry The handler module under `handlersDir`.
- * @param handlersDir Where the handler modules are. @default `<this folder>/handlers`
+ * The handlers do not change while a program runs, so each is bundled (or read) once per process;
+ * a program with many functions makes two hooks per function and region.
  */
-export function bundleHandler(
-  entry: HandlerEntry,
-  handlersDir: string = path.join(__dirname, "handlers"),
-): HandlerBundle {
-  const bundle: HandlerBundle = new Map();
-  const problems: string[] = [];
+const bundles = new Map<HandlerEntry, ReadonlyMap<string, string>>();
 
-  const addPackageFile = (name: string, root: string, file: string): void => {
-    const archivePath = path.posix.join(
-      "node_modules",
-      name,
-      path.relative(root, file).split(path.sep).join("/"),
-    );
-    if (bundle.has(archivePath)) return;
-    bundle.set(archivePath, { path: file });
-    if (!file.endsWith(".js") && !file.endsWith(".cjs")) return;
-    for (const request of requiresOf(fs.readFileSync(file, "utf8"))) {
-      if (request.startsWith(".")) {
-        const resolved = resolvePackageFile(file, request);
-        if (!resolved || !resolved.startsWith(root + path.sep)) {
-          problems.push(
-            `${path.relative(root, file)} in ${name} requires "${request}", which was not found in the package`,
-          );
-        } else {
-          addPackageFile(name, root, resolved);
-        }
-      } else {
-        addBareRequire(request, file);
-      }
-    }
-  };
-
-  const addedPackages = new Set<string>();
-  // Handler modules resolve packages from this package's installation (their folder may be
-  // elsewhere in tests); package files from their own folder, as Node would.
-  const addBareRequire = (
-    request: string,
-    fromFile: string,
-    resolveFrom = path.dirname(fromFile),
-  ): void => {
-    if (isBuiltin(request) || providedByRuntime(request)) return;
-    const name = packageNameOf(request);
-    if (!BUNDLED_PACKAGES.includes(name)) {
-      problems.push(
-        `${path.basename(fromFile)} requires "${request}", which the Lambda runtime lacks and the hook archive does not bundle (bundled: ${BUNDLED_PACKAGES.join(", ")}; provided: Node built-ins, @aws-sdk/*)`,
-      );
-      return;
-    }
-    const entryFile = require.resolve(request, { paths: [resolveFrom] });
-    const root = packageRoot(name, entryFile);
-    if (!addedPackages.has(name)) {
-      addedPackages.add(name);
-      // Node reads package.json to resolve the bare name (`main`/`exports`, `type`).
-      addPackageFile(name, root, path.join(root, "package.json"));
-    }
-    addPackageFile(name, root, entryFile);
-  };
-
-  const addHandlerModule = (modulePath: string, archivePath: string, requiredBy?: string): void => {
-    if (bundle.has(archivePath)) return;
-    const module = handlerModuleCode(modulePath);
-    if (!module) {
-      problems.push(
-        `${requiredBy ?? "the hook"} requires "${path.relative(handlersDir, modulePath)}", which exists neither as .js nor as .ts in ${handlersDir}`,
-      );
-      return;
-    }
-    bundle.set(archivePath, { text: module.code });
-    for (const request of requiresOf(module.code)) {
-      if (request.startsWith(".")) {
-        const target = path.resolve(path.dirname(modulePath), request).replace(/\.(js|ts)$/, "");
-        const relative = path.relative(handlersDir, target);
-        if (relative.startsWith("..") || path.isAbsolute(relative)) {
-          problems.push(
-            `${path.basename(module.file)} requires "${request}", outside ${handlersDir}: hook handlers must be self-contained`,
-          );
-          continue;
-        }
-        addHandlerModule(
-          target,
-          `${relative.split(path.sep).join("/")}.js`,
-          path.basename(module.file),
-        );
-      } else {
-        addBareRequire(request, module.file, __dirname);
-      }
-    }
-  };
-
-  addHandlerModule(path.join(handlersDir, entry), "index.js");
-  if (problems.length) {
-    throw new Error(`cannot package the ${entry} hook for Lambda:\n- ${problems.join("\n- ")}`);
+/** A handler's archive files: the prebuilt bundle when the package ships one, else bundled now. */
+export function hookBundleFiles(entry: HandlerEntry): ReadonlyMap<string, string> {
+  let files = bundles.get(entry);
+  if (!files) {
+    files = readPrebuiltBundle(entry) ?? bundleHookHandler(entry);
+    bundles.set(entry, files);
   }
-  return bundle;
+  return files;
 }
 
-/** A handler's bundle as a Pulumi archive (handler `index.handler`). */
-export function handlerArchive(
-  entry: HandlerEntry,
-  handlersDir?: string,
-): pulumi.asset.AssetArchive {
+/** A handler's bundle as a Pulumi archive (handler `index.handler`), files in name order. */
+export function handlerArchive(entry: HandlerEntry): pulumi.asset.AssetArchive {
   const assets: Record<string, pulumi.asset.Asset> = {};
-  for (const [archivePath, file] of bundleHandler(entry, handlersDir)) {
-    assets[archivePath] =
-      "text" in file
-        ? new pulumi.asset.StringAsset(file.text)
-        : new pulumi.asset.FileAsset(file.path);
+  for (const [archivePath, text] of [...hookBundleFiles(entry)].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
+    assets[archivePath] = new pulumi.asset.StringAsset(text);
   }
   return new pulumi.asset.AssetArchive(assets);
 }

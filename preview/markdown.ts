@@ -3,6 +3,7 @@
 // renders), the policy violations with their remediation, the failover detection and alarm
 // reaction tables, and what changed against a previous report (`--compare`).
 import type { Comparison } from "./compare";
+import { eventSourceSettings } from "./eventSources";
 import { rolloutGantt, topologyDiagram } from "./mermaid";
 import type { PreviewResult } from "./preview";
 import {
@@ -95,6 +96,7 @@ export function renderMarkdown(result: PreviewResult, comparison?: Comparison): 
     );
   }
   lines.push(...rolloutSection(result), "");
+  lines.push(...eventSourceSection(result), "");
   lines.push(...detectionSection(result), "");
   if (comparison) {
     lines.push(...comparisonSection(comparison), "");
@@ -177,6 +179,31 @@ function rolloutSection(result: PreviewResult): string[] {
     );
   }
   return lines;
+}
+
+/** What invokes each function besides HTTP (issue 17); nothing when no function has a source. */
+function eventSourceSection(result: PreviewResult): string[] {
+  const { functions } = result.eventSources;
+  if (functions.length === 0) return [];
+  return [
+    "### Event sources",
+    "",
+    "Each invokes the alias, so it shifts and rolls back with it.",
+    "",
+    ...markdownTable(
+      ["Region", "Function", "Kind", "Source", "Alias", "Settings"],
+      functions.flatMap((fn) =>
+        fn.sources.map((source) => [
+          fn.region ?? "",
+          code(fn.function),
+          source.kind,
+          source.source,
+          code(source.invokes),
+          eventSourceSettings(source).join(", "),
+        ]),
+      ),
+    ),
+  ];
 }
 
 function detectionSection(result: PreviewResult): string[] {

@@ -35,6 +35,7 @@ import { Topology, topologyOf } from "./topology";
 import { flagPlan, FlagPlan } from "./flags";
 import { provisionedConcurrencyPlan, ProvisionedConcurrencyPlan } from "./provisionedConcurrency";
 import { networkPlan, NetworkPlan } from "./network";
+import { eventSourcePlan, EventSourcePlan } from "./eventSources";
 import { regionOf, resourceTree, TreeRow } from "./tree";
 import { ENVIRONMENTS } from "../components/stackSettings";
 
@@ -107,6 +108,8 @@ export interface PreviewResult {
   provisionedConcurrency: ProvisionedConcurrencyPlan;
   /** The functions' VPC per region (issue 17); no regions without `network`. */
   network: NetworkPlan;
+  /** Per function and region, what invokes it besides HTTP, and the alias it invokes (issue 17). */
+  eventSources: EventSourcePlan;
   policies: {
     pack: string;
     ran: PolicyRun[];
@@ -153,6 +156,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
     operations: operationsPlan(options.stack, resources, environment),
     provisionedConcurrency: provisionedConcurrencyPlan(resources),
     network: networkPlan(resources),
+    eventSources: eventSourcePlan(resources),
   });
   const failed = (error: unknown, policyConfig?: OfflinePolicyConfig): PreviewResult => {
     const previewError =

@@ -154,19 +154,6 @@ function load(module, filename) {
 }
 
 /**
- * `typescript.transpileModule(source, { fileName, compilerOptions }).outputText`, cached: for
- * code that is transpiled as data, such as the hook handlers packaged into Lambda archives
- * (hooks/package.ts looks for it under this symbol).
- */
-function cachedTranspile(source, fileName, options) {
-  const key = keyOf(`${fileName}\u0000${JSON.stringify(options)}`, source);
-  return cached(key, () => {
-    loadTypescript();
-    return typescript.transpileModule(source, { fileName, compilerOptions: options }).outputText;
-  });
-}
-
-/**
  * Registers the `.ts` loader once (unless another one, such as ts-node, is already there).
  * @param sourceMaps Map stack traces to the TypeScript sources (costs ~0.1 s per run).
  * @param project The folder whose tsconfig.json and `typescript` to use. @default this repository
@@ -179,10 +166,9 @@ function register(sourceMaps = false, project = undefined) {
   if (!require.extensions[".ts"]) {
     require.extensions[".ts"] = load;
   }
-  globalThis[Symbol.for("multiregion-serverless.cachedTranspile")] ??= cachedTranspile;
   if (sourceMaps) {
     process.setSourceMapsEnabled(true);
   }
 }
 
-module.exports = { register, cacheDir, cachedTranspile };
+module.exports = { register, cacheDir };

@@ -3,6 +3,7 @@
 import { renderNetworkPlan } from "./network";
 import { renderFlagPlan } from "./flags";
 import { renderProvisionedConcurrency } from "./provisionedConcurrency";
+import { renderEventSources } from "./eventSources";
 import { renderOperations } from "./operations";
 import { formatDuration } from "../deployment/timing";
 import type { PreviewResult } from "./preview";
@@ -63,6 +64,8 @@ export function renderPreview(result: PreviewResult, options: RenderOptions = {}
     if (provisioned.length > 0) lines.push(...provisioned, "");
     const network = renderNetworkPlan(result.network, paint.bold);
     if (network.length > 0) lines.push(...network, "");
+    const eventSources = renderEventSources(result.eventSources, paint.bold);
+    if (eventSources.length > 0) lines.push(...eventSources, "");
     lines.push(...renderOperations(result.operations, paint.bold), "");
   }
   if (result.status !== "error") {

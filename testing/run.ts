@@ -477,7 +477,7 @@ type ApplyMethod = (func: (value: unknown) => unknown, runWithUnknowns?: boolean
  * wherever the provider would compute one (a property the emulated outputs add, at any depth).
  * Top-level auto-names stay known (the provider fills them in `Check`, before the preview).
  */
-function knownAtPreview(
+export function knownAtPreview(
   emulated: Record<string, any>,
   inputs: Record<string, any>,
 ): Record<string, any> {

@@ -10,20 +10,17 @@ const { isBuiltin } = require("node:module");
 const path = require("node:path");
 
 // Required only on a path an installed package never takes, so not a dependency:
-// - typescript: hooks/package.js transpiles a hook handler's .ts source only when the package
-//   runs from its TypeScript sources (this repository, under ts-node); the installed package
-//   ships the compiled .js. (preview/register.js loads the user's own TypeScript through
-//   require.resolve with the project's folder, not a bare require.)
 // - @pulumi/awsx: an optional peer dependency (peerDependenciesMeta), loaded only when a service
 //   creates its VPC (components/serviceNetwork.ts `loadAwsx`, which names the install command
 //   when it is missing).
 // - esbuild: an optional peer dependency (peerDependenciesMeta), loaded only when a function gives
 //   `source` to bundle (components/bundling.ts, which names the install command when it is
-//   missing); a program that gives `code` archives never loads it.
+//   missing); a program that gives `code` archives never loads it, and the ready-made hooks ship
+//   prebuilt (dist/hooks/bundles, hooks/package.ts).
 // - @npmcli/arborist: preview/measures.js resolves it from @pulumi/pulumi's own folder
 //   (`require.resolve(..., { paths: [sdkDir] })`), on the SDK's behalf, to stand in for it;
 //   it is the SDK's dependency, not this package's.
-const OPTIONAL = new Set(["typescript", "@pulumi/awsx", "esbuild", "@npmcli/arborist"]);
+const OPTIONAL = new Set(["@pulumi/awsx", "esbuild", "@npmcli/arborist"]);
 
 const packageDir = path.resolve(process.argv[2]);
 const files = [path.join(packageDir, "preview", "register.js")];

@@ -64,10 +64,13 @@ for file in package/LICENSE package/README.md package/bin/multiregion-serverless
   package/dist/provider/plugin.js package/schema.json \
   package/dist/testing/index.js package/dist/policy/rules/index.js package/dist/preview/cli.js \
   package/preview/register.js package/docs/preview.md package/policy/README.md \
-  package/policy/index.ts package/policy/package-lock.json package/policy/PulumiPolicy.yaml; do
+  package/policy/index.ts package/policy/package-lock.json package/policy/PulumiPolicy.yaml \
+  package/dist/hooks/bundles/preTraffic/index.js package/dist/hooks/bundles/postTraffic/index.js; do
   grep -qx "$file" <<<"$contents" || fail "the tarball lacks $file"
 done
-if grep -q '\.map$' <<<"$contents"; then
+# The hook bundles' maps (dist/hooks/bundles/*/index.js.map) embed their sources (sourcesContent)
+# and ship in the hooks' Lambda archives; no other map may ship.
+if grep -v '^package/dist/hooks/bundles/[A-Za-z]*/index\.js\.map$' <<<"$contents" | grep -q '\.map$'; then
   fail "the tarball ships source maps whose sources it does not ship"
 fi
 if grep -qE '^package/(test|bench|integration|stacks)/' <<<"$contents"; then
@@ -101,6 +104,22 @@ step "every package the installed JavaScript requires resolves (some only at \`p
 step "the package as Pulumi's plugin runner loads it for other languages (run-plugin, gRPC)"
 node "$repo/test/consumer/plugin.js" "$app/node_modules/multiregion-serverless" ||
   fail "Pulumi's plugin runner does not serve the installed package's provider"
+
+step "the ready-made hooks' archives come prebuilt (no esbuild here) and load as Lambda would"
+(cd "$app" && NODE_PATH="$app/node_modules" node -e '
+const fs = require("node:fs"), os = require("node:os"), path = require("node:path");
+const { hookBundleFiles } = require("multiregion-serverless/dist/hooks/package.js");
+for (const entry of ["preTraffic", "postTraffic"]) {
+  const files = hookBundleFiles(entry);
+  if ([...files.keys()].sort().join() !== "index.js,index.js.map") throw new Error(`${entry}: ${[...files.keys()]}`);
+  const task = fs.mkdtempSync(path.join(os.tmpdir(), "hook-task-"));
+  for (const [name, text] of files) fs.writeFileSync(path.join(task, name), text);
+  // The handler (index.handler) loads from the archive alone; @aws-sdk/* is what the Lambda
+  // runtime provides, found here on NODE_PATH (the node_modules of the app).
+  if (typeof require(path.join(task, "index.js")).handler !== "function") throw new Error(`${entry}: no handler`);
+  fs.rmSync(task, { recursive: true });
+}') || fail "the installed package's hook archives are missing or do not load"
+[[ ! -e "$app/node_modules/esbuild" ]] || fail "esbuild was installed; it must stay optional"
 
 step "tsc with Pulumi's template tsconfig (program and test)"
 (cd "$app" && npx --no-install tsc -p .) || fail "the program or its test does not compile"

@@ -7,7 +7,14 @@ import * as os from "os";
 import * as path from "path";
 import type { DeploymentHookArgs } from "../../components/deploymentHook";
 import { metricsCheckHook, smokeTestHook } from "../../hooks";
-import { bundleHandler, BUNDLED_PACKAGES } from "../../hooks/package";
+import {
+  bundleHookHandler,
+  handlerArchive,
+  HOOK_BUNDLE_RUNTIME,
+  hookBundleFiles,
+  readPrebuiltBundle,
+  writeHookBundles,
+} from "../../hooks/package";
 import { runComponent } from "../../testing";
 import {
   appSpecJson,
@@ -217,15 +224,48 @@ describe("hook archives", () => {
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  it("hold the handler as index.js, its sibling modules and only the packages Lambda lacks", async () => {
+  it("hold the handler bundled by esbuild as index.js with its source map: zod and yaml inside, the AWS SDK left to the runtime", async () => {
     const files = await unpack(smokeTestHook().code as pulumi.asset.Archive, workDir);
-    expect(files).to.include.members(["index.js", "report.js", "config.js", "appSpec.js"]);
-    const packages = new Set(
-      files.filter((file) => file.startsWith("node_modules/")).map((file) => file.split("/")[1]),
-    );
-    expect([...packages].sort()).to.deep.equal([...BUNDLED_PACKAGES].sort());
-    expect(files.some((file) => file.includes("@aws-sdk"))).to.equal(false);
-    expect(files.some((file) => file.endsWith(".ts"))).to.equal(false);
+    expect(files.sort()).to.deep.equal(["index.js", "index.js.map"]);
+    const code = fs.readFileSync(path.join(workDir, "index.js"), "utf8");
+    expect(code).to.contain('require("@aws-sdk/client-codedeploy")');
+    expect(code).to.match(/\/\/# sourceMappingURL=index\.js\.map\n$/);
+    const map = JSON.parse(fs.readFileSync(path.join(workDir, "index.js.map"), "utf8"));
+    const sources: string[] = map.sources;
+    expect(sources).to.include("preTraffic.ts");
+    expect(sources.some((file) => file.includes("node_modules/zod/"))).to.equal(true);
+    expect(sources.some((file) => file.includes("node_modules/yaml/"))).to.equal(true);
+    expect(sources.some((file) => file.includes("@aws-sdk"))).to.equal(false);
+    // Nothing names where this checkout lives: the same bytes on every machine.
+    expect(code + JSON.stringify(map)).to.not.contain(repoRoot);
+    expect(smokeTestHook().environment).to.have.property("NODE_OPTIONS", "--enable-source-maps");
+  });
+
+  it("the same hook source gives a byte-identical archive twice (no new hook version on an unchanged deploy), and the build's prebuilt bundles are those bytes", async () => {
+    const contents = async (archive: pulumi.asset.AssetArchive) =>
+      Object.fromEntries(
+        await Promise.all(
+          Object.entries(await archive.assets).map(async ([name, asset]) => [
+            name,
+            await (asset as pulumi.asset.StringAsset).text,
+          ]),
+        ),
+      );
+    // What `npm run build` writes for the published package: bundled afresh here.
+    writeHookBundles(workDir, path.join(repoRoot, "hooks", "handlers"));
+    expect(fs.readdirSync(workDir).sort()).to.deep.equal(["postTraffic", "preTraffic"]);
+    for (const entry of ["preTraffic", "postTraffic"] as const) {
+      // The archive the factories give when running from these sources (bundled once per
+      // process, no prebuilt bundles beside hooks/package.ts) against that fresh bundle.
+      expect(await contents(handlerArchive(entry)), entry).to.deep.equal(
+        Object.fromEntries(readPrebuiltBundle(entry, workDir)!),
+      );
+      expect(Object.fromEntries(hookBundleFiles(entry)), entry).to.deep.equal(
+        Object.fromEntries(readPrebuiltBundle(entry, workDir)!),
+      );
+    }
+    expect(readPrebuiltBundle("preTraffic", path.join(workDir, "none"))).to.equal(undefined);
+    expect(HOOK_BUNDLE_RUNTIME).to.equal("nodejs18.x");
   });
 
   it("run the packaged smoke test with only the archive and the runtime's AWS SDK", async function () {
@@ -248,10 +288,8 @@ lambdaMock.on(lambdaModule.InvokeCommand).resolves({ StatusCode: 200, Payload: B
     ]);
     expect(outcome.invokes).to.have.length(1);
     expect(outcome.invokes[0]).to.include({ FunctionName: FUNCTION_NAME, Qualifier: "7" });
-    // zod and yaml came from the archive, not from this repository's node_modules.
-    const loaded: string[] = outcome.bundledLoaded;
-    expect(loaded.some((file) => file.startsWith("node_modules/zod/"))).to.equal(true);
-    expect(loaded.some((file) => file.startsWith("node_modules/yaml/"))).to.equal(true);
+    // zod and yaml came from the bundle: the archive's index.js is all the task loaded.
+    expect(outcome.bundledLoaded).to.deep.equal(["index.js"]);
   });
 
   it("run the packaged metrics check, which reports Failed over the threshold", async function () {
@@ -274,51 +312,46 @@ cloudwatchMock.on(cloudwatchModule.GetMetricDataCommand).resolves({ MetricDataRe
     expect(outcome.reported[0]).to.include({ status: "Failed" });
   });
 
-  it("are built from the compiled .js when it exists (the published package)", () => {
+  it("bundle the compiled .js when no .ts is there (a package built without its prebuilt bundles)", () => {
     const handlersDir = path.join(workDir, "handlers");
     fs.mkdirSync(handlersDir);
     fs.writeFileSync(
       path.join(handlersDir, "preTraffic.js"),
-      'const report = require("./report");\nexports.handler = report.run;\n//# sourceMappingURL=preTraffic.js.map\n',
+      'const report = require("./report");\nexports.handler = report.run;\n',
     );
     fs.writeFileSync(
       path.join(handlersDir, "report.js"),
-      'require("@aws-sdk/client-codedeploy");\nexports.run = async () => ({});\n',
+      'require("@aws-sdk/client-codedeploy");\nexports.run = async () => ({ ran: "report" });\n',
     );
-    // A stale .ts beside it is ignored: the compiled code is what ships.
-    fs.writeFileSync(path.join(handlersDir, "report.ts"), 'import "left-pad";\n');
-    const bundle = bundleHandler("preTraffic", handlersDir);
-    expect([...bundle.keys()]).to.deep.equal(["index.js", "report.js"]);
-    expect(bundle.get("index.js")).to.deep.equal({
-      text: 'const report = require("./report");\nexports.handler = report.run;\n',
-    });
+    const bundle = bundleHookHandler("preTraffic", handlersDir);
+    expect([...bundle.keys()].sort()).to.deep.equal(["index.js", "index.js.map"]);
+    const code = bundle.get("index.js")!;
+    expect(code).to.contain('ran: "report"'); // report.js is inside
+    expect(code).to.contain('require("@aws-sdk/client-codedeploy")'); // the runtime's
   });
 
-  it("refuse requires that Lambda could not satisfy, listing every one", () => {
+  it("refuse a handler that does not bundle, naming the entry, and each file and line", () => {
     const handlersDir = path.join(workDir, "hooks", "handlers");
     fs.mkdirSync(handlersDir, { recursive: true });
     fs.writeFileSync(
       path.join(handlersDir, "postTraffic.ts"),
       [
-        'import padStart from "left-pad";',
+        'import padStart from "left-pad-not-installed";',
         'import { helper } from "./missing";',
-        'import { Config } from "../../components/config";',
-        'import { z } from "zod";',
-        "export const handler = () => [padStart, helper, Config, z];",
+        "export const handler = () => [padStart, helper];",
       ].join("\n"),
     );
     let message = "";
     try {
-      bundleHandler("postTraffic", handlersDir);
+      bundleHookHandler("postTraffic", handlersDir);
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).to.contain("cannot package the postTraffic hook for Lambda");
-    expect(message).to.contain(
-      'postTraffic.ts requires "left-pad", which the Lambda runtime lacks and the hook archive does not bundle',
+    expect(message).to.contain("cannot bundle the postTraffic hook for Lambda: postTraffic.ts");
+    expect(message).to.match(/postTraffic\.ts:1:\d+: Could not resolve "left-pad-not-installed"/);
+    expect(message).to.match(/postTraffic\.ts:2:\d+: Could not resolve "\.\/missing"/);
+    expect(() => bundleHookHandler("preTraffic", handlersDir)).to.throw(
+      /neither preTraffic\.ts nor preTraffic\.js is in/,
     );
-    expect(message).to.contain('requires "missing", which exists neither as .js nor as .ts');
-    expect(message).to.contain('postTraffic.ts requires "../../components/config", outside');
-    expect(message).to.not.contain('"zod"');
   });
 });

@@ -88,7 +88,17 @@ interface FunctionUnderTest {
   hookArns: string[];
   logGroupArn: string;
   tableArn: string;
-  roles: { function: RolePolicies; deploy: RolePolicies; hooks: RolePolicies[] };
+  /** The function's environment names a flag reader (the orders API, not the worker). */
+  readsFlags: boolean;
+  /** The queues its SQS event source mappings poll (the worker's created queue). */
+  queueArns: string[];
+  roles: {
+    function: RolePolicies;
+    deploy: RolePolicies;
+    hooks: RolePolicies[];
+    /** The role EventBridge Scheduler invokes its schedules with, when it has any. */
+    scheduler?: RolePolicies;
+  };
 }
 
 async function functionsOf(stack: string): Promise<FunctionUnderTest[]> {
@@ -121,6 +131,11 @@ async function functionsOf(stack: string): Promise<FunctionUnderTest[]> {
       );
       const deploymentGroupArn = String(group.outputs.arn);
       const hookNames = [`${name}-pre-traffic-hook`, `${name}-post-traffic-hook`];
+      const lambda = resources.get("aws:lambda/function:Function", `${name}-function`);
+      const mappings = resources
+        .ofType("aws:lambda/eventSourceMapping:EventSourceMapping")
+        .filter((mapping) => mapping.parent === component.urn);
+      const schedulerRole = roles.find((candidate) => candidate.role === `${name}-scheduler-role`);
       return {
         stack,
         name,
@@ -136,12 +151,17 @@ async function functionsOf(stack: string): Promise<FunctionUnderTest[]> {
         logGroupArn: output("aws:cloudwatch/logGroup:LogGroup", `${name}-logs`),
         // The global table's replica in this function's region: same name, this region.
         tableArn: `arn:aws:dynamodb:${region}:${account}:table/${String(table.outputs.name)}`,
+        readsFlags: lambda.inputs.environment?.variables?.FEATURE_FLAGS_READER !== undefined,
+        queueArns: mappings
+          .map((mapping) => String(mapping.inputs.eventSourceArn))
+          .filter((arn) => arn.startsWith("arn:aws:sqs:")),
         roles: {
           function: role(`${name}-role`),
           // The region's shared CodeDeploy role (components/sharedDeployment.ts): the one the
           // deployment group names.
           deploy: roleNamed(String(group.inputs.serviceRoleArn).split("/").pop()!),
           hooks: hookNames.map((hook) => role(`${hook}-role`)),
+          ...(schedulerRole ? { scheduler: schedulerRole } : {}),
         },
       };
     });
@@ -168,6 +188,7 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
             fn.roles.function.role,
             fn.roles.deploy.role,
             ...fn.roles.hooks.map((hook) => hook.role),
+            ...(fn.roles.scheduler ? [fn.roles.scheduler.role] : []),
           ]),
           // The AppConfig role that reads the alarms of a flag rollout (simulated below).
           ...roles.filter((role) => role.role.endsWith("-flags-monitor-role")).map((r) => r.role),
@@ -297,6 +318,65 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
         }
       });
 
+      it("event sources: a function polls and deletes from its own queues only, and the scheduler role invokes its alias only", async () => {
+        const withSources = functions.filter(
+          (fn) => fn.queueArns.length > 0 || fn.roles.scheduler !== undefined,
+        );
+        if (stack === "staging") {
+          // stacks/Pulumi.staging.yaml sets `worker`: a queue and a schedule in each region.
+          expect(withSources.map((fn) => fn.name)).to.deep.equal([
+            "orders-us-east-1-worker",
+            "orders-us-west-2-worker",
+          ]);
+        }
+        for (const fn of functions) {
+          const polls = ["ReceiveMessage", "DeleteMessage", "GetQueueAttributes"];
+          const allowed = fn.queueArns.flatMap((queue) =>
+            polls.map((name) => ({ action: `sqs:${name}`, resource: queue })),
+          );
+          const denied: Call[] = [
+            ...polls.map((name) => ({
+              action: `sqs:${name}`,
+              resource: `arn:aws:sqs:${fn.region}:${account}:billing-imports`,
+            })),
+            ...fn.queueArns.flatMap((queue) => [
+              { action: "sqs:ReceiveMessage", resource: elsewhere(queue, fn.region) },
+              { action: "sqs:SendMessage", resource: queue },
+              { action: "sqs:PurgeQueue", resource: queue },
+              { action: "sqs:SetQueueAttributes", resource: queue },
+            ]),
+          ];
+          const role = fn.roles.function;
+          expect(await unexpected(role, allowed, "Allowed"), `${fn.name} queues`).to.deep.equal([]);
+          expect(await unexpected(role, denied, "Denied"), `${fn.name} queues`).to.deep.equal([]);
+          const scheduler = fn.roles.scheduler;
+          if (!scheduler) continue;
+          expect(scheduler.service).to.equal("scheduler.amazonaws.com");
+          expect(
+            await unexpected(
+              scheduler,
+              [{ action: "lambda:InvokeFunction", resource: fn.aliasArn }],
+              "Allowed",
+            ),
+            `${fn.name} scheduler`,
+          ).to.deep.equal([]);
+          expect(
+            await unexpected(
+              scheduler,
+              [
+                // The bare function is $LATEST; a version is not the alias CodeDeploy shifts.
+                { action: "lambda:InvokeFunction", resource: fn.functionArn },
+                { action: "lambda:InvokeFunction", resource: `${fn.functionArn}:1` },
+                { action: "lambda:InvokeFunction", resource: elsewhere(fn.aliasArn, fn.region) },
+                { action: "lambda:UpdateAlias", resource: fn.aliasArn },
+              ],
+              "Denied",
+            ),
+            `${fn.name} scheduler`,
+          ).to.deep.equal([]);
+        }
+      });
+
       it("feature flags: the function reads its region's flag profile only, AppConfig's role reads the rollback alarms only", async () => {
         const { resources, roles } = await bundledStack(stack);
         const monitorRole = roles.find((role) => role.role.endsWith("-flags-monitor-role"))!;
@@ -328,7 +408,11 @@ describe("IAM by simulation (@cloud-copilot/iam-simulate): each role can make ex
             { action: "appconfig:StartDeployment", resource: configuration },
           ];
           const role = fn.roles.function;
-          expect(await unexpected(role, allowed, "Allowed"), `${fn.name} flags`).to.deep.equal([]);
+          // A function that reads no flags (the worker) is allowed none of them.
+          expect(
+            await unexpected(role, allowed, fn.readsFlags ? "Allowed" : "Denied"),
+            `${fn.name} flags`,
+          ).to.deep.equal([]);
           expect(await unexpected(role, denied, "Denied"), `${fn.name} flags`).to.deep.equal([]);
           const monitored = environment.inputs.monitors.map(
             (m: { alarmArn: string }) => m.alarmArn,

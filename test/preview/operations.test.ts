@@ -25,14 +25,17 @@ describe("offline preview: after the deploy", () => {
         "npm run drill -- staging failover us-east-1",
         "npm run drill -- staging failover us-west-2",
         "npm run drill -- staging rollback orders us-east-1",
+        // The worker (stack config `worker`) rolls out through CodeDeploy too.
+        "npm run drill -- staging rollback worker us-east-1",
         "npm run drill -- staging rollback orders us-west-2",
+        "npm run drill -- staging rollback worker us-west-2",
       ],
     });
     expect(renderPreview(result)).to.contain(
       "After the deploy\n  dashboard orders-staging (us-east-1)\n  topic orders-staging (us-east-1): email:oncall@example.com",
     );
     expect(renderPreview(result)).to.contain(
-      "  drill: npm run drill -- staging failover us-west-2\n  drill: npm run drill -- staging rollback orders us-east-1\n  drill: npm run drill -- staging rollback orders us-west-2",
+      "  drill: npm run drill -- staging failover us-west-2\n  drill: npm run drill -- staging rollback orders us-east-1\n  drill: npm run drill -- staging rollback worker us-east-1\n  drill: npm run drill -- staging rollback orders us-west-2",
     );
   });
 

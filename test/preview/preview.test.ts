@@ -202,14 +202,39 @@ describe("offline preview: the rollout plan", () => {
     expect(rollout.failover.map((c) => c.detectionSeconds)).to.deep.equal([90]);
   });
 
-  it("staging: 10% a minute in both regions at once, 9 minutes", async () => {
+  it("staging: 10% a minute in both regions at once, 9 minutes, the worker shifted with its hooks beside the API", async () => {
     const { rollout } = await preview("staging");
     expect(
-      rollout.deployments.map((d) => [d.region, d.deploymentType, d.shiftMinutes, d.wave]),
-    ).to.deep.equal([
-      ["us-east-1", "Linear10PercentEvery1Minute", 9, 1],
-      ["us-west-2", "Linear10PercentEvery1Minute", 9, 1],
+      rollout.deployments.map((d) => [
+        d.region,
+        d.function,
+        d.deploymentType,
+        d.shiftMinutes,
+        d.wave,
+      ]),
+      // In any order: the orders deployments register once the flags they read are known.
+    ).to.have.deep.members([
+      ["us-east-1", "orders-us-east-1-worker", "Linear10PercentEvery1Minute", 9, 1],
+      ["us-east-1", "orders-us-east-1-orders", "Linear10PercentEvery1Minute", 9, 1],
+      ["us-west-2", "orders-us-west-2-worker", "Linear10PercentEvery1Minute", 9, 1],
+      ["us-west-2", "orders-us-west-2-orders", "Linear10PercentEvery1Minute", 9, 1],
     ]);
+    // The worker (stack config `worker`) is deployed through CodeDeploy like the API, so it
+    // gets the same two hooks: a smoke test before its traffic moves, a metrics check after.
+    for (const deployment of rollout.deployments) {
+      expect(deployment.hooks, deployment.function).to.deep.equal([
+        {
+          event: "BeforeAllowTraffic",
+          function: `${deployment.function}-pre-traffic-hook`,
+          timeoutSeconds: 120,
+        },
+        {
+          event: "AfterAllowTraffic",
+          function: `${deployment.function}-post-traffic-hook`,
+          timeoutSeconds: 300,
+        },
+      ]);
+    }
     expect(rollout.waves).to.equal(false);
     expect(rollout.totalMinutes).to.equal(9);
   });

@@ -3,51 +3,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as ts from "typescript";
 
 describe("offline preview loader (preview/register.js)", () => {
-  it("caches transpiled TypeScript on disk, byte for byte what transpileModule gives", () => {
-    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "ts-cache-"));
-    const previous = process.env.MULTIREGION_SERVERLESS_TS_CACHE;
-    process.env.MULTIREGION_SERVERLESS_TS_CACHE = cacheDir;
-    const modulePath = require.resolve("../../preview/register");
-    delete require.cache[modulePath];
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const loader = require(modulePath) as {
-        cacheDir: string;
-        cachedTranspile(source: string, fileName: string, options: ts.CompilerOptions): string;
-      };
-      expect(loader.cacheDir).to.equal(cacheDir);
-      // What hooks/package.ts packages into the hook archives: must not change with the cache.
-      const file = path.resolve(__dirname, "..", "..", "hooks", "handlers", "preTraffic.ts");
-      const source = fs.readFileSync(file, "utf8");
-      const options = {
-        module: ts.ModuleKind.CommonJS,
-        target: ts.ScriptTarget.ES2022,
-        esModuleInterop: true,
-        sourceMap: false,
-      };
-      const direct = ts.transpileModule(source, {
-        fileName: file,
-        compilerOptions: options,
-      }).outputText;
-      expect(loader.cachedTranspile(source, file, options)).to.equal(direct);
-      expect(fs.readdirSync(cacheDir)).to.have.length(1);
-      expect(loader.cachedTranspile(source, file, options)).to.equal(direct); // from the cache
-      expect(loader.cachedTranspile(`${source}\n`, file, options)).to.not.equal(undefined);
-      expect(fs.readdirSync(cacheDir)).to.have.length(2); // a changed source is a new entry
-    } finally {
-      delete require.cache[modulePath];
-      if (previous === undefined) {
-        delete process.env.MULTIREGION_SERVERLESS_TS_CACHE;
-      } else {
-        process.env.MULTIREGION_SERVERLESS_TS_CACHE = previous;
-      }
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-    }
-  });
-
   it("a new package version or a change of the loader's own compiler options never reuses the cache", () => {
     // A copy of the package: package.json (its version) beside preview/register.js, as installed.
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "mrs-package-"));

@@ -179,8 +179,16 @@ describe("Markdown summary: what the diagrams show", () => {
   it("staging rollout: a linear shift draws one step per increment", async () => {
     const [, gantt] = mermaidBlocks(renderMarkdown(await preview("staging")));
     const steps = gantt.split("\n").filter((line) => line.includes("linear "));
-    // Linear10PercentEvery1Minute: 10% more each minute, 100% after 9 minutes, in both regions.
-    expect(steps).to.have.length(18);
+    // Linear10PercentEvery1Minute: 10% more each minute, 100% after 9 minutes, in both regions,
+    // for the orders API and the worker (stack config `worker`), each with its hooks.
+    expect(steps).to.have.length(36);
+    for (const fn of ["orders", "worker"]) {
+      for (const region of ["us-east-1", "us-west-2"]) {
+        expect(gantt, `${fn} ${region}`).to.include(
+          `section Wave 1 ${region} orders-${region}-${fn}\n`,
+        );
+      }
+    }
     expect(steps[0]).to.match(/linear 10% for 1 min :active, t\d+, 00:0\d:00, 60s/);
     expect(steps[8]).to.match(/linear 90% for 1 min/);
   });

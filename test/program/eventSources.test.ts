@@ -12,15 +12,9 @@ const SCHEDULE = "aws:scheduler/schedule:Schedule";
 const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
-/** The worker config a stack file sets (README, "Event sources on the alias"). */
-const worker = {
-  queue: { batchSize: 10, maximumConcurrency: 5 },
-  schedule: { expression: "rate(15 minutes)" },
-};
-
-describe("the staging stack with the worker's queue and schedule", () => {
+describe("the staging stack with the worker's queue and schedule (stacks/Pulumi.staging.yaml)", () => {
   it("in each region, the worker's SQS mapping and schedule invoke its live alias, with a dead-letter queue behind the queue", async () => {
-    const { resources } = await runStack("staging", { set: { worker } });
+    const { resources } = await runStack("staging");
     for (const region of ["us-east-1", "us-west-2"]) {
       const prefix = `orders-${region}-worker`;
       const fn = resources.get(FUNCTION, `${prefix}-function`);
@@ -50,13 +44,33 @@ describe("the staging stack with the worker's queue and schedule", () => {
           roleArn: Match.anyValue(),
         },
       });
+      // The worker rolls out through CodeDeploy like the API, so it gets both hooks: an empty
+      // SQS batch before traffic (loads the bundle, writes nothing), a metrics check after.
+      const group = resources.get(
+        "aws:codedeploy/deploymentGroup:DeploymentGroup",
+        `${prefix}-deployment-group`,
+      );
+      expect(group.inputs.deploymentConfigName).to.equal(
+        "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
+      );
+      const preTraffic = resources.get(FUNCTION, `${prefix}-pre-traffic-hook`);
+      const hookConfig = JSON.parse(preTraffic.inputs.environment.variables.HOOK_CONFIG);
+      expect(hookConfig).to.deep.include({
+        event: { Records: [] },
+        expect: { payloadMatches: { batchItemFailures: [] } },
+      });
+      resources.get(FUNCTION, `${prefix}-post-traffic-hook`);
     }
   });
 
   it("in each region, the worker's schedule fails over to that region's queues, each with a depth alarm, and worker.asyncFailures sets the retries", async () => {
-    const { resources } = await runStack("staging", {
-      set: { worker: { ...worker, asyncFailures: { maximumRetryAttempts: 1 } } },
-    });
+    // stacks/Pulumi.staging.yaml's worker, with its failure handling tuned.
+    const worker = {
+      queue: { batchSize: 10, maximumConcurrency: 5 },
+      schedule: { expression: "rate(15 minutes)" },
+      asyncFailures: { maximumRetryAttempts: 1 },
+    };
+    const { resources } = await runStack("staging", { set: { worker } });
     for (const region of ["us-east-1", "us-west-2"]) {
       const prefix = `orders-${region}-worker`;
       const failures = resources.get(QUEUE, `${prefix}-async-failures`);

@@ -32,9 +32,10 @@ for (const stack of ["staging", "prod"] as const) {
 
     it("the smoke test requires flags read from AppConfig, whatever their value", async () => {
       const { resources } = await runStack(stack);
+      // The orders API's hooks (the worker's smoke test, on staging, sends an SQS batch instead).
       const preTraffic = resources
         .ofType(FUNCTION)
-        .filter((f) => f.name.endsWith("-pre-traffic-hook"));
+        .filter((f) => f.name.endsWith("-orders-pre-traffic-hook"));
       expect(preTraffic).to.have.length.greaterThan(0);
       for (const hook of preTraffic) {
         const config = JSON.parse(hook.inputs.environment.variables.HOOK_CONFIG);

@@ -22,7 +22,8 @@
 // is recorded, so a test sees which credentials and region the plugin's clients used.
 // Only what the create/read/update of a LambdaDeployment whose alias already serves its target
 // calls is decoded (GetDeploymentGroup, ListDeployments, GetAlias; found by listing the engine's
-// calls against the simulator); anything else is answered 400 with the operation named, so a
+// calls against the simulator), and with `deployments` a create that runs a deployment's
+// (CreateDeployment, GetDeployment; wireDeployment.test.ts, opt-in); anything else is answered 400 with the operation named, so a
 // test that reaches it fails saying so. The simulator's answers cite their own sources.
 import * as codedeploy from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand } from "@aws-sdk/client-lambda";
@@ -32,6 +33,13 @@ import type { AwsSimulator } from "../deployment/sim/awsSimulator";
 import type { VirtualClock } from "../deployment/sim/virtualClock";
 
 const CODEDEPLOY_TARGET = /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments)$/;
+/**
+ * With `deployments`, also the two calls of a create that runs a deployment (CreateDeployment,
+ * GetDeployment: found by listing the engine's calls against the simulator for a new version);
+ * the same AWS JSON 1.1 encoding (CodeDeploy API reference, "Request Syntax" of each).
+ */
+const CODEDEPLOY_DEPLOYMENT_TARGET =
+  /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments|CreateDeployment|GetDeployment)$/;
 const GET_ALIAS = /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/?]+)$/;
 const CREDENTIAL_SCOPE = /Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
 
@@ -93,7 +101,9 @@ export interface SimulatorEndpoint {
 export async function simulatorEndpoint(
   sim: AwsSimulator,
   clock: VirtualClock,
+  options: { deployments?: boolean } = {},
 ): Promise<SimulatorEndpoint> {
+  const codeDeployTargets = options.deployments ? CODEDEPLOY_DEPLOYMENT_TARGET : CODEDEPLOY_TARGET;
   const operations: string[] = [];
   const scopes: SigningScope[] = [];
   const answer = async (request: http.IncomingMessage, body: string) => {
@@ -102,7 +112,7 @@ export async function simulatorEndpoint(
       scopes.push({ accessKeyId: scope[1], region: scope[3], service: scope[4] });
     }
     const target = String(request.headers["x-amz-target"] ?? "");
-    const codeDeployOperation = CODEDEPLOY_TARGET.exec(target)?.[1];
+    const codeDeployOperation = codeDeployTargets.exec(target)?.[1];
     if (codeDeployOperation) {
       operations.push(`CodeDeploy.${codeDeployOperation}`);
       const Command = (codedeploy as Record<string, any>)[`${codeDeployOperation}Command`];

@@ -1,0 +1,172 @@
+// Issue 17: the offline preview shows, per function and region, what invokes it besides HTTP,
+// the alias each source invokes and how it delivers, in the terminal text, the JSON report and
+// the Markdown summary. The staging stack's worker has a created SQS queue (with a dead-letter
+// queue) and a schedule (stacks/Pulumi.staging.yaml, `worker`).
+import { expect } from "chai";
+import { eventSourcePlan } from "../../preview/eventSources";
+import { renderMarkdown } from "../../preview/markdown";
+import { renderPreview } from "../../preview/render";
+import { jsonReport } from "../../preview/reports";
+import type { CapturedResource } from "../../testing";
+import { preview } from "./stackPreviews";
+
+describe("offline preview: event sources", () => {
+  it("staging: the worker's queue and schedule per region, each on the live alias, with batch, concurrency and dead-letter queue", async () => {
+    const result = await preview("staging");
+    expect(result.eventSources.functions.map((fn) => [fn.region, fn.function])).to.deep.equal([
+      ["us-east-1", "orders-us-east-1-worker"],
+      ["us-west-2", "orders-us-west-2-worker"],
+    ]);
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const worker = result.eventSources.functions.find((fn) => fn.region === region)!;
+      const prefix = `orders-${region}-worker`;
+      expect(worker.sources).to.deep.equal([
+        {
+          kind: "sqs",
+          resource: `${prefix}-imports-mapping`,
+          // The created queue's ARN is unknown until `pulumi up`: named by its resource.
+          source: `created queue ${prefix}-imports-queue`,
+          invokes: "live",
+          batchSize: 10,
+          batchingWindowSeconds: 0,
+          maximumConcurrency: 5,
+          reportBatchItemFailures: true,
+          // 6 x the worker's 30 s timeout (Lambda Developer Guide, SQS batch window).
+          visibilityTimeoutSeconds: 180,
+          // The redrive policy names the DLQ's ARN, so its maxReceiveCount is unknown at preview.
+          deadLetterQueue: { resource: `${prefix}-imports-dlq` },
+        },
+        {
+          kind: "schedule",
+          resource: `${prefix}-heartbeat-schedule`,
+          source: `created schedule ${prefix}-heartbeat-schedule`,
+          invokes: "live",
+          expression: "rate(15 minutes)",
+          timezone: "UTC",
+          state: "ENABLED",
+        },
+      ]);
+    }
+  });
+
+  it("staging: the terminal text lists each region's worker sources under Event sources", async () => {
+    const text = renderPreview(await preview("staging"));
+    const section = text.slice(text.indexOf("Event sources"), text.indexOf("After the deploy"));
+    expect(section.split("\n").filter(Boolean)).to.deep.equal([
+      "Event sources (each invokes the alias, so it shifts and rolls back with it)",
+      "  us-east-1: orders-us-east-1-worker",
+      "    sqs created queue orders-us-east-1-worker-imports-queue → alias live: batch 10, window 0 s, max concurrency 5, partial batch responses, visibility 180 s, DLQ orders-us-east-1-worker-imports-dlq",
+      "    schedule created schedule orders-us-east-1-worker-heartbeat-schedule → alias live: rate(15 minutes) UTC",
+      "  us-west-2: orders-us-west-2-worker",
+      "    sqs created queue orders-us-west-2-worker-imports-queue → alias live: batch 10, window 0 s, max concurrency 5, partial batch responses, visibility 180 s, DLQ orders-us-west-2-worker-imports-dlq",
+      "    schedule created schedule orders-us-west-2-worker-heartbeat-schedule → alias live: rate(15 minutes) UTC",
+    ]);
+  });
+
+  it("staging: the JSON report carries the plan and the Markdown summary a table row per source", async () => {
+    const result = await preview("staging");
+    expect(JSON.parse(jsonReport(result)).eventSources).to.deep.equal(result.eventSources);
+    const markdown = renderMarkdown(result);
+    expect(markdown).to.include(
+      [
+        "### Event sources",
+        "",
+        "Each invokes the alias, so it shifts and rolls back with it.",
+        "",
+        "| Region | Function | Kind | Source | Alias | Settings |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| us-east-1 | `orders-us-east-1-worker` | sqs | created queue orders-us-east-1-worker-imports-queue | `live` | batch 10, window 0 s, max concurrency 5, partial batch responses, visibility 180 s, DLQ orders-us-east-1-worker-imports-dlq |",
+        "| us-east-1 | `orders-us-east-1-worker` | schedule | created schedule orders-us-east-1-worker-heartbeat-schedule | `live` | rate(15 minutes) UTC |",
+      ].join("\n"),
+    );
+  });
+
+  it("dev, without a worker, shows no event sources section", async () => {
+    const result = await preview("dev");
+    expect(result.eventSources.functions).to.deep.equal([]);
+    expect(renderPreview(result)).to.not.include("Event sources");
+    expect(renderMarkdown(result)).to.not.include("### Event sources");
+  });
+
+  it("names what a source invokes from its ARN or qualifier when it depends on no alias: a bare function is `unqualified`", () => {
+    // Captured resources as the test harness records them (testing/capture.ts), for sources
+    // given existing ARNs: a stream mapping on a version-less function ARN and an SNS
+    // subscription whose endpoint is an alias ARN.
+    const component = resource("multiregion-serverless:index:TrafficShiftedFunction", "audit", {});
+    const fn = resource("aws:lambda/function:Function", "audit-function", {}, component.urn);
+    const stream = resource(
+      "aws:lambda/eventSourceMapping:EventSourceMapping",
+      "audit-changes-mapping",
+      {
+        eventSourceArn:
+          "arn:aws:dynamodb:us-east-1:111111111111:table/orders/stream/2026-01-01T00:00:00.000",
+        functionName: "arn:aws:lambda:us-east-1:111111111111:function:audit",
+        startingPosition: "TRIM_HORIZON",
+        batchSize: 100,
+        maximumRetryAttempts: 3,
+        destinationConfig: {
+          onFailure: { destinationArn: "arn:aws:sqs:us-east-1:111111111111:audit-failures" },
+        },
+      },
+      component.urn,
+    );
+    const subscription = resource(
+      "aws:sns/topicSubscription:TopicSubscription",
+      "audit-alerts-subscription",
+      {
+        topic: "arn:aws:sns:us-east-1:111111111111:alerts",
+        protocol: "lambda",
+        endpoint: "arn:aws:lambda:us-east-1:111111111111:function:audit:live",
+        filterPolicy: '{"severity":["high"]}',
+      },
+      component.urn,
+    );
+    const plan = eventSourcePlan([component, fn, stream, subscription]);
+    expect(plan.functions).to.have.length(1);
+    expect(plan.functions[0].region).to.equal("us-east-1");
+    expect(plan.functions[0].sources).to.deep.equal([
+      {
+        kind: "dynamodb-stream",
+        resource: "audit-changes-mapping",
+        source:
+          "arn:aws:dynamodb:us-east-1:111111111111:table/orders/stream/2026-01-01T00:00:00.000",
+        invokes: "unqualified",
+        batchSize: 100,
+        batchingWindowSeconds: undefined,
+        reportBatchItemFailures: undefined,
+        startingPosition: "TRIM_HORIZON",
+        maximumRetryAttempts: 3,
+        onFailureDestination: "arn:aws:sqs:us-east-1:111111111111:audit-failures",
+      },
+      {
+        kind: "sns",
+        resource: "audit-alerts-subscription",
+        source: "arn:aws:sns:us-east-1:111111111111:alerts",
+        invokes: "live",
+        filtered: true,
+      },
+    ]);
+  });
+});
+
+function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  parent?: string,
+): CapturedResource {
+  return {
+    urn: `urn:pulumi:test::project::${type}::${name}`,
+    id: `${name}-id`,
+    type,
+    name,
+    custom: !type.startsWith("multiregion-serverless:"),
+    inputs,
+    secretPaths: [],
+    outputs: {},
+    parent,
+    region: "us-east-1",
+    dependencies: [],
+    options: {} as CapturedResource["options"],
+  };
+}
