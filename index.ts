@@ -197,6 +197,8 @@ const worker: ServiceFunctionArgs | undefined = workerSettings && {
     schedules: workerSettings.schedule
       ? [{ name: "heartbeat", ...workerSettings.schedule, input: '{"task":"heartbeat"}' }]
       : undefined,
+    // Failed heartbeats go to a queue per region, with an alarm (stack config worker.asyncFailures).
+    asyncInvocation: workerSettings.schedule ? workerSettings.asyncFailures : undefined,
   },
 };
 

@@ -1,26 +1,37 @@
 // The keys of `eventSources` and of each of its items (issue 17), for `ArgumentProblems.knownKeys`
 // (see argumentShapes.ts). Its own module so that argumentShapes.ts only gains one line.
 import type {
+  AsyncInvocation,
   DynamoDbStreamSource,
   EventRuleSource,
   EventSources,
   ScheduleEventSource,
   SnsEventSource,
   SqsEventSource,
-} from "./eventSources";
+} from "./eventSourceArgs";
 import { ArgumentShape, INPUT, ShapeOf } from "./validation";
 
-/** `EventSources`: lists, each item checked by its kind's shape below. */
+/** `EventSources`: lists, each item checked by its kind's shape below, and `asyncInvocation`. */
 export const EVENT_SOURCES_ARGS = {
   sqs: true,
   sns: true,
   schedules: true,
   eventRules: true,
   dynamodbStreams: true,
+  asyncInvocation: {
+    enabled: true,
+    maximumRetryAttempts: true,
+    maximumEventAgeSeconds: true,
+    onFailureDestinationArn: INPUT,
+    sourceDeadLetterQueues: true,
+  } as const satisfies ShapeOf<AsyncInvocation>,
 } as const satisfies ShapeOf<EventSources>;
 
+/** The lists of `EventSources`, each item checked by its kind's shape below. */
+export type EventSourceKind = Exclude<keyof EventSources, "asyncInvocation">;
+
 /** The keys of an item of each `eventSources` list. */
-export const EVENT_SOURCE_ITEM_ARGS: Record<keyof EventSources, ArgumentShape> = {
+export const EVENT_SOURCE_ITEM_ARGS: Record<EventSourceKind, ArgumentShape> = {
   sqs: {
     name: true,
     queueArn: INPUT,
@@ -31,6 +42,7 @@ export const EVENT_SOURCE_ITEM_ARGS: Record<keyof EventSources, ArgumentShape> =
     reportBatchItemFailures: true,
     visibilityTimeoutSeconds: true,
     maxReceiveCount: true,
+    filterPatterns: true,
   } as const satisfies ShapeOf<SqsEventSource>,
   sns: {
     name: true,
@@ -62,5 +74,7 @@ export const EVENT_SOURCE_ITEM_ARGS: Record<keyof EventSources, ArgumentShape> =
     maximumRecordAgeSeconds: true,
     onFailureDestinationArn: INPUT,
     reportBatchItemFailures: true,
+    filterPatterns: true,
+    regionAttribute: true,
   } as const satisfies ShapeOf<DynamoDbStreamSource>,
 };

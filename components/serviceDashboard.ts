@@ -249,7 +249,8 @@ export function checkServiceDashboardArgs(
 
 /**
  * The dashboard arguments of a `MultiRegionService`: each region's functions (alias, log group),
- * HTTP API, health check, the global table, and every function's deployment alarms.
+ * HTTP API, health check, the global table, every function's deployment alarms and the alarms on
+ * its queues of failed events.
  */
 export function serviceDashboardArgs(service: MultiRegionService): ServiceDashboardArgs {
   const alarmArns: pulumi.Input<string>[] = [];
@@ -265,6 +266,10 @@ export function serviceDashboardArgs(service: MultiRegionService): ServiceDashbo
               alarmArns.push(alarm.arn);
             }
           }
+        }
+        // The operational alarms on the queues of failed events (issue 17) show beside them.
+        for (const alarm of fn.eventSources?.queueAlarms ?? []) {
+          alarmArns.push(alarm.arn);
         }
         return {
           key,

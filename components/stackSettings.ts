@@ -18,6 +18,11 @@ import {
   resolveFunctionOptions,
 } from "./functionOptionSettings";
 import {
+  resolveWorkerAsyncFailures,
+  WorkerAsyncFailureSettings,
+  workerAsyncFailuresConfig,
+} from "./workerFailureSettings";
+import {
   FLAG_KEY_PATTERN,
   FLAG_ROLLOUT_DEFAULTS,
   PREDEFINED_FLAG_STRATEGIES,
@@ -353,6 +358,8 @@ export const stackConfigSchema = z.strictObject({
           timezone: z.string().optional(),
         })
         .optional(),
+      /** Failure handling of the schedule's invocations (see workerFailureSettings.ts). */
+      asyncFailures: workerAsyncFailuresConfig.optional(),
     })
     .optional(),
 });
@@ -500,6 +507,8 @@ export interface StackSettings {
       fifo: boolean;
     };
     schedule?: { expression: string; timezone: string };
+    /** Failure handling of the schedule's invocations; Lambda's defaults when unset. */
+    asyncFailures: WorkerAsyncFailureSettings;
   };
 }
 
@@ -1183,6 +1192,7 @@ function resolveWorker(
       fifo: queue.fifo ?? false,
     },
     schedule: schedule && { expression: schedule.expression, timezone: schedule.timezone ?? "UTC" },
+    asyncFailures: resolveWorkerAsyncFailures(given.asyncFailures),
   };
 }
 

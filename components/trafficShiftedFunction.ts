@@ -14,7 +14,7 @@ import {
 } from "./trafficShifting";
 import { findAppConfigExtensionLayerArn } from "./appConfigExtension";
 import { networkInterfaceStatements } from "./serviceNetwork";
-import { createEventSources } from "./eventSources";
+import { CreatedEventSources, createEventSources } from "./eventSources";
 import { ArgumentProblems, mergeMaps } from "./validation";
 import { bundledCode, DEFAULT_MEMORY_SIZE_MB, functionLayers } from "./functionOptions";
 import {
@@ -49,7 +49,11 @@ export {
 /** The deployment of each TrafficShiftedFunction (kept off the class so the schema does not list it). */
 const typeScriptOnly = new WeakMap<
   TrafficShiftedFunction,
-  { deployment?: LambdaDeployment; deploymentAlarms?: DeploymentAlarms }
+  {
+    deployment?: LambdaDeployment;
+    deploymentAlarms?: DeploymentAlarms;
+    eventSources?: CreatedEventSources;
+  }
 >();
 
 /**
@@ -177,6 +181,13 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
   /** The default alarms, when created (TypeScript only: a component of this package; other languages get `alarmNames`). */
   get deploymentAlarms(): DeploymentAlarms | undefined {
     return typeScriptOnly.get(this)?.deploymentAlarms;
+  }
+  /**
+   * The resources of the event sources: created queues, mappings, the failure handling of the
+   * asynchronous sources and the alarms on the queues of failed events (TypeScript only).
+   */
+  get eventSources(): CreatedEventSources | undefined {
+    return typeScriptOnly.get(this)?.eventSources;
   }
   /** Names of every alarm that stops a deployment. */
   readonly alarmNames: pulumi.Output<string[]>;
@@ -356,7 +367,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         : undefined;
     // Event sources (issue 17): every one invokes the alias, never the function or $LATEST.
     if (args.eventSources) {
-      createEventSources(
+      const eventSources = createEventSources(
         {
           name,
           parent: this,
@@ -368,9 +379,11 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
           aliasArn: this.alias.arn,
           roleName: this.role?.name,
           dependsOn: [this.alias, ...(rolePolicy ? [rolePolicy] : [])],
+          notificationTopicArns: args.notificationTopicArns,
         },
         args.eventSources,
       );
+      typeScriptOnly.set(this, { ...typeScriptOnly.get(this), eventSources });
     }
 
     const alarms = args.alarms ?? {};
@@ -399,7 +412,7 @@ export class TrafficShiftedFunction extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      typeScriptOnly.set(this, { deploymentAlarms });
+      typeScriptOnly.set(this, { ...typeScriptOnly.get(this), deploymentAlarms });
     }
     this.alarmNames = pulumi
       .all([this.deploymentAlarms?.alarmNames ?? [], pulumi.all(alarms.additionalAlarmNames ?? [])])

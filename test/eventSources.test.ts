@@ -203,6 +203,10 @@ describe("TrafficShiftedFunction event sources", () => {
         },
       },
     ]);
+    // Besides invoking the alias, the role sends what Scheduler could not deliver to the
+    // schedule's dead-letter queue (EventBridge Scheduler User Guide, "Configuring a schedule's
+    // dead-letter queue": the execution role sends it).
+    const deadLetterQueue = resources.get(QUEUE, "orders-hourly-dlq");
     expect(
       policyOf(resources.get(ROLE_POLICY, "orders-scheduler-role-policy")).Statement,
     ).to.deep.equal([
@@ -212,13 +216,24 @@ describe("TrafficShiftedFunction event sources", () => {
         Action: "lambda:InvokeFunction",
         Resource: aliasArn,
       },
+      {
+        Sid: "SendUndeliveredToDeadLetterQueues",
+        Effect: "Allow",
+        Action: "sqs:SendMessage",
+        Resource: [deadLetterQueue.outputs.arn],
+      },
     ]);
     resources.hasResourceProperties(SCHEDULE, {
       scheduleExpression: "rate(1 hour)",
       scheduleExpressionTimezone: "Europe/Paris",
       flexibleTimeWindow: { mode: "OFF" },
       state: "ENABLED",
-      target: { arn: aliasArn, roleArn: role.outputs.arn, input: "{}" },
+      target: {
+        arn: aliasArn,
+        roleArn: role.outputs.arn,
+        input: "{}",
+        deadLetterConfig: { arn: deadLetterQueue.outputs.arn },
+      },
     });
   });
 

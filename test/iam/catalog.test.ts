@@ -244,4 +244,56 @@ describe("event source grants against the Service Authorization Reference", () =
     }
     expect(problems).to.deep.equal([]);
   });
+
+  it("the failure handling of asynchronous sources names real actions: the execution role's send to the failure destination, the dead-letter queues' policies for SNS and EventBridge", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { TrafficShiftedFunction } = await import("../../components");
+    const { runComponent } = await import("../../testing");
+    const account = "123456789012";
+    const code = new pulumi.asset.AssetArchive({
+      "index.js": new pulumi.asset.StringAsset("exports.handler = async () => ({});"),
+    });
+    const sources = {
+      sns: [{ name: "events", topicArn: `arn:aws:sns:eu-west-1:${account}:order-events` }],
+      schedules: [{ name: "nightly", expression: "cron(0 3 * * ? *)" }],
+      eventRules: [{ name: "placed", eventPattern: JSON.stringify({ source: ["orders"] }) }],
+    };
+    const problems: string[] = [];
+    const actions = new Set<string>();
+    // A created failure queue (sqs:SendMessage) and an existing topic (sns:Publish).
+    for (const onFailureDestinationArn of [
+      undefined,
+      `arn:aws:sns:eu-west-1:${account}:async-failures`,
+    ]) {
+      const { resources } = await runComponent(
+        () =>
+          new TrafficShiftedFunction("orders", {
+            code,
+            region: "eu-west-1",
+            eventSources: { ...sources, asyncInvocation: { onFailureDestinationArn } },
+          }),
+      );
+      const policies = [
+        ...resources
+          .ofType("aws:iam/rolePolicy:RolePolicy")
+          .filter((policy) => /event-sources|scheduler/.test(policy.name)),
+        ...resources.ofType("aws:sqs/queuePolicy:QueuePolicy"),
+      ];
+      expect(policies.map((policy) => policy.name)).to.have.members([
+        "orders-event-sources-policy",
+        "orders-scheduler-role-policy",
+        "orders-events-dlq-policy",
+        "orders-placed-dlq-policy",
+      ]);
+      for (const policy of policies) {
+        const document = JSON.parse(policy.inputs.policy) as PolicyDocument;
+        document.Statement.forEach((statement) =>
+          [statement.Action ?? []].flat().forEach((action) => actions.add(action)),
+        );
+        problems.push(...(await catalogProblems(document, policy.name)));
+      }
+    }
+    expect(problems).to.deep.equal([]);
+    expect([...actions]).to.include.members(["sqs:SendMessage", "sns:Publish"]);
+  });
 });

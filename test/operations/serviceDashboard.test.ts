@@ -10,7 +10,7 @@ import {
   serviceDashboardArgs,
 } from "../../components";
 import { promiseOf, runComponent } from "../../testing";
-import { API, FUNCTION, HEALTH_CHECK, shape } from "../multiRegion/fixtures";
+import { API, code, FUNCTION, HEALTH_CHECK, shape } from "../multiRegion/fixtures";
 
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -161,6 +161,36 @@ describe("ServiceDashboard", () => {
       expect(logs[1].properties.query).to.contain(`SOURCE '${group}'`);
     }
     expect(logs[1].properties.query).to.match(/sort @timestamp desc \| limit 50$/);
+  });
+
+  it("shows the alarms on each region's queues of failed events beside the deployment alarms", async () => {
+    const { resources } = await runComponent(() => {
+      const service = new MultiRegionService("orders", {
+        topology: "active-passive",
+        primaryRegion: "us-east-1",
+        standbyRegions: ["us-west-2"],
+        ...shape,
+        functions: {
+          ...shape.functions,
+          worker: {
+            code,
+            eventSources: { schedules: [{ name: "heartbeat", expression: "rate(15 minutes)" }] },
+          },
+        },
+      });
+      return new ServiceDashboard("orders-staging", serviceDashboardArgs(service));
+    });
+    const queueAlarms = resources.ofType(ALARM).filter((a) => a.inputs.namespace === "AWS/SQS");
+    // Per region: the failure queue and the schedule's dead-letter queue.
+    expect(queueAlarms.map((a) => a.region).sort()).to.deep.equal([
+      "us-east-1",
+      "us-east-1",
+      "us-west-2",
+      "us-west-2",
+    ]);
+    const body = JSON.parse(resources.ofType(DASHBOARD)[0].inputs.dashboardBody);
+    const alarms = body.widgets.find((w: any) => w.type === "alarm");
+    expect(alarms.properties.alarms).to.include.members(queueAlarms.map((a) => a.outputs.arn));
   });
 
   it("refuses bad arguments before registering anything, naming every problem", () => {

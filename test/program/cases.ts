@@ -423,6 +423,20 @@ export const malformedCases: MalformedCase[] = [
       "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:worker is set while table.enabled is false: the worker writes imported orders and heartbeats to the service's table",
   },
   {
+    what: "worker failure handling with four retries and a 30-second event age",
+    stack: "dev",
+    options: {
+      set: {
+        worker: {
+          schedule: { expression: "rate(1 hour)" },
+          asyncFailures: { maximumRetryAttempts: 4, maximumEventAgeSeconds: 30 },
+        },
+      },
+    },
+    message:
+      "stacks/Pulumi.dev.yaml has 2 invalid settings:\n  - multiregion-serverless:worker.asyncFailures.maximumRetryAttempts is 4: must be at most 2\n  - multiregion-serverless:worker.asyncFailures.maximumEventAgeSeconds is 30: must be at least 60",
+  },
+  {
     what: "a worker queue concurrency of 1",
     stack: "dev",
     options: { set: { worker: { queue: { maximumConcurrency: 1 } } } },

@@ -9,6 +9,8 @@ const ALIAS = "aws:lambda/alias:Alias";
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const QUEUE = "aws:sqs/queue:Queue";
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
+const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 describe("the staging stack with the worker's queue and schedule (stacks/Pulumi.staging.yaml)", () => {
   it("in each region, the worker's SQS mapping and schedule invoke its live alias, with a dead-letter queue behind the queue", async () => {
@@ -58,6 +60,40 @@ describe("the staging stack with the worker's queue and schedule (stacks/Pulumi.
         expect: { payloadMatches: { batchItemFailures: [] } },
       });
       resources.get(FUNCTION, `${prefix}-post-traffic-hook`);
+    }
+  });
+
+  it("in each region, the worker's schedule fails over to that region's queues, each with a depth alarm, and worker.asyncFailures sets the retries", async () => {
+    // stacks/Pulumi.staging.yaml's worker, with its failure handling tuned.
+    const worker = {
+      queue: { batchSize: 10, maximumConcurrency: 5 },
+      schedule: { expression: "rate(15 minutes)" },
+      asyncFailures: { maximumRetryAttempts: 1 },
+    };
+    const { resources } = await runStack("staging", { set: { worker } });
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const prefix = `orders-${region}-worker`;
+      const failures = resources.get(QUEUE, `${prefix}-async-failures`);
+      expect(failures.inputs.region).to.equal(region);
+      resources.hasResourceProperties(INVOKE_CONFIG, {
+        region,
+        qualifier: "live",
+        maximumRetryAttempts: 1,
+        maximumEventAgeInSeconds: 21600,
+        destinationConfig: { onFailure: { destination: failures.outputs.arn } },
+      });
+      const scheduleQueue = resources.get(QUEUE, `${prefix}-heartbeat-dlq`);
+      resources.hasResourceProperties(SCHEDULE, {
+        region,
+        target: { deadLetterConfig: { arn: scheduleQueue.outputs.arn } },
+      });
+      for (const queue of ["imports-dlq", "async-failures", "heartbeat-dlq"]) {
+        resources.hasResourceProperties(ALARM, {
+          region,
+          namespace: "AWS/SQS",
+          dimensions: { QueueName: resources.get(QUEUE, `${prefix}-${queue}`).outputs.name },
+        });
+      }
     }
   });
 

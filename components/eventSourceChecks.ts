@@ -1,0 +1,489 @@
+/**
+ * Every problem in `eventSources`, before anything is registered (issue 17): names, ARNs,
+ * regions, batch sizes and windows, schedule expressions, time zones, JSON documents.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type {
+  AsyncInvocation,
+  DynamoDbStreamSource,
+  EventRuleSource,
+  EventSources,
+  ScheduleEventSource,
+  SnsEventSource,
+  SqsEventSource,
+} from "./eventSourceArgs";
+import { EVENT_SOURCE_ITEM_ARGS, EventSourceKind } from "./eventSourceShapes";
+import { scheduleExpressionProblem } from "./scheduleExpressions";
+import { ArgumentProblems, isKnown } from "./validation";
+
+const SOURCE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,31}$/;
+
+/** The service part of a known ARN (`sqs`, `sns`, `dynamodb`), or undefined. */
+function arnService(arn: unknown): string | undefined {
+  return typeof arn === "string" && arn.startsWith("arn:") ? arn.split(":")[2] : undefined;
+}
+
+/** Whether `value` is JSON text (a filter policy, an event pattern, an input). */
+function isJson(value: string): boolean {
+  try {
+    JSON.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `zone` is an IANA time zone name: one the JavaScript runtime's time zone database
+ * (ICU, IANA's data, aliases included) knows, written as IANA writes it (each part capitalised:
+ * `Europe/Paris`, `UTC`, `Etc/GMT+5`). `Intl.supportedValuesOf("timeZone")` alone is not
+ * enough: it lists canonical names only, and on Node.js 20 leaves out `UTC` itself.
+ */
+function isTimeZone(zone: string): boolean {
+  if (!/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(zone)) return false;
+  if (Intl.supportedValuesOf("timeZone").includes(zone)) return true;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every problem in `eventSources`, before anything is registered. `timeout` is the function's
+ * (seconds); `hasServiceTable` says whether the service gives the function a table's stream;
+ * `region`, when known, is the function's (queues and streams must be in it).
+ */
+export function checkEventSources(
+  problems: ArgumentProblems,
+  sources: EventSources | undefined,
+  timeout: number,
+  hasServiceTable: boolean,
+  region?: string,
+): void {
+  if (sources === undefined || sources === null) return;
+  if (typeof sources !== "object" || Array.isArray(sources)) {
+    problems.add(
+      "eventSources",
+      sources,
+      "must be { sqs?, sns?, schedules?, eventRules?, dynamodbStreams?, asyncInvocation? }",
+    );
+    return;
+  }
+  const names = new Map<string, string>();
+  const listOf = <T>(kind: EventSourceKind): T[] => {
+    const list = sources[kind];
+    if (list === undefined) return [];
+    if (!Array.isArray(list)) {
+      problems.add(`eventSources.${kind}`, list, "must be a list");
+      return [];
+    }
+    // A misspelt key would otherwise fall back to a default without a word.
+    list.forEach((item, index) =>
+      problems
+        .within(`eventSources.${kind}[${index}].`)
+        .knownKeys(item, EVENT_SOURCE_ITEM_ARGS[kind]),
+    );
+    return list as T[];
+  };
+  const checkName = (kind: string, index: number, source: { name?: unknown }): string => {
+    const at = `eventSources.${kind}[${index}]`;
+    if (typeof source !== "object" || source === null) {
+      problems.add(at, source, "must be an object with at least `name`");
+      return at;
+    }
+    if (typeof source.name !== "string" || !SOURCE_NAME.test(source.name)) {
+      problems.add(
+        `${at}.name`,
+        source.name,
+        "must be 1-32 letters, digits or -, starting with a letter",
+      );
+    } else if (names.has(source.name)) {
+      problems.add(
+        `${at}.name`,
+        source.name,
+        `is already the name of ${names.get(source.name)}; each source needs its own name`,
+      );
+    } else {
+      names.set(source.name, at);
+    }
+    return at;
+  };
+
+  // Lambda polls queues and streams of the function's own region only (Lambda Developer Guide,
+  // "Using Lambda with Amazon SQS": same Region; DynamoDB streams likewise).
+  const sameRegion = (key: string, arn: string, what: string): void => {
+    const arnRegion = arn.startsWith("arn:") ? arn.split(":")[3] : undefined;
+    if (region !== undefined && arnRegion && arnRegion !== region) {
+      problems.add(
+        key,
+        arn,
+        `is a ${what} in ${arnRegion}: it must be in the function's region (${region}), where Lambda polls it`,
+      );
+    }
+  };
+
+  listOf<SqsEventSource>("sqs").forEach((queue, index) => {
+    const at = checkName("sqs", index, queue);
+    if (typeof queue !== "object" || queue === null) return;
+    const existing = queue.queueArn !== undefined;
+    if (existing && typeof queue.queueArn === "string") {
+      problems.check(
+        arnService(queue.queueArn) === "sqs",
+        `${at}.queueArn`,
+        queue.queueArn,
+        "must be an SQS queue ARN (arn:aws:sqs:<region>:<account>:<name>)",
+      );
+      sameRegion(`${at}.queueArn`, queue.queueArn, "queue");
+    }
+    const fifo =
+      queue.fifo === true ||
+      (typeof queue.queueArn === "string" && queue.queueArn.endsWith(".fifo"));
+    problems.oneOf(`${at}.fifo`, queue.fifo, [true, false]);
+    if (existing) {
+      for (const key of ["fifo", "visibilityTimeoutSeconds", "maxReceiveCount"] as const) {
+        if (queue[key] !== undefined) {
+          problems.add(
+            `${at}.${key}`,
+            queue[key],
+            "applies to a queue this component creates only (no queueArn); set it on your queue",
+          );
+        }
+      }
+    }
+    problems.integerInRange(`${at}.batchSize`, queue.batchSize, 1, fifo ? 10 : 10000);
+    problems.integerInRange(
+      `${at}.maximumBatchingWindowSeconds`,
+      queue.maximumBatchingWindowSeconds,
+      0,
+      300,
+      "seconds",
+    );
+    if (fifo && (queue.maximumBatchingWindowSeconds ?? 0) > 0) {
+      problems.add(
+        `${at}.maximumBatchingWindowSeconds`,
+        queue.maximumBatchingWindowSeconds,
+        "FIFO queues take no batching window (Lambda Developer Guide, SQS parameters)",
+      );
+    }
+    if (
+      !fifo &&
+      typeof queue.batchSize === "number" &&
+      queue.batchSize > 10 &&
+      !((queue.maximumBatchingWindowSeconds ?? 0) >= 1)
+    ) {
+      problems.add(
+        `${at}.batchSize`,
+        queue.batchSize,
+        "above 10 needs maximumBatchingWindowSeconds of at least 1 (Lambda refuses the mapping otherwise)",
+      );
+    }
+    problems.integerInRange(`${at}.maximumConcurrency`, queue.maximumConcurrency, 2, 1000);
+    problems.oneOf(`${at}.reportBatchItemFailures`, queue.reportBatchItemFailures, [true, false]);
+    problems.integerInRange(`${at}.maxReceiveCount`, queue.maxReceiveCount, 1, 1000);
+    checkFilterPatterns(problems, `${at}.filterPatterns`, queue.filterPatterns, 0);
+    problems.integerInRange(
+      `${at}.visibilityTimeoutSeconds`,
+      queue.visibilityTimeoutSeconds,
+      0,
+      43200,
+      "seconds",
+    );
+    if (
+      typeof queue.visibilityTimeoutSeconds === "number" &&
+      queue.visibilityTimeoutSeconds < timeout
+    ) {
+      problems.add(
+        `${at}.visibilityTimeoutSeconds`,
+        queue.visibilityTimeoutSeconds,
+        `must be at least the function timeout (${timeout} s; Lambda refuses the mapping otherwise), and AWS recommends six times it (${timeout * 6} s)`,
+      );
+    }
+  });
+
+  listOf<SnsEventSource>("sns").forEach((topic, index) => {
+    const at = checkName("sns", index, topic);
+    if (typeof topic !== "object" || topic === null) return;
+    if (
+      topic.topicArn === undefined ||
+      (isKnown(topic.topicArn) && arnService(topic.topicArn) !== "sns")
+    ) {
+      problems.add(
+        `${at}.topicArn`,
+        topic.topicArn,
+        "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
+      );
+    }
+    if (typeof topic.filterPolicy === "string" && !isJson(topic.filterPolicy)) {
+      problems.add(`${at}.filterPolicy`, topic.filterPolicy, "must be JSON (an SNS filter policy)");
+    }
+  });
+
+  listOf<ScheduleEventSource>("schedules").forEach((schedule, index) => {
+    const at = checkName("schedules", index, schedule);
+    if (typeof schedule !== "object" || schedule === null) return;
+    const problem = scheduleExpressionProblem(schedule.expression, true);
+    if (problem) problems.add(`${at}.expression`, schedule.expression, problem);
+    problems.oneOf(`${at}.enabled`, schedule.enabled, [true, false]);
+    if (schedule.timezone !== undefined) {
+      problems.check(
+        typeof schedule.timezone === "string" && isTimeZone(schedule.timezone),
+        `${at}.timezone`,
+        schedule.timezone,
+        "must be an IANA time zone name such as Europe/Paris or UTC",
+      );
+    }
+    if (typeof schedule.input === "string" && !isJson(schedule.input)) {
+      problems.add(`${at}.input`, schedule.input, "must be JSON (the event the function receives)");
+    }
+  });
+
+  listOf<EventRuleSource>("eventRules").forEach((rule, index) => {
+    const at = checkName("eventRules", index, rule);
+    if (typeof rule !== "object" || rule === null) return;
+    const hasPattern = rule.eventPattern !== undefined;
+    const hasSchedule = rule.scheduleExpression !== undefined;
+    if (hasPattern === hasSchedule) {
+      problems.addSentence(
+        at,
+        "must have exactly one of [eventPattern] and [scheduleExpression]" +
+          (hasPattern ? " (both are given)" : " (neither is given)"),
+      );
+    }
+    if (hasSchedule) {
+      const problem = scheduleExpressionProblem(rule.scheduleExpression, false);
+      if (problem) problems.add(`${at}.scheduleExpression`, rule.scheduleExpression, problem);
+      // EventBridge User Guide, "Creating a rule that runs on a schedule": scheduled rules run on
+      // the default event bus only.
+      if (typeof rule.eventBusName === "string" && rule.eventBusName !== "default") {
+        problems.add(
+          `${at}.eventBusName`,
+          rule.eventBusName,
+          "must be default (or unset) for a rule with scheduleExpression: EventBridge runs schedules on the default bus only",
+        );
+      }
+    }
+    if (typeof rule.eventPattern === "string") {
+      try {
+        JSON.parse(rule.eventPattern);
+      } catch {
+        problems.add(`${at}.eventPattern`, rule.eventPattern, "must be JSON (an event pattern)");
+      }
+    }
+  });
+
+  listOf<DynamoDbStreamSource>("dynamodbStreams").forEach((stream, index) => {
+    const at = checkName("dynamodbStreams", index, stream);
+    if (typeof stream !== "object" || stream === null) return;
+    const fromTable = stream.serviceTable === true;
+    problems.oneOf(`${at}.serviceTable`, stream.serviceTable, [true, false]);
+    if (fromTable === (stream.streamArn !== undefined)) {
+      problems.addSentence(
+        at,
+        "must have exactly one of [streamArn] and [serviceTable]" +
+          (fromTable ? " (both are given)" : " (neither is given)"),
+      );
+    } else if (fromTable && !hasServiceTable) {
+      problems.add(
+        `${at}.serviceTable`,
+        true,
+        "needs the service's table: a function of a RegionalService or MultiRegionService with `table` (whose stream is on); give streamArn otherwise",
+      );
+    }
+    if (typeof stream.streamArn === "string") {
+      problems.check(
+        /^arn:aws[a-z-]*:dynamodb:[^:]+:\d{12}:table\/[^/]+\/stream\/.+$/.test(stream.streamArn),
+        `${at}.streamArn`,
+        stream.streamArn,
+        "must be a DynamoDB stream ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/stream/<label>)",
+      );
+      sameRegion(`${at}.streamArn`, stream.streamArn, "stream");
+    }
+    problems.oneOf(`${at}.startingPosition`, stream.startingPosition, ["LATEST", "TRIM_HORIZON"]);
+    problems.integerInRange(`${at}.batchSize`, stream.batchSize, 1, 10000);
+    problems.integerInRange(
+      `${at}.maximumBatchingWindowSeconds`,
+      stream.maximumBatchingWindowSeconds,
+      0,
+      300,
+      "seconds",
+    );
+    problems.oneOf(`${at}.bisectBatchOnFunctionError`, stream.bisectBatchOnFunctionError, [
+      true,
+      false,
+    ]);
+    problems.integerInRange(`${at}.maximumRetryAttempts`, stream.maximumRetryAttempts, -1, 10000);
+    const age = stream.maximumRecordAgeSeconds;
+    if (age !== undefined) {
+      problems.check(
+        Number.isInteger(age) && (age === -1 || (age >= 60 && age <= 604800)),
+        `${at}.maximumRecordAgeSeconds`,
+        age,
+        "must be -1 (no limit) or a whole number from 60 to 604800 seconds",
+      );
+    }
+    const destination = stream.onFailureDestinationArn;
+    if (typeof destination === "string") {
+      problems.check(
+        ["sqs", "sns"].includes(arnService(destination) ?? ""),
+        `${at}.onFailureDestinationArn`,
+        destination,
+        "must be an SQS queue or SNS topic ARN",
+      );
+    }
+    problems.oneOf(`${at}.reportBatchItemFailures`, stream.reportBatchItemFailures, [true, false]);
+    const byRegion = stream.regionAttribute !== undefined;
+    if (byRegion) {
+      // A DynamoDB attribute name is 1-255 characters (DynamoDB Developer Guide, "Supported data
+      // types and naming rules"); the filter's JSON keeps any of them.
+      problems.check(
+        typeof stream.regionAttribute === "string" &&
+          stream.regionAttribute.length >= 1 &&
+          stream.regionAttribute.length <= 255,
+        `${at}.regionAttribute`,
+        stream.regionAttribute,
+        "must be the name of a string attribute of the table's items (1-255 characters)",
+      );
+    }
+    checkFilterPatterns(problems, `${at}.filterPatterns`, stream.filterPatterns, byRegion ? 1 : 0);
+  });
+
+  checkAsyncInvocation(problems, sources.asyncInvocation);
+}
+
+/**
+ * Lambda's default quota of filters per event source mapping (Lambda Developer Guide, "Lambda
+ * quotas": 5, adjustable to 10).
+ */
+export const MAX_FILTERS_PER_MAPPING = 5;
+
+/**
+ * `filterPatterns`: a list of at most `MAX_FILTERS_PER_MAPPING` (with `extra` filters the
+ * component adds) JSON objects, each an event filter pattern (Lambda Developer Guide, "Control
+ * which events Lambda sends to your function": a pattern is a JSON object; Lambda refuses
+ * CreateEventSourceMapping otherwise).
+ */
+function checkFilterPatterns(
+  problems: ArgumentProblems,
+  key: string,
+  patterns: unknown,
+  extra: number,
+): void {
+  if (patterns === undefined) return;
+  if (!Array.isArray(patterns)) {
+    problems.add(key, patterns, "must be a list of JSON event filter patterns");
+    return;
+  }
+  if (patterns.length + extra > MAX_FILTERS_PER_MAPPING) {
+    problems.add(
+      key,
+      `${patterns.length} patterns`,
+      `allows at most ${MAX_FILTERS_PER_MAPPING - extra}` +
+        (extra > 0 ? " beside regionAttribute's filter" : "") +
+        ` (Lambda quotas: ${MAX_FILTERS_PER_MAPPING} filters per event source mapping)`,
+    );
+  }
+  patterns.forEach((pattern, index) => {
+    if (!isKnown(pattern)) {
+      problems.addUnknown(
+        `${key}[${index}]`,
+        "must be known when the component is constructed (a string, not an Output)",
+      );
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = typeof pattern === "string" ? JSON.parse(pattern) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    problems.check(
+      typeof parsed === "object" && parsed !== null && !Array.isArray(parsed),
+      `${key}[${index}]`,
+      pattern,
+      'must be a JSON object, an event filter pattern such as {"body":{"kind":["import"]}}',
+    );
+  });
+}
+
+/** `asyncInvocation`: Lambda's ranges (PutFunctionEventInvokeConfig API reference). */
+function checkAsyncInvocation(problems: ArgumentProblems, config: unknown): void {
+  if (config === undefined) return;
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    problems.add(
+      "eventSources.asyncInvocation",
+      config,
+      "must be { enabled?, maximumRetryAttempts?, maximumEventAgeSeconds?, onFailureDestinationArn?, sourceDeadLetterQueues? }",
+    );
+    return;
+  }
+  const at = "eventSources.asyncInvocation";
+  const invocation = config as AsyncInvocation;
+  problems.oneOf(`${at}.enabled`, invocation.enabled, [true, false]);
+  problems.integerInRange(`${at}.maximumRetryAttempts`, invocation.maximumRetryAttempts, 0, 2);
+  problems.integerInRange(
+    `${at}.maximumEventAgeSeconds`,
+    invocation.maximumEventAgeSeconds,
+    60,
+    21600,
+    "seconds",
+  );
+  problems.oneOf(`${at}.sourceDeadLetterQueues`, invocation.sourceDeadLetterQueues, [true, false]);
+  const destination = invocation.onFailureDestinationArn;
+  if (typeof destination === "string") {
+    problems.check(
+      ["sqs", "sns"].includes(arnService(destination) ?? ""),
+      `${at}.onFailureDestinationArn`,
+      destination,
+      "must be an SQS queue or SNS topic ARN (arn:aws:sqs:<region>:<account>:<name> or arn:aws:sns:...)",
+    );
+    // Lambda sends records to a standard queue or topic only (Lambda Developer Guide, "Capturing
+    // records of Lambda asynchronous invocations": FIFO ones fail with DestinationDeliveryFailures).
+    if (destination.endsWith(".fifo")) {
+      problems.add(
+        `${at}.onFailureDestinationArn`,
+        destination,
+        "must be a standard queue or topic: Lambda cannot send invocation records to a FIFO one",
+      );
+    }
+  }
+  if (invocation.enabled === false) {
+    const settings = (
+      [
+        "maximumRetryAttempts",
+        "maximumEventAgeSeconds",
+        "onFailureDestinationArn",
+        "sourceDeadLetterQueues",
+      ] as const
+    ).filter((key) => invocation[key] !== undefined);
+    if (settings.length > 0) {
+      problems.addSentence(
+        at,
+        `has enabled: false beside ${settings.join(", ")}, which would be ignored: remove them or enabled`,
+      );
+    }
+  }
+}
+
+/** A service whose functions read the `serviceTable` stream must know the table's stream ARN. */
+export function checkServiceTableStream(
+  problems: ArgumentProblems,
+  functions: Record<string, { eventSources?: EventSources }> | undefined,
+  streamArn: pulumi.Input<string> | undefined,
+): void {
+  if (streamArn !== undefined || typeof functions !== "object" || functions === null) return;
+  for (const [key, fn] of Object.entries(functions)) {
+    const streams = fn?.eventSources?.dynamodbStreams;
+    if (!Array.isArray(streams)) continue;
+    streams.forEach((stream, index) => {
+      if (stream?.serviceTable === true) {
+        problems.add(
+          `functions.${key}.eventSources.dynamodbStreams[${index}].serviceTable`,
+          true,
+          "needs [table.streamArn], the stream of the table in this region (an aws.dynamodb.Table with streamEnabled gives it)",
+        );
+      }
+    });
+  }
+}
