@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { functionUrlRequiresAuth, hookStatusScoped, iamLeastPrivilege } from "../../policy/rules";
 import { fix } from "../../policy/rules/remediation";
-import { check, messages, resource } from "./fixtures";
+import { check, messages, resource, UNKNOWN_INPUT } from "./fixtures";
 
 const POLICY = "aws:iam/policy:Policy";
 const HOOK_STATUS = "codedeploy:PutLifecycleEventHookExecutionStatus";
@@ -133,5 +133,52 @@ describe("policy lambda-function-url-requires-auth verdict", () => {
         `The function URL has authorizationType "NONE": anyone can invoke it. ${fix.functionUrlAuth}.`,
       ],
     ]);
+  });
+});
+
+describe("IAM policies read documents as AWS does, without failing on odd ones", () => {
+  it('skips a document that is JSON "null" and Statement entries that are null', async () => {
+    const violations = await check(iamLeastPrivilege, [
+      resource(POLICY, "empty", { policy: "null" }),
+      resource(POLICY, "holes", {
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [null, { Effect: "Allow", Action: "*", Resource: bucketObjects }],
+        }),
+      }),
+    ]);
+    expect(messages(violations)).to.deep.equal([
+      `The policy, statement 1, allows every action of "*". ${fix.noWildcardAction}.`,
+    ]);
+  });
+
+  it("skips a role's inline policy entry that is null and names the others", async () => {
+    const violations = await check(iamLeastPrivilege, [
+      resource("aws:iam/role:Role", "orders", {
+        assumeRolePolicy: "{}",
+        inlinePolicies: [
+          null,
+          {
+            name: "admin",
+            policy: JSON.stringify({
+              Statement: [{ Effect: "Allow", Action: "*", Resource: bucketObjects }],
+            }),
+          },
+        ],
+      }),
+    ]);
+    expect(messages(violations)).to.deep.equal([
+      `The role's inline policy "admin", statement 1, allows every action of "*". ${fix.noWildcardAction}.`,
+    ]);
+  });
+
+  it("does not judge a hook statement whose actions are unknown at preview", async () => {
+    const violations = await check(hookStatusScoped, [
+      resource("aws:iam/rolePolicy:RolePolicy", "hook", {
+        role: "hook-role",
+        policy: { Statement: [{ Effect: "Allow", Action: [UNKNOWN_INPUT], Resource: "*" }] },
+      }),
+    ]);
+    expect(violations).to.deep.equal([]);
   });
 });
