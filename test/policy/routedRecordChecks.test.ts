@@ -10,7 +10,7 @@ import {
   routingSetsComplete,
 } from "../../policy/rules";
 import { fix } from "../../policy/rules/remediation";
-import { check, messages, prodTags, resource } from "./fixtures";
+import { check, messages, prodTags, resource, UNKNOWN_INPUT } from "./fixtures";
 
 const RECORD = "aws:route53/record:Record";
 
@@ -135,5 +135,67 @@ describe("policy route53-health-checks-have-path, empty path", () => {
     expect(messages(violations)).to.deep.equal([
       `The HTTPS health check has no resourcePath, so it only proves that something answers on "/". ${fix.healthCheckPath}.`,
     ]);
+  });
+});
+
+describe("route53 routing sets: empty and unknown parts", () => {
+  it("does not treat an empty routing policy list as routing", async () => {
+    expect(
+      await check(routedRecordsHaveHealthChecks, [
+        record(
+          "simple",
+          { weightedRoutingPolicies: [] },
+          {
+            setIdentifier: undefined,
+            healthCheckId: undefined,
+          },
+        ),
+      ]),
+    ).to.deep.equal([]);
+  });
+
+  it("does not judge a set while one member's routing is unknown at preview", async () => {
+    expect(
+      await check(routingSetsComplete, [
+        record("primary", { failoverRoutingPolicies: [{ type: "PRIMARY" }] }),
+        record("standby", { failoverRoutingPolicies: UNKNOWN_INPUT }),
+      ]),
+    ).to.deep.equal([]);
+  });
+
+  it("names a setIdentifier two records of a set share, but only in a known zone", async () => {
+    const twins = (zoneId: unknown) => [
+      record(
+        "east",
+        { latencyRoutingPolicies: [{ region: "us-east-1" }] },
+        { zoneId, setIdentifier: "api" },
+      ),
+      record(
+        "west",
+        { latencyRoutingPolicies: [{ region: "us-west-2" }] },
+        { zoneId, setIdentifier: "api" },
+      ),
+    ];
+    expect(messages(await check(routingSetsComplete, twins("Z123")))).to.deep.equal([
+      `The records for api.example.com A share setIdentifier api; each record of a routed name needs its own. ${fix.routingSet}.`,
+    ]);
+    expect(await check(routingSetsComplete, twins(UNKNOWN_INPUT))).to.deep.equal([]);
+  });
+
+  it("does not call two records without a setIdentifier a shared one", async () => {
+    expect(
+      await check(routingSetsComplete, [
+        record(
+          "east",
+          { latencyRoutingPolicies: [{ region: "us-east-1" }] },
+          { setIdentifier: undefined },
+        ),
+        record(
+          "west",
+          { latencyRoutingPolicies: [{ region: "us-west-2" }] },
+          { setIdentifier: undefined },
+        ),
+      ]),
+    ).to.deep.equal([]);
   });
 });
