@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import {
   healthChecksHavePath,
+  healthChecksTargetRegionalEndpoints,
   routedRecordsHaveHealthChecks,
   routingSetsComplete,
 } from "../../policy/rules";
@@ -112,6 +113,15 @@ describe("policy route53-routing-sets-complete, each half of the failover pair",
     ]);
   });
 
+  it("does not ask for a geolocation default while one record's country is unknown at preview", async () => {
+    expect(
+      await check(routingSetsComplete, [
+        record("europe", { geolocationRoutingPolicies: [{ continent: "EU" }] }),
+        record("default", { geolocationRoutingPolicies: [{ country: UNKNOWN_INPUT }] }),
+      ]),
+    ).to.deep.equal([]);
+  });
+
   it("names the missing default of a geolocation set", async () => {
     const violations = await check(routingSetsComplete, [
       record("europe", { geolocationRoutingPolicies: [{ continent: "EU" }] }),
@@ -195,6 +205,35 @@ describe("route53 routing sets: empty and unknown parts", () => {
           { latencyRoutingPolicies: [{ region: "us-west-2" }] },
           { setIdentifier: undefined },
         ),
+      ]),
+    ).to.deep.equal([]);
+  });
+});
+
+describe("policy route53-health-checks-target-regional-endpoints, which names are routed", () => {
+  const healthCheckOf = (fqdn: string) =>
+    resource("aws:route53/healthCheck:HealthCheck", "east", {
+      type: "HTTPS",
+      fqdn,
+      resourcePath: "/health",
+      tags: prodTags,
+    });
+
+  it("reports a health check on a routed name, in any case and with the root dot", async () => {
+    const violations = await check(healthChecksTargetRegionalEndpoints, [
+      record("primary", { failoverRoutingPolicies: [{ type: "PRIMARY" }] }),
+      healthCheckOf("API.example.com."),
+    ]);
+    expect(messages(violations)).to.deep.equal([
+      `The health check targets API.example.com., a name Route 53 routes between regions; it would follow the traffic and never see a region fail. ${fix.regionalTarget}.`,
+    ]);
+  });
+
+  it("leaves a health check on a simple record's name alone (that name is not routed)", async () => {
+    expect(
+      await check(healthChecksTargetRegionalEndpoints, [
+        record("east", {}, { name: "east.api.example.com", setIdentifier: undefined }),
+        healthCheckOf("east.api.example.com"),
       ]),
     ).to.deep.equal([]);
   });
