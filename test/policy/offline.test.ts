@@ -386,6 +386,19 @@ describe("policy pack", () => {
     }
   });
 
+  it("describes and types every config property of every policy (shown by `pulumi policy ls` and the console)", () => {
+    const undescribed = allPolicies.flatMap((policy) =>
+      Object.entries(policy.configSchema?.properties ?? {})
+        .filter(([, property]) => !(property.description ?? "").trim() || !property.type)
+        .map(([key]) => `${policy.name}.${key}`),
+    );
+    expect(undescribed).to.deep.equal([]);
+    expect(
+      allPolicies.filter((policy) => policy.configSchema !== undefined),
+      "policies with config",
+    ).to.have.length.above(10);
+  });
+
   it("constructs the PolicyPack only in policy/index.ts, so rule modules import without side effects", () => {
     const policyDir = path.join(__dirname, "..", "..", "policy");
     const files = ["", "rules"].flatMap((dir) =>
