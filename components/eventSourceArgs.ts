@@ -58,7 +58,8 @@ export interface SqsEventSource {
    * Lambda event filter patterns (JSON objects, e.g. `{"body":{"kind":["import"]}}`): only
    * messages matching one of them invoke the function; the others are deleted from the queue
    * without an invocation (Lambda Developer Guide, "Control which events Lambda sends to your
-   * function"). At most 5 (Lambda quotas: filters per event source mapping).
+   * function"). At most 5 (Lambda quotas: filters per event source mapping), each at most 4096
+   * characters with every value to match in a list (Lambda filter rule syntax).
    * @default every message
    */
   readonly filterPatterns?: string[];
@@ -198,14 +199,15 @@ export interface DynamoDbStreamSource {
   /**
    * Lambda event filter patterns (JSON objects, e.g. `{"eventName":["INSERT"]}`): only records
    * matching one of them invoke the function; the others are skipped (Lambda Developer Guide,
-   * "Control which events Lambda sends to your function"). At most 5 with `regionAttribute`'s
-   * (Lambda quotas: filters per event source mapping).
+   * "Control which events Lambda sends to your function"). At most 5 (Lambda quotas: filters per
+   * event source mapping), each at most 4096 characters with every value to match in a list.
    * @default every record
    */
   readonly filterPatterns?: string[];
   /**
    * Keep only the records whose new image's string attribute of this name is the function's own
-   * region: one more filter, `{"dynamodb":{"NewImage":{"<attribute>":{"S":["<region>"]}}}}`. For
+   * region: `{"dynamodb":{"NewImage":{"<attribute>":{"S":["<region>"]}}}}`, merged into each of
+   * `filterPatterns` (a record must match both), or the only filter without them. For
    * a global table's replica stream, which shows every region's writes in every region, so each
    * change is handled once, in the region that wrote it (the writer must set the attribute;
    * deletes, which have no new image, are dropped too).

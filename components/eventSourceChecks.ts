@@ -182,7 +182,7 @@ export function checkEventSources(
     problems.integerInRange(`${at}.maximumConcurrency`, queue.maximumConcurrency, 2, 1000);
     problems.oneOf(`${at}.reportBatchItemFailures`, queue.reportBatchItemFailures, [true, false]);
     problems.integerInRange(`${at}.maxReceiveCount`, queue.maxReceiveCount, 1, 1000);
-    checkFilterPatterns(problems, `${at}.filterPatterns`, queue.filterPatterns, 0);
+    checkFilterPatterns(problems, `${at}.filterPatterns`, queue.filterPatterns, undefined, region);
     problems.integerInRange(
       `${at}.visibilityTimeoutSeconds`,
       queue.visibilityTimeoutSeconds,
@@ -346,7 +346,15 @@ export function checkEventSources(
         "must be the name of a string attribute of the table's items (1-255 characters)",
       );
     }
-    checkFilterPatterns(problems, `${at}.filterPatterns`, stream.filterPatterns, byRegion ? 1 : 0);
+    checkFilterPatterns(
+      problems,
+      `${at}.filterPatterns`,
+      stream.filterPatterns,
+      typeof stream.regionAttribute === "string" && stream.regionAttribute.length > 0
+        ? stream.regionAttribute
+        : undefined,
+      region,
+    );
   });
 
   checkAsyncInvocation(problems, sources.asyncInvocation);
@@ -358,36 +366,110 @@ export function checkEventSources(
  */
 export const MAX_FILTERS_PER_MAPPING = 5;
 
+/** The longest filter pattern: `Filter.Pattern` is at most 4096 characters (Lambda API reference, Filter). */
+export const MAX_FILTER_PATTERN_LENGTH = 4096;
+
+/** The longest region name (`ap-southeast-4`), for the length of a pattern before its region is known. */
+const LONGEST_REGION = "ap-southeast-4";
+
+/** Whether `value` is a plain JSON object (not a list, not null). */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /**
- * `filterPatterns`: a list of at most `MAX_FILTERS_PER_MAPPING` (with `extra` filters the
- * component adds) JSON objects, each an event filter pattern (Lambda Developer Guide, "Control
- * which events Lambda sends to your function": a pattern is a JSON object; Lambda refuses
- * CreateEventSourceMapping otherwise).
+ * The key paths (`body.kind`) of a pattern's leaves that are not lists. Lambda's filter rule
+ * syntax puts every value to match in a list (`"kind": ["import"]`, `"n": [{"numeric": [">", 1]}]`)
+ * under keys that may nest (Lambda Developer Guide, "Control which events Lambda sends to your
+ * function", Filter rule syntax); a bare value is refused by CreateEventSourceMapping.
+ */
+function nonListLeaves(pattern: Record<string, unknown>, path = ""): string[] {
+  return Object.entries(pattern).flatMap(([key, value]) => {
+    const at = path ? `${path}.${key}` : key;
+    if (Array.isArray(value)) return [];
+    return isJsonObject(value) ? nonListLeaves(value, at) : [at];
+  });
+}
+
+/**
+ * The region condition of a replica stream's mapping: only records whose new image's
+ * `attribute` (a string) names `region`.
+ */
+export function regionCondition(attribute: string, region: string): Record<string, unknown> {
+  return { dynamodb: { NewImage: { [attribute]: { S: [region] } } } };
+}
+
+/**
+ * `pattern` with `regionAttribute`'s condition ANDed in: the keys of one pattern must all match
+ * (Lambda Developer Guide, "Control which events Lambda sends to your function"), while the
+ * filters of a mapping are ORed, so the condition goes into every pattern, never beside them.
+ * The pattern must not constrain `dynamodb.NewImage.<attribute>` itself (`checkEventSources`
+ * refuses it), so the merge is a plain union of keys.
+ */
+export function withRegionCondition(
+  pattern: Record<string, unknown>,
+  attribute: string,
+  region: string,
+): Record<string, unknown> {
+  const dynamodb = isJsonObject(pattern.dynamodb) ? pattern.dynamodb : {};
+  const newImage = isJsonObject(dynamodb.NewImage) ? dynamodb.NewImage : {};
+  return {
+    ...pattern,
+    dynamodb: { ...dynamodb, NewImage: { ...newImage, [attribute]: { S: [region] } } },
+  };
+}
+
+/**
+ * Why `pattern` cannot take `regionAttribute`'s condition, or undefined: it already constrains
+ * `dynamodb`, `dynamodb.NewImage` or `dynamodb.NewImage.<attribute>` with something other than
+ * nested keys, so ANDing the region in would change or contradict what it says.
+ */
+function regionConflict(pattern: Record<string, unknown>, attribute: string): string | undefined {
+  const path = ["dynamodb", "NewImage", attribute];
+  let node: unknown = pattern;
+  for (let depth = 0; depth < path.length; depth++) {
+    const value = (node as Record<string, unknown>)[path[depth]];
+    if (value === undefined) return undefined;
+    const at = path.slice(0, depth + 1).join(".");
+    if (depth === path.length - 1 || !isJsonObject(value)) {
+      return `already filters on ${at}, where regionAttribute adds {"${attribute}":{"S":[<region>]}}: remove that condition from the pattern or regionAttribute`;
+    }
+    node = value;
+  }
+  return undefined;
+}
+
+/**
+ * `filterPatterns`: a list of at most `MAX_FILTERS_PER_MAPPING` JSON objects, each an event filter
+ * pattern of at most `MAX_FILTER_PATTERN_LENGTH` characters (with `regionAttribute`'s condition
+ * merged in) whose every leaf is a list (Lambda Developer Guide, "Control which events Lambda
+ * sends to your function"; Lambda refuses CreateEventSourceMapping otherwise). With
+ * `regionAttribute` (and no patterns) the condition is one filter of its own, within the quota.
  */
 function checkFilterPatterns(
   problems: ArgumentProblems,
   key: string,
   patterns: unknown,
-  extra: number,
+  regionAttribute: string | undefined,
+  region: string | undefined,
 ): void {
   if (patterns === undefined) return;
   if (!Array.isArray(patterns)) {
     problems.add(key, patterns, "must be a list of JSON event filter patterns");
     return;
   }
-  if (patterns.length + extra > MAX_FILTERS_PER_MAPPING) {
+  if (patterns.length > MAX_FILTERS_PER_MAPPING) {
     problems.add(
       key,
       `${patterns.length} patterns`,
-      `allows at most ${MAX_FILTERS_PER_MAPPING - extra}` +
-        (extra > 0 ? " beside regionAttribute's filter" : "") +
-        ` (Lambda quotas: ${MAX_FILTERS_PER_MAPPING} filters per event source mapping)`,
+      `allows at most ${MAX_FILTERS_PER_MAPPING} (Lambda quotas: ${MAX_FILTERS_PER_MAPPING} filters per event source mapping)`,
     );
   }
   patterns.forEach((pattern, index) => {
+    const at = `${key}[${index}]`;
     if (!isKnown(pattern)) {
       problems.addUnknown(
-        `${key}[${index}]`,
+        at,
         "must be known when the component is constructed (a string, not an Output)",
       );
       return;
@@ -398,12 +480,36 @@ function checkFilterPatterns(
     } catch {
       parsed = undefined;
     }
-    problems.check(
-      typeof parsed === "object" && parsed !== null && !Array.isArray(parsed),
-      `${key}[${index}]`,
-      pattern,
-      'must be a JSON object, an event filter pattern such as {"body":{"kind":["import"]}}',
-    );
+    if (!isJsonObject(parsed)) {
+      problems.add(
+        at,
+        pattern,
+        'must be a JSON object, an event filter pattern such as {"body":{"kind":["import"]}}',
+      );
+      return;
+    }
+    const bare = nonListLeaves(parsed);
+    if (bare.length > 0) {
+      problems.add(
+        at,
+        pattern,
+        `has ${bare.join(", ")} without a list: every value to match goes in a list, as in {"body":{"kind":["import"]}} (Lambda filter rule syntax)`,
+      );
+    }
+    const conflict =
+      regionAttribute === undefined ? undefined : regionConflict(parsed, regionAttribute);
+    if (conflict) problems.add(at, pattern, conflict);
+    const sent =
+      regionAttribute === undefined || conflict
+        ? (pattern as string)
+        : JSON.stringify(withRegionCondition(parsed, regionAttribute, region ?? LONGEST_REGION));
+    if (sent.length > MAX_FILTER_PATTERN_LENGTH) {
+      problems.add(
+        at,
+        `${sent.length} characters` + (sent === pattern ? "" : " with regionAttribute's condition"),
+        `must be at most ${MAX_FILTER_PATTERN_LENGTH} characters (Lambda API reference, Filter.Pattern)`,
+      );
+    }
   });
 }
 

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DynamoDbStreamSource, EventSources, SqsEventSource } from "./eventSourceArgs";
+import { regionCondition, withRegionCondition } from "./eventSourceChecks";
 import { policyDocument } from "./iam";
 import { boundedName, NAME_LIMITS, stackScopedHash } from "./naming";
 import { topicsInRegion } from "./serviceNotifications";
@@ -81,19 +82,30 @@ export function asyncInvocationEnabled(sources: EventSources): boolean {
   );
 }
 
-/** The filter patterns of a mapping (`FilterCriteria.Filters[].Pattern`), or none. */
+/**
+ * The filter patterns of a mapping (`FilterCriteria.Filters[].Pattern`), or none. Lambda sends an
+ * event that matches at least one filter (Lambda Developer Guide, "Control which events Lambda
+ * sends to your function"), so `regionAttribute`'s condition is ANDed into each pattern, and is
+ * a filter of its own only when there are no patterns: a filter beside them would let every
+ * region handle every event the other patterns match.
+ */
 function filterCriteriaOf(
   source: SqsEventSource | DynamoDbStreamSource,
 ): aws.types.input.lambda.EventSourceMappingFilterCriteria | undefined {
-  const patterns: pulumi.Input<string>[] = [...(source.filterPatterns ?? [])];
+  const given = (source.filterPatterns ?? []) as string[];
   const attribute = "regionAttribute" in source ? source.regionAttribute : undefined;
+  let patterns: pulumi.Input<string>[] = given;
   if (attribute !== undefined) {
     // The stream's own region is the function's (checked): a replica's stream names its region.
-    patterns.push(
-      regionOfArn((source as DynamoDbStreamSource).streamArn!).apply((region) =>
-        JSON.stringify({ dynamodb: { NewImage: { [attribute]: { S: [region] } } } }),
-      ),
-    );
+    const region = regionOfArn((source as DynamoDbStreamSource).streamArn!);
+    patterns =
+      given.length === 0
+        ? [region.apply((name) => JSON.stringify(regionCondition(attribute, name)))]
+        : given.map((pattern) =>
+            region.apply((name) =>
+              JSON.stringify(withRegionCondition(JSON.parse(pattern), attribute, name)),
+            ),
+          );
   }
   return patterns.length > 0 ? { filters: patterns.map((pattern) => ({ pattern })) } : undefined;
 }

@@ -312,8 +312,9 @@ describe("Event filters on mappings", () => {
     resources.hasResourceProperties(MAPPING, { filterCriteria: Match.absent() });
   });
 
-  it("regionAttribute: each region's mapping of the global table's replica stream keeps that region's own writes", async () => {
-    const { resources } = await runComponent(
+  /** A MultiRegionService whose projector reads the global table's replica stream. */
+  function projectorService(stream: Record<string, unknown>) {
+    return runComponent(
       () =>
         new MultiRegionService("orders", {
           topology: "active-passive",
@@ -324,9 +325,7 @@ describe("Event filters on mappings", () => {
             projector: {
               code,
               eventSources: {
-                dynamodbStreams: [
-                  { name: "changes", serviceTable: true, regionAttribute: "region" },
-                ],
+                dynamodbStreams: [{ name: "changes", serviceTable: true, ...stream }],
               },
             },
           },
@@ -335,20 +334,75 @@ describe("Event filters on mappings", () => {
           table: { hashKey: "orderId" },
         }),
     );
+  }
+
+  /** Each region's mapping's filter patterns, parsed. */
+  function patternsByRegion(resources: { ofType(type: string): CapturedResource[] }) {
     const mappings = resources.ofType(MAPPING);
     expect(mappings).to.have.length(2);
-    for (const region of ["us-east-1", "us-west-2"]) {
-      const mapping = mappings.find((m) => m.inputs.region === region)!;
-      expect(mapping.inputs.eventSourceArn).to.include(`:dynamodb:${region}:`);
-      expect(
-        mapping.inputs.filterCriteria.filters.map((f: any) => JSON.parse(f.pattern)),
-      ).to.deep.equal([{ dynamodb: { NewImage: { region: { S: [region] } } } }]);
+    return Object.fromEntries(
+      ["us-east-1", "us-west-2"].map((region) => {
+        const mapping = mappings.find((m) => m.inputs.region === region)!;
+        expect(mapping.inputs.eventSourceArn).to.include(`:dynamodb:${region}:`);
+        return [
+          region,
+          mapping.inputs.filterCriteria.filters.map((f: any) => JSON.parse(f.pattern)),
+        ];
+      }),
+    );
+  }
+
+  it("regionAttribute: each region's mapping of the global table's replica stream keeps that region's own writes", async () => {
+    const { resources } = await projectorService({ regionAttribute: "region" });
+    for (const [region, patterns] of Object.entries(patternsByRegion(resources))) {
+      expect(patterns).to.deep.equal([{ dynamodb: { NewImage: { region: { S: [region] } } } }]);
+    }
+  });
+
+  it("regionAttribute with filterPatterns: the region condition is ANDed into every pattern, so no region handles another region's writes", async () => {
+    // Lambda ORs the filters of a mapping: a region filter beside the patterns would let every
+    // region take every INSERT. Each pattern must carry the region condition itself.
+    const { resources } = await projectorService({
+      regionAttribute: "region",
+      filterPatterns: [
+        JSON.stringify({ eventName: ["INSERT"] }),
+        JSON.stringify({
+          eventName: ["MODIFY"],
+          dynamodb: { NewImage: { status: { S: ["paid"] } } },
+        }),
+      ],
+    });
+    for (const [region, patterns] of Object.entries(patternsByRegion(resources))) {
+      expect(patterns).to.deep.equal([
+        { eventName: ["INSERT"], dynamodb: { NewImage: { region: { S: [region] } } } },
+        {
+          eventName: ["MODIFY"],
+          dynamodb: { NewImage: { status: { S: ["paid"] }, region: { S: [region] } } },
+        },
+      ]);
+    }
+  });
+
+  it("regionAttribute beside five patterns stays within Lambda's five filters: the condition takes no filter of its own", async () => {
+    const five = Array.from({ length: 5 }, (_, i) =>
+      JSON.stringify({ dynamodb: { Keys: { n: { N: [String(i)] } } } }),
+    );
+    const { resources } = await projectorService({
+      regionAttribute: "region",
+      filterPatterns: five,
+    });
+    for (const patterns of Object.values(patternsByRegion(resources))) {
+      expect(patterns).to.have.length(5);
     }
   });
 });
 
 describe("Malformed failure handling and filters", () => {
   const six = Array.from({ length: 6 }, (_, i) => JSON.stringify({ body: { n: [i] } }));
+  // {"body":{"kind":["xxx..."]}}: 4112 characters, over Lambda's 4096 (Filter.Pattern).
+  const long = JSON.stringify({ body: { kind: ["x".repeat(4090)] } });
+  // 4096 characters as given; regionAttribute's condition for us-east-1 adds 55.
+  const nearlyLong = JSON.stringify({ eventName: ["x".repeat(4096 - 18)] });
   const cases: [string, EventSources, string][] = [
     [
       "three retries",
@@ -409,18 +463,56 @@ describe("Malformed failure handling and filters", () => {
       '[eventSources.sqs[0].filterPatterns] is "6 patterns": allows at most 5 (Lambda quotas: 5 filters per event source mapping)',
     ],
     [
-      "five filter patterns beside regionAttribute's",
+      "a filter pattern longer than 4096 characters",
+      { sqs: [{ name: "jobs", filterPatterns: [long] }] },
+      `[eventSources.sqs[0].filterPatterns[0]] is "4112 characters": must be at most 4096 characters (Lambda API reference, Filter.Pattern)`,
+    ],
+    [
+      "a filter pattern that regionAttribute's condition takes past 4096 characters",
       {
         dynamodbStreams: [
           {
             name: "changes",
             streamArn: STREAM,
             regionAttribute: "region",
-            filterPatterns: six.slice(1),
+            filterPatterns: [nearlyLong],
           },
         ],
       },
-      '[eventSources.dynamodbStreams[0].filterPatterns] is "5 patterns": allows at most 4 beside regionAttribute\'s filter (Lambda quotas: 5 filters per event source mapping)',
+      `[eventSources.dynamodbStreams[0].filterPatterns[0]] is "4151 characters with regionAttribute's condition": must be at most 4096 characters (Lambda API reference, Filter.Pattern)`,
+    ],
+    [
+      "a filter pattern with a value outside a list",
+      { sqs: [{ name: "jobs", filterPatterns: ['{"body":"x","attributes":{"n":1}}'] }] },
+      '[eventSources.sqs[0].filterPatterns[0]] is "{\\"body\\":\\"x\\",\\"attributes\\":{\\"n\\":1}}": has body, attributes.n without a list: every value to match goes in a list, as in {"body":{"kind":["import"]}} (Lambda filter rule syntax)',
+    ],
+    [
+      "a filter pattern that already filters on regionAttribute",
+      {
+        dynamodbStreams: [
+          {
+            name: "changes",
+            streamArn: STREAM,
+            regionAttribute: "region",
+            filterPatterns: ['{"dynamodb":{"NewImage":{"region":{"S":["eu-west-1"]}}}}'],
+          },
+        ],
+      },
+      '[eventSources.dynamodbStreams[0].filterPatterns[0]] is "{\\"dynamodb\\":{\\"NewImage\\":{\\"region\\":{\\"S\\":[\\"eu-west-1\\"]}}}}": already filters on dynamodb.NewImage.region, where regionAttribute adds {"region":{"S":[<region>]}}: remove that condition from the pattern or regionAttribute',
+    ],
+    [
+      "a filter pattern whose dynamodb key is a list, beside regionAttribute",
+      {
+        dynamodbStreams: [
+          {
+            name: "changes",
+            streamArn: STREAM,
+            regionAttribute: "region",
+            filterPatterns: ['{"dynamodb":[{"exists":true}]}'],
+          },
+        ],
+      },
+      '[eventSources.dynamodbStreams[0].filterPatterns[0]] is "{\\"dynamodb\\":[{\\"exists\\":true}]}": already filters on dynamodb, where regionAttribute adds',
     ],
     [
       "an empty regionAttribute",
