@@ -246,7 +246,8 @@ export interface AsyncInvocation {
    * ARN of an existing standard (not FIFO) SQS queue or SNS topic that gets a record of each
    * event given up on (the on-failure destination); the execution role is allowed to send to it.
    * A queue or topic encrypted with a customer-managed KMS key also needs `kms:GenerateDataKey`
-   * and `kms:Decrypt` for the execution role (`policyStatements`).
+   * and `kms:Decrypt` for the execution role (`policyStatements`). Required with `role` (the
+   * component grants your own role nothing, and cannot name a queue it creates to you).
    * @default a queue created for the function in its region (14 days' retention, SQS-managed encryption), with an alarm on its depth
    */
   readonly onFailureDestinationArn?: pulumi.Input<string>;

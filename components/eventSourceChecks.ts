@@ -53,7 +53,9 @@ function isTimeZone(zone: string): boolean {
 /**
  * Every problem in `eventSources`, before anything is registered. `timeout` is the function's
  * (seconds); `hasServiceTable` says whether the service gives the function a table's stream;
- * `region`, when known, is the function's (queues and streams must be in it).
+ * `region`, when known, is the function's (queues and streams must be in it); `hasOwnRole` says
+ * whether the function is given its own execution role (`role`), which the component grants
+ * nothing.
  */
 export function checkEventSources(
   problems: ArgumentProblems,
@@ -61,6 +63,7 @@ export function checkEventSources(
   timeout: number,
   hasServiceTable: boolean,
   region?: string,
+  hasOwnRole = false,
 ): void {
   if (sources === undefined || sources === null) return;
   if (typeof sources !== "object" || Array.isArray(sources)) {
@@ -358,6 +361,30 @@ export function checkEventSources(
   });
 
   checkAsyncInvocation(problems, sources.asyncInvocation);
+  if (hasOwnRole) checkOwnRoleDestination(problems, sources);
+}
+
+/**
+ * With the user's own execution role, the on-failure destination must be one the user can grant
+ * that role: Lambda sends failed events with the execution role and checks it may when the invoke
+ * config is put ("The function's execution role does not have permissions to call SendMessage",
+ * PutFunctionEventInvokeConfig; terraform-provider-aws retries exactly that error, then fails),
+ * and the component grants nothing to a role it did not create, so the queue it would create
+ * (with a generated name) would fail `pulumi up`.
+ */
+function checkOwnRoleDestination(problems: ArgumentProblems, sources: EventSources): void {
+  const invocation = sources.asyncInvocation;
+  if (invocation !== undefined && (typeof invocation !== "object" || invocation === null)) return;
+  const lists = [sources.sns, sources.schedules, sources.eventRules];
+  const hasAsync = lists.some((list) => Array.isArray(list) && list.length > 0);
+  const enabled = invocation?.enabled ?? (hasAsync || invocation !== undefined);
+  if (enabled === true && invocation?.onFailureDestinationArn === undefined) {
+    problems.add(
+      "eventSources.asyncInvocation.onFailureDestinationArn",
+      undefined,
+      "is required with [role] (your own execution role) when the function has an SNS, schedule or EventBridge rule source or asyncInvocation: Lambda sends failed events with that role, which the component cannot grant the send to a queue it creates; give an existing standard SQS queue or SNS topic your role may send to, or asyncInvocation.enabled: false",
+    );
+  }
 }
 
 /**

@@ -202,6 +202,7 @@ export function checkTrafficShiftedFunctionArgs(
     typeof args.timeout === "number" ? args.timeout : 10,
     hasServiceTable,
     typeof args.region === "string" ? args.region : undefined,
+    args.role !== undefined,
   );
   for (const event of ["preTraffic", "postTraffic"] as const) {
     const hook = args.hooks?.[event];

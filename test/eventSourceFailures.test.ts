@@ -151,6 +151,50 @@ describe("Failed asynchronous invocations", () => {
   });
 });
 
+describe("Failed asynchronous invocations with your own execution role", () => {
+  const role = `arn:aws:iam::${ACCOUNT}:role/orders`;
+  const required =
+    "[eventSources.asyncInvocation.onFailureDestinationArn] is undefined: is required with [role] (your own execution role) when the function has an SNS, schedule or EventBridge rule source or asyncInvocation: Lambda sends failed events with that role, which the component cannot grant the send to a queue it creates; give an existing standard SQS queue or SNS topic your role may send to, or asyncInvocation.enabled: false";
+
+  it("refuses an SNS-, schedule- or rule-fed function with role and no onFailureDestinationArn, registering nothing (Lambda would refuse the invoke config: the role may not send to the created queue)", async () => {
+    for (const eventSources of [
+      { sns: asyncSources.sns },
+      { schedules: asyncSources.schedules },
+      { eventRules: asyncSources.eventRules },
+      { sqs: [{ name: "jobs" }], asyncInvocation: { maximumRetryAttempts: 1 } },
+    ]) {
+      const failure = await expectRunFailure(build({ role, eventSources }));
+      expect(failure.message).to.equal(`TrafficShiftedFunction "orders": ${required}`);
+      expect(failure.resources.all).to.deep.equal([]);
+    }
+  });
+
+  it("takes role with an existing destination (granted by the user), or with enabled: false, and adds no policy to that role", async () => {
+    const destination = `arn:aws:sqs:us-east-1:${ACCOUNT}:orders-failures`;
+    const { resources } = await build({
+      role,
+      eventSources: { ...asyncSources, asyncInvocation: { onFailureDestinationArn: destination } },
+    });
+    resources.hasResourceProperties(INVOKE_CONFIG, {
+      qualifier: "live",
+      destinationConfig: { onFailure: { destination } },
+    });
+    expect(resources.ofType(ROLE_POLICY).map((policy) => policy.name)).to.not.include(
+      "orders-event-sources-policy",
+    );
+    const { resources: off } = await build({
+      role,
+      eventSources: { ...asyncSources, asyncInvocation: { enabled: false } },
+    });
+    expect(off.ofType(INVOKE_CONFIG)).to.deep.equal([]);
+  });
+
+  it("a function with role and only polled sources needs no destination", async () => {
+    const { resources } = await build({ role, eventSources: { sqs: [{ name: "jobs" }] } });
+    expect(resources.ofType(INVOKE_CONFIG)).to.deep.equal([]);
+  });
+});
+
 describe("Sources' dead-letter queues", () => {
   it("an SNS subscription redrives to a queue in the topic's region that only SNS, for that topic, may send to", async () => {
     const { resources } = await build({ eventSources: asyncSources });
