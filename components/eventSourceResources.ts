@@ -128,9 +128,13 @@ const FAILED_EVENTS_RETENTION_SECONDS = 1209600;
 /**
  * An alarm on a queue of failed events: any message visible means events were given up on
  * (`AWS/SQS` `ApproximateNumberOfMessagesVisible` > 0, per queue, in the queue's region). SQS
- * publishes queue metrics every minute while a queue is active, and a queue holding messages is
- * active (SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS"), so missing data
- * means an empty, idle queue: not breaching. An operational alarm (it notifies the stack's topics
+ * publishes a queue's metrics only while it is active, up to six hours after its last activity
+ * (SQS Developer Guide, "Monitoring Amazon SQS queues using CloudWatch" and "Available CloudWatch
+ * metrics for Amazon SQS": metrics are emitted only when the queue is active), and nothing polls
+ * these queues: six hours after the last failed event arrived, the metric stops while the
+ * messages stay (up to 14 days). Missing data is therefore ignored, not "not breaching": the alarm
+ * keeps its state through the gap (ALARM while failed events wait, OK while the queue sits empty)
+ * instead of telling on-call it is resolved. An operational alarm (it notifies the stack's topics
  * of that region), not a deployment alarm: messages left from an earlier incident would stop
  * and roll back every later deployment until someone emptied the queue.
  */
@@ -162,7 +166,7 @@ function queueDepthAlarm(
       evaluationPeriods: 1,
       threshold: 0,
       comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
+      treatMissingData: "ignore",
       ...(topics ? { alarmActions: topics, okActions: topics } : {}),
       tags: target.tags,
     },

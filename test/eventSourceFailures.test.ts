@@ -302,7 +302,9 @@ describe("Alarms on queues of failed events", () => {
         statistic: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
-        treatMissingData: "notBreaching",
+        // SQS stops the metrics of a queue six hours after its last activity, messages or not:
+        // missing data must keep an ALARM, not resolve it (SQS Developer Guide, CloudWatch).
+        treatMissingData: "ignore",
       });
       const topic = region === "us-east-1" ? NOTIFY_EAST : NOTIFY_WEST;
       expect(alarm.inputs.alarmActions).to.deep.equal([topic]);
