@@ -1181,6 +1181,12 @@ function resolveWorker(
     if (problem) {
       problems.push(`${at}.schedule.expression is ${showValue(schedule.expression)}: ${problem}`);
     }
+  } else if (given.asyncFailures !== undefined) {
+    // The schedule is the worker's only asynchronous source (Lambda polls the queue, whose failed
+    // messages go to its redrive dead-letter queue), so the setting would change nothing.
+    problems.push(
+      `${at}.asyncFailures is ${showValue(given.asyncFailures)} while worker.schedule is not set: it configures failures of the schedule's invocations, the worker's only asynchronous source; set worker.schedule or remove it`,
+    );
   }
   return {
     timeout: given.timeout ?? 30,

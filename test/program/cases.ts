@@ -437,6 +437,15 @@ export const malformedCases: MalformedCase[] = [
       "stacks/Pulumi.dev.yaml has 2 invalid settings:\n  - multiregion-serverless:worker.asyncFailures.maximumRetryAttempts is 4: must be at most 2\n  - multiregion-serverless:worker.asyncFailures.maximumEventAgeSeconds is 30: must be at least 60",
   },
   {
+    what: "worker failure handling without the schedule it would apply to",
+    stack: "dev",
+    options: {
+      set: { worker: { queue: {}, asyncFailures: { maximumRetryAttempts: 1 } } },
+    },
+    message:
+      "stacks/Pulumi.dev.yaml has 1 invalid setting:\n  - multiregion-serverless:worker.asyncFailures is {\"maximumRetryAttempts\":1} while worker.schedule is not set: it configures failures of the schedule's invocations, the worker's only asynchronous source; set worker.schedule or remove it",
+  },
+  {
     what: "a worker queue concurrency of 1",
     stack: "dev",
     options: { set: { worker: { queue: { maximumConcurrency: 1 } } } },
