@@ -369,18 +369,24 @@ export function dashboardBody(content: DashboardContent): DashboardBody {
       ),
     );
   }
-  if (content.alarmArns.length > 0) {
+  // An alarm status widget lists at most 100 alarms (CloudWatch dashboard body reference, alarm
+  // widget "alarms"), and a service's alarms grow with its regions, functions and sources (the
+  // queue alarms of issue 17): more than 100 are shown in several widgets, never refused.
+  const alarmGroups = chunks(content.alarmArns, MAX_ALARMS_PER_WIDGET);
+  alarmGroups.forEach((alarms, index) => {
     widgets.push({
       type: "alarm",
       width: GRID_WIDTH,
       height: 4,
       properties: {
-        title: "Deployment alarms",
-        alarms: [...content.alarmArns],
+        title:
+          "Deployment alarms" +
+          (alarmGroups.length > 1 ? ` (${index + 1} of ${alarmGroups.length})` : ""),
+        alarms: [...alarms],
         sortBy: "stateUpdatedTimestamp",
       },
     });
-  }
+  });
   for (const r of content.regions.filter((candidate) => candidate.logGroupNames.length > 0)) {
     widgets.push({
       type: "log",
@@ -395,6 +401,18 @@ export function dashboardBody(content: DashboardContent): DashboardBody {
     });
   }
   return { widgets: layOut(widgets) };
+}
+
+/** The most alarms one alarm status widget lists (CloudWatch dashboard body reference, "alarms"). */
+export const MAX_ALARMS_PER_WIDGET = 100;
+
+/** `items` in consecutive groups of at most `size`. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const groups: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    groups.push(items.slice(start, start + size));
+  }
+  return groups;
 }
 
 /** The console address of a dashboard. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SERVICE_DASHBOARD_ARGS } from "./argumentShapes";
 import { dashboardBody, DashboardRegion, dashboardUrl } from "./dashboardBody";
 import type { MultiRegionService } from "./multiRegionService";
-import { ArgumentProblems, isKnown, REGION_PATTERN } from "./validation";
+import { ArgumentProblems, REGION_PATTERN } from "./validation";
 
 /** One function of a region on the dashboard. */
 export interface ServiceDashboardFunction {
@@ -68,7 +68,8 @@ export interface ServiceDashboardArgs {
    */
   readonly tableName?: pulumi.Input<string>;
   /**
-   * ARNs of the alarms whose states the dashboard shows (the deployment alarms).
+   * ARNs of the alarms whose states the dashboard shows (the deployment alarms), any number: an
+   * alarm status widget lists at most 100, so more are shown in several widgets.
    * @default no alarm status widget
    */
   readonly alarmArns?: pulumi.Input<string>[];
@@ -82,8 +83,6 @@ export interface ServiceDashboardArgs {
 // PutDashboard: "DashboardName ... can contain only alphanumerics, dash (-), and underscore (_)"
 // (CloudWatch API reference, PutDashboard), at most 255 characters.
 const DASHBOARD_NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-// Alarm status widget: at most 100 alarms (CloudWatch dashboard body reference, "alarms").
-const MAX_ALARMS = 100;
 
 /**
  * One CloudWatch dashboard for a service and stack: every serving region side by side, per
@@ -226,14 +225,6 @@ export function checkServiceDashboardArgs(
     dashboardName,
     "must be 1-255 letters, digits, - or _ (CloudWatch PutDashboard)",
   );
-  if (args.alarmArns !== undefined && isKnown(args.alarmArns)) {
-    problems.check(
-      args.alarmArns.length <= MAX_ALARMS,
-      "alarmArns",
-      `${args.alarmArns.length} alarms`,
-      `an alarm status widget shows at most ${MAX_ALARMS}`,
-    );
-  }
   if (args.periodSeconds !== undefined) {
     problems.check(
       Number.isInteger(args.periodSeconds) &&

@@ -193,6 +193,31 @@ describe("ServiceDashboard", () => {
     expect(alarms.properties.alarms).to.include.members(queueAlarms.map((a) => a.outputs.arn));
   });
 
+  it("shows more than 100 alarms in several alarm widgets of at most 100 each, instead of failing after the service is registered", async () => {
+    // CloudWatch alarm ARN: arn:aws:cloudwatch:<region>:<account>:alarm:<name> (IAM Service
+    // Authorization Reference, CloudWatch resource type "alarm").
+    const alarmArns = Array.from(
+      { length: 130 },
+      (_, i) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-${i}-errors`,
+    );
+    const { resources } = await runComponent(
+      () =>
+        new ServiceDashboard("orders-prod", {
+          regions: [{ region: "us-east-1", functions: [] }],
+          alarmArns,
+        }),
+    );
+    const body = JSON.parse(resources.ofType(DASHBOARD)[0].inputs.dashboardBody);
+    const widgets = body.widgets.filter((w: any) => w.type === "alarm");
+    // The alarm status widget lists at most 100 alarms (CloudWatch dashboard body reference).
+    expect(widgets.map((w: any) => w.properties.alarms.length)).to.deep.equal([100, 30]);
+    expect(widgets.map((w: any) => w.properties.title)).to.deep.equal([
+      "Deployment alarms (1 of 2)",
+      "Deployment alarms (2 of 2)",
+    ]);
+    expect(widgets.flatMap((w: any) => w.properties.alarms)).to.deep.equal(alarmArns);
+  });
+
   it("refuses bad arguments before registering anything, naming every problem", () => {
     expect(
       () =>
