@@ -176,9 +176,13 @@ function queueDepthAlarm(
 
 /**
  * A standard queue of failed events (the sources' dead-letter queues and the on-failure
- * destination): 14 days' retention, SQS-managed encryption (SSE-SQS needs no KMS permissions of
- * the services that send to it, unlike a KMS key's queue: SNS Developer Guide, "Amazon SNS
- * dead-letter queues"), and an alarm on its depth. Standard, as EventBridge Scheduler takes no
+ * destination): 14 days' retention, SQS-managed encryption, and an alarm on its depth. SSE-SQS
+ * uses keys SQS owns, with no KMS key policy for the senders to need (SQS Developer Guide,
+ * "Encryption at rest in Amazon SQS"); a queue encrypted with KMS takes events from SNS,
+ * EventBridge or Scheduler only through a customer managed key whose policy lets that service
+ * use it, never the AWS managed `aws/sqs` key, whose policy cannot be changed (SQS Developer
+ * Guide, "Amazon SQS key management", compatibility between AWS services event sources and
+ * encrypted queues). Standard, as EventBridge Scheduler takes no
  * FIFO dead-letter queue (EventBridge Scheduler User Guide, "Configuring a schedule's
  * dead-letter queue").
  */
