@@ -80,7 +80,11 @@ export interface SqsEventSource {
 export interface SnsEventSource {
   /** Short name of the source; children are named after it. */
   readonly name: string;
-  /** ARN of the topic. */
+  /**
+   * ARN of a standard topic (a FIFO topic delivers to SQS queues only). The dead-letter queue is
+   * created in this account, in the topic's region: SNS needs it in the subscription's account
+   * and region. A plain string is checked when the component is constructed; an Output is not.
+   */
   readonly topicArn: pulumi.Input<string>;
   /**
    * SNS subscription filter policy (JSON), so only matching messages invoke the function.
@@ -246,7 +250,9 @@ export interface AsyncInvocation {
    * ARN of an existing standard (not FIFO) SQS queue or SNS topic that gets a record of each
    * event given up on (the on-failure destination); the execution role is allowed to send to it.
    * A queue or topic encrypted with a customer-managed KMS key also needs `kms:GenerateDataKey`
-   * and `kms:Decrypt` for the execution role (`policyStatements`). Required with `role` (the
+   * and `kms:Decrypt` for the execution role (`policyStatements`). Checked (service, `.fifo`)
+   * when given as a plain string; an Output is not known when the component is constructed and
+   * goes to AWS unchecked. Required with `role` (the
    * component grants your own role nothing, and cannot name a queue it creates to you).
    * @default a queue created for the function in its region (14 days' retention, SQS-managed encryption), with an alarm on its depth
    */

@@ -218,6 +218,15 @@ export function checkEventSources(
         "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)",
       );
     }
+    // SNS FIFO topics deliver to SQS queues only, never to Lambda (SNS Developer Guide, "Message
+    // delivery for FIFO topics"), and their dead-letter queue would have to be FIFO.
+    if (typeof topic.topicArn === "string" && topic.topicArn.endsWith(".fifo")) {
+      problems.add(
+        `${at}.topicArn`,
+        topic.topicArn,
+        "must be a standard topic: SNS FIFO topics deliver to SQS queues only, not to Lambda (subscribe an SQS FIFO queue and give it as an sqs source)",
+      );
+    }
     if (typeof topic.filterPolicy === "string" && !isJson(topic.filterPolicy)) {
       problems.add(`${at}.filterPolicy`, topic.filterPolicy, "must be JSON (an SNS filter policy)");
     }

@@ -484,6 +484,11 @@ describe("Malformed failure handling and filters", () => {
       `[eventSources.asyncInvocation.onFailureDestinationArn] is "arn:aws:sqs:us-east-1:${ACCOUNT}:failures.fifo": must be a standard queue or topic: Lambda cannot send invocation records to a FIFO one`,
     ],
     [
+      "an SNS FIFO topic as a source",
+      { sns: [{ name: "order-events", topicArn: `${TOPIC}.fifo` }] },
+      `[eventSources.sns[0].topicArn] is "${TOPIC}.fifo": must be a standard topic: SNS FIFO topics deliver to SQS queues only, not to Lambda (subscribe an SQS FIFO queue and give it as an sqs source)`,
+    ],
+    [
       "settings beside enabled: false",
       { ...asyncSources, asyncInvocation: { enabled: false, maximumRetryAttempts: 0 } },
       "[eventSources.asyncInvocation] has enabled: false beside maximumRetryAttempts, which would be ignored: remove them or enabled",
