@@ -40,6 +40,8 @@ import { PluginProcess } from "./pluginProcess";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
+const resrpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
+const resproto = require("@pulumi/pulumi/proto/resource_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -416,6 +418,39 @@ describe("components constructed over gRPC, as the engine asks the package's plu
     return outputs;
   }
 
+  it("the fake engine answers a component with no outputs and fails a duplicate URN and an unknown parent, as the engine does", async () => {
+    const monitor = new resrpc.ResourceMonitorClient(
+      engine.monitorAddress,
+      grpc.credentials.createInsecure(),
+    );
+    const register = (name: string, parent: string) => {
+      const request = new resproto.RegisterResourceRequest();
+      request.setType(token("RegionalService"));
+      request.setName(name);
+      request.setParent(parent);
+      request.setCustom(false);
+      request.setObject(Struct.fromJavaScript({ region: "us-east-1" }));
+      return new Promise<any>((resolve, reject) =>
+        monitor.registerResource(request, (error: grpc.ServiceError | null, response: any) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
+    };
+    try {
+      const registered = await register("orders", engine.stackUrn);
+      expect(registered.getObject().toJavaScript(), "a component gets no outputs").to.deep.equal(
+        {},
+      );
+      const duplicate = await register("orders", engine.stackUrn).catch((error) => error);
+      expect(duplicate.details).to.include("Duplicate resource URN");
+      const orphan = await register("lost", `${engine.stackUrn}-gone`).catch((error) => error);
+      expect(orphan.details).to.include("could not find parent resource");
+    } finally {
+      monitor.close();
+      engine.take();
+    }
+  });
+
   it("every component the package offers has a case here", () => {
     expect(Object.keys(CASES).sort()).to.deep.equal(COMPONENTS.map((c) => c.name).sort());
   });
@@ -467,7 +502,10 @@ describe("components constructed over gRPC, as the engine asks the package's plu
       const properties = expected.result as unknown as Record<string, unknown>;
       const dependencies: Record<string, string[]> = {};
       for (const key of Object.keys(outputs)) {
-        dependencies[key] = await dependenciesOf(properties[key]);
+        // The harness's deployments are the dynamic resource, the plugin's its own type.
+        dependencies[key] = (await dependenciesOf(properties[key]))
+          .map((urn) => urn.split(LAMBDA_DEPLOYMENT_TYPE).join(LAMBDA_DEPLOYMENT_RESOURCE_TYPE))
+          .sort();
       }
       const sorted = Object.fromEntries(
         Object.entries(constructed.stateDependencies).map(([key, urns]) => [key, [...urns].sort()]),
