@@ -90,6 +90,16 @@ function loadEsbuild(): typeof import("esbuild") {
   }
 }
 
+/** How a bundle is built beyond its `FunctionSource` (for this package's own bundles). */
+export interface BundleBuildOptions {
+  /**
+   * Embed the sources in the map. Node maps stack traces from the mappings alone, so the
+   * ready-made hooks leave them out (a smaller map to read at start-up).
+   * @default true
+   */
+  readonly sourcesContent?: boolean;
+}
+
 /**
  * Bundles `source` for `runtime` (a Node.js runtime given as a plain string): platform node,
  * CommonJS, the runtime's Node.js version as target, `@aws-sdk/*` external, with a source map.
@@ -101,7 +111,11 @@ function loadEsbuild(): typeof import("esbuild") {
  * first esbuild build of a process takes about 0.5 s, later ones about 30 ms).
  * @throws BundlingError naming the file and line of each problem.
  */
-export function bundleSource(source: FunctionSource, runtime: string): SourceBundle {
+export function bundleSource(
+  source: FunctionSource,
+  runtime: string,
+  options: BundleBuildOptions = {},
+): SourceBundle {
   const target = esbuildTarget(runtime);
   if (target === undefined) {
     throw new BundlingError(
@@ -131,7 +145,7 @@ export function bundleSource(source: FunctionSource, runtime: string): SourceBun
       minify: source.minify ?? false,
       sourcemap: sourceMap ? "external" : false,
       // The map's `sources` are relative to the output, the same wherever the checkout lives.
-      sourcesContent: true,
+      sourcesContent: options.sourcesContent ?? true,
       logLevel: "silent",
     });
   } catch (error) {
