@@ -96,15 +96,22 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
       .map((urn) => byUrn.get(urn))
       .filter((found): found is CapturedResource => found?.type === type);
 
-  /** The alias a source invokes: the alias it depends on, else the ARN's or `qualifier`'s. */
-  const invokedAlias = (resource: CapturedResource, arn: unknown): string => {
-    const alias = dependenciesOf(resource, ALIAS)[0];
-    if (alias && isString(alias.inputs.name)) return alias.inputs.name;
+  /**
+   * The alias a source invokes: its `qualifier`, else the ARN's qualifier when the ARN is known
+   * (`unqualified` for a bare function), else, while the ARN is unknown at preview, the alias the
+   * ARN's own input property comes from (its property dependencies, not `dependsOn`: every
+   * source of a TrafficShiftedFunction waits on its alias whatever it invokes).
+   */
+  const invokedAlias = (resource: CapturedResource, property: string, arn: unknown): string => {
     if (isString(resource.inputs.qualifier)) return resource.inputs.qualifier;
     if (isString(arn)) {
       // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
       return arn.split(":")[7] ?? "unqualified";
     }
+    const alias = (resource.propertyDependencies?.[property] ?? [])
+      .map((urn) => byUrn.get(urn))
+      .find((found) => found?.type === ALIAS);
+    if (alias && isString(alias.inputs.name)) return alias.inputs.name;
     return UNKNOWN_AT_PREVIEW;
   };
 
@@ -119,7 +126,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
         : isString(inputs.eventSourceArn)
           ? inputs.eventSourceArn
           : UNKNOWN_AT_PREVIEW,
-      invokes: invokedAlias(mapping, inputs.functionName),
+      invokes: invokedAlias(mapping, "functionName", inputs.functionName),
       batchSize: inputs.batchSize,
       batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds,
       maximumConcurrency: inputs.scalingConfig?.maximumConcurrency,
@@ -152,7 +159,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
       kind: "dynamodb-stream",
       resource: mapping.name,
       source: isString(inputs.eventSourceArn) ? inputs.eventSourceArn : UNKNOWN_AT_PREVIEW,
-      invokes: invokedAlias(mapping, inputs.functionName),
+      invokes: invokedAlias(mapping, "functionName", inputs.functionName),
       batchSize: inputs.batchSize,
       batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds,
       reportBatchItemFailures: Array.isArray(inputs.functionResponseTypes)
@@ -176,7 +183,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
           kind: "sns",
           resource: resource.name,
           source: isString(inputs.topic) ? inputs.topic : UNKNOWN_AT_PREVIEW,
-          invokes: invokedAlias(resource, inputs.endpoint),
+          invokes: invokedAlias(resource, "endpoint", inputs.endpoint),
           filtered: inputs.filterPolicy !== undefined,
         };
       case SCHEDULE:
@@ -184,7 +191,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
           kind: "schedule",
           resource: resource.name,
           source: `created schedule ${isString(inputs.name) ? inputs.name : resource.name}`,
-          invokes: invokedAlias(resource, inputs.target?.arn),
+          invokes: invokedAlias(resource, "target", inputs.target?.arn),
           expression: inputs.scheduleExpression,
           timezone: inputs.scheduleExpressionTimezone,
           state: inputs.state,
@@ -195,7 +202,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
           kind: "event-rule",
           resource: resource.name,
           source: rule ? `created rule ${rule.name}` : String(inputs.rule ?? UNKNOWN_AT_PREVIEW),
-          invokes: invokedAlias(resource, inputs.arn),
+          invokes: invokedAlias(resource, "arn", inputs.arn),
           ...(rule && isString(rule.inputs.scheduleExpression)
             ? { expression: rule.inputs.scheduleExpression }
             : {}),

@@ -147,6 +147,41 @@ describe("offline preview: event sources", () => {
       },
     ]);
   });
+  it("names the alias from what the source invokes, not from dependsOn: a pinned version with an alias dependency is that version; an unknown ARN names the alias its functionName comes from", () => {
+    const component = resource("multiregion-serverless:index:TrafficShiftedFunction", "audit", {});
+    const fn = resource("aws:lambda/function:Function", "audit-function", {}, component.urn);
+    const alias = resource(
+      "aws:lambda/alias:Alias",
+      "audit-alias",
+      { name: "live" },
+      component.urn,
+    );
+    const mapping = (name: string, functionName: unknown, propertyDependencies = {}) => ({
+      ...resource(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        name,
+        { eventSourceArn: "arn:aws:sqs:us-east-1:111111111111:audit", functionName },
+        component.urn,
+      ),
+      // Every mapping of a TrafficShiftedFunction waits on its alias (dependsOn).
+      dependencies: [alias.urn],
+      propertyDependencies,
+    });
+    const pinned = mapping("pinned", "arn:aws:lambda:us-east-1:111111111111:function:audit:3");
+    const bare = mapping("bare", "arn:aws:lambda:us-east-1:111111111111:function:audit");
+    // Unknown at preview (undefined in the captured inputs): only the property says where from.
+    const viaAlias = mapping("via-alias", undefined, { functionName: [alias.urn] });
+    const dependsOnOnly = mapping("depends-on-only", undefined, { eventSourceArn: [alias.urn] });
+    const plan = eventSourcePlan([component, fn, alias, pinned, bare, viaAlias, dependsOnOnly]);
+    expect(
+      plan.functions[0].sources.map((source) => [source.resource, source.invokes]),
+    ).to.deep.equal([
+      ["pinned", "3"],
+      ["bare", "unqualified"],
+      ["via-alias", "live"],
+      ["depends-on-only", "(unknown at preview)"],
+    ]);
+  });
 });
 
 function resource(
