@@ -43,7 +43,7 @@ export const HOOK_BUNDLE_FILES = ["index.js", "index.js.map"] as const;
  * The runtime the hook bundles target: the oldest a hook may run on (HookFunctionOptions
  * `runtime`), so one prebuilt bundle runs on every runtime a hook may choose.
  */
-export const HOOK_BUNDLE_RUNTIME = "nodejs18.x";
+export const HOOK_BUNDLE_RUNTIME = "nodejs22.x";
 
 /** Where the build writes the prebuilt bundles, one folder per entry, beside this module. */
 export const PREBUILT_BUNDLES_DIR = path.join(__dirname, "bundles");

@@ -172,7 +172,15 @@ describe("ready-made hook factories", () => {
     expect(message).to.contain(
       '[expect]: unknown option(s) "bodyContain"; allowed: statusCode, bodyContains, bodyMatches, payloadMatches',
     );
-    expect(message).to.contain('[runtime] = "nodejs16.x": must be nodejs18.x or later');
+    expect(message).to.contain(
+      '[runtime] = "nodejs16.x": must be nodejs22.x or nodejs24.x (or a later nodejsNN.x); Lambda no longer creates functions on nodejs18.x or nodejs20.x',
+    );
+    for (const runtime of ["nodejs18.x", "nodejs20.x"]) {
+      expect(() => metricsCheckHook({ runtime }), runtime).to.throw(
+        `[runtime] = "${runtime}": must be nodejs22.x or nodejs24.x`,
+      );
+    }
+    expect(metricsCheckHook({ runtime: "nodejs24.x" }).runtime).to.equal("nodejs24.x");
     expect(message).to.contain(
       "[timeout] = 2: must leave at least 1 s of work beyond [safetyMarginMs] (3000 ms)",
     );
