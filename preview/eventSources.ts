@@ -15,6 +15,8 @@ const RULE_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const QUEUE = "aws:sqs/queue:Queue";
 const ALIAS = "aws:lambda/alias:Alias";
+const TABLE = "aws:dynamodb/table:Table";
+const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
 
 /** Shown for a value the engine computes at `pulumi up` (an ARN of a resource not yet created). */
 export const UNKNOWN_AT_PREVIEW = "(unknown at preview)";
@@ -115,8 +117,21 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
     return UNKNOWN_AT_PREVIEW;
   };
 
+  /** The resources of a type an input property's Output comes from (its property dependencies). */
+  const propertySources = (
+    resource: CapturedResource,
+    property: string,
+    type: string,
+  ): CapturedResource[] =>
+    (resource.propertyDependencies?.[property] ?? [])
+      .map((urn) => byUrn.get(urn))
+      .filter((found): found is CapturedResource => found?.type === type);
+
   const sqsSource = (mapping: CapturedResource): PreviewEventSource => {
-    const queue = dependenciesOf(mapping, QUEUE)[0];
+    // The queue the mapping polls is one this function created only when it is the component's
+    // own child; a queue created elsewhere in the program is given, shown by its resource name.
+    const polled = propertySources(mapping, "eventSourceArn", QUEUE)[0];
+    const queue = polled && polled.parent === mapping.parent ? polled : undefined;
     const { inputs } = mapping;
     const source: PreviewEventSource = {
       kind: "sqs",
@@ -125,7 +140,9 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
         ? `created queue ${queue.name}`
         : isString(inputs.eventSourceArn)
           ? inputs.eventSourceArn
-          : UNKNOWN_AT_PREVIEW,
+          : polled
+            ? `given queue ${polled.name}`
+            : UNKNOWN_AT_PREVIEW,
       invokes: invokedAlias(mapping, "functionName", inputs.functionName),
       batchSize: inputs.batchSize,
       batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds,
@@ -136,7 +153,8 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
     };
     if (queue) {
       source.visibilityTimeoutSeconds = queue.inputs.visibilityTimeoutSeconds;
-      const deadLetter = dependenciesOf(queue, QUEUE)[0];
+      // The redrive policy's target: the queue its ARN comes from, not any queue it depends on.
+      const deadLetter = propertySources(queue, "redrivePolicy", QUEUE)[0];
       if (deadLetter) {
         // The redrive policy names the dead-letter queue's ARN, so it is unknown at preview.
         const redrive = isString(queue.inputs.redrivePolicy)
@@ -153,12 +171,22 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
     return source;
   };
 
+  /** The stack's own table (or replica) a stream mapping's unknown stream ARN comes from. */
+  const streamTable = (mapping: CapturedResource): string | undefined => {
+    const table = (mapping.propertyDependencies?.eventSourceArn ?? [])
+      .map((urn) => byUrn.get(urn))
+      .find((found) => found?.type === TABLE || found?.type === TABLE_REPLICA);
+    return table && `stream of created table ${table.name}`;
+  };
+
   const streamSource = (mapping: CapturedResource): PreviewEventSource => {
     const { inputs } = mapping;
     return {
       kind: "dynamodb-stream",
       resource: mapping.name,
-      source: isString(inputs.eventSourceArn) ? inputs.eventSourceArn : UNKNOWN_AT_PREVIEW,
+      source: isString(inputs.eventSourceArn)
+        ? inputs.eventSourceArn
+        : (streamTable(mapping) ?? UNKNOWN_AT_PREVIEW),
       invokes: invokedAlias(mapping, "functionName", inputs.functionName),
       batchSize: inputs.batchSize,
       batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds,
