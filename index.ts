@@ -175,7 +175,13 @@ const worker: ServiceFunctionArgs | undefined = workerSettings && {
   logLevel: settings.logLevel,
   environment: { ENVIRONMENT: settings.environment, ...secretEnvironment },
   trafficShifting: trafficShifting(settings),
-  alarms: orders.alarms,
+  // The API's alarms without its duration baseline: a batch of imports (sequential writes) is
+  // not the API's request, and a duration alarm gates and rolls back the worker's deployment.
+  alarms: {
+    createDefaults: settings.alarms.createDefaults,
+    errorThreshold: settings.alarms.errorThreshold,
+    additionalAlarmNames: settings.alarms.additionalAlarmNames,
+  },
   // The worker's versions get hooks like the API's. Before traffic: an empty SQS batch, which
   // loads the bundle, reads TABLE_NAME and runs the batch path without writing anything (a
   // heartbeat would write the table; a real message would import an order). After: its window

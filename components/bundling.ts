@@ -57,14 +57,26 @@ export interface SourceBundle {
 export const RUNTIME_PROVIDED_MODULES = ["@aws-sdk/*"] as const;
 
 /**
+ * The oldest Node.js major Lambda still creates functions on. Lambda blocks creating functions on
+ * a deprecated runtime (Lambda Developer Guide, "Lambda runtimes": nodejs18.x was deprecated on
+ * 2025-09-01, nodejs20.x on 2026-04-30, each with function creation blocked after), so a function
+ * or hook on them would pass preview and fail at CreateFunction.
+ */
+export const OLDEST_CREATABLE_NODE_MAJOR = 22;
+
+/** The runtimes a bundled function or a ready-made hook may use, in words for errors. */
+export const CREATABLE_NODE_RUNTIMES_TEXT =
+  "nodejs22.x or nodejs24.x (or a later nodejsNN.x); Lambda no longer creates functions on nodejs18.x or nodejs20.x";
+
+/**
  * esbuild's `target` for a Lambda Node.js runtime (`nodejs22.x` -> `node22`), or undefined when
- * the runtime is not a Node.js runtime esbuild can target. nodejs18.x is the first whose runtime
- * includes the AWS SDK v3 the bundles leave out.
+ * the runtime is not a Node.js runtime Lambda still creates functions on (see
+ * OLDEST_CREATABLE_NODE_MAJOR); each includes the AWS SDK v3 the bundles leave out.
  */
 export function esbuildTarget(runtime: unknown): string | undefined {
   if (typeof runtime !== "string") return undefined;
   const match = /^nodejs(\d+)\.x$/.exec(runtime);
-  return match && Number(match[1]) >= 18 ? `node${match[1]}` : undefined;
+  return match && Number(match[1]) >= OLDEST_CREATABLE_NODE_MAJOR ? `node${match[1]}` : undefined;
 }
 
 /**
@@ -90,6 +102,16 @@ function loadEsbuild(): typeof import("esbuild") {
   }
 }
 
+/** How a bundle is built beyond its `FunctionSource` (for this package's own bundles). */
+export interface BundleBuildOptions {
+  /**
+   * Embed the sources in the map. Node maps stack traces from the mappings alone, so the
+   * ready-made hooks leave them out (a smaller map to read at start-up).
+   * @default true
+   */
+  readonly sourcesContent?: boolean;
+}
+
 /**
  * Bundles `source` for `runtime` (a Node.js runtime given as a plain string): platform node,
  * CommonJS, the runtime's Node.js version as target, `@aws-sdk/*` external, with a source map.
@@ -101,11 +123,15 @@ function loadEsbuild(): typeof import("esbuild") {
  * first esbuild build of a process takes about 0.5 s, later ones about 30 ms).
  * @throws BundlingError naming the file and line of each problem.
  */
-export function bundleSource(source: FunctionSource, runtime: string): SourceBundle {
+export function bundleSource(
+  source: FunctionSource,
+  runtime: string,
+  options: BundleBuildOptions = {},
+): SourceBundle {
   const target = esbuildTarget(runtime);
   if (target === undefined) {
     throw new BundlingError(
-      `cannot be bundled for runtime ${JSON.stringify(runtime)}: bundling needs a Node.js runtime, nodejs18.x or later`,
+      `cannot be bundled for runtime ${JSON.stringify(runtime)}: bundling needs ${CREATABLE_NODE_RUNTIMES_TEXT}`,
     );
   }
   const entry = path.resolve(source.entry);
@@ -131,7 +157,7 @@ export function bundleSource(source: FunctionSource, runtime: string): SourceBun
       minify: source.minify ?? false,
       sourcemap: sourceMap ? "external" : false,
       // The map's `sources` are relative to the output, the same wherever the checkout lives.
-      sourcesContent: true,
+      sourcesContent: options.sourcesContent ?? true,
       logLevel: "silent",
     });
   } catch (error) {

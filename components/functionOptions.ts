@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   bundleSource,
   BundlingError,
+  CREATABLE_NODE_RUNTIMES_TEXT,
   esbuildTarget,
   FunctionSource,
   SourceBundle,
@@ -169,7 +170,7 @@ export function checkCodeOrSource(
       esbuildTarget(runtime) !== undefined,
       `${prefix}runtime`,
       runtime,
-      `[${prefix}source] is bundled for Node.js: the runtime must be nodejs18.x or later, given as a plain string`,
+      `[${prefix}source] is bundled for Node.js: the runtime must be ${CREATABLE_NODE_RUNTIMES_TEXT}, given as a plain string`,
     );
   } else {
     problems.add(

@@ -373,7 +373,7 @@ export interface ServiceFunction {
    * runtime's Node.js version as target, `@aws-sdk/*` left to the runtime, a source map with
    * `NODE_OPTIONS=--enable-source-maps`. The same source gives the same archive, so an unchanged
    * source publishes no new version. Needs esbuild installed (an optional peer dependency) and a
-   * Node.js runtime (nodejs18.x or later). The handler is `index.<export of the entry>`.
+   * Node.js runtime (nodejs22.x or later). The handler is `index.<export of the entry>`.
    * @default none (give `code` instead)
    */
   readonly source?: FunctionSource;

@@ -1,5 +1,6 @@
 import type { PolicyStatement } from "../components/iam";
 import { z } from "zod";
+import { CREATABLE_NODE_RUNTIMES_TEXT, esbuildTarget } from "../components/bundling";
 import type { DeploymentHook } from "../components/deploymentHook";
 import {
   checkDurationOptions,
@@ -30,7 +31,8 @@ export interface HookFunctionOptions {
    */
   readonly memorySize?: number;
   /**
-   * Lambda runtime: `nodejs18.x` or later (those include the AWS SDK v3 the hooks use).
+   * Lambda runtime: `nodejs22.x` or later (Lambda no longer creates functions on nodejs18.x or
+   * nodejs20.x; each Node.js runtime includes the AWS SDK v3 the hooks use).
    * @default "nodejs22.x" (DeploymentHook)
    */
   readonly runtime?: string;
@@ -139,8 +141,8 @@ const functionOptionsShape = {
   runtime: z
     .string()
     .regex(/^nodejs\d+\.x$/, 'must be a Node.js runtime such as "nodejs22.x"')
-    .refine((runtime) => Number(/\d+/.exec(runtime)?.[0]) >= 18, {
-      message: "must be nodejs18.x or later (earlier runtimes lack the AWS SDK v3)",
+    .refine((runtime) => esbuildTarget(runtime) !== undefined, {
+      message: `must be ${CREATABLE_NODE_RUNTIMES_TEXT}`,
     })
     .optional(),
 };

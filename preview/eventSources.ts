@@ -15,6 +15,8 @@ const RULE_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const QUEUE = "aws:sqs/queue:Queue";
 const ALIAS = "aws:lambda/alias:Alias";
+const TABLE = "aws:dynamodb/table:Table";
+const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
 
 /** Shown for a value the engine computes at `pulumi up` (an ARN of a resource not yet created). */
 export const UNKNOWN_AT_PREVIEW = "(unknown at preview)";
@@ -96,20 +98,40 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
       .map((urn) => byUrn.get(urn))
       .filter((found): found is CapturedResource => found?.type === type);
 
-  /** The alias a source invokes: the alias it depends on, else the ARN's or `qualifier`'s. */
-  const invokedAlias = (resource: CapturedResource, arn: unknown): string => {
-    const alias = dependenciesOf(resource, ALIAS)[0];
-    if (alias && isString(alias.inputs.name)) return alias.inputs.name;
+  /**
+   * The alias a source invokes: its `qualifier`, else the ARN's qualifier when the ARN is known
+   * (`unqualified` for a bare function), else, while the ARN is unknown at preview, the alias the
+   * ARN's own input property comes from (its property dependencies, not `dependsOn`: every
+   * source of a TrafficShiftedFunction waits on its alias whatever it invokes).
+   */
+  const invokedAlias = (resource: CapturedResource, property: string, arn: unknown): string => {
     if (isString(resource.inputs.qualifier)) return resource.inputs.qualifier;
     if (isString(arn)) {
       // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
       return arn.split(":")[7] ?? "unqualified";
     }
+    const alias = (resource.propertyDependencies?.[property] ?? [])
+      .map((urn) => byUrn.get(urn))
+      .find((found) => found?.type === ALIAS);
+    if (alias && isString(alias.inputs.name)) return alias.inputs.name;
     return UNKNOWN_AT_PREVIEW;
   };
 
+  /** The resources of a type an input property's Output comes from (its property dependencies). */
+  const propertySources = (
+    resource: CapturedResource,
+    property: string,
+    type: string,
+  ): CapturedResource[] =>
+    (resource.propertyDependencies?.[property] ?? [])
+      .map((urn) => byUrn.get(urn))
+      .filter((found): found is CapturedResource => found?.type === type);
+
   const sqsSource = (mapping: CapturedResource): PreviewEventSource => {
-    const queue = dependenciesOf(mapping, QUEUE)[0];
+    // The queue the mapping polls is one this function created only when it is the component's
+    // own child; a queue created elsewhere in the program is given, shown by its resource name.
+    const polled = propertySources(mapping, "eventSourceArn", QUEUE)[0];
+    const queue = polled && polled.parent === mapping.parent ? polled : undefined;
     const { inputs } = mapping;
     const source: PreviewEventSource = {
       kind: "sqs",
@@ -118,8 +140,10 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
         ? `created queue ${queue.name}`
         : isString(inputs.eventSourceArn)
           ? inputs.eventSourceArn
-          : UNKNOWN_AT_PREVIEW,
-      invokes: invokedAlias(mapping, inputs.functionName),
+          : polled
+            ? `given queue ${polled.name}`
+            : UNKNOWN_AT_PREVIEW,
+      invokes: invokedAlias(mapping, "functionName", inputs.functionName),
       batchSize: inputs.batchSize,
       batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds,
       maximumConcurrency: inputs.scalingConfig?.maximumConcurrency,
@@ -129,7 +153,8 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
     };
     if (queue) {
       source.visibilityTimeoutSeconds = queue.inputs.visibilityTimeoutSeconds;
-      const deadLetter = dependenciesOf(queue, QUEUE)[0];
+      // The redrive policy's target: the queue its ARN comes from, not any queue it depends on.
+      const deadLetter = propertySources(queue, "redrivePolicy", QUEUE)[0];
       if (deadLetter) {
         // The redrive policy names the dead-letter queue's ARN, so it is unknown at preview.
         const redrive = isString(queue.inputs.redrivePolicy)
@@ -146,13 +171,23 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
     return source;
   };
 
+  /** The stack's own table (or replica) a stream mapping's unknown stream ARN comes from. */
+  const streamTable = (mapping: CapturedResource): string | undefined => {
+    const table = (mapping.propertyDependencies?.eventSourceArn ?? [])
+      .map((urn) => byUrn.get(urn))
+      .find((found) => found?.type === TABLE || found?.type === TABLE_REPLICA);
+    return table && `stream of created table ${table.name}`;
+  };
+
   const streamSource = (mapping: CapturedResource): PreviewEventSource => {
     const { inputs } = mapping;
     return {
       kind: "dynamodb-stream",
       resource: mapping.name,
-      source: isString(inputs.eventSourceArn) ? inputs.eventSourceArn : UNKNOWN_AT_PREVIEW,
-      invokes: invokedAlias(mapping, inputs.functionName),
+      source: isString(inputs.eventSourceArn)
+        ? inputs.eventSourceArn
+        : (streamTable(mapping) ?? UNKNOWN_AT_PREVIEW),
+      invokes: invokedAlias(mapping, "functionName", inputs.functionName),
       batchSize: inputs.batchSize,
       batchingWindowSeconds: inputs.maximumBatchingWindowInSeconds,
       reportBatchItemFailures: Array.isArray(inputs.functionResponseTypes)
@@ -176,7 +211,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
           kind: "sns",
           resource: resource.name,
           source: isString(inputs.topic) ? inputs.topic : UNKNOWN_AT_PREVIEW,
-          invokes: invokedAlias(resource, inputs.endpoint),
+          invokes: invokedAlias(resource, "endpoint", inputs.endpoint),
           filtered: inputs.filterPolicy !== undefined,
         };
       case SCHEDULE:
@@ -184,7 +219,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
           kind: "schedule",
           resource: resource.name,
           source: `created schedule ${isString(inputs.name) ? inputs.name : resource.name}`,
-          invokes: invokedAlias(resource, inputs.target?.arn),
+          invokes: invokedAlias(resource, "target", inputs.target?.arn),
           expression: inputs.scheduleExpression,
           timezone: inputs.scheduleExpressionTimezone,
           state: inputs.state,
@@ -195,7 +230,7 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
           kind: "event-rule",
           resource: resource.name,
           source: rule ? `created rule ${rule.name}` : String(inputs.rule ?? UNKNOWN_AT_PREVIEW),
-          invokes: invokedAlias(resource, inputs.arn),
+          invokes: invokedAlias(resource, "arn", inputs.arn),
           ...(rule && isString(rule.inputs.scheduleExpression)
             ? { expression: rule.inputs.scheduleExpression }
             : {}),

@@ -100,10 +100,12 @@ describe("bundling a function from source (esbuild)", () => {
   after(() => trees.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   it("targets the Node.js version of the runtime", () => {
-    expect(esbuildTarget("nodejs20.x")).to.equal("node20");
     expect(esbuildTarget("nodejs22.x")).to.equal("node22");
-    expect(esbuildTarget("nodejs18.x")).to.equal("node18");
-    // nodejs16.x predates the AWS SDK v3 in the runtime; Python is not bundled.
+    expect(esbuildTarget("nodejs24.x")).to.equal("node24");
+    // Lambda no longer creates functions on nodejs18.x and nodejs20.x (deprecated; creation
+    // blocked): refused before preview rather than at CreateFunction. Python is not bundled.
+    expect(esbuildTarget("nodejs20.x")).to.equal(undefined);
+    expect(esbuildTarget("nodejs18.x")).to.equal(undefined);
     expect(esbuildTarget("nodejs16.x")).to.equal(undefined);
     expect(esbuildTarget("python3.12")).to.equal(undefined);
   });
@@ -266,7 +268,7 @@ describe("bundling a function from source (esbuild)", () => {
     expect(message).to.equal(
       'TrafficShiftedFunction "orders" has 2 invalid arguments:\n' +
         `  - [source.entry] is ${JSON.stringify(path.join(dir, "handler.py"))}: must be a TypeScript or JavaScript file (.ts, .mts, .cts, .js, .mjs, .cjs)\n` +
-        '  - [runtime] is "python3.12": [source] is bundled for Node.js: the runtime must be nodejs18.x or later, given as a plain string',
+        '  - [runtime] is "python3.12": [source] is bundled for Node.js: the runtime must be nodejs22.x or nodejs24.x (or a later nodejsNN.x); Lambda no longer creates functions on nodejs18.x or nodejs20.x, given as a plain string',
     );
     expect(registered).to.equal(0);
   });

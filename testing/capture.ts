@@ -44,6 +44,12 @@ export interface CapturedResource {
   region?: string;
   /** URNs the resource depends on (`dependsOn` plus input dependencies). */
   dependencies: string[];
+  /**
+   * URNs each top-level input property depends on (the engine's `propertyDependencies`): what
+   * an Output given as that input came from. Absent where a resource was not captured from a
+   * registration.
+   */
+  propertyDependencies?: Record<string, string[]>;
   options: CapturedOptions;
 }
 

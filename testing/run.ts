@@ -257,6 +257,13 @@ class CapturingMonitor extends MockMonitor {
       parent: req.getParent() || undefined,
       provider: req.getProvider() || undefined,
       dependencies: req.getDependenciesList(),
+      propertyDependencies: Object.fromEntries(
+        [
+          ...(req.getPropertydependenciesMap().entries() as Iterable<
+            [string, { getUrnsList(): string[] }]
+          >),
+        ].map(([key, dependencies]) => [key, dependencies.getUrnsList()]),
+      ),
       options: {
         protect: req.getProtect() ?? false,
         ignoreChanges: req.getIgnorechangesList(),

@@ -272,6 +272,14 @@ export function evaluateMetrics(
   } else if (limitMs !== undefined) {
     facts.push("no duration samples, duration not checked");
   }
+  if (metrics.invocations === 0 && config.minInvocations === 0) {
+    // CodeDeploy takes only Succeeded or Failed from a hook (PutLifecycleEventHookExecutionStatus),
+    // so an idle window passes; the reason says that nothing was judged, in the hook's log and in
+    // the deployment's lifecycle event.
+    facts.push(
+      "WARNING: no invocations through the alias in the window, so errors, throttles and duration of the new version were not observed (set minInvocations to require traffic)",
+    );
+  }
   return problems.length
     ? { status: "Failed", reason: problems.join("; ") }
     : { status: "Succeeded", reason: facts.join(", ") };

@@ -121,6 +121,40 @@ for (const entry of ["preTraffic", "postTraffic"]) {
 }') || fail "the installed package's hook archives are missing or do not load"
 [[ ! -e "$app/node_modules/esbuild" ]] || fail "esbuild was installed; it must stay optional"
 
+step "the tarball's hook bundles are byte for byte what bundling the repository's sources gives"
+# The published bundles (npm run build, scripts/bundle-hooks.js, from dist/) against a fresh
+# from-source bundle (ts-node, hooks/package.ts): a difference means the package ships other
+# bytes than a checkout deploys (another esbuild version, options, or an absolute path).
+installed_sums="$(cd "$app/node_modules/multiregion-serverless/dist/hooks/bundles" &&
+  sha256sum preTraffic/index.js preTraffic/index.js.map postTraffic/index.js postTraffic/index.js.map)"
+source_sums="$(cd "$repo" && node -r ts-node/register/transpile-only -e '
+const { createHash } = require("node:crypto");
+const { bundleHookHandler } = require("./hooks/package");
+for (const entry of ["preTraffic", "postTraffic"]) {
+  const files = bundleHookHandler(entry);
+  for (const name of ["index.js", "index.js.map"]) {
+    const text = files.get(name);
+    console.log(`${createHash("sha256").update(text, "utf8").digest("hex")}  ${entry}/${name}`);
+  }
+}')"
+[[ "$installed_sums" == "$source_sums" ]] ||
+  fail "the tarball's hook bundles differ from a from-source bundle:
+$installed_sums
+--- from source:
+$source_sums"
+(cd "$app" && node -e '
+const { handlerArchive } = require("multiregion-serverless/dist/hooks/package.js");
+const { FileAsset } = require("@pulumi/pulumi").asset;
+(async () => {
+  for (const entry of ["preTraffic", "postTraffic"]) {
+    for (const [name, asset] of Object.entries(await handlerArchive(entry).assets)) {
+      const file = asset instanceof FileAsset ? await asset.path : "";
+      if (!file.endsWith(`dist/hooks/bundles/${entry}/${name}`)) throw new Error(`${entry} ${name}: not a FileAsset of the prebuilt bundle (${file})`);
+    }
+  }
+})().catch((error) => { console.error(error.message); process.exit(1); });') ||
+  fail "the installed package's hook archives are not FileAssets of its prebuilt bundles"
+
 step "tsc with Pulumi's template tsconfig (program and test)"
 (cd "$app" && npx --no-install tsc -p .) || fail "the program or its test does not compile"
 

@@ -9,9 +9,11 @@ import type { DeploymentHookArgs } from "../../components/deploymentHook";
 import { metricsCheckHook, smokeTestHook } from "../../hooks";
 import {
   bundleHookHandler,
+  cachedHookBundleDir,
   handlerArchive,
-  HOOK_BUNDLE_RUNTIME,
+  hookBuildKey,
   hookBundleFiles,
+  prebuiltBundleDir,
   readPrebuiltBundle,
   writeHookBundles,
 } from "../../hooks/package";
@@ -170,7 +172,15 @@ describe("ready-made hook factories", () => {
     expect(message).to.contain(
       '[expect]: unknown option(s) "bodyContain"; allowed: statusCode, bodyContains, bodyMatches, payloadMatches',
     );
-    expect(message).to.contain('[runtime] = "nodejs16.x": must be nodejs18.x or later');
+    expect(message).to.contain(
+      '[runtime] = "nodejs16.x": must be nodejs22.x or nodejs24.x (or a later nodejsNN.x); Lambda no longer creates functions on nodejs18.x or nodejs20.x',
+    );
+    for (const runtime of ["nodejs18.x", "nodejs20.x"]) {
+      expect(() => metricsCheckHook({ runtime }), runtime).to.throw(
+        `[runtime] = "${runtime}": must be nodejs22.x or nodejs24.x`,
+      );
+    }
+    expect(metricsCheckHook({ runtime: "nodejs24.x" }).runtime).to.equal("nodejs24.x");
     expect(message).to.contain(
       "[timeout] = 2: must leave at least 1 s of work beyond [safetyMarginMs] (3000 ms)",
     );
@@ -236,36 +246,92 @@ describe("hook archives", () => {
     expect(sources.some((file) => file.includes("node_modules/zod/"))).to.equal(true);
     expect(sources.some((file) => file.includes("node_modules/yaml/"))).to.equal(true);
     expect(sources.some((file) => file.includes("@aws-sdk"))).to.equal(false);
+    // Node maps stack traces from the mappings alone: no sources embedded in the map.
+    expect(map).to.not.have.property("sourcesContent");
     // Nothing names where this checkout lives: the same bytes on every machine.
     expect(code + JSON.stringify(map)).to.not.contain(repoRoot);
     expect(smokeTestHook().environment).to.have.property("NODE_OPTIONS", "--enable-source-maps");
   });
 
-  it("the same hook source gives a byte-identical archive twice (no new hook version on an unchanged deploy), and the build's prebuilt bundles are those bytes", async () => {
-    const contents = async (archive: pulumi.asset.AssetArchive) =>
-      Object.fromEntries(
-        await Promise.all(
-          Object.entries(await archive.assets).map(async ([name, asset]) => [
-            name,
-            await (asset as pulumi.asset.StringAsset).text,
-          ]),
-        ),
-      );
-    // What `npm run build` writes for the published package: bundled afresh here.
-    writeHookBundles(workDir, path.join(repoRoot, "hooks", "handlers"));
-    expect(fs.readdirSync(workDir).sort()).to.deep.equal(["postTraffic", "preTraffic"]);
+  it("ship each file as a FileAsset, so the state holds a path and a hash instead of megabytes of bundle text", async () => {
     for (const entry of ["preTraffic", "postTraffic"] as const) {
-      // The archive the factories give when running from these sources (bundled once per
-      // process, no prebuilt bundles beside hooks/package.ts) against that fresh bundle.
-      expect(await contents(handlerArchive(entry)), entry).to.deep.equal(
-        Object.fromEntries(readPrebuiltBundle(entry, workDir)!),
-      );
-      expect(Object.fromEntries(hookBundleFiles(entry)), entry).to.deep.equal(
-        Object.fromEntries(readPrebuiltBundle(entry, workDir)!),
+      const assets = await handlerArchive(entry).assets;
+      expect(Object.keys(assets).sort(), entry).to.deep.equal(["index.js", "index.js.map"]);
+      for (const [name, asset] of Object.entries(assets)) {
+        expect(asset, `${entry} ${name}`).to.be.instanceOf(pulumi.asset.FileAsset);
+        expect(asset, `${entry} ${name}`).to.not.be.instanceOf(pulumi.asset.StringAsset);
+        const file = await (asset as pulumi.asset.FileAsset).path;
+        expect(path.basename(file)).to.equal(name);
+        expect(fs.readFileSync(file, "utf8")).to.equal(hookBundleFiles(entry).get(name));
+      }
+    }
+  });
+
+  it("bundle a copy of the handlers in another folder to the same bytes (the build, a checkout elsewhere and the cache agree)", () => {
+    // Another absolute path with the same layout (handlers, tsconfig, the bundled packages): the
+    // bundle must not depend on where the checkout lives.
+    const elsewhere = path.join(workDir, "another", "checkout");
+    fs.cpSync(path.join(repoRoot, "hooks", "handlers"), path.join(elsewhere, "hooks", "handlers"), {
+      recursive: true,
+    });
+    fs.copyFileSync(path.join(repoRoot, "tsconfig.json"), path.join(elsewhere, "tsconfig.json"));
+    for (const name of ["zod", "yaml"]) {
+      fs.cpSync(
+        path.join(repoRoot, "node_modules", name),
+        path.join(elsewhere, "node_modules", name),
+        {
+          recursive: true,
+        },
       );
     }
-    expect(readPrebuiltBundle("preTraffic", path.join(workDir, "none"))).to.equal(undefined);
-    expect(HOOK_BUNDLE_RUNTIME).to.equal("nodejs18.x");
+    // What `npm run build` writes for the published package, from the copy.
+    writeHookBundles(path.join(workDir, "bundles"), path.join(elsewhere, "hooks", "handlers"));
+    for (const entry of ["preTraffic", "postTraffic"] as const) {
+      expect(
+        Object.fromEntries(readPrebuiltBundle(entry, path.join(workDir, "bundles"))!),
+        entry,
+      ).to.deep.equal(Object.fromEntries(hookBundleFiles(entry)));
+    }
+  });
+
+  it("read a prebuilt bundle's index.js and index.js.map only, and refuse a folder missing either", () => {
+    const bundles = path.join(workDir, "bundles");
+    fs.mkdirSync(path.join(bundles, "preTraffic"), { recursive: true });
+    fs.writeFileSync(path.join(bundles, "preTraffic", "index.js"), "exports.handler = 1;\n");
+    fs.writeFileSync(path.join(bundles, "preTraffic", "index.js.map"), "{}");
+    fs.writeFileSync(path.join(bundles, "preTraffic", ".DS_Store"), "stray");
+    fs.writeFileSync(path.join(bundles, "preTraffic", "index.js~"), "editor backup");
+    expect([...readPrebuiltBundle("preTraffic", bundles)!.keys()]).to.deep.equal([
+      "index.js",
+      "index.js.map",
+    ]);
+    expect(readPrebuiltBundle("postTraffic", bundles)).to.equal(undefined);
+    fs.rmSync(path.join(bundles, "preTraffic", "index.js.map"));
+    expect(() => readPrebuiltBundle("preTraffic", bundles)).to.throw(
+      `the prebuilt preTraffic hook bundle in ${path.join(bundles, "preTraffic")} lacks index.js.map: it must hold index.js and index.js.map`,
+    );
+    fs.rmSync(path.join(bundles, "preTraffic", "index.js"));
+    expect(() => prebuiltBundleDir("preTraffic", bundles)).to.throw(
+      "lacks index.js and index.js.map",
+    );
+  });
+
+  it("keep from-source bundles in a folder named by a hash of the build's inputs: reused while they are unchanged, rebuilt when a handler changes", () => {
+    const handlersDir = path.join(workDir, "handlers");
+    fs.mkdirSync(handlersDir);
+    fs.writeFileSync(path.join(handlersDir, "preTraffic.js"), "exports.handler = async () => 1;\n");
+    const cache = path.join(workDir, "cache");
+    const first = cachedHookBundleDir("preTraffic", handlersDir, cache);
+    expect(first).to.equal(path.join(cache, hookBuildKey(handlersDir), "preTraffic"));
+    expect(fs.readdirSync(first).sort()).to.deep.equal(["index.js", "index.js.map"]);
+    // Reused: a marker left in the folder survives a second lookup (no rebuild, no rewrite).
+    fs.writeFileSync(path.join(first, "reused"), "");
+    expect(cachedHookBundleDir("preTraffic", handlersDir, cache)).to.equal(first);
+    expect(fs.existsSync(path.join(first, "reused"))).to.equal(true);
+    fs.writeFileSync(path.join(handlersDir, "preTraffic.js"), "exports.handler = async () => 2;\n");
+    const second = cachedHookBundleDir("preTraffic", handlersDir, cache);
+    expect(second).to.not.equal(first);
+    expect(fs.readFileSync(path.join(second, "index.js"), "utf8")).to.contain("=> 2");
   });
 
   it("run the packaged smoke test with only the archive and the runtime's AWS SDK", async function () {

@@ -247,6 +247,22 @@ describe("metrics thresholds", () => {
     expect(verdict.reason).to.contain("no duration samples, duration not checked");
   });
 
+  it("says plainly that an idle window (0 invocations, minInvocations 0) proved nothing", () => {
+    const idle = evaluateMetrics(
+      { invocations: 0, errors: 0, throttles: 0, durationSumMs: 0, durationSamples: 0 },
+      defaults,
+    );
+    expect(idle.status).to.equal("Succeeded");
+    expect(idle.reason).to.contain(
+      "WARNING: no invocations through the alias in the window, so errors, throttles and duration of the new version were not observed",
+    );
+    const busy = evaluateMetrics(
+      { invocations: 3, errors: 0, throttles: 0, durationSumMs: 30, durationSamples: 3 },
+      defaults,
+    );
+    expect(busy.reason).to.not.contain("WARNING");
+  });
+
   it("uses a custom durationFactor", () => {
     const verdict = evaluateMetrics(
       { invocations: 10, errors: 0, throttles: 0, durationSumMs: 1400, durationSamples: 10 },

@@ -147,6 +147,90 @@ describe("offline preview: event sources", () => {
       },
     ]);
   });
+  it("names the alias from what the source invokes, not from dependsOn: a pinned version with an alias dependency is that version; an unknown ARN names the alias its functionName comes from", () => {
+    const component = resource("multiregion-serverless:index:TrafficShiftedFunction", "audit", {});
+    const fn = resource("aws:lambda/function:Function", "audit-function", {}, component.urn);
+    const alias = resource(
+      "aws:lambda/alias:Alias",
+      "audit-alias",
+      { name: "live" },
+      component.urn,
+    );
+    const mapping = (name: string, functionName: unknown, propertyDependencies = {}) => ({
+      ...resource(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        name,
+        { eventSourceArn: "arn:aws:sqs:us-east-1:111111111111:audit", functionName },
+        component.urn,
+      ),
+      // Every mapping of a TrafficShiftedFunction waits on its alias (dependsOn).
+      dependencies: [alias.urn],
+      propertyDependencies,
+    });
+    const pinned = mapping("pinned", "arn:aws:lambda:us-east-1:111111111111:function:audit:3");
+    const bare = mapping("bare", "arn:aws:lambda:us-east-1:111111111111:function:audit");
+    // Unknown at preview (undefined in the captured inputs): only the property says where from.
+    const viaAlias = mapping("via-alias", undefined, { functionName: [alias.urn] });
+    const dependsOnOnly = mapping("depends-on-only", undefined, { eventSourceArn: [alias.urn] });
+    const plan = eventSourcePlan([component, fn, alias, pinned, bare, viaAlias, dependsOnOnly]);
+    expect(
+      plan.functions[0].sources.map((source) => [source.resource, source.invokes]),
+    ).to.deep.equal([
+      ["pinned", "3"],
+      ["bare", "unqualified"],
+      ["via-alias", "live"],
+      ["depends-on-only", "(unknown at preview)"],
+    ]);
+  });
+  it("names a given queue as given (not created), shows the redrive target as the DLQ, and names the stack's own table behind a stream", () => {
+    const component = resource("multiregion-serverless:index:TrafficShiftedFunction", "audit", {});
+    const fn = resource("aws:lambda/function:Function", "audit-function", {}, component.urn);
+    const QUEUE_TYPE = "aws:sqs/queue:Queue";
+    // A queue created elsewhere in the program (not the function's child), given by its ARN.
+    const elsewhere = resource(QUEUE_TYPE, "shared-queue", {});
+    // The function's own queue depends on two queues; only one is its redrive target.
+    const audit = resource(QUEUE_TYPE, "audit-archive-queue", {}, component.urn);
+    const dlq = resource(QUEUE_TYPE, "audit-imports-dlq", {}, component.urn);
+    const own = {
+      ...resource(
+        QUEUE_TYPE,
+        "audit-imports-queue",
+        { visibilityTimeoutSeconds: 60 },
+        component.urn,
+      ),
+      dependencies: [audit.urn, dlq.urn],
+      propertyDependencies: { redrivePolicy: [dlq.urn], tags: [audit.urn] },
+    };
+    const table = resource("aws:dynamodb/table:Table", "orders-table", {});
+    const mapping = (name: string, dependsOn: string, inputs: Record<string, unknown> = {}) => ({
+      ...resource(
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        name,
+        { functionName: "arn:aws:lambda:us-east-1:111111111111:function:audit:live", ...inputs },
+        component.urn,
+      ),
+      dependencies: [dependsOn],
+      propertyDependencies: { eventSourceArn: [dependsOn] },
+    });
+    const plan = eventSourcePlan([
+      component,
+      fn,
+      elsewhere,
+      audit,
+      dlq,
+      own,
+      table,
+      mapping("given", elsewhere.urn),
+      mapping("own", own.urn),
+      mapping("changes", table.urn, { startingPosition: "LATEST" }),
+    ]);
+    const [given, created, stream] = plan.functions[0].sources;
+    expect(given.source).to.equal("given queue shared-queue");
+    expect(given.deadLetterQueue).to.equal(undefined);
+    expect(created.source).to.equal("created queue audit-imports-queue");
+    expect(created.deadLetterQueue).to.deep.equal({ resource: "audit-imports-dlq" });
+    expect(stream.source).to.equal("stream of created table orders-table");
+  });
 });
 
 function resource(

@@ -319,7 +319,8 @@ export const malformedCases: MalformedCase[] = [
     stack: "staging",
     options: { set: { deployment: { mode: "weighted", stableVersion: "3", weight: 0.1 } } },
     message:
-      'stacks/Pulumi.staging.yaml has 1 invalid setting:\n  - multiregion-serverless:deployment.mode is "weighted": supports one region only (version numbers differ between regions\' functions; 2 regions listed); use deployment.mode "codedeploy" for several regions',
+      // Staging also sets the worker, which rolls out with CodeDeploy only: both are reported.
+      'stacks/Pulumi.staging.yaml has 2 invalid settings:\n  - multiregion-serverless:deployment.mode is "weighted": supports one region only (version numbers differ between regions\' functions; 2 regions listed); use deployment.mode "codedeploy" for several regions\n  - multiregion-serverless:worker is set while deployment.mode is "weighted": the worker rolls out with deployment.mode "codedeploy" only (weighted versions are numbered per function)',
   },
   // --- Function options (issue 17 part B) ---
   {

@@ -134,8 +134,9 @@ describe("the bundled program's stack config", () => {
         set: { secretEnvironment: { PAYMENT_API_KEY: "pk_live_123" } },
         secretKeys: ["secretEnvironment"],
       });
+      // The orders API and the worker, in each of staging's two regions.
       const functions = resources.ofType(FUNCTION).filter((f) => !f.name.includes("hook"));
-      expect(functions).to.have.length(2);
+      expect(functions).to.have.length(4);
       for (const fn of functions) {
         expect(fn.inputs.environment.variables.PAYMENT_API_KEY).to.equal("pk_live_123");
         expect(fn.secretPaths.some((p) => p.startsWith("environment"))).to.equal(true);

@@ -97,6 +97,22 @@ describe("the staging stack with the worker's queue and schedule (stacks/Pulumi.
     }
   });
 
+  it("the worker's deployment alarms have no duration alarm: the API's duration baseline (150 ms in staging) does not describe a batch of imports", async () => {
+    const { resources } = await runStack("staging");
+    const alarms = resources.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name);
+    for (const region of ["us-east-1", "us-west-2"]) {
+      const worker = alarms.filter((name) => name.startsWith(`orders-${region}-worker-`));
+      expect(worker.some((name) => name.endsWith("-errors"))).to.equal(true);
+      expect(worker.filter((name) => name.endsWith("-duration"))).to.deep.equal([]);
+      // The API keeps its baseline alarm.
+      const api = alarms.filter(
+        (name) =>
+          name.startsWith(`orders-${region}-`) && !name.startsWith(`orders-${region}-worker-`),
+      );
+      expect(api.filter((name) => name.endsWith("-duration"))).to.have.length(1);
+    }
+  });
+
   it("dev, without worker config, has no worker", async () => {
     const { resources } = await runStack("dev");
     expect(resources.ofType(FUNCTION).map((f) => f.name)).to.not.include.members([

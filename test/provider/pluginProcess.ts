@@ -27,6 +27,8 @@ export class PluginProcess {
     private readonly consumer: string,
     /** What the plugin wrote to stderr so far. */
     readonly stderr: () => string,
+    /** What the plugin wrote to stdout after its port (the engine shows a plugin's output). */
+    readonly stdout: () => string,
   ) {}
 
   /**
@@ -57,11 +59,19 @@ export class PluginProcess {
     let stderr = "";
     child.stderr!.on("data", (chunk) => (stderr += chunk));
     const port = await portOf(child);
+    let stdout = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
     const client = new provrpc.ResourceProviderClient(
       `127.0.0.1:${port}`,
       grpc.credentials.createInsecure(),
     );
-    return new PluginProcess(child, client, consumer, () => stderr);
+    return new PluginProcess(
+      child,
+      client,
+      consumer,
+      () => stderr,
+      () => stdout,
+    );
   }
 
   /** One unary call (`configure`, `construct`, `check`, `create`...); errors carry stderr. */

@@ -22,9 +22,11 @@
 // is recorded, so a test sees which credentials and region the plugin's clients used.
 // Only what the create/read/update of a LambdaDeployment whose alias already serves its target
 // calls is decoded (GetDeploymentGroup, ListDeployments, GetAlias; found by listing the engine's
-// calls against the simulator), and with `deployments` a create that runs a deployment's
-// (CreateDeployment, GetDeployment; wireDeployment.test.ts, opt-in); anything else is answered 400 with the operation named, so a
-// test that reaches it fails saying so. The simulator's answers cite their own sources.
+// calls against the simulator). With `deployments`, so is what a create that runs a deployment
+// calls: CreateDeployment and GetDeployment, and on a failed deployment ListDeploymentTargets
+// and BatchGetDeploymentTargets (its lifecycle events; wireDeployment.test.ts, opt-in). Anything
+// else is answered 400 with the operation named and recorded in `unmatched`
+// (wireDeployment.test.ts asserts it stays empty). The simulator's answers cite their sources.
 import * as codedeploy from "@aws-sdk/client-codedeploy";
 import { GetAliasCommand } from "@aws-sdk/client-lambda";
 import * as http from "http";
@@ -34,12 +36,13 @@ import type { VirtualClock } from "../deployment/sim/virtualClock";
 
 const CODEDEPLOY_TARGET = /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments)$/;
 /**
- * With `deployments`, also the two calls of a create that runs a deployment (CreateDeployment,
- * GetDeployment: found by listing the engine's calls against the simulator for a new version);
+ * With `deployments`, also the calls of a create that runs a deployment (CreateDeployment,
+ * GetDeployment, and after a failure ListDeploymentTargets and BatchGetDeploymentTargets: found
+ * by listing the engine's calls against the simulator for a new version, deployment/engine.ts);
  * the same AWS JSON 1.1 encoding (CodeDeploy API reference, "Request Syntax" of each).
  */
 const CODEDEPLOY_DEPLOYMENT_TARGET =
-  /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments|CreateDeployment|GetDeployment)$/;
+  /^CodeDeploy_20141006\.(GetDeploymentGroup|ListDeployments|CreateDeployment|GetDeployment|ListDeploymentTargets|BatchGetDeploymentTargets)$/;
 const GET_ALIAS = /^\/2015-03-31\/functions\/([^/]+)\/aliases\/([^/?]+)$/;
 const CREDENTIAL_SCOPE = /Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/;
 
@@ -94,6 +97,10 @@ export interface SimulatorEndpoint {
   readonly operations: string[];
   /** Each request's signing scope (none for an unsigned request), in the same order. */
   readonly scopes: SigningScope[];
+  /** Requests this endpoint does not decode (answered 400): a test asserts none came. */
+  readonly unmatched: string[];
+  /** Each ListDeployments answer's `deployments`, in order. */
+  readonly listings: string[][];
   close(): Promise<void>;
 }
 
@@ -106,6 +113,8 @@ export async function simulatorEndpoint(
   const codeDeployTargets = options.deployments ? CODEDEPLOY_DEPLOYMENT_TARGET : CODEDEPLOY_TARGET;
   const operations: string[] = [];
   const scopes: SigningScope[] = [];
+  const unmatched: string[] = [];
+  const listings: string[][] = [];
   const answer = async (request: http.IncomingMessage, body: string) => {
     const scope = CREDENTIAL_SCOPE.exec(String(request.headers.authorization ?? ""));
     if (scope) {
@@ -117,10 +126,11 @@ export async function simulatorEndpoint(
       operations.push(`CodeDeploy.${codeDeployOperation}`);
       const Command = (codedeploy as Record<string, any>)[`${codeDeployOperation}Command`];
       const input = fromWire(codeDeployOperation, JSON.parse(body || "{}"));
-      return {
-        type: "application/x-amz-json-1.1",
-        body: toWire(await clock.drive(sim.send(new Command(input)))),
-      };
+      const output = await clock.drive(sim.send(new Command(input)));
+      if (codeDeployOperation === "ListDeployments") {
+        listings.push([...((output as { deployments?: string[] }).deployments ?? [])]);
+      }
+      return { type: "application/x-amz-json-1.1", body: toWire(output) };
     }
     const alias = request.method === "GET" ? GET_ALIAS.exec(request.url ?? "") : null;
     if (alias) {
@@ -131,6 +141,7 @@ export async function simulatorEndpoint(
       });
       return { type: "application/json", body: toWire(await clock.drive(sim.send(command))) };
     }
+    unmatched.push(target || `${request.method} ${request.url}`);
     throw Object.assign(
       new Error(`not simulated: ${target || `${request.method} ${request.url}`}`),
       {
@@ -178,6 +189,8 @@ export async function simulatorEndpoint(
     url: `http://127.0.0.1:${port}`,
     operations,
     scopes,
+    unmatched,
+    listings,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
