@@ -85,6 +85,14 @@ describe("TrafficShiftedFunction input checks", () => {
     ]);
   });
 
+  it("needs the stable version for a canary version even with no weight yet", () => {
+    expect(problemsOf({ trafficShifting: { mode: "weighted", canaryVersion: "4" } })).to.deep.equal(
+      [
+        "[trafficShifting.stableVersion] is undefined: is required to send traffic to a canary version: set it to the version serving now",
+      ],
+    );
+  });
+
   it("takes policyStatements without a role, and a role without policyStatements", () => {
     const statement = { actions: ["s3:GetObject"], resources: ["*"] };
     expect(problemsOf({ policyStatements: [statement] })).to.deep.equal([]);
@@ -187,7 +195,9 @@ describe("TrafficShiftedFunction input checks", () => {
     ]);
     expect(
       extensionProblems({ code, appConfigExtension: true, region: "xx-nowhere-9" }),
-    ).to.have.length(1);
+    ).to.deep.equal([
+      "[appConfigExtension] is true: AWS publishes no AppConfig Lambda extension layer for xx-nowhere-9 in the table of extension 2.0.17054.0 (components/appConfigExtension.ts); read flags without the extension there (AWS SDK, appConfigExtension false) or add the region's ARN from the AppConfig User Guide",
+    ]);
     expect(
       extensionProblems({ code, appConfigExtension: true, region: "us-east-1" }),
     ).to.deep.equal([]);
