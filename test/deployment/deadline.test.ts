@@ -83,6 +83,20 @@ describe("the deployment deadline without timeoutMinutes", () => {
     expect(await resolveTimeout(allAtOnce.session, sdk, request)).to.equal(30);
   });
 
+  it("assumes steps of 10% and 1 minute for a custom configuration that gives none", async () => {
+    const stepless = (type: string) =>
+      session({
+        group: group("orders-stepless"),
+        config: { deploymentConfigInfo: { trafficRoutingConfig: { type } } },
+      });
+    expect(await resolveTimeout(stepless("TimeBasedCanary").session, sdk, request)).to.equal(
+      1 + 30,
+    );
+    expect(await resolveTimeout(stepless("TimeBasedLinear").session, sdk, request)).to.equal(
+      9 * 1 + 30,
+    );
+  });
+
   it("reads a predefined configuration's schedule from its name, without GetDeploymentConfig", async () => {
     const predefined = session({
       group: group("CodeDeployDefault.LambdaLinear10PercentEvery2Minutes"),
@@ -99,6 +113,10 @@ describe("the deployment deadline without timeoutMinutes", () => {
     const noName = session({ group: group(undefined) });
     expect(await resolveTimeout(noName.session, sdk, request)).to.equal(60);
     fallback(noName.reports, "the deployment group names no deployment configuration");
+
+    const noInfo = session({ group: {} });
+    expect(await resolveTimeout(noInfo.session, sdk, request)).to.equal(60);
+    fallback(noInfo.reports, "the deployment group names no deployment configuration");
 
     const denied = session({
       fail: new Error("User is not authorized to perform: codedeploy:GetDeploymentGroup"),
