@@ -134,7 +134,13 @@ export const eventSourcesInvokeAlias: ResourceValidationPolicy = {
     }),
     validateResourceOfType(aws.apigatewayv2.Integration, (props, _args, report) => {
       const integration = plain(props);
-      if (integration.integrationType !== "AWS_PROXY") return;
+      // A WebSocket API's `AWS` integration with the Lambda invoke action (the "Lambda custom
+      // integration") invokes the function as much as `AWS_PROXY` does (API Gateway v2 API
+      // reference, Integration `integrationType`: "AWS: for integrating the route or method
+      // request with an AWS service action, including the Lambda function-invoking action").
+      if (integration.integrationType !== "AWS_PROXY" && integration.integrationType !== "AWS") {
+        return;
+      }
       judge(
         "API Gateway integration",
         functionTarget(integrationFunction(integration.integrationUri)),

@@ -70,7 +70,12 @@ export const createdVpcsHighlyAvailable: ResourceValidationPolicy = {
       );
     }
     const specs = props.vpcEndpointSpecs;
-    if (strategy === "None" && !isUnknown(specs)) {
+    // An endpoint whose service name is computed (from the region, say) may well be DynamoDB's.
+    const pending =
+      isUnknown(specs) ||
+      (Array.isArray(specs) &&
+        specs.some((spec: unknown) => isUnknown(spec) || isUnknown((spec as any)?.serviceName)));
+    if (strategy === "None" && !pending) {
       const dynamodb = (Array.isArray(specs) ? specs : []).some(
         (spec: { serviceName?: unknown }) =>
           typeof spec?.serviceName === "string" && spec.serviceName.endsWith(".dynamodb"),

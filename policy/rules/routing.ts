@@ -83,16 +83,22 @@ function describeRecord(record: Record<string, any>): string {
  * health of the referenced ... resource record set in the hosted zone", which is healthy while
  * any of the referenced records with a health check is). `MultiRegionService`'s SECONDARY
  * record for several standbys is one: it aliases the standby name, where every latency record
- * carries its standby's health check. Undefined when the zones are not known yet.
+ * carries its standby's health check. `"unknown"` when the zones or the target name are not known
+ * yet.
  */
 function sameZoneAliasTarget(
   record: Record<string, any>,
 ): { name: string; zone: string } | undefined | "unknown" {
   const alias = Array.isArray(record.aliases) ? record.aliases[0] : undefined;
+  if (isUnknown(record.aliases) || isUnknown(alias) || isUnknown(alias?.evaluateTargetHealth)) {
+    return "unknown";
+  }
   if (isAbsent(alias) || alias.evaluateTargetHealth !== true) {
     return undefined;
   }
-  if (isUnknown(alias) || isUnknown(alias.zoneId) || isUnknown(record.zoneId)) {
+  // An unknown target name (a standby name computed from another resource's output) is as
+  // undecidable at preview as an unknown zone: the record may well alias its own zone.
+  if (isUnknown(alias.zoneId) || isUnknown(record.zoneId) || isUnknown(alias.name)) {
     return "unknown";
   }
   const zone = knownString(record.zoneId);

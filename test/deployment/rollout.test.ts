@@ -58,4 +58,37 @@ describe("estimatedRolloutMinutes", () => {
       estimatedRolloutMinutes({ canary: { percentage: 10, intervalMinutes: 0 } }),
     ).to.throw("[canary.intervalMinutes] is 0; allowed: a whole number of minutes, 1 or more");
   });
+
+  it("names every allowed configuration in the error for an unknown one", () => {
+    expect(() => estimatedRolloutMinutes("Canary50Percent1Minute")).to.throw(
+      'unknown deployment configuration "Canary50Percent1Minute"; allowed: ' +
+        "Canary10Percent5Minutes, Canary10Percent10Minutes, Canary10Percent15Minutes, " +
+        "Canary10Percent30Minutes, Linear10PercentEvery1Minute, Linear10PercentEvery2Minutes, " +
+        "Linear10PercentEvery3Minutes, Linear10PercentEvery10Minutes, AllAtOnce " +
+        "(or CodeDeployDefault.Lambda<Type>), or a custom { canary | linear: { percentage, intervalMinutes } }",
+    );
+  });
+
+  it("takes 1% and 99% steps and a 1-minute interval, the ends CodeDeploy allows, and refuses 100%", () => {
+    // CodeDeploy API reference, TimeBasedCanary/TimeBasedLinear: percentages of traffic shifted
+    // per step; a 100% step is AllAtOnce, not a canary.
+    expect(estimatedRolloutMinutes({ canary: { percentage: 1, intervalMinutes: 1 } })).to.equal(1);
+    expect(estimatedRolloutMinutes({ linear: { percentage: 99, intervalMinutes: 1 } })).to.equal(1);
+    expect(estimatedRolloutMinutes({ linear: { percentage: 1, intervalMinutes: 2 } })).to.equal(
+      198,
+    );
+    expect(() =>
+      estimatedRolloutMinutes({ canary: { percentage: 100, intervalMinutes: 5 } }),
+    ).to.throw("[canary.percentage] is 100; allowed: a whole number from 1 to 99");
+  });
+
+  it("checks a schedule given as a CodeDeploy traffic shift, except AllAtOnce which has none", () => {
+    expect(estimatedRolloutMinutes({ type: "AllAtOnce" })).to.equal(0);
+    expect(
+      estimatedRolloutMinutes({ type: "TimeBasedLinear", percentage: 25, intervalMinutes: 4 }),
+    ).to.equal(12);
+    expect(() =>
+      estimatedRolloutMinutes({ type: "TimeBasedCanary", percentage: 0, intervalMinutes: 5 }),
+    ).to.throw("[TimeBasedCanary.percentage] is 0; allowed: a whole number from 1 to 99");
+  });
 });

@@ -140,4 +140,41 @@ describe("policy route53-alias-targets-health-checked, what the target is", () =
     // The same record aliasing another zone must carry its own health check.
     expect(await check(routedRecordsHaveHealthChecks, [pending("Z1")])).to.have.length(1);
   });
+
+  it("waits for an alias target name, an evaluateTargetHealth or an alias list unknown at preview", async () => {
+    const unchecked = latency("standby.api.example.com", "us-west-2", { healthCheckId: undefined });
+    const pending = [
+      secondary("standby.api.example.com", {
+        aliases: [{ name: UNKNOWN_INPUT, zoneId: "Z123", evaluateTargetHealth: true }],
+      }),
+      secondary("standby.api.example.com", {
+        aliases: [
+          { name: "standby.api.example.com", zoneId: "Z123", evaluateTargetHealth: UNKNOWN_INPUT },
+        ],
+      }),
+      secondary("standby.api.example.com", { aliases: [UNKNOWN_INPUT] }),
+      secondary("standby.api.example.com", { aliases: UNKNOWN_INPUT }),
+    ];
+    for (const record of pending) {
+      expect(await check(routedRecordsHaveHealthChecks, [record])).to.deep.equal([]);
+      expect(await check(aliasTargetsHealthChecked, [record, unchecked])).to.deep.equal([]);
+    }
+  });
+
+  it("asks an alias with an empty target name, or with no zone on either side, for its own health check", async () => {
+    const noHealthCheck = (record: string) =>
+      `The failover record ${record} has no healthCheckId, so Route 53 keeps answering with it when its region fails (an alias's evaluateTargetHealth counts only for a target in the record's own hosted zone; for an API Gateway domain it sees the gateway, not the service). ${fix.healthCheckOnRecord}.`;
+    const emptyName = secondary("standby.api.example.com", {
+      aliases: [{ name: "", zoneId: "Z123", evaluateTargetHealth: true }],
+    });
+    const noZones = secondary("standby.api.example.com", {
+      zoneId: undefined,
+      aliases: [{ name: "standby.api.example.com", evaluateTargetHealth: true }],
+    });
+    for (const record of [emptyName, noZones]) {
+      expect(messages(await check(routedRecordsHaveHealthChecks, [record]))).to.deep.equal([
+        noHealthCheck("api.example.com A"),
+      ]);
+    }
+  });
 });

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import { eventSourcesInvokeAlias, functionTarget } from "../../policy/rules";
+import { eventSourcesInvokeAlias, functionTarget, integrationFunction } from "../../policy/rules";
+import { UNKNOWN } from "../../policy/rules/common";
+import { fix } from "../../policy/rules/remediation";
 import { check, resource, UNKNOWN_INPUT } from "./fixtures";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders";
@@ -43,12 +45,12 @@ const httpIntegration = (integrationUri: unknown, integrationType = "AWS_PROXY")
     integrationType,
     integrationUri,
   });
-const restIntegration = (uri: unknown) =>
+const restIntegration = (uri: unknown, type = "AWS_PROXY") =>
   resource("aws:apigateway/integration:Integration", "orders-rest-integration", {
     restApi: "r1",
     resourceId: "x1",
     httpMethod: "POST",
-    type: "AWS_PROXY",
+    type,
     uri,
   });
 // The REST form of a Lambda integration URI (API Gateway API reference, Integration `uri`).
@@ -157,5 +159,65 @@ describe("policy event-sources-invoke-alias", () => {
     expect(functionTarget("arn:aws:sns:us-east-1:123456789012:t")).to.deep.equal({
       kind: "not-lambda",
     });
+  });
+
+  it("tells unknown and empty references, other services' ARNs and alias names with digits apart", () => {
+    expect(functionTarget(UNKNOWN)).to.deep.equal({ kind: "unknown" });
+    expect(functionTarget("")).to.deep.equal({ kind: "unknown" });
+    expect(functionTarget(42)).to.deep.equal({ kind: "unknown" });
+    // A Lambda layer version ARN (IAM service authorization reference, Lambda resource type
+    // `layerVersion`: arn:${Partition}:lambda:${Region}:${Account}:layer:${LayerName}:${LayerVersion}).
+    expect(functionTarget("arn:aws:lambda:us-east-1:123456789012:layer:deps:3")).to.deep.equal({
+      kind: "not-lambda",
+    });
+    // An empty Qualifier is no qualifier (AddPermission, CreateFunctionUrlConfig `Qualifier`).
+    expect(functionTarget("orders:live", "")).to.deep.equal({
+      kind: "qualified",
+      qualifier: "live",
+    });
+    expect(functionTarget(`${FUNCTION_ARN}:`)).to.deep.equal({
+      kind: "unqualified",
+      name: "orders",
+    });
+    // Alias names may hold digits, just not only digits (CreateAlias `Name` pattern).
+    expect(functionTarget("orders:blue2")).to.deep.equal({ kind: "qualified", qualifier: "blue2" });
+    expect(functionTarget("orders:2blue")).to.deep.equal({ kind: "qualified", qualifier: "2blue" });
+  });
+
+  it("reads the function out of a REST integration URI and keeps an unknown URI unknown", () => {
+    expect(integrationFunction(invocationsUri(ALIAS_ARN))).to.equal(ALIAS_ARN);
+    expect(integrationFunction(UNKNOWN)).to.equal(UNKNOWN);
+  });
+
+  it("says $LATEST bypasses the alias and every version, with the fix", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [target(`${FUNCTION_ARN}:$LATEST`)]);
+    expect(violations.map((v) => v.message)).to.deep.equal([
+      `The EventBridge target invokes $LATEST of function "orders", the unpublished code: it bypasses the alias and every version. ${fix.invokeAlias}.`,
+    ]);
+  });
+
+  it("judges Lambda custom (AWS) integrations too, and leaves other SNS protocols and HTTP integrations alone", async () => {
+    const violations = await check(eventSourcesInvokeAlias, [
+      // A WebSocket API's Lambda custom integration (API Gateway v2 Integration
+      // `integrationType` AWS) and a REST API's (API Gateway Integration `type` AWS).
+      httpIntegration(invocationsUri(FUNCTION_ARN), "AWS"),
+      restIntegration(invocationsUri(FUNCTION_ARN), "AWS"),
+      // SNS Subscribe `Endpoint` for protocol email is an address (SNS API reference).
+      subscription("orders-team@example.com", "email"),
+      httpIntegration("https://backend.example.com/orders", "HTTP_PROXY"),
+      restIntegration("https://backend.example.com/orders", "HTTP_PROXY"),
+      httpIntegration(UNKNOWN_INPUT),
+      restIntegration(UNKNOWN_INPUT),
+    ]);
+    expect(violations.map((v) => [v.resourceType, v.message.split(",")[0]])).to.deep.equal([
+      [
+        "aws:apigatewayv2/integration:Integration",
+        'The API Gateway integration invokes function "orders" unqualified',
+      ],
+      [
+        "aws:apigateway/integration:Integration",
+        'The API Gateway integration invokes function "orders" unqualified',
+      ],
+    ]);
   });
 });

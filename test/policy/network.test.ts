@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { RegionalService, ServiceNetwork } from "../../components";
 import { runComponent, runPolicies } from "../../testing";
+import { UNKNOWN_INPUT } from "./fixtures";
 import { ordersFunctions } from "../multiRegion/fixtures";
 
 const POLICY = "created-vpcs-highly-available";
@@ -43,12 +44,12 @@ describe(`policy ${POLICY}`, () => {
   });
 
   // A VPC made some other way, as the engine shows it to the pack: `props` is what registered it.
-  async function judge(props: Record<string, unknown>, stackName: string) {
+  async function judge(props: Record<string, unknown>, stackName: string, type = "awsx:ec2:Vpc") {
     const { runPolicies: run } = await import("../../policy/offline");
     const vpc = {
-      urn: `urn:pulumi:${stackName}::p::awsx:ec2:Vpc::other`,
+      urn: `urn:pulumi:${stackName}::p::${type}::other`,
       id: "",
-      type: "awsx:ec2:Vpc",
+      type,
       name: "other",
       custom: false,
       inputs: props,
@@ -101,5 +102,56 @@ describe(`policy ${POLICY}`, () => {
       "The VPC spans 1 Availability Zone: an outage of that zone stops every function in it. Use at least 2 (network.availabilityZones).",
       'The production VPC has a single NAT gateway: an outage of its zone cuts every function\'s outbound traffic. Use network.natGateways "one-per-az" (the prod default).',
     ]);
+  });
+
+  const oneZone =
+    "The VPC spans 1 Availability Zone: an outage of that zone stops every function in it. Use at least 2 (network.availabilityZones).";
+  const noDynamoDb =
+    "The VPC has no NAT gateway and no DynamoDB gateway endpoint (com.amazonaws.<region>.dynamodb): its functions cannot reach DynamoDB.";
+
+  it("judges only awsx VPCs, and reads top-level arguments when `args` is null", async () => {
+    const found = await judge({ args: null, numberOfAvailabilityZones: 1 }, "dev");
+    expect(found.map((v) => v.message)).to.deep.equal([oneZone]);
+    // A component of another package with the same arguments is not an awsx VPC.
+    expect(await judge({ numberOfAvailabilityZones: 1 }, "dev", "acme:network:Vpc")).to.deep.equal(
+      [],
+    );
+  });
+
+  it("wants the DynamoDB endpoint itself without NAT: an S3 or unnamed endpoint is not enough", async () => {
+    const withEndpoints = (vpcEndpointSpecs: unknown[]) =>
+      judge({ natGateways: { strategy: "None" }, vpcEndpointSpecs }, "dev");
+    // awsx VpcEndpointSpec: serviceName is com.amazonaws.<region>.<service> (Amazon VPC User
+    // Guide, "Gateway endpoints").
+    expect(
+      (await withEndpoints([{ serviceName: "com.amazonaws.eu-west-1.s3" }, {}])).map(
+        (v) => v.message,
+      ),
+    ).to.deep.equal([noDynamoDb]);
+    expect(
+      await withEndpoints([
+        { serviceName: "com.amazonaws.eu-west-1.s3" },
+        { serviceName: "com.amazonaws.eu-west-1.dynamodb" },
+      ]),
+    ).to.deep.equal([]);
+  });
+
+  it("waits for an endpoint service name unknown at preview", async () => {
+    expect(
+      await judge(
+        {
+          natGateways: { strategy: "None" },
+          vpcEndpointSpecs: [
+            { serviceName: "com.amazonaws.eu-west-1.s3" },
+            { serviceName: UNKNOWN_INPUT },
+          ],
+        },
+        "dev",
+      ),
+    ).to.deep.equal([]);
+  });
+
+  it("counts awsx's default of 3 AZs and NAT per AZ when neither is given", async () => {
+    expect(await judge({ tags: { environment: "prod" } }, "prod")).to.deep.equal([]);
   });
 });
