@@ -22,7 +22,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // One TypeScript program for the whole tsconfig.json (every linted file is in it; a file
+      // outside it is an error, not silently linted without types). typescript-eslint's
+      // projectService built programs file by file here: 73 s and 3.7 GB against 27 s and 1.7 GB.
+      parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname },
     },
     plugins: { "@pulumi": pulumi },
     rules: {
