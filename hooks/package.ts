@@ -167,6 +167,13 @@ export function hookBuildKey(handlersDir: string = HANDLERS_DIR): string {
   }
   for (const name of ["esbuild", "zod", "yaml"]) feed(name, resolvedVersion(name, handlersDir));
   feed("bundling", fs.readFileSync(require.resolve("../components/bundling")));
+  // This file holds the bundle options (sourcesContent, target); esbuild also reads the
+  // checkout's tsconfig.json and package.json, which can change the bundle.
+  feed("packaging", fs.readFileSync(__filename));
+  for (const file of ["tsconfig.json", "package.json"]) {
+    const config = path.join(__dirname, "..", file);
+    feed(file, fs.existsSync(config) ? fs.readFileSync(config) : "");
+  }
   feed("runtime", HOOK_BUNDLE_RUNTIME);
   return hash.digest("hex");
 }
@@ -198,13 +205,16 @@ export function cachedHookBundleDir(
   const files = bundleHookHandler(entry, handlersDir);
   const staging = `${dir}.${process.pid}.${Date.now()}`;
   writeBundleDir(staging, files);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const complete = (): boolean =>
+    HOOK_BUNDLE_FILES.every((file) => fs.existsSync(path.join(dir, file)));
   try {
+    // A folder only ever appears here complete (renamed whole), so it is never removed while
+    // another process may be using it: renaming onto it fails and that folder is used instead.
     fs.renameSync(staging, dir);
   } catch (error) {
-    // Another process renamed its (identical) folder first.
     fs.rmSync(staging, { recursive: true, force: true });
-    if (!HOOK_BUNDLE_FILES.every((file) => fs.existsSync(path.join(dir, file)))) throw error;
+    // Another process renamed its (identical) folder first.
+    if (!complete()) throw error;
   }
   return dir;
 }

@@ -274,8 +274,8 @@ export function evaluateMetrics(
   }
   if (metrics.invocations === 0 && config.minInvocations === 0) {
     // CodeDeploy takes only Succeeded or Failed from a hook (PutLifecycleEventHookExecutionStatus),
-    // so an idle window passes; the reason says that nothing was judged, in the hook's log and in
-    // the deployment's lifecycle event.
+    // (its only fields are deploymentId, lifecycleEventHookExecutionId and status), so an idle
+    // window passes; the reason, in the hook's log only, says that nothing was judged.
     facts.push(
       "WARNING: no invocations through the alias in the window, so errors, throttles and duration of the new version were not observed (set minInvocations to require traffic)",
     );
