@@ -337,8 +337,11 @@ function urnOf(req: any): string {
   return engineUrn(req.getParent(), req.getType(), req.getName());
 }
 
-/** Replaces secret wrappers (`{ <sig>: <secret sig>, value }`) by their values. */
-function unwrapSecrets(value: any): any {
+/**
+ * Replaces secret wrappers (`{ <sig>: <secret sig>, value }`) by their values.
+ * @internal
+ */
+export function unwrapSecrets(value: any): any {
   if (Array.isArray(value)) {
     return value.map(unwrapSecrets);
   }
@@ -356,7 +359,11 @@ function unwrapSecrets(value: any): any {
   );
 }
 
-function secretPathsOf(value: unknown, prefix = ""): string[] {
+/**
+ * The dotted paths of the secret values in `value` ("" for a secret at the top).
+ * @internal
+ */
+export function secretPathsOf(value: unknown, prefix = ""): string[] {
   if (typeof value !== "object" || value === null) {
     return [];
   }

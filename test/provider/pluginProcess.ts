@@ -7,7 +7,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { builtPackageRoot } from "./builtPackage";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -96,38 +95,5 @@ export class PluginProcess {
   }
 }
 
-/**
- * A value without Pulumi's secret wrappers (`{ <sig>: <secret sig>, value }`); other wire
- * values (archives, output values, resource references) are kept as they are.
- */
-export function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) {
-    return value.map(unwrapSecrets);
-  }
-  if (typeof value !== "object" || value === null) {
-    return value;
-  }
-  if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
-    return unwrapSecrets(value.value);
-  }
-  if (rpc.specialSigKey in value) {
-    return value;
-  }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, unwrapSecrets(child)]),
-  );
-}
-
-/** The dotted paths of the secret values in `value` ("" for a secret at the top). */
-export function secretPathsOf(value: unknown, prefix = ""): string[] {
-  if (typeof value !== "object" || value === null) {
-    return [];
-  }
-  const record = value as Record<string, unknown>;
-  if (record[rpc.specialSigKey] === rpc.specialSecretSig) {
-    return [prefix];
-  }
-  return Object.entries(record).flatMap(([key, child]) =>
-    secretPathsOf(child, prefix ? `${prefix}.${key}` : key),
-  );
-}
+// The same unwrapping and secret paths as the test harness applies to its registrations.
+export { secretPathsOf, unwrapSecrets } from "../../testing/run";
