@@ -82,11 +82,16 @@ function toEngineValue(value: any): any {
   // it never sends internal keys: pulumi/pulumi `pkg/resource/plugin/analyzer_plugin.go`
   // marshals the properties of `Analyze` and `AnalyzeStack` with `SkipInternalKeys`, which drops
   // every key for which `resource.IsInternalPropertyKey` (prefix `__`) holds, nested ones too.
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key, child]) => child !== undefined && !isInternalPropertyKey(key))
-      .map(([key, child]) => [key, toEngineValue(child)]),
-  );
+  // (A loop rather than entries/filter/map/fromEntries: this runs for every resource a policy
+  // reads, and at 10 x 50 the intermediate arrays were a tenth of the preview's garbage.)
+  const result: Record<string, any> = {};
+  for (const key of Object.keys(value)) {
+    const child = value[key];
+    if (child !== undefined && !isInternalPropertyKey(key)) {
+      result[key] = toEngineValue(child);
+    }
+  }
+  return result;
 }
 
 /** The engine's `resource.IsInternalPropertyKey`: keys it keeps from policies and users. */
@@ -143,24 +148,58 @@ function providerFor(
     const urn = resource.provider.split("::").slice(0, -1).join("::");
     const provider = byUrn.get(urn);
     if (provider) {
-      return {
-        type: provider.type,
-        name: provider.name,
-        urn: provider.urn,
-        props: engineProps(provider.inputs),
-      };
+      return withLazyProps(
+        { type: provider.type, name: provider.name, urn: provider.urn },
+        () => provider.inputs,
+      );
     }
   }
   if (resource.type.startsWith("aws:") && resource.region) {
     const { stack, project } = urnParts(resource.urn);
-    return {
-      type: "pulumi:providers:aws",
-      name: "default",
-      urn: `urn:pulumi:${stackName ?? stack}::${project}::pulumi:providers:aws::default`,
-      props: engineProps({ region: resource.region }),
-    };
+    const region = resource.region;
+    return withLazyProps(
+      {
+        type: "pulumi:providers:aws",
+        name: "default",
+        urn: `urn:pulumi:${stackName ?? stack}::${project}::pulumi:providers:aws::default`,
+      },
+      () => ({ region }),
+    );
   }
   return undefined;
+}
+
+/**
+ * `target` with `props` made from `values()` when first read. CrossGuard's analyzer deserializes
+ * a resource's properties afresh for every validation it calls (@pulumi/policy server.js,
+ * `makeAnalyzeRpcFun` and `makeAnalyzeStackRpcFun`), so no two policies share them; here they
+ * are made for a policy only when it reads them, since most validations look at the type and
+ * stop. At 10 regions x 50 functions, making them for every resource and policy was a third of
+ * the preview's garbage.
+ */
+function withLazyProps<T extends object>(
+  target: T,
+  values: () => Record<string, any>,
+): T & { props: Record<string, any> } {
+  let props: Record<string, any> | undefined;
+  return Object.defineProperty(target, "props", {
+    enumerable: true,
+    configurable: true,
+    get: () => (props ??= engineProps(values())),
+  }) as T & { props: Record<string, any> };
+}
+
+/** `target` with `opts` made when first read (see `withLazyProps`). */
+function withLazyOptions<T extends object>(
+  target: T,
+  resource: CapturedResource,
+): T & { opts: PolicyResourceOptions } {
+  let opts: PolicyResourceOptions | undefined;
+  return Object.defineProperty(target, "opts", {
+    enumerable: true,
+    configurable: true,
+    get: () => (opts ??= optionsOf(resource)),
+  }) as T & { opts: PolicyResourceOptions };
 }
 
 function levelOf(
@@ -279,22 +318,25 @@ export async function runPolicies(
       const report = reporter(policy.name, level, resource.urn);
       for (const validation of validations) {
         await run(policy.name, resource.urn, () => {
-          const props = engineProps(resource.inputs);
           const provider = providerFor(resource, byUrn, options.stackName);
-          const args: ResourceValidationArgs = {
-            type: resource.type,
-            props,
-            urn: resource.urn,
-            name: resource.name,
-            opts: optionsOf(resource),
-            ...(provider ? { provider } : {}),
-            stackTags: new Map(),
-            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-            asType: (resourceClass) =>
-              isTypeOf(resource.type, resourceClass) ? (props as any) : undefined,
-            getConfig,
-            notApplicable,
-          };
+          const args: ResourceValidationArgs = withLazyOptions(
+            withLazyProps(
+              {
+                type: resource.type,
+                urn: resource.urn,
+                name: resource.name,
+                ...(provider ? { provider } : {}),
+                stackTags: new Map(),
+                isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
+                asType: (resourceClass: unknown) =>
+                  isTypeOf(resource.type, resourceClass) ? (args.props as any) : undefined,
+                getConfig,
+                notApplicable,
+              },
+              () => resource.inputs,
+            ),
+            resource,
+          );
           return validation(args, (message) => report(message));
         });
       }
@@ -310,25 +352,27 @@ export async function runPolicies(
     await run(policy.name, undefined, () => {
       const policyResources = new Map<string, PolicyResource>();
       for (const resource of resources) {
-        // Stack policies see outputs: the mocks' state, which echoes the inputs.
-        const props = engineProps(
-          Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
-        );
         const provider = providerFor(resource, byUrn, options.stackName);
-        policyResources.set(resource.urn, {
-          type: resource.type,
-          props,
-          urn: resource.urn,
-          name: resource.name,
-          opts: optionsOf(resource),
-          ...(provider ? { provider } : {}),
-          dependencies: [],
-          // The capture records dependencies but not which property each came from.
-          propertyDependencies: {},
-          isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-          asType: (resourceClass) =>
-            isTypeOf(resource.type, resourceClass) ? (props as any) : undefined,
-        });
+        const policyResource: PolicyResource = withLazyOptions(
+          withLazyProps(
+            {
+              type: resource.type,
+              urn: resource.urn,
+              name: resource.name,
+              ...(provider ? { provider } : {}),
+              dependencies: [] as PolicyResource[],
+              // The capture records dependencies but not which property each came from.
+              propertyDependencies: {},
+              isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
+              asType: (resourceClass: unknown) =>
+                isTypeOf(resource.type, resourceClass) ? (policyResource.props as any) : undefined,
+            },
+            // Stack policies see outputs: the mocks' state, which echoes the inputs.
+            () => (Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs),
+          ),
+          resource,
+        );
+        policyResources.set(resource.urn, policyResource);
       }
       for (const resource of resources) {
         const policyResource = policyResources.get(resource.urn)!;

@@ -242,17 +242,22 @@ export function eventSourcePlan(resources: readonly CapturedResource[]): EventSo
     }
   };
 
+  // Each component's children, in registration order: looked up once, not per function.
+  const childrenOf = new Map<string, CapturedResource[]>();
+  for (const resource of resources) {
+    if (resource.parent === undefined) continue;
+    const children = childrenOf.get(resource.parent);
+    if (children) children.push(resource);
+    else childrenOf.set(resource.parent, [resource]);
+  }
   const functions: PreviewFunctionEventSources[] = [];
   for (const component of resources.filter((r) => r.type === FUNCTION_COMPONENT)) {
-    const sources = resources
-      .filter((resource) => resource.parent === component.urn)
+    const children = childrenOf.get(component.urn) ?? [];
+    const sources = children
       .map(sourceOf)
       .filter((source): source is PreviewEventSource => source !== undefined);
     if (sources.length === 0) continue;
-    const fn = resources.find(
-      (resource) =>
-        resource.parent === component.urn && resource.name === `${component.name}-function`,
-    );
+    const fn = children.find((resource) => resource.name === `${component.name}-function`);
     functions.push({
       function: component.name,
       region: fn ? regionOf(fn) : undefined,

@@ -15,6 +15,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     expect(report.installed).to.deep.equal([]);
     expect(report.skipped.map((skip) => skip.name)).to.deep.equal([
       "unused-modules",
+      "unused-compiler",
       "lazy-outputs",
       "provider-text",
       "promise-debugging",
@@ -57,6 +58,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     const all = JSON.parse(run("").stdout) as { installed: string[] };
     expect(all.installed).to.deep.equal([
       "unused-modules",
+      "unused-compiler",
       "lazy-outputs",
       "provider-text",
       "promise-debugging",
@@ -64,7 +66,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     const some = JSON.parse(run("promise-debugging, lazy-outputs").stdout) as {
       installed: string[];
     };
-    expect(some.installed).to.deep.equal(["unused-modules", "provider-text"]);
+    expect(some.installed).to.deep.equal(["unused-modules", "unused-compiler", "provider-text"]);
   });
 
   it("load npm's package-tree code (@npmcli/arborist) only when something uses it", function () {
@@ -98,6 +100,30 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     expect(run("unused-modules").before).to.equal(true);
   });
 
+  it("load the TypeScript compiler (typescript-shim) only when closure serialization uses it", function () {
+    this.timeout(60_000);
+    const script = [
+      'require("./preview/measures.ts").installPreviewMeasures();',
+      'const pulumi = require("@pulumi/pulumi");',
+      "const loaded = () => Object.keys(require.cache).some((f) => /[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/.test(f));",
+      "const before = loaded();",
+      // parseFunction.js's own `ts`, reached through the stand-in: the real compiler.
+      'const ts = require(require.resolve("@pulumi/pulumi/typescript-shim"));',
+      "const kind = typeof ts.SyntaxKind;",
+      "process.stdout.write(JSON.stringify({ before, after: loaded(), kind, sdk: typeof pulumi.Output }));",
+    ].join("\n");
+    const run = (off: string) =>
+      JSON.parse(
+        spawnSync(process.execPath, ["-e", `${LOADER}\n${script}`], {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: { ...process.env, [MEASURES_OFF_ENV]: off },
+        }).stdout,
+      ) as { before: boolean; after: boolean; kind: string; sdk: string };
+    expect(run("")).to.deep.equal({ before: false, after: true, kind: "object", sdk: "function" });
+    expect(run("unused-compiler").before).to.equal(true);
+  });
+
   it("do not stand in for arborist when codePaths.js uses it other than as arborist.Arborist", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "measures-"));
     try {
@@ -116,7 +142,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
         fs.writeFileSync(path.join(sdk, "runtime", "closure", "codePaths.js"), codePaths(uses));
         // Only unused-modules: the others read files this stand-in SDK does not have.
         const report = installPreviewMeasures(
-          { [MEASURES_OFF_ENV]: "lazy-outputs,provider-text,promise-debugging" },
+          { [MEASURES_OFF_ENV]: "unused-compiler,lazy-outputs,provider-text,promise-debugging" },
           project,
         );
         expect(report.installed, uses).to.deep.equal([]);
