@@ -13,7 +13,7 @@
 // Both carry the tags the policy pack requires (environment, service, stack), as a real stack's
 // resources do, so the preview runs every policy and reports no violation.
 import * as pulumi from "@pulumi/pulumi";
-import { MultiRegionService, ServiceFunctionArgs } from "../components";
+import { MultiRegionService, MultiRegionServiceArgs, ServiceFunctionArgs } from "../components";
 import { GeneratedShape, generatedRegions, generatedSizeProblems } from "./generatedSize";
 
 export { GeneratedShape, generatedSizeProblems };
@@ -25,6 +25,28 @@ export function generatedService(
   functionCount: number,
   names?: { regions: string; functions: string },
 ): MultiRegionService {
+  const [name, args] = generatedServiceArgs(shape, regionCount, functionCount, names);
+  return new MultiRegionService(name, args);
+}
+
+/** The same service built one region at a time (`MultiRegionService.create`). */
+export function generatedServiceInSteps(
+  shape: GeneratedShape,
+  regionCount: number,
+  functionCount: number,
+  names?: { regions: string; functions: string },
+): Promise<MultiRegionService> {
+  const [name, args] = generatedServiceArgs(shape, regionCount, functionCount, names);
+  return MultiRegionService.create(name, args);
+}
+
+/** The name and arguments of the service of `shape` at `regionCount` x `functionCount`. */
+function generatedServiceArgs(
+  shape: GeneratedShape,
+  regionCount: number,
+  functionCount: number,
+  names?: { regions: string; functions: string },
+): [string, MultiRegionServiceArgs] {
   const problems = generatedSizeProblems(shape, regionCount, functionCount, names);
   if (problems.length > 0) throw new Error(problems.join("; "));
   const code = new pulumi.asset.AssetArchive({
@@ -47,20 +69,23 @@ export function generatedService(
         } satisfies ServiceFunctionArgs,
       ]),
     );
-    return new MultiRegionService("bench", {
-      topology: "active-active",
-      regions,
-      routing: "latency",
-      functions,
-      routes: Object.fromEntries(
-        Object.keys(functions).map((key) => [`ANY /${key}/{proxy+}`, key]),
-      ),
-      domain: { zoneId: "Z0BENCH", name: "api.example.com" },
-      healthCheck: { requestInterval: 10, alarms: [{ alarmName: "bench-5xx" }] },
-      table: { hashKey: "id" },
-      rolloutWaves: true,
-      tags: { environment: "prod", service: "bench", stack: "bench" },
-    });
+    return [
+      "bench",
+      {
+        topology: "active-active",
+        regions,
+        routing: "latency",
+        functions,
+        routes: Object.fromEntries(
+          Object.keys(functions).map((key) => [`ANY /${key}/{proxy+}`, key]),
+        ),
+        domain: { zoneId: "Z0BENCH", name: "api.example.com" },
+        healthCheck: { requestInterval: 10, alarms: [{ alarmName: "bench-5xx" }] },
+        table: { hashKey: "id" },
+        rolloutWaves: true,
+        tags: { environment: "prod", service: "bench", stack: "bench" },
+      },
+    ];
   }
   const functions: Record<string, ServiceFunctionArgs> = Object.fromEntries(
     Array.from({ length: functionCount }, (_, i) => [
@@ -94,22 +119,39 @@ export function generatedService(
           standbyRegions: regions.slice(1),
         } as const)
       : ({ topology: "active-active", regions, routing: "latency" } as const);
-  return new MultiRegionService("orders", {
-    ...topology,
-    functions,
-    routes,
-    healthFunction: "f0",
-    domain: { zoneId: "Z123", name: "api.example.com" },
-    healthCheck: { requestInterval: 10, failureThreshold: 3 },
-    table: { hashKey: "id" },
-    tags: { environment: "prod", service: "orders", stack: "bench" },
-  });
+  return [
+    "orders",
+    {
+      ...topology,
+      functions,
+      routes,
+      healthFunction: "f0",
+      domain: { zoneId: "Z123", name: "api.example.com" },
+      healthCheck: { requestInterval: 10, failureThreshold: 3 },
+      table: { hashKey: "id" },
+      tags: { environment: "prod", service: "orders", stack: "bench" },
+    },
+  ];
 }
 
 /** The program of `shape` at the size of the stack's `bench:regions` x `bench:functions`. */
 export function generatedProgram(shape: GeneratedShape): { regionOrder: string[] } {
   const config = new pulumi.Config("bench");
   const service = generatedService(
+    shape,
+    config.requireNumber("regions"),
+    config.requireNumber("functions"),
+    { regions: "bench:regions", functions: "bench:functions" },
+  );
+  return { regionOrder: service.regionOrder };
+}
+
+/** `generatedProgram`, with the service built one region at a time. */
+export async function generatedProgramInSteps(
+  shape: GeneratedShape,
+): Promise<{ regionOrder: string[] }> {
+  const config = new pulumi.Config("bench");
+  const service = await generatedServiceInSteps(
     shape,
     config.requireNumber("regions"),
     config.requireNumber("functions"),

@@ -258,6 +258,16 @@ const ACTIVE_ACTIVE_KEYS = [
 ] as const;
 const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
 
+/** `T` with its `readonly` fields writable. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Set by `MultiRegionService.create` for the length of its `new`: the constructor leaves each
+ * region, and what needs every region, to these steps instead of running them at once; `done`
+ * settles when the last step has run.
+ */
+let inSteps: { steps: (() => void)[]; done: Promise<void> } | undefined;
+
 /** The regional services of each MultiRegionService (kept off the class so the schema does not list them). */
 const servicesOf = new WeakMap<MultiRegionService, Record<string, RegionalService>>();
 
@@ -289,15 +299,15 @@ export class MultiRegionService extends pulumi.ComponentResource {
     return servicesOf.get(this) ?? {};
   }
   /** Each region's function names, by region then function short name. */
-  readonly functionNames: pulumi.Output<Record<string, Record<string, string>>>;
+  readonly functionNames!: pulumi.Output<Record<string, Record<string, string>>>;
   /** The DNS names of the Route 53 record sets this service manages: the global name, and the standby name with several standbys. */
   readonly recordNames: string[];
   /** `https://<domain.name>`, or the single region's own endpoint without a domain. */
-  readonly globalEndpoint: pulumi.Output<string>;
+  readonly globalEndpoint!: pulumi.Output<string>;
   /** Each region's own endpoint (`https://<api id>.execute-api.<region>.amazonaws.com`). */
-  readonly regionalEndpoints: pulumi.Output<Record<string, string>>;
+  readonly regionalEndpoints!: pulumi.Output<Record<string, string>>;
   /** The health check id that decides each region's health. */
-  readonly healthCheckIds: pulumi.Output<Record<string, string>>;
+  readonly healthCheckIds!: pulumi.Output<Record<string, string>>;
   /** Seconds until a failed region is noticed (`requestInterval x failureThreshold`), by region. */
   readonly failoverDetectionSeconds: Record<string, number>;
   /** The Route 53 records for the global name (and the standby name), in creation order. */
@@ -348,6 +358,46 @@ export class MultiRegionService extends pulumi.ComponentResource {
   }
 
   /**
+   * The same service as `new MultiRegionService(...)`, built one region at a time: after each
+   * region it yields to the event loop, so that the region's registrations go out (and under
+   * the offline preview and the test harness, complete) before the next region is built. The
+   * resources, names and outputs are those of `new`; with many regions and functions the
+   * program's peak memory is lower, since one region's registration work is live at a time
+   * rather than every region's (docs/benchmarks.md). Resolves once every region and the
+   * records are built.
+   *
+   * @example
+   * const service = await MultiRegionService.create("orders", { topology: "active-active", ... });
+   */
+  static async create(
+    name: string,
+    args: MultiRegionServiceArgs,
+    opts?: MultiRegionServiceOptions,
+  ): Promise<MultiRegionService> {
+    let finished!: () => void;
+    const build = { steps: [] as (() => void)[], done: new Promise<void>((r) => (finished = r)) };
+    inSteps = build;
+    let service: MultiRegionService;
+    try {
+      service = new MultiRegionService(name, args, opts);
+    } catch (error) {
+      finished();
+      throw error;
+    } finally {
+      inSteps = undefined;
+    }
+    try {
+      for (const step of build.steps) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        step();
+      }
+    } finally {
+      finished();
+    }
+    return service;
+  }
+
+  /**
    * @param name The _unique_ name of the component; child names derive from it.
    * @param args The topology, regions, routing, functions, domain, health checks and table.
    *   `MultiRegionService.activePassive` / `.activeActive` take each topology's fields only.
@@ -355,6 +405,9 @@ export class MultiRegionService extends pulumi.ComponentResource {
    */
   constructor(name: string, args: MultiRegionServiceArgs, opts: MultiRegionServiceOptions = {}) {
     // Validate before registering anything: a bad shape must not leave half the regions behind.
+    // `MultiRegionService.create`'s steps: read now, cleared once `super` (which reads them in
+    // `initialize`) has run, so that nothing built below sees them.
+    const build = inSteps;
     const { regionProviders, ...componentOptions } = opts;
     checkMultiRegionServiceArgs(
       `MultiRegionService "${name}"`,
@@ -364,6 +417,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
     ).throwIfAny();
     requireAwsxFor(args.network);
     super("multiregion-serverless:index:MultiRegionService", name, {}, componentOptions);
+    inSteps = undefined;
 
     this.topology = args.topology;
     this.regionOrder = regionOrderOf(args);
@@ -379,8 +433,10 @@ export class MultiRegionService extends pulumi.ComponentResource {
 
     servicesOf.set(this, {});
     this.failoverDetectionSeconds = {};
+    this.recordNames = [];
+    this.records = [];
     let previous: RegionalService | undefined;
-    for (const region of this.regionOrder) {
+    const buildRegion = (region: string): void => {
       const service = new RegionalService(
         `${name}-${region}`,
         {
@@ -417,36 +473,61 @@ export class MultiRegionService extends pulumi.ComponentResource {
       previous = service;
       this.services[region] = service;
       this.failoverDetectionSeconds[region] = service.failoverDetectionSeconds;
+    };
+    // What needs every region: the records, the outputs. Assigned through a writable view,
+    // since under `create` this runs after the constructor has returned.
+    const finish = (): void => {
+      const built = this as Writable<MultiRegionService>;
+      if (args.domain) {
+        this.records.push(...this.createRecords(name, args, args.domain.zoneId, args.domain.name));
+      }
+      built.globalEndpoint = args.domain
+        ? pulumi.output(`https://${args.domain.name}`)
+        : this.services[this.regionOrder[0]].apiEndpoint;
+      built.regionalEndpoints = pulumi.output(
+        byRegion(this.regionOrder, (region) => this.services[region].apiEndpoint),
+      );
+      built.healthCheckIds = pulumi.output(
+        byRegion(this.regionOrder, (region) => this.services[region].healthCheckId),
+      );
+      built.functionNames = pulumi.output(
+        byRegion(this.regionOrder, (region) => this.services[region].functionNames),
+      );
+      this.registerOutputs({
+        topology: this.topology,
+        regionOrder: this.regionOrder,
+        globalEndpoint: this.globalEndpoint,
+        regionalEndpoints: this.regionalEndpoints,
+        healthCheckIds: this.healthCheckIds,
+        functionNames: this.functionNames,
+        recordNames: this.recordNames,
+        failoverDetectionSeconds: this.failoverDetectionSeconds,
+        tableName: this.tableName,
+      });
+    };
+
+    const steps = [...this.regionOrder.map((region) => () => buildRegion(region)), finish];
+    if (build) {
+      // The first region is built now, the rest by `create`, one event-loop turn apart.
+      steps.shift()!();
+      build.steps.push(...steps);
+    } else {
+      steps.forEach((step) => step());
     }
+  }
 
-    this.recordNames = [];
-    this.records = args.domain
-      ? this.createRecords(name, args, args.domain.zoneId, args.domain.name)
-      : [];
-    this.globalEndpoint = args.domain
-      ? pulumi.output(`https://${args.domain.name}`)
-      : this.services[this.regionOrder[0]].apiEndpoint;
-    this.regionalEndpoints = pulumi.output(
-      byRegion(this.regionOrder, (region) => this.services[region].apiEndpoint),
-    );
-    this.healthCheckIds = pulumi.output(
-      byRegion(this.regionOrder, (region) => this.services[region].healthCheckId),
-    );
-    this.functionNames = pulumi.output(
-      byRegion(this.regionOrder, (region) => this.services[region].functionNames),
-    );
-
-    this.registerOutputs({
-      topology: this.topology,
-      regionOrder: this.regionOrder,
-      globalEndpoint: this.globalEndpoint,
-      regionalEndpoints: this.regionalEndpoints,
-      healthCheckIds: this.healthCheckIds,
-      functionNames: this.functionNames,
-      recordNames: this.recordNames,
-      failoverDetectionSeconds: this.failoverDetectionSeconds,
-      tableName: this.tableName,
-    });
+  /**
+   * Under `MultiRegionService.create`, waits for the last step: the SDK registers a
+   * component's outputs as `{}` once this settles unless `registerOutputs` was called first
+   * (runtime `ComponentResource.initializeAndRegisterOutputs`), and the outputs are only
+   * registered by the last step. With `new`, returns at once (the constructor has registered
+   * them by then).
+   */
+  protected override async initialize(): Promise<undefined> {
+    // Runs inside `super(...)`, while `create`'s `new` is under way.
+    const build = inSteps;
+    if (build) await build.done;
+    return undefined;
   }
 
   /** The table in the first region, a replica in every other, streams on (replicas need them). */

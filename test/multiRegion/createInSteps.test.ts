@@ -1,0 +1,127 @@
+import { expect } from "chai";
+import { MultiRegionService, MultiRegionServiceArgs } from "../../components";
+import { CapturedResource, expectRunFailure, promiseOf, runComponent } from "../../testing";
+import { ALIAS, FUNCTION, RECORD, shape, TABLE } from "./fixtures";
+
+// `MultiRegionService.create` (issue 14): the service of `new`, built one region at a time so
+// that one region's registration work is live at a time (docs/benchmarks.md).
+
+const THREE = ["us-east-1", "eu-west-1", "ap-southeast-1"];
+const activePassive: MultiRegionServiceArgs = {
+  topology: "active-passive",
+  primaryRegion: THREE[0],
+  standbyRegions: THREE.slice(1),
+  ...shape,
+  functions: {
+    orders: shape.functions.orders,
+    audit: {
+      code: shape.functions.orders.code,
+      trafficShifting: { type: "Linear10PercentEvery1Minute" },
+    },
+  },
+  routes: { ...shape.routes, "GET /audit": "audit" },
+  table: { hashKey: "id" },
+  rolloutWaves: true,
+};
+
+/** What `pulumi preview` shows of a resource, without the order it was registered in. */
+function previewed(resource: CapturedResource) {
+  const { urn, type, name, parent, provider, inputs, dependencies, options } = resource;
+  return {
+    urn,
+    type,
+    name,
+    parent,
+    provider,
+    inputs,
+    dependencies: [...dependencies].sort(),
+    options,
+  };
+}
+
+function byUrn(resources: readonly CapturedResource[]) {
+  return Object.fromEntries(resources.map((resource) => [resource.urn, previewed(resource)]));
+}
+
+/** The region of a resource of a regional service (its URN's type chain names one), by name. */
+function regionOf(resource: CapturedResource): string | undefined {
+  if (!resource.urn.includes("multiregion-serverless:index:RegionalService")) return undefined;
+  return THREE.find((region) => resource.name.startsWith(`orders-${region}`));
+}
+
+describe("MultiRegionService.create (built one region at a time)", () => {
+  it("registers the same resources, with the same inputs, parents and options, as new MultiRegionService", async () => {
+    const built = await runComponent(() => new MultiRegionService("orders", activePassive));
+    const inSteps = await runComponent(() => MultiRegionService.create("orders", activePassive));
+    expect(inSteps.resources.all.length).to.equal(built.resources.all.length);
+    expect(byUrn(inSteps.resources.all)).to.deep.equal(byUrn(built.resources.all));
+    // Spot checks of what a reader of the preview looks for.
+    expect(inSteps.resources.ofType(FUNCTION)).to.have.length(6);
+    expect(inSteps.resources.ofType(ALIAS)).to.have.length(6);
+    expect(inSteps.resources.ofType(TABLE)).to.have.length(1);
+  });
+
+  it("resolves to a service with the outputs of new MultiRegionService", async () => {
+    const built = await runComponent(() => new MultiRegionService("orders", activePassive));
+    const inSteps = await runComponent(() => MultiRegionService.create("orders", activePassive));
+    const outputs = async (service: MultiRegionService) => ({
+      topology: service.topology,
+      regionOrder: service.regionOrder,
+      recordNames: service.recordNames,
+      records: service.records.length,
+      services: Object.keys(service.services),
+      failoverDetectionSeconds: service.failoverDetectionSeconds,
+      globalEndpoint: await promiseOf(service.globalEndpoint),
+      regionalEndpoints: await promiseOf(service.regionalEndpoints),
+      healthCheckIds: await promiseOf(service.healthCheckIds),
+      functionNames: await promiseOf(service.functionNames),
+      tableName: await promiseOf(service.tableName!),
+    });
+    const expected = await outputs(built.result);
+    expect(await outputs(inSteps.result)).to.deep.equal(expected);
+    expect(expected.records).to.be.greaterThan(0);
+    expect(expected.services).to.deep.equal(THREE);
+    // The component's own registered outputs, as the engine records them.
+    const component = (run: typeof built) =>
+      run.resources.all.find((r) => r.type === "multiregion-serverless:index:MultiRegionService")!
+        .outputs;
+    expect(component(inSteps)).to.deep.equal(component(built));
+  });
+
+  it("answers every registration of a region before it builds the next region", async () => {
+    // The order the mocked engine is asked to create resources in (`newResource`).
+    const order: string[] = [];
+    const outputs = (request: { name: string }) => {
+      order.push(request.name);
+      return undefined;
+    };
+    const { resources } = await runComponent(
+      () => MultiRegionService.create("orders", activePassive),
+      { outputs },
+    );
+    const named = new Map(resources.all.map((resource) => [resource.name, resource]));
+    const regions = order.map((name) => regionOf(named.get(name)!));
+    const regional = regions.filter((region): region is string => region !== undefined);
+    // Region by region, never back: every answer for us-east-1, then eu-west-1, then the last.
+    const runs = regional.filter((region, i) => i === 0 || regional[i - 1] !== region);
+    expect(runs).to.deep.equal(THREE);
+    expect(regional.length).to.equal(resources.all.filter((r) => regionOf(r)).length);
+    // The failover records, which need every region, come after the last region's resources.
+    const lastRegional = regions.lastIndexOf(THREE[2]);
+    const firstRecord = order.findIndex(
+      (name) => named.get(name)!.type === RECORD && regionOf(named.get(name)!) === undefined,
+    );
+    expect(firstRecord).to.be.greaterThan(lastRegional);
+  });
+
+  it("rejects bad arguments with the constructor's error, before anything is registered", async () => {
+    const bad = { ...activePassive, standbyRegions: [] };
+    const built = await expectRunFailure(runComponent(() => new MultiRegionService("orders", bad)));
+    const inSteps = await expectRunFailure(
+      runComponent(() => MultiRegionService.create("orders", bad)),
+    );
+    expect(inSteps.message).to.equal(built.message);
+    expect(inSteps.message).to.include("standbyRegions");
+    expect(inSteps.resources.all).to.deep.equal([]);
+  });
+});
