@@ -280,27 +280,45 @@ export async function runPolicies(
       });
     };
 
-  const run = async (policyName: string, urn: string | undefined, body: () => unknown) => {
+  const failed = (policyName: string, urn: string | undefined, error: unknown): void => {
+    if (error instanceof NotApplicable) {
+      return;
+    }
+    if (error instanceof UnknownValueError) {
+      violations.push({
+        policyName,
+        enforcementLevel: "advisory",
+        message: `can't run policy '${policyName}' during preview: ${error.message}`,
+        ...(urn ? { urn } : {}),
+      });
+      return;
+    }
+    throw new Error(
+      `policy '${policyName}' failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  };
+  // A validation that returns a promise is awaited; one that returns at once (every rule of
+  // the pack) is not: at 10 x 50 that is over 100,000 promises fewer.
+  const run = (
+    policyName: string,
+    urn: string | undefined,
+    body: () => unknown,
+  ): Promise<void> | undefined => {
+    let result: unknown;
     try {
-      await body();
+      result = body();
     } catch (error) {
-      if (error instanceof NotApplicable) {
-        return;
-      }
-      if (error instanceof UnknownValueError) {
-        violations.push({
-          policyName,
-          enforcementLevel: "advisory",
-          message: `can't run policy '${policyName}' during preview: ${error.message}`,
-          ...(urn ? { urn } : {}),
-        });
-        return;
-      }
-      throw new Error(
-        `policy '${policyName}' failed: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
+      failed(policyName, urn, error);
+      return undefined;
+    }
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+      return Promise.resolve(result).then(
+        () => undefined,
+        (error: unknown) => failed(policyName, urn, error),
       );
     }
+    return undefined;
   };
 
   for (const resource of resources) {
@@ -317,7 +335,7 @@ export async function runPolicies(
       }
       const report = reporter(policy.name, level, resource.urn);
       for (const validation of validations) {
-        await run(policy.name, resource.urn, () => {
+        const pending = run(policy.name, resource.urn, () => {
           const provider = providerFor(resource, byUrn, options.stackName);
           const args: ResourceValidationArgs = withLazyOptions(
             withLazyProps(
@@ -339,6 +357,7 @@ export async function runPolicies(
           );
           return validation(args, (message) => report(message));
         });
+        if (pending) await pending;
       }
     }
   }
@@ -349,7 +368,7 @@ export async function runPolicies(
     }
     const stackPolicy = policy;
     const report = reporter(policy.name, level);
-    await run(policy.name, undefined, () => {
+    const pending = run(policy.name, undefined, () => {
       const policyResources = new Map<string, PolicyResource>();
       for (const resource of resources) {
         const provider = providerFor(resource, byUrn, options.stackName);
@@ -392,6 +411,7 @@ export async function runPolicies(
       };
       return stackPolicy.validateStack(args, report);
     });
+    if (pending) await pending;
   }
   return violations;
 }

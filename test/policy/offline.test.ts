@@ -295,6 +295,95 @@ describe("offline policy runner", () => {
     ]);
   });
 
+  it("awaits a validation that returns a promise, in order, and reports what it reports or throws", async () => {
+    // CrossGuard awaits each validation (@pulumi/policy server.js: `await Promise.resolve(...)`).
+    const order: string[] = [];
+    const later = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const asyncReport: ResourceValidationPolicy = {
+      name: "async-report",
+      description: "Reports after an await.",
+      validateResource: async (args, reportViolation) => {
+        await later();
+        order.push(`async ${args.name}`);
+        reportViolation(`late ${args.name}`);
+      },
+    };
+    const syncReport: ResourceValidationPolicy = {
+      name: "sync-report",
+      description: "Reports at once.",
+      validateResource: (args, reportViolation) => {
+        order.push(`sync ${args.name}`);
+        reportViolation(`now ${args.name}`);
+      },
+    };
+    const asyncUnknown: ResourceValidationPolicy = {
+      name: "async-unknown",
+      description: "Reads an unknown value after an await.",
+      validateResource: async (args) => {
+        await later();
+        if (args.props.redrivePolicy === "never") order.push("unreachable");
+      },
+    };
+    const asyncFailure: StackValidationPolicy = {
+      name: "async-failure",
+      description: "Throws after an await.",
+      validateStack: async () => {
+        await later();
+        throw new Error("broken rule");
+      },
+    };
+    const { resources } = await runComponent(
+      () => {
+        const first = new aws.sqs.Queue("first", { name: "first" });
+        // Unknown at preview: it names the first queue's ARN.
+        new aws.sqs.Queue("second", {
+          name: "second",
+          redrivePolicy: first.arn.apply((arn) => JSON.stringify({ deadLetterTargetArn: arn })),
+        });
+      },
+      { preview: true, previewUnknowns: true },
+    );
+    const violations = await runPolicies(resources.all, {
+      policies: [asyncReport, syncReport, asyncUnknown],
+    });
+    expect(order).to.deep.equal(["async first", "sync first", "async second", "sync second"]);
+    expect(violations.map((v) => `${v.policyName}: ${v.message}`)).to.deep.equal([
+      "async-report: late first",
+      "sync-report: now first",
+      "async-report: late second",
+      "sync-report: now second",
+      "async-unknown: can't run policy 'async-unknown' during preview: string value at .redrivePolicy can't be known during preview",
+    ]);
+    let failure: unknown;
+    await runPolicies(resources.all, { policies: [asyncFailure] }).catch(
+      (error) => (failure = error),
+    );
+    expect((failure as Error).message).to.equal("policy 'async-failure' failed: broken rule");
+  });
+
+  it("gives every validation properties of its own, as CrossGuard deserializes them for each", async () => {
+    // @pulumi/policy server.js deserializes a resource's properties inside its loop over policies.
+    const seen: unknown[] = [];
+    const mutates: ResourceValidationPolicy = {
+      name: "mutates",
+      description: "Changes what it was given.",
+      validateResource: (args) => {
+        args.props.name = "changed";
+      },
+    };
+    const reads: ResourceValidationPolicy = {
+      name: "reads",
+      description: "Reads the name.",
+      validateResource: (args) => {
+        seen.push(args.props.name);
+      },
+    };
+    const { resources } = await runComponent(() => new aws.sqs.Queue("jobs", { name: "jobs" }));
+    await runPolicies(resources.all, { policies: [mutates, reads] });
+    expect(seen).to.deep.equal(["jobs"]);
+    expect(resources.all[0].inputs.name).to.equal("jobs");
+  });
+
   it("gives stack policies parents, dependencies, options and providers", async () => {
     let described: string[] = [];
     const policy: StackValidationPolicy = {
