@@ -2,11 +2,17 @@
 // changed (`--compare`): a short digest of each top-level input (not the value: reports are
 // uploaded as CI artifacts) and the value of every boolean input (the flags, e.g.
 // `aliases[0].evaluateTargetHealth`), which says nothing secret and reads well in a diff.
-import { createHash } from "crypto";
+import * as crypto from "crypto";
 import { isInternalPropertyKey } from "../policy/offline";
 import type { CapturedResource } from "../testing";
 
 const REDACTED = "[secret]";
+
+/** `crypto.hash` (Node.js 20.12+, one call per digest) where there is one, else a Hash object. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string })
+  .hash;
+const sha256Hex = (text: string): string =>
+  oneShot ? oneShot("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
 
 /** Digests of `resource`'s top-level inputs and its boolean inputs by path; secrets never enter a digest. */
 export function inputDigests(resource: Pick<CapturedResource, "inputs" | "secretPaths">): {
@@ -42,10 +48,7 @@ export function inputDigests(resource: Pick<CapturedResource, "inputs" | "secret
     .filter((key) => !isInternalPropertyKey(key))
     .sort()) {
     const canonical = visit(resource.inputs[key], key);
-    inputs[key] = createHash("sha256")
-      .update(JSON.stringify(canonical) ?? "undefined")
-      .digest("hex")
-      .slice(0, 16);
+    inputs[key] = sha256Hex(JSON.stringify(canonical) ?? "undefined").slice(0, 16);
   }
   return { inputs, flags };
 }
