@@ -135,71 +135,63 @@ function urnParts(urn: string): { stack: string; project: string } {
   return { stack: head.replace(/^urn:pulumi:/, ""), project };
 }
 
+/** What the engine would pass as a resource's provider, without its properties yet. */
+interface ProviderOf {
+  type: string;
+  name: string;
+  urn: string;
+  values: () => Record<string, any>;
+}
+
 /**
  * The provider the engine would pass: the explicit one (its captured inputs), else the default
  * AWS provider, whose region the capture resolved from `aws:region` config.
  */
-function providerFor(
+function providerOf(
   resource: CapturedResource,
   byUrn: Map<string, CapturedResource>,
   stackName: string | undefined,
-): PolicyProviderResource | undefined {
+): ProviderOf | undefined {
   if (resource.provider) {
     const urn = resource.provider.split("::").slice(0, -1).join("::");
     const provider = byUrn.get(urn);
     if (provider) {
-      return withLazyProps(
-        { type: provider.type, name: provider.name, urn: provider.urn },
-        () => provider.inputs,
-      );
+      const { type, name } = provider;
+      return { type, name, urn: provider.urn, values: () => provider.inputs };
     }
   }
   if (resource.type.startsWith("aws:") && resource.region) {
     const { stack, project } = urnParts(resource.urn);
     const region = resource.region;
-    return withLazyProps(
-      {
-        type: "pulumi:providers:aws",
-        name: "default",
-        urn: `urn:pulumi:${stackName ?? stack}::${project}::pulumi:providers:aws::default`,
-      },
-      () => ({ region }),
-    );
+    return {
+      type: "pulumi:providers:aws",
+      name: "default",
+      urn: `urn:pulumi:${stackName ?? stack}::${project}::pulumi:providers:aws::default`,
+      values: () => ({ region }),
+    };
   }
   return undefined;
 }
 
 /**
- * `target` with `props` made from `values()` when first read. CrossGuard's analyzer deserializes
- * a resource's properties afresh for every validation it calls (@pulumi/policy server.js,
+ * A policy's view of a provider, its `props` made when first read. CrossGuard's analyzer
+ * deserializes properties afresh for every validation it calls (@pulumi/policy server.js,
  * `makeAnalyzeRpcFun` and `makeAnalyzeStackRpcFun`), so no two policies share them; here they
  * are made for a policy only when it reads them, since most validations look at the type and
- * stop. At 10 regions x 50 functions, making them for every resource and policy was a third of
- * the preview's garbage.
+ * stop (at 10 regions x 50 functions, making them for every resource and policy was a third of
+ * the preview's garbage). The same holds for a resource's `props` and `opts` below.
  */
-function withLazyProps<T extends object>(
-  target: T,
-  values: () => Record<string, any>,
-): T & { props: Record<string, any> } {
+function providerResource(provider: ProviderOf): PolicyProviderResource {
   let props: Record<string, any> | undefined;
-  return Object.defineProperty(target, "props", {
-    enumerable: true,
-    configurable: true,
-    get: () => (props ??= engineProps(values())),
-  }) as T & { props: Record<string, any> };
-}
-
-/** `target` with `opts` made when first read (see `withLazyProps`). */
-function withLazyOptions<T extends object>(
-  target: T,
-  resource: CapturedResource,
-): T & { opts: PolicyResourceOptions } {
-  let opts: PolicyResourceOptions | undefined;
-  return Object.defineProperty(target, "opts", {
-    enumerable: true,
-    configurable: true,
-    get: () => (opts ??= optionsOf(resource)),
-  }) as T & { opts: PolicyResourceOptions };
+  const { type, name, urn, values } = provider;
+  return {
+    type,
+    name,
+    urn,
+    get props() {
+      return (props ??= engineProps(values()));
+    },
+  };
 }
 
 function levelOf(
@@ -322,6 +314,7 @@ export async function runPolicies(
   };
 
   for (const resource of resources) {
+    const provider = providerOf(resource, byUrn, options.stackName);
     for (const { policy, level, getConfig } of policies) {
       if (!("validateResource" in policy) || !policy.validateResource) {
         continue;
@@ -336,25 +329,26 @@ export async function runPolicies(
       const report = reporter(policy.name, level, resource.urn);
       for (const validation of validations) {
         const pending = run(policy.name, resource.urn, () => {
-          const provider = providerFor(resource, byUrn, options.stackName);
-          const args: ResourceValidationArgs = withLazyOptions(
-            withLazyProps(
-              {
-                type: resource.type,
-                urn: resource.urn,
-                name: resource.name,
-                ...(provider ? { provider } : {}),
-                stackTags: new Map(),
-                isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
-                asType: (resourceClass: unknown) =>
-                  isTypeOf(resource.type, resourceClass) ? (args.props as any) : undefined,
-                getConfig,
-                notApplicable,
-              },
-              () => resource.inputs,
-            ),
-            resource,
-          );
+          let props: Record<string, any> | undefined;
+          let opts: PolicyResourceOptions | undefined;
+          const args: ResourceValidationArgs = {
+            type: resource.type,
+            get props() {
+              return (props ??= engineProps(resource.inputs));
+            },
+            urn: resource.urn,
+            name: resource.name,
+            get opts() {
+              return (opts ??= optionsOf(resource));
+            },
+            stackTags: new Map(),
+            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+            asType: (resourceClass) =>
+              isTypeOf(resource.type, resourceClass) ? (args.props as any) : undefined,
+            getConfig,
+            notApplicable,
+          };
+          if (provider) args.provider = providerResource(provider);
           return validation(args, (message) => report(message));
         });
         if (pending) await pending;
@@ -362,6 +356,11 @@ export async function runPolicies(
     }
   }
 
+  const providers = new Map<CapturedResource, ProviderOf>();
+  for (const resource of resources) {
+    const provider = providerOf(resource, byUrn, options.stackName);
+    if (provider) providers.set(resource, provider);
+  }
   for (const { policy, level, getConfig } of policies) {
     if (!("validateStack" in policy) || typeof policy.validateStack !== "function") {
       continue;
@@ -371,26 +370,30 @@ export async function runPolicies(
     const pending = run(policy.name, undefined, () => {
       const policyResources = new Map<string, PolicyResource>();
       for (const resource of resources) {
-        const provider = providerFor(resource, byUrn, options.stackName);
-        const policyResource: PolicyResource = withLazyOptions(
-          withLazyProps(
-            {
-              type: resource.type,
-              urn: resource.urn,
-              name: resource.name,
-              ...(provider ? { provider } : {}),
-              dependencies: [] as PolicyResource[],
-              // The capture records dependencies but not which property each came from.
-              propertyDependencies: {},
-              isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
-              asType: (resourceClass: unknown) =>
-                isTypeOf(resource.type, resourceClass) ? (policyResource.props as any) : undefined,
-            },
-            // Stack policies see outputs: the mocks' state, which echoes the inputs.
-            () => (Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs),
-          ),
-          resource,
-        );
+        const provider = providers.get(resource);
+        let props: Record<string, any> | undefined;
+        let opts: PolicyResourceOptions | undefined;
+        const policyResource: PolicyResource = {
+          type: resource.type,
+          // Stack policies see outputs: the mocks' state, which echoes the inputs.
+          get props() {
+            return (props ??= engineProps(
+              Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
+            ));
+          },
+          urn: resource.urn,
+          name: resource.name,
+          get opts() {
+            return (opts ??= optionsOf(resource));
+          },
+          dependencies: [],
+          // The capture records dependencies but not which property each came from.
+          propertyDependencies: {},
+          isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
+          asType: (resourceClass) =>
+            isTypeOf(resource.type, resourceClass) ? (policyResource.props as any) : undefined,
+        };
+        if (provider) policyResource.provider = providerResource(provider);
         policyResources.set(resource.urn, policyResource);
       }
       for (const resource of resources) {
