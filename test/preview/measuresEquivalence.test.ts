@@ -5,7 +5,8 @@
 // each costs a full preview (about 3 s on an idle machine, 20 s under the shared machine's load),
 // so they are opt-in:
 // - MEASURES_EQUIVALENCE=prod: the prod stack, with the measures that change how the SDK's
-//   objects are made (lazy-outputs, unused-modules) on and off together (two previews);
+//   objects are made (lazy-outputs, unused-modules, unused-compiler) on and off together (two
+//   previews);
 // - MEASURES_EQUIVALENCE=all: every bundled stack, each measure off on its own.
 // The default suite keeps the cheaper check in test/preview/measures.test.ts: small programs
 // under the mocks with lazy-outputs on and off give the same values, secrecy, unknowns,
@@ -29,8 +30,8 @@ const stacks = everything
     ? ["prod"]
     : [];
 const switchedOff = everything
-  ? ["unused-modules", "lazy-outputs", "promise-debugging"]
-  : ["lazy-outputs,unused-modules"];
+  ? ["unused-modules", "unused-compiler", "lazy-outputs", "promise-debugging"]
+  : ["lazy-outputs,unused-modules,unused-compiler"];
 
 /** The report and the printed preview of `stack`, with the measures named in `off` off. */
 function preview(stack: string, off: string): { report: unknown; printed: string } {
