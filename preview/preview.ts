@@ -10,6 +10,7 @@ import { OfflinePolicyConfig, runPolicies } from "../policy/offline";
 import { allPolicies, packEnforcementLevel } from "../policy/rules";
 import { applyConfigOverrides, parseConfigOverride } from "./configOverrides";
 import { EXIT, exitCodeOf, PreviewError, PreviewErrorKind } from "./errors";
+import { previewMeasureInstalled } from "./measures";
 import {
   checkedResources,
   checkPolicyConfig,
@@ -216,6 +217,7 @@ export async function runPreview(options: PreviewOptions): Promise<PreviewResult
         // The preview's own measures (preview/measures.ts, MULTIREGION_SERVERLESS_PREVIEW_OFF)
         // are the ones that apply here, for the whole process: the harness adds none per run.
         speedMeasures: false,
+        applyTracking: previewMeasureInstalled("apply-context") ? "construction" : "async-context",
         // Offline, the credentials are assumed to be for the stack's account.
         call: (token) =>
           token === "aws:index/getCallerIdentity:getCallerIdentity"

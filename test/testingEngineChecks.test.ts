@@ -172,6 +172,70 @@ describe("testing harness: fails like the engine", () => {
   });
 });
 
+// The offline preview tells resources created in apply at construction (its measure
+// `apply-context`, testing/run.ts `applyTracking: "construction"`) rather than with an
+// AsyncLocalStorage: the same verdicts for synchronous and `async` callbacks.
+describe("testing harness: resources created in apply, told at construction", () => {
+  const construction = { applyTracking: "construction" as const };
+  const refusal = (urn: string) =>
+    `resource ${urn} was created inside an apply callback: \`pulumi preview\` does not show it ` +
+    "while the applied value is unknown (create it outside apply and pass the Output as an " +
+    "input; allowResourcesInApply accepts it)";
+
+  it("refuses one created in a callback, and one created in an async callback after an await", async () => {
+    const build = () => {
+      const role = new aws.iam.Role("orders-role", { assumeRolePolicy });
+      role.name.apply(
+        (roleName) => new aws.iam.RolePolicy("orders-inline", { role: roleName, policy: "{}" }),
+      );
+      role.arn.apply(async (arn) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        new aws.iam.RolePolicy("orders-later", { role: arn, policy: "{}" });
+      });
+    };
+    const failure = await expectRunFailure(runComponent(build, construction));
+    expect(failure.message).to.equal(
+      [
+        refusal("urn:pulumi:test::project::aws:iam/rolePolicy:RolePolicy::orders-inline"),
+        refusal("urn:pulumi:test::project::aws:iam/rolePolicy:RolePolicy::orders-later"),
+      ].join("\n"),
+    );
+    const allowed = await runComponent(build, { ...construction, allowResourcesInApply: true });
+    expect(allowed.resources.all.map((r) => r.name)).to.have.members([
+      "orders-role",
+      "orders-inline",
+      "orders-later",
+    ]);
+  });
+
+  it("refuses a component created in apply and its children, not a component alike outside", async () => {
+    const failure = await expectRunFailure(
+      runComponent(() => {
+        const role = new aws.iam.Role("orders-role", { assumeRolePolicy });
+        new Pair("outside", "outside-role", "outside-other-role");
+        role.name.apply(() => new Pair("inside", "inside-role", "inside-other-role"));
+      }, construction),
+    );
+    const pair = "urn:pulumi:test::project::test:index:Pair";
+    expect(failure.message).to.equal(
+      [
+        refusal(`${pair}::inside`),
+        refusal(`${pair}$aws:iam/role:Role::inside-role`),
+        refusal(`${pair}$aws:iam/role:Role::inside-other-role`),
+      ].join("\n"),
+    );
+  });
+
+  it("accepts a resource created after awaiting an output outside apply", async () => {
+    const { resources } = await runComponent(async () => {
+      const role = new aws.iam.Role("orders-role", { assumeRolePolicy });
+      await new Promise((resolve) => role.name.apply(resolve));
+      new aws.iam.RolePolicy("orders-inline", { role: role.name, policy: "{}" });
+    }, construction);
+    expect(resources.all.map((r) => r.name)).to.deep.equal(["orders-role", "orders-inline"]);
+  });
+});
+
 /** A component holding a `Pair`, to nest it one level deeper under a type of its own. */
 class Holder extends pulumi.ComponentResource {
   readonly pair: Pair;

@@ -103,6 +103,18 @@ export interface MockRunOptions {
    * @default true
    */
   speedMeasures?: boolean;
+  /**
+   * How a run tells a resource created inside an `apply` callback: `async-context` follows the
+   * callback into everything it starts (an AsyncLocalStorage, which makes Node.js run a hook
+   * for every promise of the run); `construction` records, when a resource is constructed,
+   * whether an `apply` callback is running, and for an `async` callback follows it as
+   * `async-context` does (the offline preview's measure `apply-context`). A non-`async`
+   * callback that returns a promise whose continuation creates a resource is told only by
+   * `async-context`.
+   * @default "async-context"
+   * @internal
+   */
+  applyTracking?: "async-context" | "construction";
 }
 
 /** What a run produced. */
@@ -142,6 +154,8 @@ class EngineChecks {
   constructor(
     private readonly allowResourcesInApply: boolean,
     externalResources: readonly string[] = [],
+    /** Whether the registration was made inside an `apply` callback. */
+    private readonly createdInApply: (req: any) => boolean = () => insideApply.getStore() === true,
   ) {
     for (const urn of externalResources) {
       this.urns.add(urn);
@@ -182,7 +196,7 @@ class EngineChecks {
         }
       }
     }
-    if (!this.allowResourcesInApply && insideApply.getStore() === true) {
+    if (!this.allowResourcesInApply && this.createdInApply(req)) {
       // The engine cannot see this: it only never learns of the resource during a preview.
       this.errors.push(
         `resource ${urn} was created inside an apply callback: \`pulumi preview\` does not show ` +
@@ -493,10 +507,15 @@ async function withMocks<T>(
       return custom ?? awsCall(args.token, args.inputs, defaultRegion);
     },
   };
+  const tracking = options.applyTracking === "construction" ? constructionTracking() : undefined;
   const monitor = new CapturingMonitor(
     mocks,
     defaultRegion,
-    new EngineChecks(options.allowResourcesInApply ?? false, options.externalResources),
+    new EngineChecks(
+      options.allowResourcesInApply ?? false,
+      options.externalResources,
+      tracking?.createdInApply,
+    ),
   );
   settings.setMockOptions(monitor, project, stack, options.preview ?? false);
   const store = state.getStore();
@@ -533,10 +552,13 @@ async function withMocks<T>(
   outputClass.prototype.apply = function (this: unknown, func, runWithUnknowns) {
     return apply.call(
       this,
-      (value: unknown) => insideApply.run(true, () => func(value)),
+      tracking && !isAsyncFunction(func)
+        ? (value: unknown) => tracking.insideCallback(() => func(value))
+        : (value: unknown) => insideApply.run(true, () => func(value)),
       runWithUnknowns,
     );
   };
+  tracking?.install();
   // What the engine refuses fails the run first: later errors are often its consequences.
   const engineError = (): Error | undefined =>
     monitor.engine.errors.length > 0 ? new Error(monitor.engine.errors.join("\n")) : undefined;
@@ -556,6 +578,7 @@ async function withMocks<T>(
     return { result, resources: monitor.capture() };
   } finally {
     measures.restore();
+    tracking?.restore();
     outputClass.prototype.apply = apply;
     process.off("unhandledRejection", onRejection);
     Error.stackTraceLimit = stackTraceLimit;
@@ -564,6 +587,57 @@ async function withMocks<T>(
 }
 
 type ApplyMethod = (func: (value: unknown) => unknown, runWithUnknowns?: boolean) => unknown;
+
+const isAsyncFunction = (func: unknown): boolean =>
+  typeof func === "function" && func.constructor?.name === "AsyncFunction";
+
+/**
+ * `applyTracking: "construction"`: the SDK's Resource constructor calls runtime/resource.js
+ * `registerResource(res, parent, type, name, ...)` (through the module's exports, 3.204 to
+ * 3.248); while an `apply` callback runs (or inside an `async` one, by the AsyncLocalStorage),
+ * the resource is recorded by its parent's type and name and its own, which the registration's
+ * URN then gives back (the engine's URN: the parent's qualified type ends with its type).
+ */
+function constructionTracking() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtime = require("@pulumi/pulumi/runtime/resource") as {
+    registerResource: (...args: any[]) => unknown;
+  };
+  const original = runtime.registerResource;
+  const created = new Set<string>();
+  let depth = 0;
+  const key = (parentType: string, parentName: string, type: string, name: string) =>
+    JSON.stringify([parentType, parentName, type, name]);
+  return {
+    insideCallback<T>(callback: () => T): T {
+      depth++;
+      try {
+        return callback();
+      } finally {
+        depth--;
+      }
+    },
+    install(): void {
+      runtime.registerResource = function (res, parent, type, name, ...rest) {
+        if (depth > 0 || insideApply.getStore() === true) {
+          created.add(key(parent?.__pulumiType ?? "", parent?.__name ?? "", type, name));
+        }
+        return original.call(this, res, parent, type, name, ...rest);
+      };
+    },
+    restore(): void {
+      runtime.registerResource = original;
+    },
+    createdInApply(req: any): boolean {
+      if (created.size === 0) return false;
+      const parent: string = req.getParent();
+      const [, , qualifiedType = "", ...names] = parent ? parent.split("::") : [];
+      return created.has(
+        key(qualifiedType.split("$").pop() ?? "", names.join("::"), req.getType(), req.getName()),
+      );
+    },
+  };
+}
 
 /**
  * What a preview of a create knows of a resource's outputs: its inputs, and the unknown value

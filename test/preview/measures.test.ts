@@ -18,6 +18,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-compiler",
       "lazy-outputs",
       "provider-text",
+      "apply-context",
       "promise-debugging",
     ]);
     for (const skip of report.skipped) expect(skip.reason).to.include(MEASURES_OFF_ENV);
@@ -61,12 +62,18 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-compiler",
       "lazy-outputs",
       "provider-text",
+      "apply-context",
       "promise-debugging",
     ]);
     const some = JSON.parse(run("promise-debugging, lazy-outputs").stdout) as {
       installed: string[];
     };
-    expect(some.installed).to.deep.equal(["unused-modules", "unused-compiler", "provider-text"]);
+    expect(some.installed).to.deep.equal([
+      "unused-modules",
+      "unused-compiler",
+      "provider-text",
+      "apply-context",
+    ]);
   });
 
   it("load npm's package-tree code (@npmcli/arborist) only when something uses it", function () {
@@ -142,7 +149,10 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
         fs.writeFileSync(path.join(sdk, "runtime", "closure", "codePaths.js"), codePaths(uses));
         // Only unused-modules: the others read files this stand-in SDK does not have.
         const report = installPreviewMeasures(
-          { [MEASURES_OFF_ENV]: "unused-compiler,lazy-outputs,provider-text,promise-debugging" },
+          {
+            [MEASURES_OFF_ENV]:
+              "unused-compiler,lazy-outputs,provider-text,apply-context,promise-debugging",
+          },
           project,
         );
         expect(report.installed, uses).to.deep.equal([]);

@@ -30,8 +30,8 @@ const stacks = everything
     ? ["prod"]
     : [];
 const switchedOff = everything
-  ? ["unused-modules", "unused-compiler", "lazy-outputs", "promise-debugging"]
-  : ["lazy-outputs,unused-modules,unused-compiler"];
+  ? ["unused-modules", "unused-compiler", "lazy-outputs", "apply-context", "promise-debugging"]
+  : ["lazy-outputs,unused-modules,unused-compiler,apply-context"];
 
 /** The report and the printed preview of `stack`, with the measures named in `off` off. */
 function preview(stack: string, off: string): { report: unknown; printed: string } {
