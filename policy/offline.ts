@@ -224,16 +224,23 @@ function configGetter(
   return <T extends object>() => structuredClone(merged) as T;
 }
 
-function notApplicable(reason?: string): never {
-  // Rules call it for most resources they do not check, and nobody sees its stack: capturing
-  // one for each call took a quarter of the policy time of a large stack.
+/**
+ * What `notApplicable` throws: one instance, made without a stack. Rules call it for most
+ * resources they do not check; the offline runner reports neither the reason nor a stack (the
+ * engine records the reason only as a "not applicable" note), so nothing per call is needed.
+ */
+const NOT_APPLICABLE = (() => {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    throw new NotApplicable(reason);
+    return new NotApplicable("not applicable");
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
+})();
+
+function notApplicable(_reason?: string): never {
+  throw NOT_APPLICABLE;
 }
 
 /**
@@ -331,6 +338,7 @@ export async function runPolicies(
         const pending = run(policy.name, resource.urn, () => {
           let props: Record<string, any> | undefined;
           let opts: PolicyResourceOptions | undefined;
+          let providerView: PolicyProviderResource | undefined;
           const args: ResourceValidationArgs = {
             type: resource.type,
             get props() {
@@ -341,6 +349,10 @@ export async function runPolicies(
             get opts() {
               return (opts ??= optionsOf(resource));
             },
+            // Made when first read; undefined for a resource without a provider.
+            get provider() {
+              return provider && (providerView ??= providerResource(provider));
+            },
             stackTags: new Map(),
             isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
             asType: (resourceClass) =>
@@ -348,7 +360,6 @@ export async function runPolicies(
             getConfig,
             notApplicable,
           };
-          if (provider) args.provider = providerResource(provider);
           return validation(args, (message) => report(message));
         });
         if (pending) await pending;
@@ -373,6 +384,7 @@ export async function runPolicies(
         const provider = providers.get(resource);
         let props: Record<string, any> | undefined;
         let opts: PolicyResourceOptions | undefined;
+        let providerView: PolicyProviderResource | undefined;
         const policyResource: PolicyResource = {
           type: resource.type,
           // Stack policies see outputs: the mocks' state, which echoes the inputs.
@@ -386,6 +398,9 @@ export async function runPolicies(
           get opts() {
             return (opts ??= optionsOf(resource));
           },
+          get provider() {
+            return provider && (providerView ??= providerResource(provider));
+          },
           dependencies: [],
           // The capture records dependencies but not which property each came from.
           propertyDependencies: {},
@@ -393,7 +408,6 @@ export async function runPolicies(
           asType: (resourceClass) =>
             isTypeOf(resource.type, resourceClass) ? (policyResource.props as any) : undefined,
         };
-        if (provider) policyResource.provider = providerResource(provider);
         policyResources.set(resource.urn, policyResource);
       }
       for (const resource of resources) {
