@@ -162,6 +162,27 @@ describe("testing harness: fails like the engine", () => {
     ]);
   });
 
+  it("fails the run with the error of an input that fails, though resources wait on it", async function () {
+    // Pulumi's runtime logs an unhandled rejection as the program's error, which fails the
+    // update (cmd/run/run.js `uncaughtHandler`); the queue never registers, so its policy
+    // never does either, and the run must not wait for it.
+    this.timeout(10_000);
+    const failure = await expectRunFailure(
+      runComponent(() => {
+        const name = pulumi.output("jobs").apply((): string => {
+          throw new Error("no name for the jobs queue");
+        });
+        const queue = new aws.sqs.Queue("jobs", { name });
+        new aws.sqs.QueuePolicy("jobs-policy", { queueUrl: queue.url, policy: "{}" });
+      }),
+    );
+    // The SDK names the property it was serializing (runtime/rpc.js serializeFilteredProperties).
+    expect(failure.message).to.equal(
+      'error serializing property "name": no name for the jobs queue',
+    );
+    expect(failure.resources.all.map((r) => r.name)).to.not.include("jobs-policy");
+  });
+
   it("accepts a resource created after awaiting an output outside apply", async () => {
     const { resources } = await runComponent(async () => {
       const role = new aws.iam.Role("orders-role", { assumeRolePolicy });

@@ -542,8 +542,15 @@ async function withMocks<T>(
   }
   const measures = applyHarnessMeasures(options.speedMeasures ?? true);
   const asyncErrors: unknown[] = [];
+  // An unhandled rejection ends the wait: Pulumi's runtime logs it as the program's error
+  // (cmd/run/run.js `uncaughtHandler`), which fails the update, while the resources that wait
+  // on the failed one never register (their registrations would keep `settle` waiting forever).
+  let failRun: (reason: unknown) => void = () => undefined;
+  const unhandled = new Promise<never>((_, reject) => (failRun = reject));
+  unhandled.catch(() => undefined);
   const onRejection = (reason: unknown): void => {
     asyncErrors.push(reason);
+    failRun(reason);
   };
   process.on("unhandledRejection", onRejection);
   // Marks the callbacks of `apply` so that a registration can tell it was made inside one.
@@ -565,10 +572,10 @@ async function withMocks<T>(
   try {
     let result: T;
     try {
-      result = await body();
-      await settle(monitor);
+      result = await Promise.race([body(), unhandled]);
+      await Promise.race([settle(monitor), unhandled]);
     } catch (error) {
-      await settle(monitor).catch(() => undefined);
+      await Promise.race([settle(monitor), unhandled]).catch(() => undefined);
       throw new MockRunError(engineError() ?? error, monitor.capture());
     }
     const refused = engineError();
