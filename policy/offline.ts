@@ -135,6 +135,20 @@ function urnParts(urn: string): { stack: string; project: string } {
   return { stack: head.replace(/^urn:pulumi:/, ""), project };
 }
 
+/**
+ * `target.provider`, made when first read: present only for a resource with a provider, as
+ * CrossGuard's analyzer sets it (@pulumi/policy server.js: `if (provider) args.provider = provider`).
+ */
+function withProvider(target: { provider?: PolicyProviderResource }, provider: ProviderOf): void {
+  let view: PolicyProviderResource | undefined;
+  Object.defineProperty(target, "provider", {
+    enumerable: true,
+    configurable: true,
+    get: () => (view ??= providerResource(provider)),
+    set: (value: PolicyProviderResource) => (view = value),
+  });
+}
+
 /** What the engine would pass as a resource's provider, without its properties yet. */
 interface ProviderOf {
   type: string;
@@ -191,6 +205,9 @@ function providerResource(provider: ProviderOf): PolicyProviderResource {
     get props() {
       return (props ??= engineProps(values()));
     },
+    set props(value) {
+      props = value;
+    },
   };
 }
 
@@ -225,15 +242,16 @@ function configGetter(
 }
 
 /**
- * What `notApplicable` throws: one instance, made without a stack. Rules call it for most
- * resources they do not check; the offline runner reports neither the reason nor a stack (the
- * engine records the reason only as a "not applicable" note), so nothing per call is needed.
+ * What `notApplicable` throws: one frozen instance, made without a stack. Rules call it for
+ * most resources they do not check; the offline runner reports neither the reason nor a stack
+ * (the engine records the reason only as a "not applicable" note), so nothing per call is
+ * needed. (A rule that caught it would see "not applicable", not its own reason.)
  */
 const NOT_APPLICABLE = (() => {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new NotApplicable("not applicable");
+    return Object.freeze(new NotApplicable("not applicable"));
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
@@ -338,20 +356,21 @@ export async function runPolicies(
         const pending = run(policy.name, resource.urn, () => {
           let props: Record<string, any> | undefined;
           let opts: PolicyResourceOptions | undefined;
-          let providerView: PolicyProviderResource | undefined;
           const args: ResourceValidationArgs = {
             type: resource.type,
             get props() {
               return (props ??= engineProps(resource.inputs));
+            },
+            set props(value) {
+              props = value;
             },
             urn: resource.urn,
             name: resource.name,
             get opts() {
               return (opts ??= optionsOf(resource));
             },
-            // Made when first read; undefined for a resource without a provider.
-            get provider() {
-              return provider && (providerView ??= providerResource(provider));
+            set opts(value) {
+              opts = value;
             },
             stackTags: new Map(),
             isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
@@ -360,6 +379,7 @@ export async function runPolicies(
             getConfig,
             notApplicable,
           };
+          if (provider) withProvider(args, provider);
           return validation(args, (message) => report(message));
         });
         if (pending) await pending;
@@ -384,7 +404,6 @@ export async function runPolicies(
         const provider = providers.get(resource);
         let props: Record<string, any> | undefined;
         let opts: PolicyResourceOptions | undefined;
-        let providerView: PolicyProviderResource | undefined;
         const policyResource: PolicyResource = {
           type: resource.type,
           // Stack policies see outputs: the mocks' state, which echoes the inputs.
@@ -393,13 +412,16 @@ export async function runPolicies(
               Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
             ));
           },
+          set props(value) {
+            props = value;
+          },
           urn: resource.urn,
           name: resource.name,
           get opts() {
             return (opts ??= optionsOf(resource));
           },
-          get provider() {
-            return provider && (providerView ??= providerResource(provider));
+          set opts(value) {
+            opts = value;
           },
           dependencies: [],
           // The capture records dependencies but not which property each came from.
@@ -408,6 +430,7 @@ export async function runPolicies(
           asType: (resourceClass) =>
             isTypeOf(resource.type, resourceClass) ? (policyResource.props as any) : undefined,
         };
+        if (provider) withProvider(policyResource, provider);
         policyResources.set(resource.urn, policyResource);
       }
       for (const resource of resources) {

@@ -104,6 +104,17 @@ const MEASURES: readonly Measure[] = [
     },
   },
   {
+    // The harness answers registrations itself, converting each request once and the answer
+    // without a protobuf Struct (directAnswersPatch).
+    name: "direct-answers",
+    install(sdkDir) {
+      const patch = directAnswersPatch(sdkDir);
+      if (typeof patch === "string") return patch;
+      patch.apply();
+      return undefined;
+    },
+  },
+  {
     // Every LambdaDeployment carries its provider's closure as `__provider`: Pulumi serializes
     // it once per provider object (dynamic/index.js `providerCache`), and that once walks the
     // provider's whole closure and module graph (about 3 s on a 2-core machine). Policies never see `__` keys (the engine strips them
@@ -144,8 +155,9 @@ const MEASURES: readonly Measure[] = [
       if (!resourceSource?.includes("resource_1.registerResource(this, parent, t, name,")) {
         return "resource.js no longer calls runtime/resource.js registerResource(this, parent, t, name, ...)";
       }
-      if (!resourceSource.includes("this.__name = name;"))
-        return "resource.js no longer sets __name";
+      if (!resourceSource.includes("this.__parentResource = ")) {
+        return "resource.js no longer links a resource to its parent (__parentResource)";
+      }
       return undefined;
     },
   },
@@ -299,6 +311,68 @@ export function lazyOutputsPatch(sdkDir: string): SdkPatch | string {
       },
     }),
   );
+}
+
+/**
+ * Set while the `direct-answers` measure is in place: the test harness's monitor answers a
+ * registration itself (testing/run.ts `CapturingMonitor.registerResource`) rather than through
+ * Pulumi's `MockMonitor.registerResource`. In place for a harness run (testing/measures.ts) or
+ * for the offline preview's whole process.
+ * @internal
+ */
+export const directAnswers = { on: false };
+
+/** What resource.js may read of a RegisterResourceResponse for the harness's own answer. */
+const ANSWER_GETTERS = ["getUrn", "getId", "getPropertydependenciesMap", "getResult", "getObject"];
+
+/**
+ * The `direct-answers` measure for the SDK in `sdkDir`, or why it cannot be made: the harness
+ * answers registrations as runtime/mocks.js `MockMonitor.registerResource` does (checked here:
+ * the mocks get the type, name, inputs, provider, custom flag and import id, nothing more), with
+ * the request's properties converted once and the answer without a protobuf Struct, which
+ * runtime/resource.js `registerResource` reads with the getters in ANSWER_GETTERS only.
+ * @internal
+ */
+export function directAnswersPatch(sdkDir: string): SdkPatch | string {
+  const mocks = readOrUndefined(path.join(sdkDir, "runtime", "mocks.js")) ?? "";
+  const start = mocks.indexOf("async registerResource(req, callback) {");
+  const end = mocks.indexOf("registerResourceOutputs(req, callback)", start);
+  const answer = start >= 0 && end > start ? mocks.slice(start, end) : "";
+  const mockSteps = [
+    "type: req.getType(),",
+    "name: req.getName(),",
+    "inputs: rpc_1.deserializeProperties(req.getObject()),",
+    "provider: req.getProvider(),",
+    "custom: req.getCustom(),",
+    "id: req.getImportid(),",
+    'const serializedState = await rpc_1.serializeProperties("", result.state);',
+    "response.setObject(structproto.Struct.fromJavaScript(serializedState));",
+  ];
+  if (!mockSteps.every((step) => answer.includes(step))) {
+    return "runtime/mocks.js MockMonitor.registerResource no longer answers as the harness does";
+  }
+  if ((answer.match(/^\s+\w+: /gm) ?? []).length !== 6) {
+    return "runtime/mocks.js MockMonitor.registerResource passes the mocks more than the harness does";
+  }
+  const resource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js")) ?? "";
+  const register = resource.slice(
+    resource.indexOf("function registerResource("),
+    resource.indexOf("exports.registerResource = registerResource;"),
+  );
+  const getters = new Set([...register.matchAll(/\bresp\.(get\w+)\(/g)].map((m) => m[1]));
+  if (getters.size === 0 || [...getters].some((getter) => !ANSWER_GETTERS.includes(getter))) {
+    return "runtime/resource.js registerResource reads an answer the harness does not give";
+  }
+  let previous = false;
+  return {
+    apply() {
+      previous = directAnswers.on;
+      directAnswers.on = true;
+    },
+    restore() {
+      directAnswers.on = previous;
+    },
+  };
 }
 
 /**

@@ -247,6 +247,26 @@ describe("testing harness: resources created in apply, told at construction", ()
     );
   });
 
+  it("tells apart resources of the same type and name under parents of different type chains", async () => {
+    // A Pair named "p" at the top (inside apply) and one under a Holder (outside): their
+    // children have the same type and name, and their parents the same last type and name.
+    const failure = await expectRunFailure(
+      runComponent(() => {
+        const role = new aws.iam.Role("orders-role", { assumeRolePolicy });
+        role.name.apply(() => new Pair("p", "p-role", "p-other-role"));
+        new Holder("test:index:Holder", "h", "p");
+      }, construction),
+    );
+    const pair = "urn:pulumi:test::project::test:index:Pair";
+    expect(failure.message).to.equal(
+      [
+        refusal(`${pair}::p`),
+        refusal(`${pair}$aws:iam/role:Role::p-role`),
+        refusal(`${pair}$aws:iam/role:Role::p-other-role`),
+      ].join("\n"),
+    );
+  });
+
   it("accepts a resource created after awaiting an output outside apply", async () => {
     const { resources } = await runComponent(async () => {
       const role = new aws.iam.Role("orders-role", { assumeRolePolicy });

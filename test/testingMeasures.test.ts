@@ -5,6 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { MultiRegionService } from "../components";
 import {
@@ -16,6 +18,7 @@ import {
   promiseOf,
   runComponent,
 } from "../testing";
+import { directAnswersPatch } from "../preview/measures";
 import { applyHarnessMeasures, HARNESS_MEASURES_OFF_ENV } from "../testing/measures";
 import { code, domain, shape } from "./multiRegion/fixtures";
 import { runStack } from "./program/runStack";
@@ -214,19 +217,90 @@ describe("testing harness: speed measures change nothing a run reports (issue 14
   it("are switched off by name with MULTIREGION_SERVERLESS_HARNESS_OFF, and by speedMeasures", () => {
     const on = applyHarnessMeasures(true, { [HARNESS_MEASURES_OFF_ENV]: "" });
     on.restore();
-    expect(on.applied).to.deep.equal(["lazy-outputs"]);
-    for (const off of ["lazy-outputs", "all", " lazy-outputs ,other"]) {
+    expect(on.applied).to.deep.equal(["lazy-outputs", "direct-answers"]);
+    for (const off of ["lazy-outputs", " lazy-outputs ,other"]) {
       const some = applyHarnessMeasures(true, { [HARNESS_MEASURES_OFF_ENV]: off });
-      expect(some.applied, off).to.deep.equal([]);
+      some.restore();
+      expect(some.applied, off).to.deep.equal(["direct-answers"]);
       expect(some.skipped).to.deep.equal([
         { name: "lazy-outputs", reason: `switched off by ${HARNESS_MEASURES_OFF_ENV}` },
       ]);
     }
+    const all = applyHarnessMeasures(true, { [HARNESS_MEASURES_OFF_ENV]: "all" });
+    expect(all.applied).to.deep.equal([]);
+    expect(all.skipped.map((skip) => skip.name)).to.deep.equal(["lazy-outputs", "direct-answers"]);
     const option = applyHarnessMeasures(false, {});
     expect(option.applied).to.deep.equal([]);
     expect(option.skipped).to.deep.equal([
       { name: "lazy-outputs", reason: "switched off by the run's speedMeasures: false" },
+      { name: "direct-answers", reason: "switched off by the run's speedMeasures: false" },
     ]);
+  });
+
+  it("answer registrations through Pulumi's MockMonitor with direct-answers off, with the same capture", async () => {
+    // The same run with the harness's own answers and with the SDK's.
+    const build = () => {
+      const queue = new aws.sqs.Queue("jobs", {
+        name: "jobs",
+        tags: { b: "2", a: "1", "10": "ten", "2": "two" },
+      });
+      new aws.sqs.QueuePolicy("jobs-policy", { queueUrl: queue.url, policy: "{}" });
+    };
+    const direct = await runComponent(build);
+    const previous = process.env[HARNESS_MEASURES_OFF_ENV];
+    process.env[HARNESS_MEASURES_OFF_ENV] = "direct-answers";
+    try {
+      const viaSdk = await runComponent(build);
+      expect(viaSdk.resources.all).to.deep.equal(direct.resources.all);
+      expect(JSON.stringify(viaSdk.resources.all)).to.equal(JSON.stringify(direct.resources.all));
+    } finally {
+      if (previous === undefined) delete process.env[HARNESS_MEASURES_OFF_ENV];
+      else process.env[HARNESS_MEASURES_OFF_ENV] = previous;
+    }
+  });
+
+  it("make no direct answers for an SDK whose MockMonitor or resource.js differ", () => {
+    const sdk = fs.mkdtempSync(path.join(os.tmpdir(), "direct-answers-"));
+    try {
+      const real = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+      fs.mkdirSync(path.join(sdk, "runtime"), { recursive: true });
+      const mocks = fs.readFileSync(path.join(real, "runtime", "mocks.js"), "utf8");
+      const resource = fs.readFileSync(path.join(real, "runtime", "resource.js"), "utf8");
+      const write = (mocksJs: string, resourceJs: string) => {
+        fs.writeFileSync(path.join(sdk, "runtime", "mocks.js"), mocksJs);
+        fs.writeFileSync(path.join(sdk, "runtime", "resource.js"), resourceJs);
+        return directAnswersPatch(sdk);
+      };
+      expect(typeof write(mocks, resource)).to.equal("object");
+      // pulumi/pulumi#24415 passes the mocks the resource's transforms too.
+      expect(
+        write(
+          mocks.replace(
+            "id: req.getImportid(),",
+            "id: req.getImportid(),\n                transforms: [],",
+          ),
+          resource,
+        ),
+      ).to.equal(
+        "runtime/mocks.js MockMonitor.registerResource passes the mocks more than the harness does",
+      );
+      expect(
+        write(
+          mocks.replace(
+            "response.setObject(structproto.Struct.fromJavaScript(serializedState))",
+            "response.setObject(toStruct(serializedState))",
+          ),
+          resource,
+        ),
+      ).to.equal(
+        "runtime/mocks.js MockMonitor.registerResource no longer answers as the harness does",
+      );
+      expect(write(mocks, resource.replace("resp.getResult()", "resp.getResultsList()"))).to.equal(
+        "runtime/resource.js registerResource reads an answer the harness does not give",
+      );
+    } finally {
+      fs.rmSync(sdk, { recursive: true, force: true });
+    }
   });
 
   it("leave the SDK as it is for a @pulumi/pulumi release they were not checked against", () => {

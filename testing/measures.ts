@@ -5,24 +5,32 @@
 // or `pulumi up` above all, never sees them. They are checked against the @pulumi/pulumi the
 // harness loads and left out, with the SDK's own behaviour, when a check fails. Off for one run
 // with `speedMeasures: false`, or by name for the process:
-// MULTIREGION_SERVERLESS_HARNESS_OFF=all, or =lazy-outputs.
+// MULTIREGION_SERVERLESS_HARNESS_OFF=all, or =lazy-outputs, =direct-answers.
 // Not applied here: promise-debugging (dropping the SDK's wrapper removes two promise hops per
 // RPC, which reorders concurrent registrations: the prod stack's resources came out in another
 // order), provider-text (tests read and run the serialized provider) and unused-modules (it
 // must be in place before @pulumi/pulumi loads, which a harness run cannot ensure).
 import * as fs from "fs";
 import * as path from "path";
-import { CHECKED_MINORS, lazyOutputsPatch, SdkPatch } from "../preview/measures";
+import {
+  CHECKED_MINORS,
+  directAnswersPatch,
+  lazyOutputsPatch,
+  SdkPatch,
+} from "../preview/measures";
 
 /** The environment variable that switches the harness's measures off (`all`, or names). */
 export const HARNESS_MEASURES_OFF_ENV = "MULTIREGION_SERVERLESS_HARNESS_OFF";
 
 /** The harness's measures, in the order they are applied. */
-export const HARNESS_MEASURES = ["lazy-outputs"] as const;
+export const HARNESS_MEASURES = ["lazy-outputs", "direct-answers"] as const;
 
 const PATCHES: Record<(typeof HARNESS_MEASURES)[number], (sdkDir: string) => SdkPatch | string> = {
   // A resource's property Outputs made when first read: most are never read in a test.
   "lazy-outputs": lazyOutputsPatch,
+  // Registrations answered by the harness's monitor, each request's properties converted once
+  // and the answer without a protobuf Struct (the same values, keys in the same order).
+  "direct-answers": directAnswersPatch,
 };
 
 /** What `applyHarnessMeasures` did for a run. */

@@ -8,6 +8,7 @@ import { awsxVpcOutputs } from "./awsxOutputs";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "./awsOutputs";
 import { CapturedResource, ResourceCapture } from "./capture";
 import { applyHarnessMeasures } from "./measures";
+import { directAnswers } from "../preview/measures";
 
 // Runtime internals that `setMocks` and `disconnect` use but the typings leave out: the
 // store (feature flags) and the wait for outstanding registrations.
@@ -248,11 +249,13 @@ class CapturingMonitor extends MockMonitor {
   }
 
   /**
-   * Pulumi's `MockMonitor.registerResource` (runtime/mocks.js, the same in every release of the
-   * peer range), with the capture, and with the request's and the answer's properties each
-   * converted once: the SDK's own converts the request's protobuf Struct again for the mocks,
-   * and builds a Struct of the answer that the SDK then converts back (`throughStruct` gives the
-   * same values). At 10 regions x 50 functions these conversions were a tenth of the preview.
+   * Captures a registration, then answers it. With the `direct-answers` measure (preview/
+   * measures.ts `directAnswersPatch`, checked against the installed SDK's runtime/mocks.js and
+   * resource.js) the answer is Pulumi's `MockMonitor.registerResource`'s, made here with the
+   * request's properties converted once (the SDK's own converts the request's protobuf Struct
+   * again for the mocks) and without building a Struct of the answer that the SDK then converts
+   * back (`throughStruct` gives the same values): at 10 regions x 50 functions these
+   * conversions were a tenth of the preview. Without it, the SDK's MockMonitor answers.
    */
   override async registerResource(
     req: any,
@@ -307,6 +310,17 @@ class CapturingMonitor extends MockMonitor {
       },
     };
     this.registrations.push(registration);
+    if (!directAnswers.on) {
+      // The measure is off: Pulumi's own MockMonitor answers.
+      return super.registerResource(req, (err: any, response: any) => {
+        if (response) {
+          registration.urn = response.getUrn();
+          registration.id = response.getId() ?? "";
+          registration.outputs = unwrapSecrets(rpc.deserializeProperties(response.getObject()));
+        }
+        callback(err, response);
+      });
+    }
     try {
       const result = await this.mocks.newResource({
         type: req.getType(),
@@ -567,8 +581,11 @@ async function withMocks<T>(
   };
   tracking?.install();
   // What the engine refuses fails the run first: later errors are often its consequences.
-  const engineError = (): Error | undefined =>
-    monitor.engine.errors.length > 0 ? new Error(monitor.engine.errors.join("\n")) : undefined;
+  const engineError = (): Error | undefined => {
+    const untrusted = tracking?.problem(monitor.registrations.length);
+    const errors = untrusted ? [...monitor.engine.errors, untrusted] : monitor.engine.errors;
+    return errors.length > 0 ? new Error(errors.join("\n")) : undefined;
+  };
   try {
     let result: T;
     try {
@@ -602,8 +619,8 @@ const isAsyncFunction = (func: unknown): boolean =>
  * `applyTracking: "construction"`: the SDK's Resource constructor calls runtime/resource.js
  * `registerResource(res, parent, type, name, ...)` (through the module's exports, 3.204 to
  * 3.248); while an `apply` callback runs (or inside an `async` one, by the AsyncLocalStorage),
- * the resource is recorded by its parent's type and name and its own, which the registration's
- * URN then gives back (the engine's URN: the parent's qualified type ends with its type).
+ * the resource is recorded by the engine's URN (its ancestors' types, through the SDK's
+ * `__parentResource`, then its type and name), which the registration's URN then gives back.
  */
 function constructionTracking() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -611,10 +628,18 @@ function constructionTracking() {
     registerResource: (...args: any[]) => unknown;
   };
   const original = runtime.registerResource;
+  // The URNs (without the stack and project) of the resources constructed inside a callback.
   const created = new Set<string>();
+  let constructed = 0;
   let depth = 0;
-  const key = (parentType: string, parentName: string, type: string, name: string) =>
-    JSON.stringify([parentType, parentName, type, name]);
+  /** The engine's qualified type and name (engineUrn), from the parents the SDK links. */
+  const urnTail = (parent: any, type: string, name: string): string => {
+    const types = [type];
+    for (let p = parent; p && p.__pulumiType !== ROOT_STACK_TYPE; p = p.__parentResource) {
+      types.unshift(p.__pulumiType);
+    }
+    return `${types.join("$")}::${name}`;
+  };
   return {
     insideCallback<T>(callback: () => T): T {
       depth++;
@@ -626,8 +651,9 @@ function constructionTracking() {
     },
     install(): void {
       runtime.registerResource = function (res, parent, type, name, ...rest) {
+        constructed++;
         if (depth > 0 || insideApply.getStore() === true) {
-          created.add(key(parent?.__pulumiType ?? "", parent?.__name ?? "", type, name));
+          created.add(urnTail(parent, type, name));
         }
         return original.call(this, res, parent, type, name, ...rest);
       };
@@ -636,12 +662,16 @@ function constructionTracking() {
       runtime.registerResource = original;
     },
     createdInApply(req: any): boolean {
-      if (created.size === 0) return false;
-      const parent: string = req.getParent();
-      const [, , qualifiedType = "", ...names] = parent ? parent.split("::") : [];
-      return created.has(
-        key(qualifiedType.split("$").pop() ?? "", names.join("::"), req.getType(), req.getName()),
-      );
+      return created.size > 0 && created.has(urnOf(req).split("::").slice(2).join("::"));
+    },
+    /** Why the tracking cannot be trusted for this run: it saw registrations but no construction. */
+    problem(registrations: number): string | undefined {
+      return registrations > 0 && constructed === 0
+        ? 'applyTracking: "construction" saw no resource constructed (the SDK\'s Resource no ' +
+            "longer calls runtime/resource.js registerResource): resources created inside apply " +
+            "cannot be told; switch the offline preview's measure off " +
+            "(MULTIREGION_SERVERLESS_PREVIEW_OFF=apply-context)"
+        : undefined;
     },
   };
 }

@@ -384,6 +384,39 @@ describe("offline policy runner", () => {
     expect(resources.all[0].inputs.name).to.equal("jobs");
   });
 
+  it("gives a provider only to resources that have one, and lets a validation replace what it was given", async () => {
+    // @pulumi/policy server.js sets args.provider only when the request names a provider, and
+    // hands plain, writable properties.
+    const seen: string[] = [];
+    const policy: ResourceValidationPolicy = {
+      name: "looks-at-provider",
+      description: "Looks at the provider.",
+      validateResource: (args) => {
+        seen.push(`${args.name} ${"provider" in args} ${args.provider?.props.region}`);
+        args.props = { replaced: true };
+        args.opts = { ...args.opts, protect: true };
+        seen.push(`${args.props.replaced} ${args.opts.protect}`);
+      },
+    };
+    class Bare extends pulumi.ComponentResource {
+      constructor() {
+        super("test:index:Bare", "bare", {});
+        this.registerOutputs({});
+      }
+    }
+    const { resources } = await runComponent(() => {
+      new Bare();
+      new aws.sqs.Queue("jobs", { name: "jobs" });
+    });
+    await runPolicies(resources.all, { policies: [policy] });
+    expect(seen).to.deep.equal([
+      "bare false undefined",
+      "true true",
+      "jobs true us-east-1",
+      "true true",
+    ]);
+  });
+
   it("gives stack policies parents, dependencies, options and providers", async () => {
     let described: string[] = [];
     const policy: StackValidationPolicy = {

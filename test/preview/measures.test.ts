@@ -17,6 +17,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-modules",
       "unused-compiler",
       "lazy-outputs",
+      "direct-answers",
       "provider-text",
       "apply-context",
       "promise-debugging",
@@ -61,6 +62,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-modules",
       "unused-compiler",
       "lazy-outputs",
+      "direct-answers",
       "provider-text",
       "apply-context",
       "promise-debugging",
@@ -71,6 +73,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     expect(some.installed).to.deep.equal([
       "unused-modules",
       "unused-compiler",
+      "direct-answers",
       "provider-text",
       "apply-context",
     ]);
@@ -131,6 +134,40 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     expect(run("unused-compiler").before).to.equal(true);
   });
 
+  it("do not tell resources created in apply at construction when resource.js no longer allows it", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "measures-"));
+    try {
+      const sdk = path.join(project, "node_modules", "@pulumi", "pulumi");
+      fs.mkdirSync(sdk, { recursive: true });
+      fs.writeFileSync(path.join(sdk, "package.json"), JSON.stringify({ version: "3.248.0" }));
+      const applyContext = (resourceJs: string) => {
+        fs.writeFileSync(path.join(sdk, "resource.js"), resourceJs);
+        // Only apply-context: the others read files this stand-in SDK does not have.
+        const report = installPreviewMeasures(
+          {
+            [MEASURES_OFF_ENV]:
+              "unused-modules,unused-compiler,lazy-outputs,direct-answers,provider-text,promise-debugging",
+          },
+          project,
+        );
+        expect(report.installed).to.deep.equal([]);
+        return report.skipped.find((skip) => skip.name === "apply-context")?.reason;
+      };
+      const constructor = [
+        "this.__parentResource = parent;",
+        "resource_1.registerResource(this, parent, t, name, custom, remote, newDependency);",
+      ];
+      expect(applyContext(constructor[0])).to.equal(
+        "resource.js no longer calls runtime/resource.js registerResource(this, parent, t, name, ...)",
+      );
+      expect(applyContext(constructor[1])).to.equal(
+        "resource.js no longer links a resource to its parent (__parentResource)",
+      );
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   it("do not stand in for arborist when codePaths.js uses it other than as arborist.Arborist", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "measures-"));
     try {
@@ -151,7 +188,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
         const report = installPreviewMeasures(
           {
             [MEASURES_OFF_ENV]:
-              "unused-compiler,lazy-outputs,provider-text,apply-context,promise-debugging",
+              "unused-compiler,lazy-outputs,direct-answers,provider-text,apply-context,promise-debugging",
           },
           project,
         );

@@ -30,8 +30,15 @@ const stacks = everything
     ? ["prod"]
     : [];
 const switchedOff = everything
-  ? ["unused-modules", "unused-compiler", "lazy-outputs", "apply-context", "promise-debugging"]
-  : ["lazy-outputs,unused-modules,unused-compiler,apply-context"];
+  ? [
+      "unused-modules",
+      "unused-compiler",
+      "lazy-outputs",
+      "direct-answers",
+      "apply-context",
+      "promise-debugging",
+    ]
+  : ["lazy-outputs,unused-modules,unused-compiler,direct-answers,apply-context"];
 
 /** The report and the printed preview of `stack`, with the measures named in `off` off. */
 function preview(stack: string, off: string): { report: unknown; printed: string } {
