@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { MultiRegionService, MultiRegionServiceArgs } from "../../components";
 import { CapturedResource, expectRunFailure, promiseOf, runComponent } from "../../testing";
@@ -112,6 +113,45 @@ describe("MultiRegionService.create (built one region at a time)", () => {
       (name) => named.get(name)!.type === RECORD && regionOf(named.get(name)!) === undefined,
     );
     expect(firstRecord).to.be.greaterThan(lastRegional);
+  });
+
+  it("rejects with the error of a region that fails after the first, registering what new does", async () => {
+    // A transformation refusing the second region's resources (as a policy-like guard might).
+    const refuseEuWest: pulumi.ResourceTransformation = (resource) => {
+      if (resource.name.startsWith(`orders-${THREE[1]}`)) {
+        throw new Error(`refused: ${resource.name}`);
+      }
+      return undefined;
+    };
+    const opts = { transformations: [refuseEuWest] };
+    const built = await expectRunFailure(
+      runComponent(() => new MultiRegionService("orders", activePassive, opts)),
+    );
+    const inSteps = await expectRunFailure(
+      runComponent(() => MultiRegionService.create("orders", activePassive, opts)),
+    );
+    expect(inSteps.message).to.equal(built.message);
+    expect(inSteps.message).to.include(`refused: orders-${THREE[1]}`);
+    expect(byUrn(inSteps.resources.all)).to.deep.equal(byUrn(built.resources.all));
+    expect(inSteps.resources.all.some((r) => regionOf(r) === THREE[0])).to.equal(true);
+  });
+
+  it("builds two services at once as two new ones would", async () => {
+    const billing = {
+      ...activePassive,
+      domain: { ...activePassive.domain!, name: "billing.example.com" },
+    };
+    const built = await runComponent(() => [
+      new MultiRegionService("orders", activePassive),
+      new MultiRegionService("billing", billing),
+    ]);
+    const inSteps = await runComponent(() =>
+      Promise.all([
+        MultiRegionService.create("orders", activePassive),
+        MultiRegionService.create("billing", billing),
+      ]),
+    );
+    expect(byUrn(inSteps.resources.all)).to.deep.equal(byUrn(built.resources.all));
   });
 
   it("rejects bad arguments with the constructor's error, before anything is registered", async () => {
