@@ -1,0 +1,221 @@
+/**
+ * The deployment engine's states that the other specs reach only in passing, each with what
+ * an operator reads: the progress lines of `pulumi up` and the exact failure, against the
+ * CodeDeploy/Lambda simulator (test/deployment/sim) on a virtual clock.
+ */
+import { expect } from "chai";
+import { Fault } from "./sim/awsSimulator";
+import { ordersInputs, world } from "./sim/scenario";
+
+/** Faults by command: the n-th request of `command` (1-based) gets `fault`. */
+function faultsOn(plan: Record<string, Record<number, Fault>>) {
+  const seen = new Map<string, number>();
+  return ({ command }: { command: string }): Fault => {
+    const count = (seen.get(command) ?? 0) + 1;
+    seen.set(command, count);
+    return plan[command]?.[count] ?? "none";
+  };
+}
+
+/** The progress lines of an operation, without the provider's `LambdaDeployment <alias> (<region>): ` prefix. */
+function progress(record: { log: string[] }): string[] {
+  return record.log.map((line) =>
+    line.replace(/^LambdaDeployment orders-fn:live \(eu-west-1\): /, ""),
+  );
+}
+
+describe("deployment engine states: what an operator reads", () => {
+  it("refuses an alias on $LATEST before creating anything, saying how to fix it", async () => {
+    const { sim, stack } = world({ aliasVersion: "$LATEST" });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("not-started");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the alias points at $LATEST; CodeDeploy shifts between published versions only. Point the alias at a published version first.",
+      "Alias live now serves version $LATEST.",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
+    expect(sim.deployments).to.deep.equal([]);
+  });
+
+  it("reports what it sees at each step, marking this resource's deployment and a rollback", async () => {
+    const { sim, stack } = world();
+    sim.fateOf = () => ({ kind: "alarm", afterShiftMs: 60_000, alarm: "orders-errors" });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(progress(up)[0]).to.equal("alias serves version 3; no deployment running");
+    expect(progress(up)).to.include("d-SIM000001: InProgress");
+    expect(progress(up)).to.include("d-SIM000001: 10% of traffic on version 4");
+    expect(progress(up)).to.include("d-SIM000001: Stopped");
+  });
+
+  it("says a running deployment is a rollback when the next update finds it", async () => {
+    const { sim, stack } = world({ rollbackMs: 5 * 60_000 });
+    sim.fateOf = ({ viaEngine }) =>
+      viaEngine
+        ? { kind: "alarm", afterShiftMs: 30_000, alarm: "orders-errors" }
+        : { kind: "succeed" };
+    await stack.up(ordersInputs("3"));
+    const crashed = await stack.up(ordersInputs("4"), { crashAfterMs: 2 * 60_000 });
+    expect(crashed.outcome).to.equal("crashed");
+
+    const next = await stack.up(ordersInputs("5"));
+
+    expect(progress(next)[0]).to.equal(
+      "alias serves version 3 (10% on 4); running in the group: d-SIM000002 InProgress (a rollback)",
+    );
+  });
+
+  it("says when it follows a deployment started for this resource by an earlier, crashed update", async () => {
+    const { stack } = world();
+    await stack.up(ordersInputs("3"));
+    const crashed = await stack.up(ordersInputs("4"), { crashAfterMs: 60_000 });
+    expect(crashed.outcome).to.equal("crashed");
+
+    const next = await stack.up(ordersInputs("4"));
+
+    expect(next.outcome, next.message).to.equal("success");
+    expect(progress(next).slice(0, 2)).to.deep.equal([
+      "alias serves version 3 (10% on 4); running in the group: d-SIM000001 InProgress (this resource's)",
+      "deployment d-SIM000001 of version 4 was started for this resource already; following it instead of starting another",
+    ]);
+    expect(next.recorded).to.include({
+      deploymentId: "d-SIM000001",
+      status: "Succeeded",
+      previousVersion: "3",
+      deployedVersion: "4",
+    });
+  });
+
+  it("returns once the deployment exists with waitForCompletion false, saying how to follow it", async () => {
+    const { sim, stack } = world();
+
+    const up = await stack.up(ordersInputs("4", { waitForCompletion: false }));
+
+    expect(up.outcome).to.equal("success");
+    expect(up.recorded).to.include({
+      deploymentId: "d-SIM000001",
+      status: "Created",
+      previousVersion: "3",
+    });
+    expect(progress(up)).to.include(
+      "not waiting (waitForCompletion: false): CodeDeploy shifts traffic and rolls back on its own; follow it with aws deploy get-deployment --deployment-id d-SIM000001 --region eu-west-1",
+    );
+    expect(
+      sim.requests.filter((request) => request.command === "GetDeploymentCommand"),
+    ).to.have.length.at.most(1);
+  });
+
+  it("waits for someone else's deployment only until its own limit, and names it", async () => {
+    const { sim, stack } = world({
+      shift: { type: "TimeBasedLinear", percentage: 10, intervalMinutes: 3 },
+    });
+    sim.foreignDeployment("5");
+    await stack.clock.advance(60_000);
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 4 }));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("timeout");
+    expect(progress(up)).to.include(
+      "deployment d-SIM000001 (InProgress) is running in orders-live and was not started for this version; waiting for it to end before deciding (CodeDeploy runs one deployment per group at a time)",
+    );
+    const lines = up.message!.split("\n");
+    expect(lines[0]).to.equal(
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: waited 4 min (the limit of this update) for d-SIM000001 to end",
+    );
+    expect(lines[2]).to.equal(
+      "Still running in the deployment group (not started by this update, left alone): d-SIM000001. Follow: aws deploy get-deployment --deployment-id d-SIM000001 --region eu-west-1",
+    );
+    expect(up.ended - up.started).to.be.at.most(4 * 60_000 + 20_000);
+    expect(sim.deployments).to.have.length(1);
+  });
+
+  it("waits for someone else's failed deployment's rollback before deploying, and then deploys", async () => {
+    const { sim, stack } = world({ rollbackMs: 2 * 60_000 });
+    sim.fateOf = ({ viaEngine }) =>
+      viaEngine
+        ? { kind: "succeed" }
+        : { kind: "alarm", afterShiftMs: 30_000, alarm: "orders-errors" };
+    sim.foreignDeployment("5");
+    await stack.clock.advance(20_000);
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(progress(up)).to.include("deployment d-SIM000001 ended Stopped");
+    expect(progress(up)).to.include("waiting for its rollback d-SIM000002");
+    const ours = sim.deployments.find((deployment) => deployment.viaEngine)!;
+    expect(ours.createTime).to.be.at.least(
+      sim.deployments.find((deployment) => deployment.id === "d-SIM000002")!.completeTime!,
+    );
+    expect(ours.current).to.equal("3");
+  });
+
+  it("still fails with CodeDeploy's reason when the failed hook's lifecycle events cannot be read", async () => {
+    const { sim, stack } = world();
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+    sim.faults = faultsOn({ ListDeploymentTargetsCommand: { 1: "denied" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("failed");
+    expect(progress(up)).to.include(
+      "d-SIM000001: lifecycle events unavailable (ListDeploymentTargets d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:ListDeploymentTargets)",
+    );
+    expect(up.message).to.include("CodeDeploy's reason: HOOK_EXECUTION_FAILURE");
+    expect(up.message).to.not.include("Failed lifecycle event");
+  });
+
+  it("fails as superseded when the alias is moved away right after its deployment succeeded", async () => {
+    const { sim, stack } = world();
+    let moved = false;
+    sim.onRequest = (command) => {
+      sim.tick();
+      if (command === "GetAliasCommand" && !moved && sim.deployments[0]?.status === "Succeeded") {
+        moved = true;
+        sim.alias = { version: "2", weights: {} }; // someone ran update-alias by hand
+      }
+    };
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("superseded");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "CodeDeploy reports deployment d-SIM000001 Succeeded, but Alias live now serves version 2.",
+      "Someone or something moved the alias since; run `pulumi up` again to check and deploy.",
+      "Details: https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
+    ]);
+    expect(up.recorded).to.include({ status: "Succeeded", deployedVersion: "2" });
+  });
+
+  it("reports success once the alias shows the target a moment after CodeDeploy said Succeeded", async () => {
+    const { sim, stack } = world();
+    let lagging = 0;
+    sim.onRequest = (command) => {
+      sim.tick();
+      // The first read after success still shows the canary weights (a lagging read).
+      if (
+        command === "GetAliasCommand" &&
+        sim.deployments[0]?.status === "Succeeded" &&
+        lagging++ === 0
+      ) {
+        const real = sim.alias;
+        sim.alias = { version: "3", weights: { "4": 0.1 } };
+        setImmediate(() => (sim.alias = real));
+      }
+    };
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(up.recorded).to.include({ status: "Succeeded", deployedVersion: "4" });
+  });
+});
