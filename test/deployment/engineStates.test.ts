@@ -219,3 +219,72 @@ describe("deployment engine states: what an operator reads", () => {
     expect(up.recorded).to.include({ status: "Succeeded", deployedVersion: "4" });
   });
 });
+
+describe("deployment engine states: limits", () => {
+  it("fails without starting anything when its limit passes while it waits for a listing to settle", async () => {
+    // Weights on the alias and no deployment listed: it waits LISTING_SETTLE_MS (45 s) for a
+    // deployment the listing may not show yet; a 30-second limit ends first.
+    const { sim, stack } = world({ aliasVersion: "3", aliasWeights: { "4": 0.1 } });
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 0.5 }));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("timeout");
+    expect(up.message!.split("\n")[0]).to.equal(
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the limit of 30 s passed before one could start",
+    );
+    expect(up.recorded).to.include({ status: "NotStarted", deployedVersion: "3" });
+    expect(sim.deployments).to.deep.equal([]);
+  });
+
+  it("gives up after CodeDeploy refused six times for a deployment no read shows, saying a create may have taken effect", async () => {
+    // Someone else's deployment that neither listing nor the group shows for 10 minutes,
+    // refusals that name no deployment ("The number of allowed deployments was exceeded.").
+    const { sim, stack } = world({
+      conflictMessages: ["none"],
+      listLagMs: 10 * 60_000,
+      groupLagMs: 10 * 60_000,
+      hooks: { before: true, after: true },
+      hookMs: 10 * 60_000,
+    });
+    sim.foreignDeployment("5");
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("not-started");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: CodeDeploy refused 6 times: The number of allowed deployments was exceeded.",
+      "Alias live now serves version 3.",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+      "A CreateDeployment request got no answer; if it took effect, the next `pulumi up` finds that deployment by its tag and follows it.",
+    ]);
+    expect(progress(up).filter((line) => line.startsWith("CodeDeploy refused"))).to.deep.equal(
+      Array(6).fill(
+        "CodeDeploy refused a second deployment (The number of allowed deployments was exceeded.); checking whose the running one is",
+      ),
+    );
+    expect(sim.deployments).to.have.length(1);
+  });
+});
+
+describe("deployment engine states: an earlier deployment of this resource", () => {
+  it("deploys the version again when its earlier success was undone by hand", async () => {
+    const { sim, stack, clock } = world();
+    const first = await stack.up(ordersInputs("4"));
+    expect(first.outcome, first.message).to.equal("success");
+    await clock.advance(10 * 60_000);
+    sim.alias = { version: "3", weights: {} }; // aws lambda update-alias --function-version 3
+
+    const again = await stack.up(ordersInputs("4", { description: "redeploy" }));
+
+    expect(again.outcome, again.message).to.equal("success");
+    expect(again.createdDeployments).to.deep.equal(["d-SIM000002"]);
+    expect(again.recorded).to.include({
+      deploymentId: "d-SIM000002",
+      previousVersion: "3",
+      deployedVersion: "4",
+    });
+  });
+});
