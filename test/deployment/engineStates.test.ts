@@ -288,3 +288,42 @@ describe("deployment engine states: an earlier deployment of this resource", () 
     });
   });
 });
+
+describe("deployment engine states: reads that fail near the end", () => {
+  it("fails with CodeDeploy's reason and says the rollback's status is unknown when the rollback cannot be read", async () => {
+    const { sim, stack } = world();
+    sim.fateOf = () => ({ kind: "alarm", afterShiftMs: 60_000, alarm: "orders-errors" });
+    sim.faults = ({ command, input }) =>
+      command === "GetDeploymentCommand" && input?.deploymentId === "d-SIM000002"
+        ? "denied"
+        : "none";
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("stopped");
+    expect(up.message).to.include(
+      "Rollback: d-SIM000002 - Automatic rollback triggered by ALARM_ACTIVE (rollback status unknown: GetDeployment d-SIM000002 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment)",
+    );
+    expect(up.message).to.include("Alarm that stopped it: orders-errors");
+  });
+
+  it("loses track of its deployment when it can no longer read it, names it and says it was not stopped", async () => {
+    const { sim, stack } = world();
+    sim.faults = ({ command, input }) =>
+      command === "GetDeploymentCommand" && input?.deploymentId === "d-SIM000001"
+        ? "denied"
+        : "none";
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("lost");
+    expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
+      "Lost track of CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1): GetDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      "Alias live now serves version 3.",
+      "It was NOT stopped: CodeDeploy keeps shifting traffic, or rolls back on an alarm, on its own.",
+    ]);
+    expect(up.recorded).to.include({ deploymentId: "d-SIM000001", status: "InProgress" });
+  });
+});

@@ -210,7 +210,12 @@ export interface SimRequest {
 }
 
 /** Decides the fault of each request (the scenario's plan). */
-export type FaultPlan = (request: { command: string; at: number; index: number }) => Fault;
+export type FaultPlan = (request: {
+  command: string;
+  at: number;
+  index: number;
+  input?: any;
+}) => Fault;
 
 const CLOUDWATCH_COMMANDS = new Set(["DescribeAlarmsCommand"]);
 
@@ -529,7 +534,7 @@ export class AwsSimulator {
     const index = this.requests.length;
     const fault = this.crashed
       ? "none"
-      : this.faults({ command: name, at: this.clock.now(), index });
+      : this.faults({ command: name, at: this.clock.now(), index, input: command.input });
     this.requests.push({ at: this.clock.now(), command: name, fault, input: command.input });
     if (this.crashed) {
       throw Object.assign(new Error("the process running pulumi was killed"), {
