@@ -327,3 +327,63 @@ describe("deployment engine states: reads that fail near the end", () => {
     expect(up.recorded).to.include({ deploymentId: "d-SIM000001", status: "InProgress" });
   });
 });
+
+describe("deployment engine states: the progress of pulumi up, line by line", () => {
+  const following = [
+    "d-SIM000001: InProgress",
+    "d-SIM000001: 0% of traffic on version 4",
+    "d-SIM000001: 10% of traffic on version 4",
+    "d-SIM000001: 100% of traffic on version 4",
+    "d-SIM000001: Succeeded",
+    "d-SIM000001: version 4 serves all traffic of live (6 min)",
+  ];
+  const opening = [
+    "alias serves version 3; no deployment running",
+    "deployment configuration CodeDeployDefault.LambdaCanary10Percent5Minutes: ~5 min of traffic shifting; waiting up to 35 min in all (set timeoutMinutes to change)",
+  ];
+
+  it("an ordinary canary: what it saw, the limit, the deployment with its console link, each share", async () => {
+    const { stack } = world({ listLagMs: 30_000 });
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: undefined }));
+
+    expect(progress(up)).to.deep.equal([
+      ...opening,
+      "started CodeDeploy deployment d-SIM000001: orders-fn:live version 3 -> 4; https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
+      "d-SIM000001: Created",
+      ...following,
+    ]);
+  });
+
+  it("a CreateDeployment whose answer is lost: it looks for its deployment by tag and follows it", async () => {
+    const { sim, stack } = world({ listLagMs: 30_000 });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: undefined }));
+
+    expect(progress(up)).to.deep.equal([
+      ...opening,
+      "CreateDeployment got no clear answer (Error: socket hang up); it may have taken effect, so looking for this request's deployment before trying again",
+      "alias serves version 3; running in the group: d-SIM000001 InProgress (this resource's)",
+      "deployment d-SIM000001 of version 4 was started for this resource already; following it instead of starting another",
+      ...following,
+    ]);
+    expect(up.recorded).to.include({ deploymentId: "d-SIM000001", previousVersion: "3" });
+  });
+
+  it("a refusal naming its own deployment (the SDK's retry of a create that took effect): it follows that one", async () => {
+    const { sim, stack } = world({ listLagMs: 30_000 });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "duplicate" } });
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: undefined }));
+
+    expect(progress(up)).to.deep.equal([
+      ...opening,
+      "CodeDeploy refused a second deployment (The Deployment Group 'orders-live' already has an active Deployment 'd-SIM000001'); checking whose d-SIM000001 is",
+      "d-SIM000001 is this request's own deployment (a lost response); following it",
+      "d-SIM000001: Created",
+      ...following,
+    ]);
+    expect(up.recorded).to.include({ deploymentId: "d-SIM000001", previousVersion: "3" });
+  });
+});
