@@ -387,3 +387,24 @@ describe("deployment engine states: the progress of pulumi up, line by line", ()
     expect(up.recorded).to.include({ deploymentId: "d-SIM000001", previousVersion: "3" });
   });
 });
+
+describe("deployment engine states: a refusal naming someone else's deployment", () => {
+  it("waits for the deployment CodeDeploy named, then deploys from where it left the alias", async () => {
+    // Neither listing nor the group shows the other deployment yet; only the refusal names it.
+    const { sim, stack } = world({ listLagMs: 10 * 60_000, groupLagMs: 10 * 60_000 });
+    sim.foreignDeployment("5");
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    const lines = progress(up);
+    expect(lines).to.include.members([
+      "CodeDeploy refused a second deployment (The Deployment Group 'orders-live' already has an active Deployment 'd-SIM000001'); checking whose d-SIM000001 is",
+      "deployment d-SIM000001 (Created) is running in orders-live and was not started for this version; waiting for it to end before deciding (CodeDeploy runs one deployment per group at a time)",
+      "deployment d-SIM000001 ended Succeeded",
+    ]);
+    expect(up.createdDeployments).to.deep.equal(["d-SIM000002"]);
+    expect(sim.deployments[1].current).to.equal("5");
+    expect(up.recorded).to.include({ previousVersion: "5", deployedVersion: "4" });
+  });
+});
