@@ -408,3 +408,38 @@ describe("deployment engine states: a refusal naming someone else's deployment",
     expect(up.recorded).to.include({ previousVersion: "5", deployedVersion: "4" });
   });
 });
+
+describe("deployment engine states: the account and the settle window", () => {
+  it("deploys to an allowed account, and refuses another one with the account, the allowed ones and what to check", async () => {
+    const allowed = await world().stack.up(
+      ordersInputs("4", { allowedAccountIds: ["444455556666", "111122223333"] }),
+    );
+    expect(allowed.outcome, allowed.message).to.equal("success");
+
+    const { sim, stack } = world({ accountId: "999999999999" });
+    const refused = await stack.up(
+      ordersInputs("4", { allowedAccountIds: ["111122223333", "444455556666"] }),
+    );
+
+    expect(refused.failureKind).to.equal("not-started");
+    expect(refused.message!.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the credentials reach alias live in account 999999999999, but this stack deploys to 111122223333 or 444455556666; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
+      "Alias live: could not be read at the end, so where it points is unknown (aws lambda get-alias --function-name orders-fn --name live --region eu-west-1).",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
+    expect(sim.deployments).to.deep.equal([]);
+  });
+
+  it("waits the 45-second settle window for weights with no deployment listed, and no longer, before refusing", async () => {
+    const { stack } = world({ aliasVersion: "3", aliasWeights: { "4": 0.1 } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("not-started");
+    expect(up.message).to.include("the alias has additional routing weights");
+    const waited = up.ended - up.started;
+    expect(waited).to.be.at.least(45_000);
+    expect(waited).to.be.below(45_000 + 15_000);
+  });
+});
