@@ -4,6 +4,7 @@
  * CodeDeploy/Lambda simulator (test/deployment/sim) on a virtual clock.
  */
 import { expect } from "chai";
+import { deploymentFailure, isDeploymentFailure } from "../../deployment/engine";
 import { Fault } from "./sim/awsSimulator";
 import { ordersInputs, world } from "./sim/scenario";
 
@@ -132,6 +133,11 @@ describe("deployment engine states: what an operator reads", () => {
     expect(lines[2]).to.equal(
       "Still running in the deployment group (not started by this update, left alone): d-SIM000001. Follow: aws deploy get-deployment --deployment-id d-SIM000001 --region eu-west-1",
     );
+    expect(up.recorded).to.include({ status: "NotStarted" });
+    // Someone else's deployment: no "(this resource's)" after it.
+    expect(progress(up)[0]).to.equal(
+      "alias serves version 3 (10% on 5); running in the group: d-SIM000001 InProgress",
+    );
     expect(up.ended - up.started).to.be.at.most(4 * 60_000 + 20_000);
     expect(sim.deployments).to.have.length(1);
   });
@@ -230,9 +236,12 @@ describe("deployment engine states: limits", () => {
 
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("timeout");
-    expect(up.message!.split("\n")[0]).to.equal(
+    expect(up.message!.split("\n")).to.deep.equal([
       "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the limit of 30 s passed before one could start",
-    );
+      "Alias live now serves version 3 (10% on 4).",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
     expect(up.recorded).to.include({ status: "NotStarted", deployedVersion: "3" });
     expect(sim.deployments).to.deep.equal([]);
   });
@@ -265,6 +274,7 @@ describe("deployment engine states: limits", () => {
         "CodeDeploy refused a second deployment (The number of allowed deployments was exceeded.); checking whose the running one is",
       ),
     );
+    expect(up.recorded).to.include({ status: "NotStarted", deployedVersion: "3" });
     expect(sim.deployments).to.have.length(1);
   });
 });
@@ -422,6 +432,7 @@ describe("deployment engine states: the account and the settle window", () => {
     );
 
     expect(refused.failureKind).to.equal("not-started");
+    expect(refused.recorded).to.deep.include({ status: "NotStarted" });
     expect(refused.message!.split("\n")).to.deep.equal([
       "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the credentials reach alias live in account 999999999999, but this stack deploys to 111122223333 or 444455556666; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
       "Alias live: could not be read at the end, so where it points is unknown (aws lambda get-alias --function-name orders-fn --name live --region eu-west-1).",
@@ -432,14 +443,117 @@ describe("deployment engine states: the account and the settle window", () => {
   });
 
   it("waits the 45-second settle window for weights with no deployment listed, and no longer, before refusing", async () => {
-    const { stack } = world({ aliasVersion: "3", aliasWeights: { "4": 0.1 } });
+    const { sim, stack } = world({ aliasVersion: "3", aliasWeights: { "4": 0.1 } });
 
     const up = await stack.up(ordersInputs("4"));
 
     expect(up.failureKind).to.equal("not-started");
-    expect(up.message).to.include("the alias has additional routing weights");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the alias has additional routing weights although no deployment is running (set by hand or by an interrupted rollout). Clear them first: aws lambda update-alias --function-name orders-fn --name live --routing-config '{}' --region eu-west-1",
+      "Alias live now serves version 3 (10% on 4).",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
+    expect(up.recorded).to.include({ status: "NotStarted", deployedVersion: "3" });
+    // One observation every 15 s (SETTLE_POLL_MS) while it waits, not a busy loop.
+    const aliasReads = sim.requests.filter((request) => request.command === "GetAliasCommand");
+    expect(aliasReads.length).to.be.within(4, 6);
     const waited = up.ended - up.started;
     expect(waited).to.be.at.least(45_000);
     expect(waited).to.be.below(45_000 + 15_000);
+  });
+});
+
+describe("deployment engine states: this resource's deployment, found when it already ended", () => {
+  it("reports the deployment an earlier update started and left running as this update's success", async () => {
+    const { stack, clock } = world();
+    const started = await stack.up(ordersInputs("4", { waitForCompletion: false }));
+    expect(started.recorded?.status).to.equal("Created");
+    await clock.advance(10 * 60_000); // it succeeds meanwhile
+
+    const next = await stack.up(
+      ordersInputs("4", { waitForCompletion: false, description: "orders 4" }),
+    );
+
+    expect(next.outcome, next.message).to.equal("success");
+    expect(progress(next)).to.include("deployment d-SIM000001 succeeded; alias serves version 4");
+    expect(next.recorded).to.include({ deploymentId: "d-SIM000001", status: "Succeeded" });
+    expect(next.createdDeployments).to.deep.equal([]);
+  });
+
+  it("fails with the hook's diagnostics when its deployment, whose create answer was lost, failed before it was found", async () => {
+    // The listing and the group show the deployment only after 20 s; its BeforeAllowTraffic
+    // hook fails within 10 s, so the first read that finds it finds it Failed.
+    const { sim, stack } = world({ listLagMs: 20_000, groupLagMs: 20_000, hookMs: 10_000 });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) Failed.",
+      "CodeDeploy's reason: HOOK_EXECUTION_FAILURE: The deployment failed because one or more of the lifecycle event hooks failed (BeforeAllowTraffic).",
+      "Failed lifecycle event: BeforeAllowTraffic (ScriptFailed; BeforeAllowTraffic hook reported Failed: smoke test got HTTP 500)",
+    ]);
+    expect(up.message).to.include("Failed lifecycle event: BeforeAllowTraffic");
+    expect(up.message).to.include("Fix the cause, then publish a new version");
+    expect(up.createdDeployments).to.deep.equal(["d-SIM000001"]);
+  });
+
+  it("takes a CreateDeployment answer without a deploymentId as unknown, and finds the deployment by its tag", async () => {
+    const { sim, stack } = world();
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "empty" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(progress(up)).to.include(
+      "CreateDeployment got no clear answer (CreateDeployment returned no deploymentId); it may have taken effect, so looking for this request's deployment before trying again",
+    );
+    expect(up.createdDeployments).to.deep.equal(["d-SIM000001"]);
+    expect(up.recorded).to.include({ deploymentId: "d-SIM000001", status: "Succeeded" });
+  });
+
+  it("says no deployment is needed when the alias already serves the target", async () => {
+    const { stack } = world();
+
+    const up = await stack.up(ordersInputs("3"));
+
+    expect(progress(up)).to.deep.equal([
+      "alias serves version 3; no deployment running",
+      "alias live serves version 3; no deployment needed",
+    ]);
+  });
+
+  it("fails at once on a refused request before any deployment, saying nothing of it runs", async () => {
+    const { stack } = world();
+
+    const up = await stack.up({ ...ordersInputs("4"), deploymentGroupName: "no-such-group" });
+
+    expect(up.message!.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: GetDeploymentGroup no-such-group failed: DeploymentGroupDoesNotExistException: No Deployment Group found for name: no-such-group",
+      "Alias live now serves version 3.",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
+    expect(up.recorded).to.deep.include({ status: "NotStarted", deployedVersion: "3" });
+  });
+});
+
+describe("deployment engine states: a failure crosses serialization", () => {
+  it("is recognised by its shape, a kind and a result, whether or not it went through JSON", () => {
+    const failure = deploymentFailure("Deployment d-1 Failed.", "failed", { status: "Failed" });
+    const copied = JSON.parse(JSON.stringify({ ...failure, message: failure.message }));
+
+    expect(failure).to.include({ name: "DeploymentFailure", kind: "failed" });
+    expect(isDeploymentFailure(failure)).to.equal(true);
+    expect(isDeploymentFailure(copied)).to.equal(true);
+    expect(isDeploymentFailure(new Error("socket hang up"))).to.equal(false);
+    expect(isDeploymentFailure({ kind: "failed" })).to.equal(false);
+    expect(isDeploymentFailure({ result: { status: "Failed" } })).to.equal(false);
+    expect(isDeploymentFailure({ kind: 3, result: {} })).to.equal(false);
+    expect(isDeploymentFailure(undefined)).to.equal(false);
   });
 });

@@ -100,7 +100,13 @@ export type Fault =
   /** No answer at all until the caller aborts (no effect). */
   | "stall"
   /** Access denied (not transient: the role lost a permission). */
-  | "denied";
+  | "denied"
+  /**
+   * The request takes effect and the answer is empty (`{}`): CreateDeployment's output
+   * documents `deploymentId`, but the SDK types every output member as optional and AWS
+   * documents no case without it; the engine must not take it for "nothing happened".
+   */
+  | "empty";
 
 /** How a deployment will end. */
 export type Fate =
@@ -618,6 +624,10 @@ export class AwsSimulator {
         // the effect (or its refusal) happened; the caller hears nothing of it
       }
       throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
+    }
+    if (fault === "empty") {
+      await answer;
+      return {};
     }
     if (fault === "duplicate") {
       await answer.catch(() => undefined);
