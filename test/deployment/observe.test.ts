@@ -53,6 +53,10 @@ interface Scripted {
   lastAttempted?: string;
   /** Page size of ListDeployments (CodeDeploy's own is undocumented; small to paginate). */
   pageSize?: number;
+  /** Errors thrown instead of answering, by command name (`ListDeployments`). */
+  fail?: Record<string, Error>;
+  /** Raw answers instead of the scripted ones, by command name. */
+  raw?: Record<string, unknown>;
 }
 
 /**
@@ -67,6 +71,13 @@ function scriptedWorld(script: Scripted) {
   const send = async (command: { constructor: { name: string }; input: any }) => {
     const name = command.constructor.name;
     requests.push({ command: name, input: command.input });
+    const short = name.replace(/Command$/, "");
+    if (script.fail?.[short]) {
+      throw script.fail[short];
+    }
+    if (script.raw && short in script.raw) {
+      return script.raw[short];
+    }
     switch (name) {
       case "GetAliasCommand":
         return script.alias ?? getAliasAnswer("3");
@@ -555,5 +566,118 @@ describe("what the engine reads: one observation of the group", () => {
     const seen = await clock.drive(observe(session, sdk, request, tag, {}));
 
     expect(seen.active).to.deep.equal([]);
+  });
+});
+
+describe("what the engine reads: answers that lack a part, and failed reads", () => {
+  /** CodeDeploy's answer to a caller without the permission (unmodelled: named by its code). */
+  const denied = (action: string) =>
+    new codedeploy.CodeDeployServiceException({
+      name: "AccessDeniedException",
+      message: `User is not authorized to perform: codedeploy:${action}`,
+      $fault: "client",
+      $metadata: { httpStatusCode: 400 },
+    });
+
+  it("names the listing and the group in the error when it cannot list the group's deployments", async () => {
+    const { clock, session } = scriptedWorld({
+      fail: { ListDeployments: denied("ListDeployments") },
+    });
+
+    const error = await clock.drive(observe(session, sdk, request, tag, {})).catch((e: Error) => e);
+
+    expect((error as Error).message).to.equal(
+      "ListDeployments orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:ListDeployments",
+    );
+  });
+
+  it("names the group in the error when it cannot read the group, having asked for that group", async () => {
+    const { clock, session, requests } = scriptedWorld({
+      fail: { GetDeploymentGroup: denied("GetDeploymentGroup") },
+    });
+
+    const error = await clock
+      .drive(observe(session, sdk, request, tag, { groupLastAttempted: true }))
+      .catch((e: Error) => e);
+
+    expect((error as Error).message).to.equal(
+      "GetDeploymentGroup orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeploymentGroup",
+    );
+    expect(requests[0].input).to.deep.equal(group);
+  });
+
+  it("takes answers without deployments or deploymentGroupInfo as showing none", async () => {
+    // Every output member is optional in the SDK's model (ListDeploymentsOutput,
+    // GetDeploymentGroupOutput); AWS documents no answer without them.
+    const { clock, session } = scriptedWorld({
+      raw: { ListDeployments: {}, GetDeploymentGroup: {} },
+    });
+
+    const seen = await clock.drive(
+      observe(session, sdk, request, tag, { groupLastAttempted: true }),
+    );
+
+    expect(seen.active).to.deep.equal([]);
+    expect(seen.ours).to.equal(undefined);
+  });
+
+  it("reads a deployment listed and named by another only once, and lists it once", async () => {
+    const { clock, session, commands } = scriptedWorld({
+      // Both listed; the failed one, read first, names its rollback too.
+      listed: ["d-FAILED", "d-ROLLBACK"],
+      deployments: {
+        "d-FAILED": deployment("d-FAILED", "Failed", 4, {
+          rollbackInfo: { rollbackDeploymentId: "d-ROLLBACK" },
+        }),
+        "d-ROLLBACK": deployment("d-ROLLBACK", "InProgress", 0, {
+          creator: "codeDeployRollback",
+          rollbackInfo: { rollbackTriggeringDeploymentId: "d-FAILED" },
+        }),
+      },
+    });
+
+    const seen = await clock.drive(observe(session, sdk, request, tag, {}));
+
+    expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-ROLLBACK"]);
+    expect(commands().filter((name) => name === "GetDeployment")).to.have.length(2);
+  });
+
+  it("orders a deployment without createTime first rather than failing", async () => {
+    const { clock, session } = scriptedWorld({
+      listed: ["d-NEW", "d-UNDATED"],
+      deployments: {
+        "d-NEW": deployment("d-NEW", "InProgress", 1),
+        "d-UNDATED": { ...deployment("d-UNDATED", "Created", 0), createTime: undefined },
+      },
+    });
+
+    const seen = await clock.drive(observe(session, sdk, request, tag, {}));
+
+    expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-UNDATED", "d-NEW"]);
+  });
+
+  it("retries a throttled refresh read within its minute", async () => {
+    const clock = new VirtualClock();
+    let calls = 0;
+    const lambdaClient = {
+      send: async () => {
+        calls++;
+        if (calls === 1) {
+          // Lambda API reference, GetAlias errors: TooManyRequestsException (429).
+          throw new lambda.TooManyRequestsException({
+            message: "Rate exceeded",
+            $metadata: { httpStatusCode: 429 },
+            Type: "User",
+            Reason: "CallerRateLimitExceeded",
+          });
+        }
+        return getAliasAnswer("7");
+      },
+    };
+
+    const alias = await clock.drive(readAliasState(target, { lambda: lambdaClient }, clock));
+
+    expect(alias.version).to.equal("7");
+    expect(calls).to.equal(2);
   });
 });
