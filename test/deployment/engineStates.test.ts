@@ -4,7 +4,7 @@
  * CodeDeploy/Lambda simulator (test/deployment/sim) on a virtual clock.
  */
 import { expect } from "chai";
-import { deploymentFailure, isDeploymentFailure } from "../../deployment/engine";
+import { deploy, deploymentFailure, isDeploymentFailure } from "../../deployment/engine";
 import { Fault } from "./sim/awsSimulator";
 import { ordersInputs, world } from "./sim/scenario";
 
@@ -555,5 +555,110 @@ describe("deployment engine states: a failure crosses serialization", () => {
     expect(isDeploymentFailure({ result: { status: "Failed" } })).to.equal(false);
     expect(isDeploymentFailure({ kind: 3, result: {} })).to.equal(false);
     expect(isDeploymentFailure(undefined)).to.equal(false);
+  });
+});
+
+describe("deployment engine states: refusals and gaps in what CodeDeploy answers", () => {
+  it("fails at once, naming the request and the group, when CreateDeployment is refused for good", async () => {
+    const { sim, stack } = world();
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "denied" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("not-started");
+    expect(up.message!.split("\n")[0]).to.equal(
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: CreateDeployment orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:CreateDeployment",
+    );
+    expect(sim.requests.filter((r) => r.command === "CreateDeploymentCommand")).to.have.length(1);
+    expect(up.ended - up.started).to.be.below(60_000);
+  });
+
+  it("says how long it waited in a timeout, from the start of the update", async () => {
+    const { stack } = world();
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 3 }));
+
+    expect(up.failureKind).to.equal("timeout");
+    expect(up.message!.split("\n")[0]).to.equal(
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) is still InProgress after 3 min, the limit of this update.",
+    );
+  });
+
+  it("leaves out a traffic share it could not read rather than printing an unknown one", async () => {
+    const { sim, stack } = world();
+    // GetAlias is refused during the second minute of the deployment only.
+    sim.faults = ({ command, at }) => {
+      const since = at - (sim.deployments[0]?.createTime ?? Infinity);
+      return command === "GetAliasCommand" && since > 60_000 && since < 120_000 ? "denied" : "none";
+    };
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    const shares = progress(up).filter((line) => line.includes("of traffic"));
+    expect(shares).to.deep.equal([
+      "d-SIM000001: 0% of traffic on version 4",
+      "d-SIM000001: 10% of traffic on version 4",
+      "d-SIM000001: 100% of traffic on version 4",
+    ]);
+  });
+
+  /** The simulator's clients, with some CodeDeploy answers replaced. */
+  function withAnswers(sim: ReturnType<typeof world>["sim"], answers: Record<string, unknown>) {
+    const base = sim.clients();
+    return {
+      ...base,
+      codedeploy: {
+        send: async (command: any, options?: any) => {
+          const answer = await base.codedeploy.send(command, options);
+          const name = command.constructor.name.replace(/Command$/, "");
+          return name in answers ? answers[name] : answer;
+        },
+      },
+    };
+  }
+
+  it("fails with CodeDeploy's reason when the deployment lists no targets, without asking for none", async () => {
+    const { sim, clock } = world();
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+    const lines: string[] = [];
+
+    // ListDeploymentTargetsOutput.targetIds is optional in the SDK's model.
+    const error = await clock
+      .drive(
+        deploy(
+          { ...ordersInputs("4"), marker: "0badf00d" },
+          withAnswers(sim, { ListDeploymentTargets: {} }),
+          (line) => lines.push(line),
+          clock,
+        ),
+      )
+      .catch((e: Error) => e);
+
+    expect((error as Error).message).to.include("CodeDeploy's reason: HOOK_EXECUTION_FAILURE");
+    expect((error as Error).message).to.not.include("Failed lifecycle event");
+    expect(lines.filter((line) => line.includes("lifecycle events unavailable"))).to.deep.equal([]);
+    expect(sim.requests.map((r) => r.command)).to.not.include("BatchGetDeploymentTargetsCommand");
+  });
+
+  it("fails with CodeDeploy's reason when a target has no Lambda part", async () => {
+    const { sim, clock } = world();
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+    const lines: string[] = [];
+
+    // BatchGetDeploymentTargetsOutput.deploymentTargets[].lambdaTarget is optional (SDK model).
+    const error = await clock
+      .drive(
+        deploy(
+          { ...ordersInputs("4"), marker: "0badf00d" },
+          withAnswers(sim, { BatchGetDeploymentTargets: { deploymentTargets: [{}] } }),
+          (line) => lines.push(line),
+          clock,
+        ),
+      )
+      .catch((e: Error) => e);
+
+    expect((error as Error).message).to.include("CodeDeploy's reason: HOOK_EXECUTION_FAILURE");
+    expect(lines.filter((line) => line.includes("lifecycle events unavailable"))).to.deep.equal([]);
   });
 });
