@@ -228,22 +228,24 @@ describe("deployment engine states: what an operator reads", () => {
 
 describe("deployment engine states: limits", () => {
   it("fails without starting anything when its limit passes while it waits for a listing to settle", async () => {
-    // Weights on the alias and no deployment listed: it waits LISTING_SETTLE_MS (45 s) for a
-    // deployment the listing may not show yet; a 30-second limit ends first.
-    const { sim, stack } = world({ aliasVersion: "3", aliasWeights: { "4": 0.1 } });
+    // Two CreateDeployment requests whose connections reset: after each it waits
+    // LISTING_SETTLE_MS (45 s) for a deployment the listing may not show yet; the 1-minute
+    // limit ends during the second wait.
+    const { sim, stack } = world();
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "reset", 2: "reset" } });
 
-    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 0.5 }));
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 1 }));
 
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("timeout");
     expect(up.message!.split("\n")).to.deep.equal([
-      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the limit of 30 s passed before one could start",
-      "Alias live now serves version 3 (10% on 4).",
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the limit of 1 min passed before one could start",
+      "Alias live now serves version 3.",
       "Nothing of this update is running in the deployment group.",
       "Run `pulumi up` again once the cause is fixed.",
     ]);
     expect(up.recorded).to.include({ status: "NotStarted", deployedVersion: "3" });
-    expect(sim.deployments).to.deep.equal([]);
+    expect(up.createdDeployments).to.deep.equal([]);
   });
 
   it("gives up after CodeDeploy refused six times for a deployment no read shows, saying a create may have taken effect", async () => {
