@@ -609,7 +609,7 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
   it("takes answers without deployments or deploymentGroupInfo as showing none", async () => {
     // Every output member is optional in the SDK's model (ListDeploymentsOutput,
     // GetDeploymentGroupOutput); AWS documents no answer without them.
-    const { clock, session } = scriptedWorld({
+    const { clock, session, commands } = scriptedWorld({
       raw: { ListDeployments: {}, GetDeploymentGroup: {} },
     });
 
@@ -617,14 +617,22 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
       observe(session, sdk, request, tag, { groupLastAttempted: true }),
     );
 
+    expect(commands()).to.deep.equal([
+      "GetDeploymentGroup",
+      "ListDeployments",
+      "ListDeployments",
+      "GetAlias",
+    ]);
     expect(seen.active).to.deep.equal([]);
     expect(seen.ours).to.equal(undefined);
   });
 
   it("reads a deployment listed and named by another only once, and lists it once", async () => {
     const { clock, session, commands } = scriptedWorld({
-      // Both listed; the failed one, read first, names its rollback too.
+      // Both listed, the failed one still among the running ones (a lagging listing), so it
+      // is read first and names its rollback, which is queued already.
       listed: ["d-FAILED", "d-ROLLBACK"],
+      listedActive: ["d-FAILED"],
       deployments: {
         "d-FAILED": deployment("d-FAILED", "Failed", 4, {
           rollbackInfo: { rollbackDeploymentId: "d-ROLLBACK" },
@@ -644,16 +652,17 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
 
   it("orders a deployment without createTime first rather than failing", async () => {
     const { clock, session } = scriptedWorld({
-      listed: ["d-NEW", "d-UNDATED"],
+      listed: ["d-NEW", "d-UNDATED", "d-OLD"],
       deployments: {
         "d-NEW": deployment("d-NEW", "InProgress", 1),
         "d-UNDATED": { ...deployment("d-UNDATED", "Created", 0), createTime: undefined },
+        "d-OLD": deployment("d-OLD", "Created", 30),
       },
     });
 
     const seen = await clock.drive(observe(session, sdk, request, tag, {}));
 
-    expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-UNDATED", "d-NEW"]);
+    expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-UNDATED", "d-OLD", "d-NEW"]);
   });
 
   it("retries a throttled refresh read within its minute", async () => {
