@@ -664,3 +664,22 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
     expect(lines.filter((line) => line.includes("lifecycle events unavailable"))).to.deep.equal([]);
   });
 });
+
+describe("deployment engine states: its own deployment stopped before it was found", () => {
+  it("reports a deployment it created, stopped by an alarm before a lagging listing showed it, as stopped", async () => {
+    const { sim, stack } = world({ listLagMs: 20_000, groupLagMs: 20_000, hookMs: 5_000 });
+    sim.fateOf = () => ({ kind: "alarm", afterShiftMs: 1_000, alarm: "orders-errors" });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("stopped");
+    expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) Stopped.",
+      "CodeDeploy's reason: ALARM_ACTIVE: One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: <orders-errors>",
+      "Alarm that stopped it: orders-errors",
+    ]);
+    expect(up.recorded).to.include({ status: "Stopped", deploymentId: "d-SIM000001" });
+  });
+});
