@@ -478,7 +478,10 @@ describe("deployment engine states: this resource's deployment, found when it al
     );
 
     expect(next.outcome, next.message).to.equal("success");
-    expect(progress(next)).to.include("deployment d-SIM000001 succeeded; alias serves version 4");
+    expect(progress(next)).to.deep.equal([
+      "alias serves version 4; no deployment running",
+      "deployment d-SIM000001 succeeded; alias serves version 4",
+    ]);
     expect(next.recorded).to.include({ deploymentId: "d-SIM000001", status: "Succeeded" });
     expect(next.createdDeployments).to.deep.equal([]);
   });
