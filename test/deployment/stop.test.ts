@@ -130,4 +130,53 @@ describe("stopping this resource's deployments on delete", () => {
       "StopDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:StopDeployment",
     );
   });
+
+  it("fails, naming the read, when the recorded deployment cannot be read for another reason", async () => {
+    const w = world();
+    const mine = await started(w);
+    w.sim.faults = ({ command }) => (command === "GetDeploymentCommand" ? "denied" : "none");
+
+    const error = await w.clock
+      .drive(
+        stop(
+          { ...ordersInputs("4"), deploymentId: mine.deploymentId, marker: "0badf00d" },
+          w.sim.clients(),
+          () => undefined,
+          w.clock,
+        ),
+      )
+      .catch((e: Error) => e);
+
+    expect((error as Error).message).to.equal(
+      "GetDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+    );
+    expect(w.sim.deployments[0].status).to.not.equal("Stopped");
+  });
+
+  it("stops the recorded deployment even when the resource has no marker to match", async () => {
+    const w = world();
+    const mine = await started(w);
+
+    const result = await w.clock.drive(
+      stop(
+        { ...ordersInputs("4"), deploymentId: mine.deploymentId },
+        w.sim.clients(),
+        () => undefined,
+        w.clock,
+      ),
+    );
+
+    expect(result.stopped).to.deep.equal(["d-SIM000001"]);
+  });
+
+  it("without a marker, leaves an untagged deployment it did not record alone", async () => {
+    const w = world({ listLagMs: 0 });
+    w.sim.foreignDeployment("4"); // "deployed by hand": no tag
+
+    const result = await w.clock.drive(
+      stop({ ...ordersInputs("4") }, w.sim.clients(), () => undefined, w.clock),
+    );
+
+    expect(result).to.deep.equal({ stopped: [], leftAlone: ["d-SIM000001"], stillStopping: [] });
+  });
 });
