@@ -404,3 +404,179 @@ describe("TrafficShiftedFunction: in a VPC", () => {
     expect(granted).to.have.property("WriteOwnLogs");
   });
 });
+
+describe("TrafficShiftedFunction: a user's role, application and alarms", () => {
+  const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-execution`;
+  let built: Built;
+  before(async () => {
+    built = await build({
+      role: ROLE_ARN,
+      trafficShifting: { applicationName: "orders-service" },
+      alarms: { createDefaults: false, additionalAlarmNames: ["orders-p99-latency"] },
+    });
+  });
+
+  it("runs the function with the user's role and creates no execution role or policy", () => {
+    const fn = built.resources.get(FUNCTION, "orders-function");
+    expect(fn.inputs.role).to.equal(ROLE_ARN);
+    expect(
+      built.resources.find(ROLE, { assumeRolePolicy: /lambda\.amazonaws\.com/ }),
+    ).to.have.length(0);
+    expect(built.resources.ofType(ROLE_POLICY).map((policy) => policy.name)).to.deep.equal([
+      "orders-deploy-role-policy",
+    ]);
+    expect(built.result.role).to.equal(undefined);
+  });
+
+  it("names the deployment group uniquely in the user's application, which other stacks share", () => {
+    const group = built.resources.get(GROUP, "orders-deployment-group");
+    expect(group.inputs.appName).to.equal("orders-service");
+    // explicitName(..., unique: true): the name plus a hash of the stack and name.
+    expect(group.inputs.deploymentGroupName).to.match(/^orders-[0-9a-f]+$/);
+    built.resources.resourceCountIs(APPLICATION, 0);
+  });
+
+  it("stops the rollout on the user's alarms alone", async () => {
+    built.resources.resourceCountIs(ALARM, 0);
+    expect(
+      built.resources.get(GROUP, "orders-deployment-group").inputs.alarmConfiguration,
+    ).to.deep.equal({
+      enabled: true,
+      alarms: ["orders-p99-latency"],
+      ignorePollAlarmFailure: false,
+    });
+    const granted = statementsOf(built.resources.get(ROLE_POLICY, "orders-deploy-role-policy"));
+    expect(granted.ReadDeploymentAlarms.Resource).to.deep.equal([
+      `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:orders-p99-latency`,
+    ]);
+  });
+
+  it("writes the CodeDeploy role's policy in IAM's current policy language", () => {
+    const policy = JSON.parse(
+      built.resources.get(ROLE_POLICY, "orders-deploy-role-policy").inputs.policy,
+    );
+    expect(policy.Version).to.equal("2012-10-17");
+  });
+
+  it("has no alarm configuration at all without alarms", async () => {
+    const { resources } = await build({ alarms: { createDefaults: false } });
+    expect(resources.get(GROUP, "orders-deployment-group").inputs).to.not.have.property(
+      "alarmConfiguration",
+    );
+  });
+});
+
+describe("TrafficShiftedFunction: names at CodeDeploy's 100-character limits", () => {
+  // 95 characters: `<name>-deploy` (102) and `<name>-deployment-config` (113) are too long.
+  const name = `orders-${"x".repeat(88)}`;
+  let built: Built;
+  before(async () => {
+    built = await build(
+      { trafficShifting: { canary: { percentage: 10, intervalMinutes: 5 } } },
+      name,
+    );
+  });
+
+  it("cuts the application, deployment config and deployment group names to 100 characters", () => {
+    const application = built.resources.get(APPLICATION, `${name}-deploy`);
+    const config = built.resources.get(
+      "aws:codedeploy/deploymentConfig:DeploymentConfig",
+      `${name}-deployment-config`,
+    );
+    const group = built.resources.get(GROUP, `${name}-deployment-group`);
+    for (const physical of [
+      application.inputs.name,
+      config.inputs.deploymentConfigName,
+      group.inputs.deploymentGroupName,
+    ]) {
+      expect(physical).to.be.a("string");
+      expect(physical.length, physical).to.be.at.most(100);
+      expect(physical.startsWith(name.slice(0, 80)), physical).to.equal(true);
+    }
+    expect(application.inputs.name).to.not.equal(config.inputs.deploymentConfigName);
+  });
+
+  it("parents the custom deployment config to the component", () => {
+    const config = built.resources.get(
+      "aws:codedeploy/deploymentConfig:DeploymentConfig",
+      `${name}-deployment-config`,
+    );
+    expect(built.resources.parentOf(config)?.type).to.equal(
+      "multiregion-serverless:index:TrafficShiftedFunction",
+    );
+  });
+});
+
+describe("TrafficShiftedFunction: the typed factories and the TypeScript-only members", () => {
+  it("codeDeploy: a CodeDeploy function with the given type, whose deployment is reachable", async () => {
+    const { resources, result } = await runComponent(() =>
+      TrafficShiftedFunction.codeDeploy("orders", {
+        code,
+        trafficShifting: { type: "AllAtOnce" },
+      }),
+    );
+    expect(result.mode).to.equal("codedeploy");
+    expect(result.deployment).to.not.equal(undefined);
+    expect(result.deploymentAlarms).to.not.equal(undefined);
+    expect(result.eventSources).to.equal(undefined);
+    expect(resources.get(GROUP, "orders-deployment-group").inputs.deploymentConfigName).to.equal(
+      "CodeDeployDefault.LambdaAllAtOnce",
+    );
+    const { result: plain } = await runComponent(() =>
+      TrafficShiftedFunction.codeDeploy("orders", { code }),
+    );
+    expect(plain.mode).to.equal("codedeploy");
+    expect(plain.deploymentType).to.equal("Canary10Percent5Minutes");
+  });
+
+  it("weighted: a function whose alias stack config moves, with no deployment", async () => {
+    const { resources, result } = await runComponent(() =>
+      TrafficShiftedFunction.weighted("orders", {
+        code,
+        trafficShifting: { stableVersion: "3", canaryVersion: "4", weight: 0.1 },
+      }),
+    );
+    expect(result.mode).to.equal("weighted");
+    expect(result.deployment).to.equal(undefined);
+    resources.resourceCountIs(DEPLOYMENT, 0);
+    expect(resources.get(ALIAS, "orders-alias").inputs).to.deep.include({
+      functionVersion: "3",
+      routingConfig: { additionalVersionWeights: { "4": 0.1 } },
+    });
+  });
+
+  it("reports an empty deployment id when no deployment ran (nothing to deploy, or a preview)", async () => {
+    const { result } = await build({});
+    const id = await new Promise<string | undefined>((resolve) =>
+      result.deploymentId!.apply((value) => resolve(value)),
+    );
+    expect(id).to.equal("");
+  });
+});
+
+describe("TrafficShiftedFunction: event sources", () => {
+  const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+  let built: Built;
+  before(async () => {
+    built = await build({ eventSources: { sqs: [{ name: "jobs" }] } });
+  });
+
+  it("invokes the alias once the alias and the execution role's policy exist", () => {
+    const mapping = built.resources.ofType(MAPPING)[0];
+    expect(mapping.inputs.functionName).to.equal(
+      built.resources.get(ALIAS, "orders-alias").outputs.arn,
+    );
+    expect(mapping.dependencies).to.include.members([
+      built.resources.get(ALIAS, "orders-alias").urn,
+      built.resources.get(ROLE_POLICY, "orders-role-policy").urn,
+    ]);
+    expect(built.result.eventSources).to.not.equal(undefined);
+  });
+
+  it("sizes the queue's visibility timeout from the default 10 s function timeout", () => {
+    expect(
+      built.resources.get("aws:sqs/queue:Queue", "orders-jobs-queue").inputs
+        .visibilityTimeoutSeconds,
+    ).to.equal(60);
+  });
+});
