@@ -545,6 +545,22 @@ describe("TrafficShiftedFunction: the typed factories and the TypeScript-only me
     });
   });
 
+  it("weighted without default alarms or event sources: no deployment, alarms or event sources to reach", async () => {
+    const { resources, result } = await runComponent(() =>
+      TrafficShiftedFunction.weighted("orders", {
+        code,
+        alarms: { createDefaults: false },
+        trafficShifting: { stableVersion: "3", weight: 0 },
+      }),
+    );
+    expect(result.deployment).to.equal(undefined);
+    expect(result.deploymentAlarms).to.equal(undefined);
+    expect(result.eventSources).to.equal(undefined);
+    resources.resourceCountIs(ALARM, 0);
+    expect(resources.get(ALIAS, "orders-alias").inputs).to.deep.include({ functionVersion: "3" });
+    expect(resources.get(ALIAS, "orders-alias").inputs).to.not.have.property("routingConfig");
+  });
+
   it("reports an empty deployment id when no deployment ran (nothing to deploy, or a preview)", async () => {
     const { result } = await build({});
     const id = await new Promise<string | undefined>((resolve) =>
