@@ -53,6 +53,8 @@ describe("TrafficShiftedFunction: what a user gets without configuring it", () =
       architectures: ["x86_64"],
     });
     expect(fn.inputs.environment).to.deep.equal({ variables: { LOG_LEVEL: "INFO" } });
+    // The archive given as `code` (the capture keeps an archive's marker, not its files).
+    expect(fn.inputs).to.have.nested.property("code.__pulumiArchive", true);
     for (const absent of [
       "ephemeralStorage",
       "snapStart",
@@ -85,6 +87,7 @@ describe("TrafficShiftedFunction: what a user gets without configuring it", () =
         timeout: 120,
         role: built.resources.get(ROLE, `orders-${event}-hook-role`).outputs.arn,
       });
+      expect(hook.inputs).to.have.nested.property("code.__pulumiArchive", true);
       expect(hook.inputs.tracingConfig).to.deep.equal({ mode: "Active" });
       expect(hook.inputs.loggingConfig).to.deep.equal({
         logFormat: "Text",
