@@ -5,7 +5,7 @@
 // specs build the component once per behaviour, so these assertions are cheap to run per mutant.
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { TrafficShiftedFunction, TrafficShiftedFunctionArgs } from "../components";
+import { TrafficShiftedFunction, TrafficShiftedFunctionArgs, TrafficShifting } from "../components";
 import { CapturedResource, ResourceCapture, runComponent } from "../testing";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -562,6 +562,22 @@ describe("TrafficShiftedFunction: the typed factories and the TypeScript-only me
     resources.resourceCountIs(ALARM, 0);
     expect(resources.get(ALIAS, "orders-alias").inputs).to.deep.include({ functionVersion: "3" });
     expect(resources.get(ALIAS, "orders-alias").inputs).to.not.have.property("routingConfig");
+  });
+
+  it("TrafficShifting.codeDeploy and .weighted give trafficShifting in their mode, with the given fields", async () => {
+    expect(TrafficShifting.codeDeploy()).to.deep.equal({ mode: "codedeploy" });
+    expect(TrafficShifting.codeDeploy({ type: "AllAtOnce" })).to.deep.equal({
+      mode: "codedeploy",
+      type: "AllAtOnce",
+    });
+    expect(TrafficShifting.weighted()).to.deep.equal({ mode: "weighted" });
+    expect(TrafficShifting.weighted({ stableVersion: "3", weight: 0.1 })).to.deep.equal({
+      mode: "weighted",
+      stableVersion: "3",
+      weight: 0.1,
+    });
+    const { result } = await build({ trafficShifting: TrafficShifting.weighted() });
+    expect(result.mode).to.equal("weighted");
   });
 
   it("reports an empty deployment id when no deployment ran (nothing to deploy, or a preview)", async () => {
