@@ -38,7 +38,7 @@ function statementsOf(resource: CapturedResource): Record<string, any> {
 
 describe("TrafficShiftedFunction: what a user gets without configuring it", () => {
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build({ hooks: { preTraffic: { code }, postTraffic: { code } } });
   });
 
@@ -176,7 +176,7 @@ describe("TrafficShiftedFunction: each option reaches the resource it configures
   const DEAD_LETTERS = `arn:aws:sns:eu-west-1:${ACCOUNT}:orders-failed`;
   const tags = { team: "payments" };
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build({
       region: "eu-west-1",
       tags,
@@ -326,7 +326,7 @@ describe("TrafficShiftedFunction: rollout notifications of the function's region
   const HERE = `arn:aws:sns:eu-west-1:${ACCOUNT}:orders-staging`;
   const ELSEWHERE = `arn:aws:sns:us-east-1:${ACCOUNT}:orders-staging`;
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build({ region: "eu-west-1", notificationTopicArns: [HERE, ELSEWHERE] });
   });
 
@@ -382,7 +382,7 @@ describe("TrafficShiftedFunction: rollout notifications of the function's region
 
 describe("TrafficShiftedFunction: in a VPC", () => {
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build({
       region: "eu-west-1",
       vpcConfig: { subnetIds: ["subnet-0a1b2c3d"], securityGroupIds: ["sg-0a1b2c3d"] },
@@ -411,7 +411,7 @@ describe("TrafficShiftedFunction: in a VPC", () => {
 describe("TrafficShiftedFunction: a user's role, application and alarms", () => {
   const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/orders-execution`;
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build({
       role: ROLE_ARN,
       trafficShifting: { applicationName: "orders-service" },
@@ -473,7 +473,7 @@ describe("TrafficShiftedFunction: names at CodeDeploy's 100-character limits", (
   // 95 characters: `<name>-deploy` (102) and `<name>-deployment-config` (113) are too long.
   const name = `orders-${"x".repeat(88)}`;
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build(
       { trafficShifting: { canary: { percentage: 10, intervalMinutes: 5 } } },
       name,
@@ -592,7 +592,7 @@ describe("TrafficShiftedFunction: the typed factories and the TypeScript-only me
 describe("TrafficShiftedFunction: event sources", () => {
   const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
   let built: Built;
-  before(async () => {
+  beforeEach(async () => {
     built = await build({ eventSources: { sqs: [{ name: "jobs" }] } });
   });
 
