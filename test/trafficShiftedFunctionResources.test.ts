@@ -5,7 +5,12 @@
 // specs build the component once per behaviour, so these assertions are cheap to run per mutant.
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { TrafficShiftedFunction, TrafficShiftedFunctionArgs, TrafficShifting } from "../components";
+import {
+  RegionalService,
+  TrafficShiftedFunction,
+  TrafficShiftedFunctionArgs,
+  TrafficShifting,
+} from "../components";
 import { CapturedResource, ResourceCapture, runComponent } from "../testing";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -356,6 +361,14 @@ describe("TrafficShiftedFunction: rollout notifications of the function's region
     expect(granted.PublishRolloutEvents.Resource).to.deep.equal([HERE]);
   });
 
+  it("cuts a trigger's name to CodeDeploy's 100 characters for a long topic name", async () => {
+    const topic = `arn:aws:sns:eu-west-1:${ACCOUNT}:${"t".repeat(120)}`;
+    const { resources } = await build({ region: "eu-west-1", notificationTopicArns: [topic] });
+    const [trigger] = resources.get(GROUP, "orders-deployment-group").inputs.triggerConfigurations;
+    expect(trigger.triggerName).to.equal(`rollout-${"t".repeat(92)}`);
+    expect(trigger.triggerTargetArn).to.equal(topic);
+  });
+
   it("sets no triggers or alarm actions without topics", async () => {
     const { resources } = await build({ region: "eu-west-1", notificationTopicArns: [] });
     expect(resources.get(GROUP, "orders-deployment-group").inputs).to.not.have.property(
@@ -613,5 +626,47 @@ describe("TrafficShiftedFunction: event sources", () => {
       built.resources.get("aws:sqs/queue:Queue", "orders-jobs-queue").inputs
         .visibilityTimeoutSeconds,
     ).to.equal(60);
+  });
+});
+
+describe("TrafficShiftedFunction: in a RegionalService, with the region's shared CodeDeploy role", () => {
+  const DEPLOY_POLICY = /^orders-deploy-role(-\d+)?-policy$/;
+  let service: { resources: ResourceCapture };
+  beforeEach(async () => {
+    service = await runComponent(
+      () =>
+        new RegionalService("orders", {
+          region: "eu-west-1",
+          functions: {
+            shared: { code },
+            own: {
+              code,
+              trafficShifting: {
+                serviceRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform-codedeploy`,
+              },
+            },
+          },
+          routes: { "GET /a": "shared" },
+        }),
+    );
+  });
+
+  it("starts a deployment only once the shared role's policy is in place", () => {
+    const policy = service.resources
+      .ofType(ROLE_POLICY)
+      .find((candidate) => DEPLOY_POLICY.test(candidate.name))!;
+    expect(service.resources.get(DEPLOYMENT, "orders-shared-deployment").dependencies).to.include(
+      policy.urn,
+    );
+  });
+
+  it("grants the shared role nothing on a function that brings its own CodeDeploy role", () => {
+    const policies = service.resources
+      .ofType(ROLE_POLICY)
+      .filter((candidate) => DEPLOY_POLICY.test(candidate.name));
+    expect(policies).to.have.length(1);
+    const shift = statementsOf(policies[0]).ShiftAlias.Resource as string[];
+    expect(shift.some((arn) => arn.includes("orders-shared-function"))).to.equal(true);
+    expect(shift.some((arn) => arn.includes("orders-own-function"))).to.equal(false);
   });
 });
