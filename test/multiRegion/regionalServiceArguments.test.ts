@@ -242,6 +242,16 @@ const cases: [string, unknown, string[]][] = [
     ["[table] is null: must be { name, arn } (an aws.dynamodb.Table fits)"],
   ],
   [
+    "a table given as its name only",
+    service({ table: "orders" }),
+    ['[table] is "orders": must be { name, arn } (an aws.dynamodb.Table fits)'],
+  ],
+  [
+    "a table ARN inside a list",
+    service({ table: { name: "orders", arn: [TABLE_ARN] } }),
+    [`[table.arn] is ["${TABLE_ARN}"]: ${TABLE_ARN_RULE}`],
+  ],
+  [
     "a table without name and ARN",
     service({ table: {} }),
     ["[table.name] is undefined: is required", `[table.arn] is undefined: ${TABLE_ARN_RULE}`],
@@ -316,6 +326,21 @@ describe("RegionalService arguments", () => {
       }),
     );
     resources.hasResourceProperties(HEALTH_CHECK, { cloudwatchAlarmName: "orders-5xx" });
+  });
+
+  it("accepts a MultiRegionService standby record name that is a DNS name in the zone", async () => {
+    const { result } = await runComponent(
+      () =>
+        new MultiRegionService("orders", {
+          topology: "active-passive",
+          primaryRegion: "us-east-1",
+          standbyRegions: ["us-west-2", "eu-west-1"],
+          ...shape,
+          domain,
+          standbyRecordName: "standby-pool.example.com",
+        }),
+    );
+    expect(result.recordNames).to.deep.equal(["api.example.com", "standby-pool.example.com"]);
   });
 
   it("refuses a MultiRegionService standby record name that is not a DNS name string", async () => {

@@ -274,6 +274,19 @@ describe("RegionalService as preview shows it", () => {
       resources.hasResourceProperties(EVENT_SOURCE_MAPPING, { eventSourceArn: TABLE.streamArn });
     });
 
+    it("read a stream they name themselves when the service has no table", async () => {
+      const { resources } = await build({
+        functions: {
+          orders: { code },
+          changes: {
+            code,
+            eventSources: { dynamodbStreams: [{ name: "changes", streamArn: TABLE.streamArn }] },
+          },
+        },
+      });
+      resources.hasResourceProperties(EVENT_SOURCE_MAPPING, { eventSourceArn: TABLE.streamArn });
+    });
+
     it("start their deployments after deployAfter, except a weighted-mode function's, which stack config moves", async () => {
       const { resources } = await runComponent(() => {
         const first = new RegionalService("first", {
@@ -285,6 +298,7 @@ describe("RegionalService as preview shows it", () => {
           functions: {
             orders: { code, trafficShifting: { type: "Linear10PercentEvery1Minute" } },
             reports: { code, trafficShifting: { mode: "weighted" } },
+            audit: { code },
           },
           deployAfter: first.deploymentIds,
         });
@@ -296,7 +310,9 @@ describe("RegionalService as preview shows it", () => {
       resources.hasResourceProperties("aws:codedeploy/deploymentGroup:DeploymentGroup", {
         deploymentConfigName: "CodeDeployDefault.LambdaLinear10PercentEvery1Minute",
       });
-      resources.resourceCountIs(DEPLOYMENT, 2);
+      const audit = resources.get(DEPLOYMENT, "orders-audit-deployment");
+      expect(audit.dependencies).to.include(firstDeployment.urn);
+      resources.resourceCountIs(DEPLOYMENT, 3);
     });
   });
 });
