@@ -223,6 +223,21 @@ const cases: [string, unknown, string[]][] = [
     ],
   ],
   [
+    "a table given as its name only",
+    { ...activePassive, table: "orders" },
+    ['[table] is "orders": must be { hashKey?, name?, protectData?, ... }'],
+  ],
+  [
+    "a hash key inside a list",
+    { ...activePassive, table: { hashKey: ["id"] } },
+    [`[table.hashKey] is ["id"]: ${ATTRIBUTE_RULE}`],
+  ],
+  [
+    "a country inside a list",
+    { ...geolocation, geolocation: { "eu-west-1": [{ country: ["DE"] }] } },
+    [`[geolocation.eu-west-1[0]] is {"country":["DE"]}: ${LOCATION_RULE}`],
+  ],
+  [
     "a table that is null",
     { ...activePassive, table: null },
     ["[table] is null: must be { hashKey?, name?, protectData?, ... }"],
@@ -295,6 +310,18 @@ describe("MultiRegionService arguments", () => {
     expect(
       recordsFor(resources, GLOBAL_NAME).map((r) => r.inputs.weightedRoutingPolicies[0].weight),
     ).to.deep.equal([255, 0]);
+  });
+
+  it("lets functions set TABLE_NAME themselves when the service has no table", async () => {
+    const { resources } = await build({
+      ...activePassive,
+      functions: { orders: { code, environment: { TABLE_NAME: "legacy-orders" } } },
+    });
+    expect(
+      resources
+        .ofType("aws:lambda/function:Function")
+        .map((fn) => fn.inputs.environment.variables.TABLE_NAME),
+    ).to.deep.equal(["legacy-orders", "legacy-orders"]);
   });
 
   it("accepts country subdivisions, and geolocation routing in one region with no locations at all", async () => {

@@ -1,12 +1,15 @@
 // What a MultiRegionService shows in `pulumi preview` beyond its records per topology
 // (activePassive/activeActive/globalTable.test.ts): its stack outputs, the record names it
 // manages, the replicas' settings and streams, and the exact refusal of a routing change.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
   listedRoutingPolicy,
   ListedRecordSet,
   MultiRegionService,
   regionOrderOf,
+  replicaStreamArn,
   routingChangeRefusal,
   routingConflicts,
 } from "../../components";
@@ -159,12 +162,49 @@ describe("MultiRegionService as preview shows it", () => {
     }
   });
 
+  it("names the regions a missing replica stream could come from, or none", async () => {
+    // `replicas` as the provider reports it (aws.dynamodb.Table `replicas[].regionName`,
+    // `replicas[].streamArn`); a table without replicas reports none.
+    const settled = (output: pulumi.Output<string>) =>
+      (output as unknown as { promise(): Promise<string> }).promise();
+    const failureOf = async (replicas: unknown) =>
+      settled(
+        replicaStreamArn(
+          { replicas: pulumi.output(replicas) } as unknown as aws.dynamodb.Table,
+          "eu-west-1",
+          "us-east-1",
+        ),
+      ).then(
+        () => "resolved",
+        (error: Error) => error.message,
+      );
+    const message = (known: string) =>
+      `The global table has no replica stream in eu-west-1 (home region us-east-1; replicas: ${known}): ` +
+      "a serviceTable stream source there needs the table replicated to eu-west-1 with its stream on";
+    expect(await failureOf(undefined)).to.equal(message("none"));
+    expect(
+      await failureOf([
+        {
+          regionName: "us-west-2",
+          streamArn: "arn:aws:dynamodb:us-west-2:123456789012:table/orders/stream/1",
+        },
+        {
+          regionName: "ap-southeast-1",
+          streamArn: "arn:aws:dynamodb:ap-southeast-1:123456789012:table/orders/stream/1",
+        },
+      ]),
+    ).to.equal(message("us-west-2, ap-southeast-1"));
+  });
+
   describe("the regions' order", () => {
     it("leaves out what is missing: a primary not given yet, no regions", () => {
       expect(
         regionOrderOf({ topology: "active-passive", standbyRegions: ["us-west-2"], ...shape }),
       ).to.deep.equal(["us-west-2"]);
       expect(regionOrderOf({ topology: "active-active", ...shape })).to.deep.equal([]);
+      expect(
+        regionOrderOf({ topology: "active-passive", primaryRegion: "us-east-1", ...shape }),
+      ).to.deep.equal(["us-east-1"]);
     });
   });
 
@@ -214,6 +254,33 @@ describe("MultiRegionService as preview shows it", () => {
           `(api.example.com does not resolve until step 2 is done); 2. pulumi up. ` +
           `To keep the current routing instead, restore the previous topology/routing arguments.`,
       );
+    });
+
+    it("has records it did not create deleted in Route 53 only: a weighted CNAME, a set named primary of another policy", () => {
+      // Route 53 allows weighted CNAME record sets (Route 53 Developer Guide, "Weighted routing").
+      const listed: ListedRecordSet[] = [
+        set({ type: "CNAME", setIdentifier: "us-east-1", weight: 1 }),
+        set({ type: "CNAME" }),
+      ];
+      const conflicts = routingConflicts(listed, GLOBAL_NAME, ["A"], "latency");
+      expect(conflicts).to.deep.equal(listed);
+      expect(
+        routingChangeRefusal("orders", COMPONENT_URN, GLOBAL_NAME, "latency", conflicts),
+      ).to.equal(
+        `MultiRegionService "orders": api.example.com already has weighted, simple records ` +
+          `(CNAME us-east-1, CNAME (no set identifier)) and this update would create latency records. ` +
+          `${WHY} Change the routing in two steps: 1. delete the old records: ` +
+          `delete CNAME us-east-1, CNAME (no set identifier) in Route 53 (console, or aws route53 change-resource-record-sets with a DELETE change; ` +
+          `if another stack of yours manages them, pulumi destroy --target there) ` +
+          `(api.example.com does not resolve until step 2 is done); 2. pulumi up. ` +
+          `To keep the current routing instead, restore the previous topology/routing arguments.`,
+      );
+      // A weighted set this component would have named "primary" is its weighted record.
+      expect(
+        routingChangeRefusal("orders", COMPONENT_URN, GLOBAL_NAME, "latency", [
+          set({ setIdentifier: "primary", weight: 1 }),
+        ]),
+      ).to.include(`--target ${recordUrn("orders-weighted-primary")} (`);
     });
 
     it("gives only the destroy step when every conflicting record is the stack's own", () => {
