@@ -98,7 +98,8 @@ export class ArgumentProblems {
    * misstate what was given.
    */
   private record(key: string, text: string): void {
-    const full = this.keyPrefix + key;
+    // The key "" is the view's own value: `[healthCheck]`, not `[healthCheck.]`.
+    const full = key === "" ? this.keyPrefix.replace(/\.$/, "") : this.keyPrefix + key;
     if (this.unknownKeys.some((unknown) => isWithin(full, unknown) || isWithin(unknown, full))) {
       return;
     }

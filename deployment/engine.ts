@@ -523,7 +523,13 @@ async function endedOwnDeployment(
   run.deploymentId = ours.id;
   const events = earlier ? [] : await lifecycleEvents(run, ours.id);
   throw deploymentFailure(
-    failureMessage(ours.info, events, { subject: run.subject, alias, earlier }),
+    failureMessage(ours.info, events, {
+      subject: run.subject,
+      // Created by this operation: it knows the version the alias was on when it did.
+      previousVersion: earlier ? undefined : run.previousVersion,
+      alias,
+      earlier,
+    }),
     earlier ? "rolled-back-earlier" : ours.status === "Stopped" ? "stopped" : "failed",
     result(run, ours.status as DeploymentStatus, alias),
   );

@@ -192,7 +192,9 @@ describe("deployment engine: seeded fault injection", function () {
         expect(broken, broken.join("\n\n")).to.deep.equal([]);
       }),
       {
-        numRuns: 1_000,
+        // SEEDED_FAULTS_RUNS=<n> plays fewer (a mutation run replays this test for every
+        // surviving mutant, docs/testing.md); `npm test` plays all 1,000.
+        numRuns: process.env.SEEDED_FAULTS_RUNS ? Number(process.env.SEEDED_FAULTS_RUNS) : 1_000,
         // Fixed by default so `npm test` is reproducible; explore with FC_SEED=$RANDOM.
         seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261201,
         path: process.env.FC_PATH,

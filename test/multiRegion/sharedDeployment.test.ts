@@ -254,4 +254,30 @@ describe("an upgrade keeps the moved application's and role's physical names (is
       oldResource("orders-a", ROLE, "deploy-role", 64).urn,
     );
   });
+
+  it("takes the role from the first function without its own role, even after one with its own application", async () => {
+    const { aliasUrn } = await upgraded({
+      a: { code, trafficShifting: { serviceRoleArn: "arn:aws:iam::123456789012:role/theirs" } },
+      b: { code, trafficShifting: { applicationName: "theirs" } },
+    });
+    expect(await aliasUrn("orders-deploy", APPLICATION)).to.equal(
+      oldResource("orders-a", APPLICATION, "deploy", 100).urn,
+    );
+    expect(await aliasUrn("orders-deploy-role", ROLE)).to.equal(
+      oldResource("orders-b", ROLE, "deploy-role", 64).urn,
+    );
+  });
+
+  it("never moves from a weighted-mode function, which had no application or role of its own", async () => {
+    const { aliasUrn } = await upgraded({
+      a: { code, trafficShifting: { mode: "weighted" } },
+      b: { code },
+    });
+    expect(await aliasUrn("orders-deploy", APPLICATION)).to.equal(
+      oldResource("orders-b", APPLICATION, "deploy", 100).urn,
+    );
+    expect(await aliasUrn("orders-deploy-role", ROLE)).to.equal(
+      oldResource("orders-b", ROLE, "deploy-role", 64).urn,
+    );
+  });
 });

@@ -10,5 +10,6 @@ describe("the shared role's worst-case grant counts only the region's notificati
     expect(topicCountUpperBound([east, west], undefined)).to.equal(2);
     expect(topicCountUpperBound([east, pulumi.output(west)], "us-east-1")).to.equal(2);
     expect(topicCountUpperBound(undefined, "us-east-1")).to.equal(0);
+    expect(topicCountUpperBound(undefined, undefined)).to.equal(0);
   });
 });

@@ -100,7 +100,13 @@ export type Fault =
   /** No answer at all until the caller aborts (no effect). */
   | "stall"
   /** Access denied (not transient: the role lost a permission). */
-  | "denied";
+  | "denied"
+  /**
+   * The request takes effect and the answer is empty (`{}`): CreateDeployment's output
+   * documents `deploymentId`, but the SDK types every output member as optional and AWS
+   * documents no case without it; the engine must not take it for "nothing happened".
+   */
+  | "empty";
 
 /** How a deployment will end. */
 export type Fate =
@@ -210,7 +216,12 @@ export interface SimRequest {
 }
 
 /** Decides the fault of each request (the scenario's plan). */
-export type FaultPlan = (request: { command: string; at: number; index: number }) => Fault;
+export type FaultPlan = (request: {
+  command: string;
+  at: number;
+  index: number;
+  input?: any;
+}) => Fault;
 
 const CLOUDWATCH_COMMANDS = new Set(["DescribeAlarmsCommand"]);
 
@@ -529,7 +540,7 @@ export class AwsSimulator {
     const index = this.requests.length;
     const fault = this.crashed
       ? "none"
-      : this.faults({ command: name, at: this.clock.now(), index });
+      : this.faults({ command: name, at: this.clock.now(), index, input: command.input });
     this.requests.push({ at: this.clock.now(), command: name, fault, input: command.input });
     if (this.crashed) {
       throw Object.assign(new Error("the process running pulumi was killed"), {
@@ -613,6 +624,10 @@ export class AwsSimulator {
         // the effect (or its refusal) happened; the caller hears nothing of it
       }
       throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
+    }
+    if (fault === "empty") {
+      await answer;
+      return {};
     }
     if (fault === "duplicate") {
       await answer.catch(() => undefined);
