@@ -473,10 +473,26 @@ async function steps(run: Run): Promise<DeploymentResult> {
 }
 
 /** Refuses an alias in an account the stack does not allow. */
-function checkAccount(run: Run, alias: AliasState): void {
+/** @internal */
+export function checkAccount(run: Pick<Run, "request" | "subject">, alias: AliasState): void {
   const allowed = run.request.allowedAccountIds ?? [];
-  if (allowed.length === 0 || !alias.accountId || allowed.includes(alias.accountId)) {
+  if (allowed.length === 0 || (alias.accountId && allowed.includes(alias.accountId))) {
     return;
+  }
+  if (!alias.accountId) {
+    // GetAlias always returns AliasArn (Lambda API reference, GetAlias response); an answer
+    // without it leaves the account unknown, and a guard that cannot check must refuse.
+    throw deploymentFailure(
+      notStartedMessage(
+        `the account of alias ${run.request.aliasName} could not be told (Lambda's GetAlias ` +
+          `answer had no AliasArn), and this stack deploys only to ${allowed.join(" or ")}; ` +
+          "refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or " +
+          "the region's provider).",
+        { subject: run.subject, running: [] },
+      ),
+      "not-started",
+      { status: "NotStarted" },
+    );
   }
   throw deploymentFailure(
     notStartedMessage(

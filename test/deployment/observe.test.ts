@@ -11,6 +11,12 @@ import * as lambda from "@aws-sdk/client-lambda";
 import { expect } from "chai";
 import { Session } from "../../deployment/calls";
 import {
+  checkAccount,
+  DeploymentFailure,
+  DeploymentRequest,
+  isDeploymentFailure,
+} from "../../deployment/engine";
+import {
   ACTIVE_DEPLOYMENT_STATUSES,
   describeAlias,
   getDeployment,
@@ -192,6 +198,41 @@ describe("what the engine reads: the alias", () => {
     const alias = await clock.drive(readAlias(session, sdk, target));
 
     expect(alias).to.deep.equal({ version: "3", weights: {}, accountId: undefined });
+  });
+
+  it("refuses to deploy when the account is unknown and the stack names its accounts (the guard fails closed)", () => {
+    // GetAlias always returns AliasArn (Lambda API reference, GetAlias response elements); an
+    // answer without it must not slip past allowedAccountIds.
+    const run = {
+      request: {
+        aliasName: "live",
+        allowedAccountIds: ["111122223333"],
+      } as unknown as DeploymentRequest,
+      subject: {
+        functionName: "orders-fn",
+        aliasName: "live",
+        targetVersion: "4",
+        region: "eu-west-1",
+      },
+    };
+    const unknownAccount = { version: "3", weights: {}, accountId: undefined };
+    let refusal: unknown;
+    try {
+      checkAccount(run, unknownAccount);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(isDeploymentFailure(refusal)).to.equal(true);
+    expect((refusal as DeploymentFailure).kind).to.equal("not-started");
+    expect((refusal as Error).message.split("\n")[0]).to.equal(
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the account of alias live could not be told (Lambda's GetAlias answer had no AliasArn), and this stack deploys only to 111122223333; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
+    );
+    // Without allowedAccountIds there is nothing to check.
+    checkAccount(
+      { ...run, request: { aliasName: "live" } as unknown as DeploymentRequest },
+      unknownAccount,
+    );
+    checkAccount(run, { ...unknownAccount, accountId: "111122223333" });
   });
 
   it("refuses an answer without FunctionVersion, naming the alias and the function", async () => {
@@ -540,7 +581,7 @@ describe("what the engine reads: one observation of the group", () => {
 
   it("takes the newest deployment with this request's tag as this request's, and lists running ones oldest first", async () => {
     const { clock, session } = scriptedWorld({
-      // Newest first, as CodeDeploy lists them.
+      // ListDeployments documents no order (API reference, ListDeployments): createTime decides.
       listed: ["d-3", "d-2", "d-1", "d-0"],
       deployments: {
         "d-0": deployment("d-0", "Succeeded", 200, { description: OURS }),
