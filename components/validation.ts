@@ -98,8 +98,7 @@ export class ArgumentProblems {
    * misstate what was given.
    */
   private record(key: string, text: string): void {
-    // The key "" is the view's own value: `[healthCheck]`, not `[healthCheck.]`.
-    const full = key === "" ? this.keyPrefix.replace(/\.$/, "") : this.keyPrefix + key;
+    const full = this.keyName(key);
     if (this.unknownKeys.some((unknown) => isWithin(full, unknown) || isWithin(unknown, full))) {
       return;
     }
@@ -109,12 +108,15 @@ export class ArgumentProblems {
   /** Records a key whose value is an Output or a Promise, once; later problems under it are dropped. */
   addUnknown(key: string, text: string): void {
     this.record(key, text);
-    this.unknownKeys.push(this.keyPrefix + key);
+    this.unknownKeys.push(this.keyName(key));
   }
 
-  /** A key as messages name it, with the prefix of this view (`functions.orders.timeout`). */
+  /**
+   * A key as messages name it, with the prefix of this view (`functions.orders.timeout`); the
+   * key "" is the view's own value (`healthCheck`, not `healthCheck.`).
+   */
   keyName(key: string): string {
-    return this.keyPrefix + key;
+    return key === "" ? this.keyPrefix.replace(/\.$/, "") : this.keyPrefix + key;
   }
 
   /** Records a key the arguments do not have, with the closest known one and the known ones. */

@@ -233,6 +233,20 @@ describe("component arguments: unknown and contradictory keys", () => {
     ]);
   });
 
+  it("names a view's own value by its key, and leaves out what is under it once it is reported unknown", () => {
+    const problems = new ArgumentProblems("X");
+    const healthCheck = problems.within("healthCheck.");
+    healthCheck.addUnknown("", "must be known when the component is constructed");
+    // Problems found under an unknown value are consequences of it, not the user's.
+    healthCheck.add("path", 1, "a string");
+    problems.add("regions", [], "at least one region");
+    expect(healthCheck.keyName("")).to.equal("healthCheck");
+    expect(problems.messages).to.deep.equal([
+      "[healthCheck] must be known when the component is constructed",
+      "[regions] is []: at least one region",
+    ]);
+  });
+
   it("suggests a key within two edits or one the given key starts, and nothing for the rest", () => {
     expect(closestKey("regoins", ["regions", "routing"])).to.equal("regions");
     expect(closestKey("trafficShift", ["trafficShifting", "tags"])).to.equal("trafficShifting");
