@@ -326,6 +326,14 @@ describe("RegionalService arguments", () => {
       }),
     );
     resources.hasResourceProperties(HEALTH_CHECK, { cloudwatchAlarmName: "orders-5xx" });
+    // The ARN known only at deployment still reaches the execution role's table statement, as
+    // the replica in the service's own region.
+    const statements = resources
+      .ofType("aws:iam/rolePolicy:RolePolicy")
+      .flatMap((policy) => JSON.parse(policy.inputs.policy).Statement as Record<string, unknown>[]);
+    const table = statements.find((statement) => statement.Sid === "ReadWriteRegionalTable");
+    const replica = TABLE_ARN.replace(":us-east-1:", `:${REGION}:`);
+    expect(table?.Resource).to.deep.equal([replica, `${replica}/index/*`]);
   });
 
   it("accepts a MultiRegionService standby record name that is a DNS name in the zone", async () => {
