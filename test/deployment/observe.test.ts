@@ -4,6 +4,9 @@
  * the engine's own Session (its timeouts and retries), on a virtual clock. Each case is
  * something the engine decides from: a wrong read here is a wrong decision there (success
  * reported while a rollback runs, a second deployment started, someone else's taken for ours).
+ * Deployment ids here are readable labels (`d-FAILED`); CodeDeploy's are `d-` and nine letters
+ * or digits (CodeDeploy API reference, GetDeployment example `d-A1B2C3123`), which the engine
+ * passes on as opaque strings.
  */
 import * as codedeploy from "@aws-sdk/client-codedeploy";
 import type { DeploymentInfo } from "@aws-sdk/client-codedeploy";
