@@ -5,7 +5,7 @@
  * something the engine decides from: a wrong read here is a wrong decision there (success
  * reported while a rollback runs, a second deployment started, someone else's taken for ours).
  * Deployment ids here are readable labels (`d-FAILED`); CodeDeploy's are `d-` and nine letters
- * or digits (CodeDeploy API reference, GetDeployment example `d-A1B2C3123`), which the engine
+ * or digits (AWS CLI reference, `aws deploy get-deployment` example: `d-A1B2C3123`), which the engine
  * passes on as opaque strings.
  */
 import * as codedeploy from "@aws-sdk/client-codedeploy";
