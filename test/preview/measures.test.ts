@@ -134,6 +134,39 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
     expect(run("unused-compiler").before).to.equal(true);
   });
 
+  it("refuse a resource created inside apply in a preview process, with apply-context on and off", function () {
+    this.timeout(120_000);
+    const preview = (off: string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apply-context-"));
+      try {
+        const json = path.join(dir, "preview.json");
+        const run = spawnSync(
+          process.execPath,
+          [
+            path.join(ROOT, "preview", "run.js"),
+            "dev",
+            "--quiet",
+            "--program",
+            path.join("test", "fixtures", "applyProgram.ts"),
+            "--json",
+            json,
+          ],
+          { cwd: ROOT, encoding: "utf8", env: { ...process.env, [MEASURES_OFF_ENV]: off } },
+        );
+        const report = JSON.parse(fs.readFileSync(json, "utf8")) as { error?: { message: string } };
+        return { status: run.status, message: report.error?.message };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const on = preview("");
+    expect(on.status).to.equal(2);
+    expect(on.message).to.include(
+      "resource urn:pulumi:dev::multiregion-serverless::aws:iam/rolePolicy:RolePolicy::orders-inline was created inside an apply callback",
+    );
+    expect(preview("apply-context")).to.deep.equal(on);
+  });
+
   it("do not tell resources created in apply at construction when resource.js no longer allows it", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "measures-"));
     try {
