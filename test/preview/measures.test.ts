@@ -9,6 +9,16 @@ const ROOT = path.resolve(__dirname, "..", "..");
 // The preview's own loader (cached transpiles), as preview/run.js starts: faster than ts-node.
 const LOADER = 'require("./preview/register").register();';
 
+/** What `script` writes to stdout (JSON), run in a process of its own with `off` measures off. */
+function inPreviewProcess<T>(script: string, off: string): T {
+  const run = spawnSync(process.execPath, ["-e", `${LOADER}\n${script}`], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, [MEASURES_OFF_ENV]: off },
+  });
+  return JSON.parse(run.stdout) as T;
+}
+
 describe("offline preview speed measures (preview/measures.ts)", () => {
   it("are all switched off by MULTIREGION_SERVERLESS_PREVIEW_OFF=all, naming the variable", () => {
     const report = installPreviewMeasures({ [MEASURES_OFF_ENV]: "all" });
@@ -94,13 +104,10 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "  serialize: typeof pulumi.runtime.computeCodePaths }));",
     ].join("\n");
     const run = (off: string) =>
-      JSON.parse(
-        spawnSync(process.execPath, ["-e", `${LOADER}\n${script}`], {
-          cwd: ROOT,
-          encoding: "utf8",
-          env: { ...process.env, [MEASURES_OFF_ENV]: off },
-        }).stdout,
-      ) as { before: boolean; after: boolean; name: string; serialize: string };
+      inPreviewProcess<{ before: boolean; after: boolean; name: string; serialize: string }>(
+        script,
+        off,
+      );
     expect(run("")).to.deep.equal({
       before: false,
       after: true,
@@ -123,13 +130,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "process.stdout.write(JSON.stringify({ before, after: loaded(), kind, sdk: typeof pulumi.Output }));",
     ].join("\n");
     const run = (off: string) =>
-      JSON.parse(
-        spawnSync(process.execPath, ["-e", `${LOADER}\n${script}`], {
-          cwd: ROOT,
-          encoding: "utf8",
-          env: { ...process.env, [MEASURES_OFF_ENV]: off },
-        }).stdout,
-      ) as { before: boolean; after: boolean; kind: string; sdk: string };
+      inPreviewProcess<{ before: boolean; after: boolean; kind: string; sdk: string }>(script, off);
     expect(run("")).to.deep.equal({ before: false, after: true, kind: "object", sdk: "function" });
     expect(run("unused-compiler").before).to.equal(true);
   });
