@@ -135,20 +135,6 @@ function urnParts(urn: string): { stack: string; project: string } {
   return { stack: head.replace(/^urn:pulumi:/, ""), project };
 }
 
-/**
- * `target.provider`, made when first read: present only for a resource with a provider, as
- * CrossGuard's analyzer sets it (@pulumi/policy server.js: `if (provider) args.provider = provider`).
- */
-function withProvider(target: { provider?: PolicyProviderResource }, provider: ProviderOf): void {
-  let view: PolicyProviderResource | undefined;
-  Object.defineProperty(target, "provider", {
-    enumerable: true,
-    configurable: true,
-    get: () => (view ??= providerResource(provider)),
-    set: (value: PolicyProviderResource) => (view = value),
-  });
-}
-
 /** What the engine would pass as a resource's provider, without its properties yet. */
 interface ProviderOf {
   type: string;
@@ -317,14 +303,16 @@ export async function runPolicies(
   };
   // A validation that returns a promise is awaited; one that returns at once (every rule of
   // the pack) is not: at 10 x 50 that is over 100,000 promises fewer.
-  const run = (
+  const run = <A>(
     policyName: string,
     urn: string | undefined,
-    body: () => unknown,
+    validate: (args: A, report: (message: string, urn?: string) => void) => unknown,
+    args: A,
+    report: (message: string, urn?: string) => void,
   ): Promise<void> | undefined => {
     let result: unknown;
     try {
-      result = body();
+      result = validate(args, report);
     } catch (error) {
       failed(policyName, urn, error);
       return undefined;
@@ -340,6 +328,7 @@ export async function runPolicies(
 
   for (const resource of resources) {
     const provider = providerOf(resource, byUrn, options.stackName);
+    const view = resourceArgs(resource, provider);
     for (const { policy, level, getConfig } of policies) {
       if (!("validateResource" in policy) || !policy.validateResource) {
         continue;
@@ -351,107 +340,193 @@ export async function runPolicies(
       if (onlyType && onlyType !== resource.type) {
         continue; // the engine's fast path for validateResourceOfType
       }
-      const report = reporter(policy.name, level, resource.urn);
+      // A resource validation's violations are about its resource (the urn argument is ignored).
+      const toReport = reporter(policy.name, level, resource.urn);
+      const report = (message: string): void => toReport(message);
       for (const validation of validations) {
-        const pending = run(policy.name, resource.urn, () => {
-          let props: Record<string, any> | undefined;
-          let opts: PolicyResourceOptions | undefined;
-          const args: ResourceValidationArgs = {
-            type: resource.type,
-            get props() {
-              return (props ??= engineProps(resource.inputs));
-            },
-            set props(value) {
-              props = value;
-            },
-            urn: resource.urn,
-            name: resource.name,
-            get opts() {
-              return (opts ??= optionsOf(resource));
-            },
-            set opts(value) {
-              opts = value;
-            },
-            stackTags: new Map(),
-            isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-            asType: (resourceClass) =>
-              isTypeOf(resource.type, resourceClass) ? (args.props as any) : undefined,
-            getConfig,
-            notApplicable,
-          };
-          if (provider) withProvider(args, provider);
-          return validation(args, (message) => report(message));
-        });
+        const args = view.fresh(getConfig);
+        const pending = run(policy.name, resource.urn, validation, args, report);
         if (pending) await pending;
       }
     }
   }
 
-  const providers = new Map<CapturedResource, ProviderOf>();
-  for (const resource of resources) {
-    const provider = providerOf(resource, byUrn, options.stackName);
-    if (provider) providers.set(resource, provider);
+  const stackPolicies = policies.filter(
+    ({ policy }) => "validateStack" in policy && typeof policy.validateStack === "function",
+  );
+  if (stackPolicies.length === 0) {
+    return violations;
   }
-  for (const { policy, level, getConfig } of policies) {
-    if (!("validateStack" in policy) || typeof policy.validateStack !== "function") {
-      continue;
-    }
-    const stackPolicy = policy;
-    const report = reporter(policy.name, level);
-    const pending = run(policy.name, undefined, () => {
-      const policyResources = new Map<string, PolicyResource>();
-      for (const resource of resources) {
-        const provider = providers.get(resource);
-        let props: Record<string, any> | undefined;
-        let opts: PolicyResourceOptions | undefined;
-        const policyResource: PolicyResource = {
-          type: resource.type,
-          // Stack policies see outputs: the mocks' state, which echoes the inputs.
-          get props() {
-            return (props ??= engineProps(
-              Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
-            ));
-          },
-          set props(value) {
-            props = value;
-          },
-          urn: resource.urn,
-          name: resource.name,
-          get opts() {
-            return (opts ??= optionsOf(resource));
-          },
-          set opts(value) {
-            opts = value;
-          },
-          dependencies: [],
-          // The capture records dependencies but not which property each came from.
-          propertyDependencies: {},
-          isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-          asType: (resourceClass) =>
-            isTypeOf(resource.type, resourceClass) ? (policyResource.props as any) : undefined,
-        };
-        if (provider) withProvider(policyResource, provider);
-        policyResources.set(resource.urn, policyResource);
-      }
-      for (const resource of resources) {
-        const policyResource = policyResources.get(resource.urn)!;
-        const parent = resource.parent ? policyResources.get(resource.parent) : undefined;
-        if (parent) {
-          policyResource.parent = parent;
-        }
-        policyResource.dependencies = resource.dependencies
-          .map((urn) => policyResources.get(urn))
-          .filter((dependency): dependency is PolicyResource => dependency !== undefined);
-      }
-      const args: StackValidationArgs = {
-        resources: [...policyResources.values()],
-        stackTags: new Map(),
-        getConfig,
-        notApplicable,
-      };
-      return stackPolicy.validateStack(args, report);
-    });
+  const views = resources.map((resource) =>
+    stackResource(resource, providerOf(resource, byUrn, options.stackName)),
+  );
+  const objectOf = new Map(views.map((view) => [view.resource.urn, view.object]));
+  for (const view of views) {
+    view.link(
+      view.resource.parent ? objectOf.get(view.resource.parent) : undefined,
+      view.resource.dependencies
+        .map((urn) => objectOf.get(urn))
+        .filter((dependency): dependency is PolicyResource => dependency !== undefined),
+    );
+  }
+  for (const { policy, level, getConfig } of stackPolicies) {
+    const args: StackValidationArgs = {
+      resources: views.map((view) => view.fresh()),
+      stackTags: new Map(),
+      getConfig,
+      notApplicable,
+    };
+    const validateStack = (policy as StackValidationPolicy).validateStack;
+    const pending = run(policy.name, undefined, validateStack, args, reporter(policy.name, level));
     if (pending) await pending;
   }
   return violations;
+}
+
+/**
+ * A resource's `ResourceValidationArgs`, one object per resource made fresh for each validation
+ * (`fresh`): CrossGuard's analyzer makes new arguments for every validation it calls (@pulumi/
+ * policy server.js `makeAnalyzeRpcFun`), so what one validation reads, replaces or changes is
+ * never seen by the next; here the same object is put back to its first state instead of made
+ * again (validations run one after another, each awaited), and `props`, `opts` and `provider`
+ * are made when first read. At 10 regions x 50 functions, a new object per validation (with
+ * its getters, the provider's and two methods) was a tenth of the preview's garbage. Every key
+ * is an own, enumerable property, as in the engine's arguments, so `{ ...args }` copies them.
+ */
+function resourceArgs(
+  resource: CapturedResource,
+  provider: ProviderOf | undefined,
+): { fresh(getConfig: ResourceValidationArgs["getConfig"]): ResourceValidationArgs } {
+  let props: Record<string, any> | undefined;
+  let opts: PolicyResourceOptions | undefined;
+  let providerView: PolicyProviderResource | undefined;
+  const isType = (resourceClass: unknown): boolean => isTypeOf(resource.type, resourceClass);
+  const asType = (resourceClass: unknown): any => (isType(resourceClass) ? args.props : undefined);
+  const args = {
+    type: resource.type,
+    get props() {
+      return (props ??= engineProps(resource.inputs));
+    },
+    set props(value) {
+      props = value;
+    },
+    urn: resource.urn,
+    name: resource.name,
+    get opts() {
+      return (opts ??= optionsOf(resource));
+    },
+    set opts(value) {
+      opts = value;
+    },
+    stackTags: new Map<string, string>(),
+    isType,
+    asType,
+    getConfig: undefined as unknown as ResourceValidationArgs["getConfig"],
+    notApplicable,
+  } as ResourceValidationArgs;
+  if (provider) {
+    Object.defineProperty(args, "provider", {
+      enumerable: true,
+      configurable: true,
+      get: () => (providerView ??= providerResource(provider)),
+      set: (value: PolicyProviderResource) => (providerView = value),
+    });
+  }
+  return {
+    fresh(getConfig) {
+      props = opts = providerView = undefined;
+      // What a validation may have replaced or changed.
+      args.type = resource.type;
+      args.urn = resource.urn;
+      args.name = resource.name;
+      if (args.stackTags.size > 0) args.stackTags = new Map();
+      args.isType = isType;
+      args.asType = asType;
+      args.getConfig = getConfig;
+      args.notApplicable = notApplicable;
+      return args;
+    },
+  };
+}
+
+/** A stack policy's view of one resource, put back to its first state for each stack policy. */
+interface StackResourceView {
+  readonly resource: CapturedResource;
+  /** The object stack policies see; the same one each time. */
+  readonly object: PolicyResource;
+  /** Its parent's and dependencies' objects, once every view exists. */
+  link(parent: PolicyResource | undefined, dependencies: PolicyResource[]): void;
+  /** `object`, put back to its first state. */
+  fresh(): PolicyResource;
+}
+
+/**
+ * A resource as stack policies see it (with its outputs: the mocks' state, which echoes the
+ * inputs), one object per resource made fresh for each stack policy as `resourceArgs` does.
+ */
+function stackResource(
+  resource: CapturedResource,
+  provider: ProviderOf | undefined,
+): StackResourceView {
+  let props: Record<string, any> | undefined;
+  let opts: PolicyResourceOptions | undefined;
+  let providerView: PolicyProviderResource | undefined;
+  let parent: PolicyResource | undefined;
+  let dependencies: PolicyResource[] = [];
+  const isType = (resourceClass: unknown): boolean => isTypeOf(resource.type, resourceClass);
+  const asType = (resourceClass: unknown): any =>
+    isType(resourceClass) ? object.props : undefined;
+  const object = {
+    type: resource.type,
+    get props() {
+      return (props ??= engineProps(
+        Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
+      ));
+    },
+    set props(value) {
+      props = value;
+    },
+    urn: resource.urn,
+    name: resource.name,
+    get opts() {
+      return (opts ??= optionsOf(resource));
+    },
+    set opts(value) {
+      opts = value;
+    },
+    dependencies: [] as PolicyResource[],
+    // The capture records dependencies but not which property each came from.
+    propertyDependencies: {} as Record<string, PolicyResource[]>,
+    isType,
+    asType,
+  } as PolicyResource;
+  if (provider) {
+    Object.defineProperty(object, "provider", {
+      enumerable: true,
+      configurable: true,
+      get: () => (providerView ??= providerResource(provider)),
+      set: (value: PolicyProviderResource) => (providerView = value),
+    });
+  }
+  return {
+    resource,
+    object,
+    link(parentObject, dependencyObjects) {
+      parent = parentObject;
+      dependencies = dependencyObjects;
+    },
+    fresh() {
+      props = opts = providerView = undefined;
+      object.type = resource.type;
+      object.urn = resource.urn;
+      object.name = resource.name;
+      object.isType = isType;
+      object.asType = asType;
+      object.dependencies = dependencies.length > 0 ? [...dependencies] : [];
+      object.propertyDependencies = {};
+      if (parent) object.parent = parent;
+      else delete object.parent;
+      return object;
+    },
+  };
 }

@@ -81,6 +81,16 @@ export function plain<T>(value: T): T {
   return copyKnown(value) as T;
 }
 
+/**
+ * `plain(props)[key]`, without copying the other properties (rules run for every resource, and
+ * most read one or two of its properties).
+ */
+export function plainProperty(props: unknown, key: string): any {
+  return typeof props === "object" && props !== null
+    ? copyKnown(rawProperty(props, key))
+    : undefined;
+}
+
 function copyKnown(value: unknown): unknown {
   if (typeof value === "string") {
     return unknownSentinels.has(value) ? UNKNOWN : value;
@@ -185,13 +195,17 @@ export interface PropertySource {
  * known at preview.
  */
 export function effectiveTags(resource: PropertySource): Record<string, unknown> | undefined {
-  const props = plain(resource.props);
-  if (isUnknown(props.tags)) {
+  const tags: unknown = plainProperty(resource.props, "tags");
+  if (isUnknown(tags)) {
     return undefined;
   }
-  const tagsAll = isPlainObject(props.tagsAll) ? props.tagsAll : {};
-  const own = isPlainObject(props.tags) ? props.tags : {};
-  return { ...providerDefaultTags(resource.provider), ...tagsAll, ...own };
+  const tagsAll: unknown = plainProperty(resource.props, "tagsAll");
+  const own = isPlainObject(tags) ? tags : {};
+  return {
+    ...providerDefaultTags(resource.provider),
+    ...(isPlainObject(tagsAll) ? tagsAll : {}),
+    ...own,
+  };
 }
 
 /**
@@ -204,7 +218,7 @@ export function providerDefaultTags(
   if (!provider) {
     return {};
   }
-  let defaultTags: unknown = plain(provider.props).defaultTags;
+  let defaultTags: unknown = plainProperty(provider.props, "defaultTags");
   if (typeof defaultTags === "string") {
     try {
       defaultTags = JSON.parse(defaultTags);
@@ -254,11 +268,13 @@ export function isProduction(resource: PropertySource, settings: EnvironmentSett
  * Undefined when neither is known.
  */
 export function regionOf(resource: PropertySource): string | undefined {
-  const region = knownString(plain(resource.props).region);
+  const region = knownString(plainProperty(resource.props, "region"));
   if (region) {
     return region;
   }
-  return resource.provider ? knownString(plain(resource.provider.props).region) : undefined;
+  return resource.provider
+    ? knownString(plainProperty(resource.provider.props, "region"))
+    : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +299,7 @@ export function referencedResources(
   if (byPropertyDependency.length > 0) {
     return byPropertyDependency;
   }
-  const value = knownString(plain(resource.props)[property]);
+  const value = knownString(plainProperty(resource.props, property));
   if (value !== undefined) {
     const byValue = candidates.filter((candidate) => matchesValue(candidate, value));
     if (byValue.length > 0) {

@@ -3,7 +3,7 @@
 // them off: this rule is what keeps them honest.
 import * as aws from "@pulumi/aws";
 import { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, effectiveTags, isUnknown, plain } from "./common";
+import { configOf, effectiveTags, isUnknown } from "./common";
 import { fix } from "./remediation";
 
 /**
@@ -72,7 +72,8 @@ export const requiredTags: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     const taggable =
       args.type.startsWith("aws:") &&
-      (TAGGABLE_TYPES.includes(args.type) || Object.keys(plain(args.props)).includes("tags"));
+      (TAGGABLE_TYPES.includes(args.type) ||
+        Object.prototype.hasOwnProperty.call(args.props, "tags"));
     if (!taggable) {
       args.notApplicable("Policy only applies to taggable AWS resources");
     }

@@ -384,6 +384,92 @@ describe("offline policy runner", () => {
     expect(resources.all[0].inputs.name).to.equal("jobs");
   });
 
+  it("gives each validation arguments as first made, whatever an earlier validation replaced in its own", async () => {
+    // @pulumi/policy server.js makes new arguments for every validation it calls; the runner
+    // puts one object per resource back to its first state instead, which must look the same.
+    const seen: string[] = [];
+    const vandal: ResourceValidationPolicy = {
+      name: "vandal",
+      description: "Replaces everything it was given.",
+      validateResource: (args) => {
+        seen.push(`vandal sees ${args.provider?.props.region} ${args.opts.protect}`);
+        args.props = { name: "replaced" };
+        args.opts = { ...args.opts, protect: true };
+        args.provider = { type: "t", name: "n", urn: "u", props: { region: "mars-1" } };
+        (args.stackTags as Map<string, string>).set("stolen", "yes");
+        args.type = "aws:fake/fake:Fake";
+        args.isType = () => true;
+        args.getConfig = () => ({ replaced: true }) as any;
+      },
+    };
+    const reader: ResourceValidationPolicy = {
+      name: "reader",
+      description: "Reads what it was given.",
+      validateResource: (args) => {
+        seen.push(
+          `reader sees ${args.props.name} ${args.opts.protect} ${args.provider?.props.region} ` +
+            `${args.stackTags.size} ${args.type} ${args.isType(aws.sns.Topic)} ` +
+            `${JSON.stringify(args.getConfig())} ${Object.keys(args).sort().join(",")}`,
+        );
+      },
+    };
+    const { resources } = await runComponent(() => new aws.sqs.Queue("jobs", { name: "jobs" }));
+    await runPolicies(resources.all, { policies: [vandal, reader, vandal, reader] });
+    const reads =
+      "reader sees jobs false us-east-1 0 aws:sqs/queue:Queue false {} " +
+      "asType,getConfig,isType,name,notApplicable,opts,props,provider,stackTags,type,urn";
+    expect(seen).to.deep.equal([
+      "vandal sees us-east-1 false",
+      reads,
+      "vandal sees us-east-1 false",
+      reads,
+    ]);
+  });
+
+  it("gives each stack policy the resources as first made, whatever an earlier one replaced", async () => {
+    const seen: string[] = [];
+    const vandal: StackValidationPolicy = {
+      name: "stack-vandal",
+      description: "Replaces what it was given.",
+      validateStack: (args) => {
+        for (const resource of args.resources) {
+          resource.props = { replaced: true };
+          resource.parent = undefined;
+          resource.dependencies.length = 0;
+          resource.name = "renamed";
+        }
+      },
+    };
+    const reader: StackValidationPolicy = {
+      name: "stack-reader",
+      description: "Reads what it was given.",
+      validateStack: (args) => {
+        seen.push(
+          ...args.resources.map(
+            (r) =>
+              `${r.name} ${r.props.replaced} parent=${r.parent?.name} ` +
+              `deps=${r.dependencies.map((d) => d.name).join(",")}`,
+          ),
+        );
+      },
+    };
+    class Group extends pulumi.ComponentResource {
+      constructor() {
+        super("test:index:Group", "group", {});
+        const first = new aws.sqs.Queue("first", {}, { parent: this });
+        new aws.sqs.Queue("second", {}, { parent: this, dependsOn: [first] });
+        this.registerOutputs({});
+      }
+    }
+    const { resources } = await runComponent(() => new Group());
+    await runPolicies(resources.all, { policies: [vandal, reader] });
+    expect(seen).to.deep.equal([
+      "group undefined parent=undefined deps=",
+      "first undefined parent=group deps=",
+      "second undefined parent=group deps=first",
+    ]);
+  });
+
   it("gives a provider only to resources that have one, and lets a validation replace what it was given", async () => {
     // @pulumi/policy server.js sets args.provider only when the request names a provider, and
     // hands plain, writable properties.
