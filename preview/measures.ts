@@ -10,6 +10,7 @@
 // each one saves.
 import * as fs from "fs";
 import * as path from "path";
+import { directDependenciesPatch, plainSerializationPatch } from "./registrationMeasures";
 
 /** The environment variable that switches measures off (`all`, or a comma-separated list). */
 export const MEASURES_OFF_ENV = "MULTIREGION_SERVERLESS_PREVIEW_OFF";
@@ -109,6 +110,28 @@ const MEASURES: readonly Measure[] = [
     name: "direct-answers",
     install(sdkDir) {
       const patch = directAnswersPatch(sdkDir);
+      if (typeof patch === "string") return patch;
+      patch.apply();
+      return undefined;
+    },
+  },
+  {
+    // Plain input properties copied at once before a registration, without the SDK's `async`
+    // walk of every value (registrationMeasures.ts plainSerializationPatch).
+    name: "plain-serialization",
+    install(sdkDir) {
+      const patch = plainSerializationPatch(sdkDir);
+      if (typeof patch === "string") return patch;
+      patch.apply();
+      return undefined;
+    },
+  },
+  {
+    // A registration's dependencies without components answered directly
+    // (registrationMeasures.ts directDependenciesPatch).
+    name: "direct-dependencies",
+    install(sdkDir) {
+      const patch = directDependenciesPatch(sdkDir);
       if (typeof patch === "string") return patch;
       patch.apply();
       return undefined;

@@ -28,6 +28,8 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-compiler",
       "lazy-outputs",
       "direct-answers",
+      "plain-serialization",
+      "direct-dependencies",
       "provider-text",
       "apply-context",
       "promise-debugging",
@@ -73,6 +75,8 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-compiler",
       "lazy-outputs",
       "direct-answers",
+      "plain-serialization",
+      "direct-dependencies",
       "provider-text",
       "apply-context",
       "promise-debugging",
@@ -84,6 +88,8 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "unused-modules",
       "unused-compiler",
       "direct-answers",
+      "plain-serialization",
+      "direct-dependencies",
       "provider-text",
       "apply-context",
     ]);
@@ -180,7 +186,8 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
         const report = installPreviewMeasures(
           {
             [MEASURES_OFF_ENV]:
-              "unused-modules,unused-compiler,lazy-outputs,direct-answers,provider-text,promise-debugging",
+              "unused-modules,unused-compiler,lazy-outputs,direct-answers,plain-serialization," +
+              "direct-dependencies,provider-text,promise-debugging",
           },
           project,
         );
@@ -222,7 +229,8 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
         const report = installPreviewMeasures(
           {
             [MEASURES_OFF_ENV]:
-              "unused-compiler,lazy-outputs,direct-answers,provider-text,apply-context,promise-debugging",
+              "unused-compiler,lazy-outputs,direct-answers,plain-serialization,direct-dependencies," +
+              "provider-text,apply-context,promise-debugging",
           },
           project,
         );

@@ -1,0 +1,298 @@
+// Offline preview measures on the SDK's work before each registration (runtime/rpc.js and
+// runtime/dependsOn.js): the same request reaches the monitor with less work, in the preview's
+// own processes only. Each is checked against the installed SDK's text and steps aside when the
+// SDK no longer reads as it was checked (preview/measures.ts installs them; issue 14).
+import * as fs from "fs";
+import * as path from "path";
+import type { SdkPatch } from "./measures";
+
+/** What a plain copy returns for a value the SDK must serialize itself. */
+const NOT_PLAIN: unique symbol = Symbol("not plain data");
+
+/** Deeper than this, a value goes to the SDK (which recurses as deep as the value goes). */
+const MAX_DEPTH = 100;
+
+interface SerializationSdk {
+  /** runtime/rpc.js `serializeResourceProperties(label, props, opts)`. */
+  serializeResourceProperties: (
+    label: string,
+    props: Record<string, unknown>,
+    opts?: unknown,
+  ) => Promise<[Record<string, unknown>, Map<string, Set<unknown>>]>;
+  /** Whether `serializeProperty` treats the value other than as plain data. */
+  special: (value: object) => boolean;
+}
+
+/** The `if` tests of runtime/rpc.js `serializeProperty`, in order, that the copy mirrors. */
+const SERIALIZE_PROPERTY_TESTS = [
+  'typeof prop === "function"',
+  "prop === undefined ||",
+  "asset.Asset.isInstance(prop) || asset.Archive.isInstance(prop)",
+  "prop instanceof Promise",
+  "output_1.Output.isInstance(prop)",
+  "output_1.isUnknown(prop)",
+  "resource_1.CustomResource.isInstance(prop)",
+  "resource_1.ComponentResource.isInstance(prop)",
+  "prop instanceof Array",
+];
+
+/** Lines of runtime/rpc.js that make the copy's result the SDK's. */
+const SERIALIZE_LINES = [
+  // Resource properties are every key but `id` and `urn`, each walked on its own.
+  'return serializeFilteredProperties(label, props, (key) => key !== "id" && key !== "urn", opts);',
+  "for (const k of Object.keys(props)) {",
+  "const dependentResources = new Set();",
+  "propertyToDependentResources.set(k, dependentResources);",
+  "return [result, propertyToDependentResources];",
+  // The primitives serializeProperty returns as they are.
+  'typeof prop === "boolean" ||',
+  'typeof prop === "number" ||',
+  'typeof prop === "string") {',
+  // Arrays: every index, `undefined` as `null`.
+  "for (let i = 0; i < prop.length; i++) {",
+  "result.push(elem === undefined ? null : elem);",
+  // Any other object: its own enumerable keys, `undefined` left out.
+  "return await serializeAllKeys(prop, {}, opts);",
+  "for (const k of Object.keys(innerProp)) {",
+  "if (v !== undefined) {",
+];
+
+/**
+ * The `plain-serialization` measure for the SDK in `sdkDir`, or why it cannot be made. Before
+ * every registration runtime/rpc.js `serializeResourceProperties` walks each input property with
+ * `serializeProperty`, an `async` function called for every value at every depth (a promise, a
+ * context and a label string each: at 10 regions x 50 functions a tenth of the preview's
+ * garbage), although most properties are plain data (names, tags, policy documents) with nothing
+ * to wait for. The replacement copies such a property at once, as `serializeProperty` would have
+ * (functions left out, `undefined` left out of objects and `null` in arrays, no dependencies),
+ * and hands a property that holds an Output, a promise, a resource, an asset or an unknown
+ * anywhere inside to the SDK's own `serializeResourceProperties`, whole, so that it keeps every
+ * rule of the SDK's (labels, errors, dependencies, secrets).
+ * @internal
+ */
+export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
+  const rpcFile = path.join(sdkDir, "runtime", "rpc.js");
+  const source = readOrUndefined(rpcFile) ?? "";
+  const serializeProperty = source.slice(
+    source.indexOf("async function serializeProperty("),
+    source.indexOf("exports.serializeProperty = serializeProperty;"),
+  );
+  const tests = [...serializeProperty.matchAll(/^ {4}if \((.+?)\)? \{$|^ {4}if \((.+)$/gm)].map(
+    (match) => (match[1] ?? match[2]).trim(),
+  );
+  if (JSON.stringify(tests) !== JSON.stringify(SERIALIZE_PROPERTY_TESTS)) {
+    return "runtime/rpc.js serializeProperty no longer tests values as the measure does";
+  }
+  if (!SERIALIZE_LINES.every((line) => source.includes(line))) {
+    return "runtime/rpc.js no longer serializes resource properties as the measure copies them";
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const rpc = require(rpcFile) as Record<string, unknown>;
+  const output = require(path.join(sdkDir, "output.js")) as Record<string, any>;
+  const resource = require(path.join(sdkDir, "resource.js")) as Record<string, any>;
+  const asset = require(path.join(sdkDir, "asset", "index.js")) as Record<string, any>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const original = rpc.serializeResourceProperties;
+  if (typeof original !== "function" || original.length !== 3) {
+    return "runtime/rpc.js has no serializeResourceProperties(label, props, opts)";
+  }
+  const tests_ = [
+    asset.Asset?.isInstance,
+    asset.Archive?.isInstance,
+    output.Output?.isInstance,
+    output.isUnknown,
+    resource.CustomResource?.isInstance,
+    resource.ComponentResource?.isInstance,
+  ];
+  if (tests_.some((test) => typeof test !== "function")) {
+    return "the SDK no longer exports the tests serializeProperty uses";
+  }
+  const sdk: SerializationSdk = {
+    serializeResourceProperties: original as SerializationSdk["serializeResourceProperties"],
+    special: (value) =>
+      asset.Asset.isInstance(value) ||
+      asset.Archive.isInstance(value) ||
+      value instanceof Promise ||
+      output.Output.isInstance(value) ||
+      output.isUnknown(value) ||
+      resource.CustomResource.isInstance(value) ||
+      resource.ComponentResource.isInstance(value),
+  };
+  let previous: unknown;
+  return {
+    apply() {
+      previous = rpc.serializeResourceProperties;
+      rpc.serializeResourceProperties = plainFirstSerialization(sdk);
+    },
+    restore() {
+      rpc.serializeResourceProperties = previous;
+    },
+  };
+}
+
+/**
+ * `serializeResourceProperties` that copies plain properties itself and hands the others, one
+ * at a time and in order, to the SDK's. Exported for its unit test.
+ * @internal
+ */
+export function plainFirstSerialization(
+  sdk: SerializationSdk,
+): SerializationSdk["serializeResourceProperties"] {
+  return async (label, props, opts) => {
+    const result: Record<string, unknown> = {};
+    const dependencies = new Map<string, Set<unknown>>();
+    for (const key of Object.keys(props)) {
+      if (key === "id" || key === "urn") continue;
+      const value = props[key];
+      const copy = plainCopy(value, sdk.special, 0);
+      if (copy !== NOT_PLAIN) {
+        if (copy !== undefined) {
+          result[key] = copy;
+          dependencies.set(key, new Set());
+        }
+        continue;
+      }
+      const [one, oneDependencies] = await sdk.serializeResourceProperties(
+        label,
+        { [key]: value },
+        opts,
+      );
+      if (Object.prototype.hasOwnProperty.call(one, key)) {
+        result[key] = one[key];
+        dependencies.set(key, oneDependencies.get(key) ?? new Set());
+      }
+    }
+    return [result, dependencies];
+  };
+}
+
+/** `value` as runtime/rpc.js `serializeProperty` serializes plain data, or NOT_PLAIN. */
+function plainCopy(value: unknown, special: (value: object) => boolean, depth: number): unknown {
+  if (typeof value === "function") return undefined;
+  if (
+    value === undefined ||
+    value === null ||
+    typeof value === "boolean" ||
+    typeof value === "number" ||
+    typeof value === "string"
+  ) {
+    return value;
+  }
+  if (typeof value !== "object" || depth > MAX_DEPTH || special(value)) return NOT_PLAIN;
+  if (value instanceof Array) {
+    const copy: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const element = plainCopy(value[i], special, depth + 1);
+      if (element === NOT_PLAIN) return NOT_PLAIN;
+      copy.push(element === undefined ? null : element);
+    }
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const member = plainCopy((value as Record<string, unknown>)[key], special, depth + 1);
+    if (member === NOT_PLAIN) return NOT_PLAIN;
+    if (member !== undefined) copy[key] = member;
+  }
+  return copy;
+}
+
+/** Lines of runtime/dependsOn.js that the direct answer repeats for resources without components. */
+const DEPENDS_ON_LINES = [
+  "async function getAllTransitivelyReferencedResourceURNs(resources, exclude) {",
+  "const transitivelyReachableCustomResources = await getAllTransitivelyReferencedResources(resources, exclude);",
+  "const promises = transitivelyReachableCustomResources.map((r) => r.urn.promise());",
+  "const urns = await Promise.all(promises);",
+  "return new Set(urns);",
+  ".filter((r) => (resource_1.CustomResource.isInstance(r) || r.__remote) && !exclude.has(r));",
+  "if (!result.has(resource)) {",
+  "result.add(resource);",
+  "if (resource_1.ComponentResource.isInstance(resource)) {",
+];
+
+/**
+ * The `direct-dependencies` measure for the SDK in `sdkDir`, or why it cannot be made. For every
+ * registration runtime/resource.js asks runtime/dependsOn.js
+ * `getAllTransitivelyReferencedResourceURNs` for the URNs of its `dependsOn` and of each input
+ * property's resources, expanding components into their children through a chain of `async`
+ * calls, sets and arrays each time, most often for no resource or for custom resources only.
+ * For a set without a component the answer is the custom (or remote) resources not excluded,
+ * as URNs, which the replacement gives directly; a set with a component goes to the SDK's own.
+ * @internal
+ */
+export function directDependenciesPatch(sdkDir: string): SdkPatch | string {
+  const dependsOnFile = path.join(sdkDir, "runtime", "dependsOn.js");
+  const source = readOrUndefined(dependsOnFile) ?? "";
+  if (!DEPENDS_ON_LINES.every((line) => source.includes(line))) {
+    return "runtime/dependsOn.js no longer gathers dependencies as the measure does";
+  }
+  const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js")) ?? "";
+  if (!resourceSource.includes("dependsOn_1.getAllTransitivelyReferencedResourceURNs(")) {
+    return "runtime/resource.js no longer calls dependsOn.getAllTransitivelyReferencedResourceURNs";
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const dependsOn = require(dependsOnFile) as Record<string, unknown>;
+  const resource = require(path.join(sdkDir, "resource.js")) as Record<string, any>;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const original = dependsOn.getAllTransitivelyReferencedResourceURNs;
+  if (typeof original !== "function") {
+    return "runtime/dependsOn.js has no getAllTransitivelyReferencedResourceURNs";
+  }
+  const isComponent = resource.ComponentResource?.isInstance as (r: unknown) => boolean;
+  const isCustom = resource.CustomResource?.isInstance as (r: unknown) => boolean;
+  if (typeof isComponent !== "function" || typeof isCustom !== "function") {
+    return "resource.js no longer exports ComponentResource and CustomResource";
+  }
+  const direct = directDependencyUrns(original as DependencyUrns, isComponent, isCustom);
+  let previous: unknown;
+  return {
+    apply() {
+      previous = dependsOn.getAllTransitivelyReferencedResourceURNs;
+      dependsOn.getAllTransitivelyReferencedResourceURNs = direct;
+    },
+    restore() {
+      dependsOn.getAllTransitivelyReferencedResourceURNs = previous;
+    },
+  };
+}
+
+type DependencyUrns = (
+  resources: Iterable<DependencyResource> | undefined,
+  exclude: Set<unknown>,
+) => Promise<Set<string>>;
+
+interface DependencyResource {
+  __remote?: boolean;
+  urn: { promise(): Promise<string> };
+}
+
+/**
+ * `getAllTransitivelyReferencedResourceURNs` answered directly for resources without a
+ * component among them, else by `original`. Exported for its unit test.
+ * @internal
+ */
+export function directDependencyUrns(
+  original: DependencyUrns,
+  isComponent: (resource: unknown) => boolean,
+  isCustom: (resource: unknown) => boolean,
+): DependencyUrns {
+  return async (resources, exclude) => {
+    const kept: DependencyResource[] = [];
+    for (const resource of resources ?? []) {
+      if (isComponent(resource)) return original(resources, exclude);
+      if ((isCustom(resource) || resource.__remote) && !exclude.has(resource)) {
+        kept.push(resource);
+      }
+    }
+    if (kept.length === 0) return new Set();
+    return new Set(await Promise.all(kept.map((resource) => resource.urn.promise())));
+  };
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
