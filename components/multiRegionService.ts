@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkExtensionLayers } from "./appConfigExtension";
+import { inSteps, inStepsNow, later, whenBuilt, Writable } from "./constructionSteps";
 import { checkRegionName, checkUnlistedRegions } from "./regions";
 import { checkServiceNetwork, networkOfRegion, requireAwsxFor } from "./serviceNetwork";
 import {
@@ -258,16 +259,6 @@ const ACTIVE_ACTIVE_KEYS = [
 ] as const;
 const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]{3,255}$/;
 
-/** `T` with its `readonly` fields writable. */
-type Writable<T> = { -readonly [K in keyof T]: T[K] };
-
-/**
- * Set by `MultiRegionService.create` for the length of its `new`: the constructor leaves each
- * region, and what needs every region, to these steps instead of running them at once; `done`
- * settles when the last step has run.
- */
-let inSteps: { steps: (() => void)[]; done: Promise<void> } | undefined;
-
 /** The regional services of each MultiRegionService (kept off the class so the schema does not list them). */
 const servicesOf = new WeakMap<MultiRegionService, Record<string, RegionalService>>();
 
@@ -383,28 +374,8 @@ export class MultiRegionService extends pulumi.ComponentResource {
     args: MultiRegionServiceArgs,
     opts?: MultiRegionServiceOptions,
   ): Promise<MultiRegionService> {
-    let finished!: () => void;
-    const build = { steps: [] as (() => void)[], done: new Promise<void>((r) => (finished = r)) };
-    inSteps = build;
-    let service: MultiRegionService;
-    try {
-      // `this`: a subclass's `create` builds the subclass.
-      service = new this(name, args, opts);
-    } catch (error) {
-      finished();
-      throw error;
-    } finally {
-      inSteps = undefined;
-    }
-    try {
-      for (const step of build.steps) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        step();
-      }
-    } finally {
-      finished();
-    }
-    return service;
+    // `this`: a subclass's `create` builds the subclass.
+    return inSteps(() => new this(name, args, opts));
   }
 
   /**
@@ -415,9 +386,8 @@ export class MultiRegionService extends pulumi.ComponentResource {
    */
   constructor(name: string, args: MultiRegionServiceArgs, opts: MultiRegionServiceOptions = {}) {
     // Validate before registering anything: a bad shape must not leave half the regions behind.
-    // `MultiRegionService.create`'s steps: read now, cleared once `super` (which reads them in
-    // `initialize`) has run, so that nothing built below sees them.
-    const build = inSteps;
+    // Under `MultiRegionService.create`, each region and what needs every region are steps.
+    const stepped = inStepsNow();
     const { regionProviders, ...componentOptions } = opts;
     checkMultiRegionServiceArgs(
       `MultiRegionService "${name}"`,
@@ -427,7 +397,6 @@ export class MultiRegionService extends pulumi.ComponentResource {
     ).throwIfAny();
     requireAwsxFor(args.network);
     super("multiregion-serverless:index:MultiRegionService", name, {}, componentOptions);
-    inSteps = undefined;
 
     this.topology = args.topology;
     this.regionOrder = regionOrderOf(args);
@@ -517,10 +486,10 @@ export class MultiRegionService extends pulumi.ComponentResource {
     };
 
     const steps = [...this.regionOrder.map((region) => () => buildRegion(region)), finish];
-    if (build) {
+    if (stepped) {
       // The first region is built now, the rest by `create`, one event-loop turn apart.
       steps.shift()!();
-      build.steps.push(...steps);
+      later(...steps);
     } else {
       steps.forEach((step) => step());
     }
@@ -537,8 +506,7 @@ export class MultiRegionService extends pulumi.ComponentResource {
     // Runs inside `super(...)`, while `create`'s `new` is under way: ComponentResource's
     // constructor calls `initializeAndRegisterOutputs` at once (3.204 to 3.248), except for a
     // component rehydrated from `opts.urn`, which builds nothing.
-    const build = inSteps;
-    if (build) await build.done;
+    if (inStepsNow()) await whenBuilt();
     return undefined;
   }
 

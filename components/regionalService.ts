@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkExtensionLayers } from "./appConfigExtension";
+import { inStepsNow, later, whenBuilt, Writable } from "./constructionSteps";
 import {
   checkRegionName,
   checkUnlistedRegions,
@@ -332,33 +333,33 @@ export class RegionalService extends pulumi.ComponentResource {
    * Ids of the CodeDeploy deployments of the functions in `codedeploy` mode: give them to the
    * next region's `deployAfter` to roll out in waves.
    */
-  readonly deploymentIds: pulumi.Output<string>[];
+  readonly deploymentIds!: pulumi.Output<string>[];
   /** Function names, by short name. */
-  readonly functionNames: pulumi.Output<Record<string, string>>;
+  readonly functionNames!: pulumi.Output<Record<string, string>>;
   /** The `live` alias ARN of each function, by short name. */
-  readonly aliasArns: pulumi.Output<Record<string, string>>;
+  readonly aliasArns!: pulumi.Output<Record<string, string>>;
   /** The CodeDeploy deployment group of each function in `codedeploy` mode, by short name. */
-  readonly deploymentGroupNames: pulumi.Output<Record<string, string>>;
+  readonly deploymentGroupNames!: pulumi.Output<Record<string, string>>;
   /** The HTTP API. */
-  readonly api: aws.apigatewayv2.Api;
+  readonly api!: aws.apigatewayv2.Api;
   /** The `$default` stage (auto-deploy). */
-  readonly stage: aws.apigatewayv2.Stage;
+  readonly stage!: aws.apigatewayv2.Stage;
   /** API id. */
-  readonly apiId: pulumi.Output<string>;
+  readonly apiId!: pulumi.Output<string>;
   /** The region's own endpoint, `https://<api id>.execute-api.<region>.amazonaws.com`. */
-  readonly apiEndpoint: pulumi.Output<string>;
+  readonly apiEndpoint!: pulumi.Output<string>;
   /** The hostname of `apiEndpoint`: what the health check calls. */
-  readonly endpointHostname: pulumi.Output<string>;
+  readonly endpointHostname!: pulumi.Output<string>;
   /** The HTTPS check of `/health` on `endpointHostname`. */
-  readonly endpointHealthCheck: aws.route53.HealthCheck;
+  readonly endpointHealthCheck!: aws.route53.HealthCheck;
   /** One `CLOUDWATCH_METRIC` check per `healthCheck.alarms` entry. */
-  readonly alarmHealthChecks: aws.route53.HealthCheck[];
+  readonly alarmHealthChecks!: aws.route53.HealthCheck[];
   /** The alarm on the health check that notifies (us-east-1), with `notificationTopicArns`. */
   readonly healthAlarm?: aws.cloudwatch.MetricAlarm;
   /** The `CALCULATED` check combining the others, when there are alarms. */
   readonly calculatedHealthCheck?: aws.route53.HealthCheck;
   /** Id of the health check that decides this region's health (calculated, else endpoint). */
-  readonly healthCheckId: pulumi.Output<string>;
+  readonly healthCheckId!: pulumi.Output<string>;
   /** Seconds until a failed endpoint is noticed: `requestInterval x failureThreshold`. */
   readonly failoverDetectionSeconds: number;
   /** The ACM certificate for the global name in this region, when a domain is set. */
@@ -396,6 +397,11 @@ export class RegionalService extends pulumi.ComponentResource {
       [HEALTH_ROUTE]: healthFunction,
     };
 
+    const healthCheck = args.healthCheck ?? {};
+    const requestInterval = healthCheck.requestInterval ?? 30;
+    const failureThreshold = healthCheck.failureThreshold ?? 3;
+    this.failoverDetectionSeconds = requestInterval * failureThreshold;
+
     const tableArn = args.table ? tableArnInRegion(args.table.arn, region) : undefined;
     // One CodeDeploy application and service role for every function of the region, as SAM
     // shares them per stack. The own application (role) of the first codedeploy-mode function
@@ -431,7 +437,9 @@ export class RegionalService extends pulumi.ComponentResource {
     }
     const functions: Record<string, TrafficShiftedFunction> = {};
     functionsOf.set(this, functions);
-    for (const key of functionKeys) {
+    // Under `MultiRegionService.create`, each function is a step of its own, and the rest of
+    // the region (which needs every function) one more (components/constructionSteps.ts).
+    const buildFunction = (key: string): void => {
       const fn = args.functions[key];
       const tableStatements: PolicyStatement[] =
         tableArn && fn.role === undefined ? [tableStatement(tableArn)] : [];
@@ -467,171 +475,190 @@ export class RegionalService extends pulumi.ComponentResource {
         ),
         { parent: this },
       );
-    }
-    sharedDeployment.finish();
+    };
+    // What needs every function: the API and its routes, the health checks, the outputs.
+    // Assigned through a writable view, since under `create` this runs after the constructor
+    // has returned.
+    const finish = (): void => {
+      const built = this as Writable<RegionalService>;
+      sharedDeployment.finish();
 
-    this.deploymentIds = Object.values(functions)
-      .map((fn) => fn.deploymentId)
-      .filter((id): id is pulumi.Output<string> => id !== undefined);
-    const byFunction = (
-      value: (fn: TrafficShiftedFunction) => pulumi.Output<string> | undefined,
-    ): pulumi.Output<Record<string, string>> =>
-      pulumi.output(
-        Object.fromEntries(
-          Object.entries(functions)
-            .map(([key, fn]) => [key, value(fn)] as const)
-            .filter(([, output]) => output !== undefined),
-        ) as Record<string, pulumi.Output<string>>,
-      );
-    this.functionNames = byFunction((fn) => fn.functionName);
-    this.aliasArns = byFunction((fn) => fn.aliasArn);
-    this.deploymentGroupNames = byFunction((fn) => fn.deploymentGroupName);
+      built.deploymentIds = Object.values(functions)
+        .map((fn) => fn.deploymentId)
+        .filter((id): id is pulumi.Output<string> => id !== undefined);
+      const byFunction = (
+        value: (fn: TrafficShiftedFunction) => pulumi.Output<string> | undefined,
+      ): pulumi.Output<Record<string, string>> =>
+        pulumi.output(
+          Object.fromEntries(
+            Object.entries(functions)
+              .map(([key, fn]) => [key, value(fn)] as const)
+              .filter(([, output]) => output !== undefined),
+          ) as Record<string, pulumi.Output<string>>,
+        );
+      built.functionNames = byFunction((fn) => fn.functionName);
+      built.aliasArns = byFunction((fn) => fn.aliasArn);
+      built.deploymentGroupNames = byFunction((fn) => fn.deploymentGroupName);
 
-    this.api = new aws.apigatewayv2.Api(
-      `${name}-api`,
-      {
-        region,
-        name: boundedName(`${name}-api`, NAME_LIMITS.httpApi),
-        protocolType: "HTTP",
-        description: `${name}: HTTP API of the service in ${region}`,
-        ipAddressType: this.ipAddressType,
-        tags,
-      },
-      { parent: this },
-    );
-    this.apiId = this.api.id;
-    this.apiEndpoint = this.api.apiEndpoint;
-    this.endpointHostname = this.api.apiEndpoint.apply((endpoint) => new URL(endpoint).hostname);
-
-    // One integration and one invoke permission per routed function, both on the alias: API
-    // traffic then follows the alias through canaries and rollbacks.
-    const integrations: Record<string, aws.apigatewayv2.Integration> = {};
-    for (const key of functionKeys.filter((k) => Object.values(routes).includes(k))) {
-      const fn = this.functions[key];
-      integrations[key] = new aws.apigatewayv2.Integration(
-        `${name}-${key}-integration`,
+      built.api = new aws.apigatewayv2.Api(
+        `${name}-api`,
         {
           region,
-          apiId: this.api.id,
-          integrationType: "AWS_PROXY",
-          integrationMethod: "POST",
-          integrationUri: fn.aliasArn,
-          payloadFormatVersion: "2.0",
+          name: boundedName(`${name}-api`, NAME_LIMITS.httpApi),
+          protocolType: "HTTP",
+          description: `${name}: HTTP API of the service in ${region}`,
+          ipAddressType: this.ipAddressType,
+          tags,
         },
         { parent: this },
       );
-      new aws.lambda.Permission(
-        `${name}-${key}-invoke-permission`,
-        {
-          region,
-          action: "lambda:InvokeFunction",
-          function: fn.functionName,
-          qualifier: fn.aliasName,
-          principal: "apigateway.amazonaws.com",
-          // Any stage, method and path of this API only.
-          sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`,
-        },
-        { parent: this },
-      );
-    }
-    for (const [routeKey, key] of Object.entries(routes)) {
-      new aws.apigatewayv2.Route(
-        `${name}-route-${routeKey}`,
-        {
-          region,
-          apiId: this.api.id,
-          routeKey,
-          target: pulumi.interpolate`integrations/${integrations[key].id}`,
-        },
-        { parent: this },
-      );
-    }
-    this.stage = new aws.apigatewayv2.Stage(
-      `${name}-stage`,
-      { region, apiId: this.api.id, name: "$default", autoDeploy: true, tags },
-      { parent: this },
-    );
+      built.apiId = this.api.id;
+      built.apiEndpoint = this.api.apiEndpoint;
+      built.endpointHostname = this.api.apiEndpoint.apply((endpoint) => new URL(endpoint).hostname);
 
-    if (args.domain) {
-      const custom = this.createCustomDomain(name, args.domain, region, tags);
-      this.certificate = custom.certificate;
-      this.domainName = custom.domainName;
-      const configuration = this.domainName.domainNameConfiguration;
-      this.customDomain = {
-        targetDomainName: configuration.apply((c) => c.targetDomainName!),
-        hostedZoneId: configuration.apply((c) => c.hostedZoneId!),
-      };
-    }
-
-    const healthCheck = args.healthCheck ?? {};
-    const requestInterval = healthCheck.requestInterval ?? 30;
-    const failureThreshold = healthCheck.failureThreshold ?? 3;
-    this.failoverDetectionSeconds = requestInterval * failureThreshold;
-    // HTTPS on the region's OWN endpoint: the global name resolves to whichever region Route 53
-    // picked, so checking it would hide the failure of every other region.
-    this.endpointHealthCheck = new aws.route53.HealthCheck(
-      `${name}-health-check`,
-      {
-        type: "HTTPS",
-        fqdn: this.endpointHostname,
-        port: 443,
-        resourcePath: "/health",
-        enableSni: true,
-        requestInterval,
-        failureThreshold,
-        measureLatency: healthCheck.measureLatency,
-        regions: healthCheck.regions,
-        tags: mergeMaps([{ Name: `${name}-health-check` }, tags]),
-      },
-      { parent: this },
-    );
-    this.alarmHealthChecks = (healthCheck.alarms ?? []).map(
-      (alarm, i) =>
-        new aws.route53.HealthCheck(
-          `${name}-alarm-health-check-${i}`,
+      // One integration and one invoke permission per routed function, both on the alias: API
+      // traffic then follows the alias through canaries and rollbacks.
+      const integrations: Record<string, aws.apigatewayv2.Integration> = {};
+      for (const key of functionKeys.filter((k) => Object.values(routes).includes(k))) {
+        const fn = this.functions[key];
+        integrations[key] = new aws.apigatewayv2.Integration(
+          `${name}-${key}-integration`,
           {
-            type: "CLOUDWATCH_METRIC",
-            cloudwatchAlarmName: alarm.alarmName,
-            cloudwatchAlarmRegion: region,
-            insufficientDataHealthStatus: alarm.insufficientDataHealthStatus ?? "LastKnownStatus",
-            tags: mergeMaps([{ Name: `${name}-alarm-health-check-${i}` }, tags]),
+            region,
+            apiId: this.api.id,
+            integrationType: "AWS_PROXY",
+            integrationMethod: "POST",
+            integrationUri: fn.aliasArn,
+            payloadFormatVersion: "2.0",
           },
           { parent: this },
-        ),
-    );
-    if (this.alarmHealthChecks.length > 0) {
-      const children = [this.endpointHealthCheck, ...this.alarmHealthChecks];
-      this.calculatedHealthCheck = new aws.route53.HealthCheck(
-        `${name}-calculated-health-check`,
+        );
+        new aws.lambda.Permission(
+          `${name}-${key}-invoke-permission`,
+          {
+            region,
+            action: "lambda:InvokeFunction",
+            function: fn.functionName,
+            qualifier: fn.aliasName,
+            principal: "apigateway.amazonaws.com",
+            // Any stage, method and path of this API only.
+            sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`,
+          },
+          { parent: this },
+        );
+      }
+      for (const [routeKey, key] of Object.entries(routes)) {
+        new aws.apigatewayv2.Route(
+          `${name}-route-${routeKey}`,
+          {
+            region,
+            apiId: this.api.id,
+            routeKey,
+            target: pulumi.interpolate`integrations/${integrations[key].id}`,
+          },
+          { parent: this },
+        );
+      }
+      built.stage = new aws.apigatewayv2.Stage(
+        `${name}-stage`,
+        { region, apiId: this.api.id, name: "$default", autoDeploy: true, tags },
+        { parent: this },
+      );
+
+      if (args.domain) {
+        const custom = this.createCustomDomain(name, args.domain, region, tags);
+        built.certificate = custom.certificate;
+        built.domainName = custom.domainName;
+        const configuration = custom.domainName.domainNameConfiguration;
+        built.customDomain = {
+          targetDomainName: configuration.apply((c) => c.targetDomainName!),
+          hostedZoneId: configuration.apply((c) => c.hostedZoneId!),
+        };
+      }
+
+      // HTTPS on the region's OWN endpoint: the global name resolves to whichever region Route 53
+      // picked, so checking it would hide the failure of every other region.
+      built.endpointHealthCheck = new aws.route53.HealthCheck(
+        `${name}-health-check`,
         {
-          type: "CALCULATED",
-          childHealthchecks: children.map((check) => check.id),
-          // Healthy only when the endpoint answers and no alarm fires.
-          childHealthThreshold: children.length,
-          tags: mergeMaps([{ Name: `${name}-calculated-health-check` }, tags]),
+          type: "HTTPS",
+          fqdn: this.endpointHostname,
+          port: 443,
+          resourcePath: "/health",
+          enableSni: true,
+          requestInterval,
+          failureThreshold,
+          measureLatency: healthCheck.measureLatency,
+          regions: healthCheck.regions,
+          tags: mergeMaps([{ Name: `${name}-health-check` }, tags]),
         },
         { parent: this },
       );
-    }
-    this.healthCheckId = (this.calculatedHealthCheck ?? this.endpointHealthCheck).id;
-    if (args.notificationTopicArns?.length) {
-      this.healthAlarm = this.createHealthAlarm(name, args.notificationTopicArns, tags);
-    }
+      built.alarmHealthChecks = (healthCheck.alarms ?? []).map(
+        (alarm, i) =>
+          new aws.route53.HealthCheck(
+            `${name}-alarm-health-check-${i}`,
+            {
+              type: "CLOUDWATCH_METRIC",
+              cloudwatchAlarmName: alarm.alarmName,
+              cloudwatchAlarmRegion: region,
+              insufficientDataHealthStatus: alarm.insufficientDataHealthStatus ?? "LastKnownStatus",
+              tags: mergeMaps([{ Name: `${name}-alarm-health-check-${i}` }, tags]),
+            },
+            { parent: this },
+          ),
+      );
+      if (this.alarmHealthChecks.length > 0) {
+        const children = [this.endpointHealthCheck, ...this.alarmHealthChecks];
+        built.calculatedHealthCheck = new aws.route53.HealthCheck(
+          `${name}-calculated-health-check`,
+          {
+            type: "CALCULATED",
+            childHealthchecks: children.map((check) => check.id),
+            // Healthy only when the endpoint answers and no alarm fires.
+            childHealthThreshold: children.length,
+            tags: mergeMaps([{ Name: `${name}-calculated-health-check` }, tags]),
+          },
+          { parent: this },
+        );
+      }
+      built.healthCheckId = (this.calculatedHealthCheck ?? this.endpointHealthCheck).id;
+      if (args.notificationTopicArns?.length) {
+        built.healthAlarm = this.createHealthAlarm(name, args.notificationTopicArns, tags);
+      }
 
-    this.registerOutputs({
-      region,
-      apiId: this.apiId,
-      apiEndpoint: this.apiEndpoint,
-      endpointHostname: this.endpointHostname,
-      healthCheckId: this.healthCheckId,
-      failoverDetectionSeconds: this.failoverDetectionSeconds,
-      functionNames: this.functionNames,
-      aliasArns: this.aliasArns,
-      deploymentGroupNames: this.deploymentGroupNames,
-      deploymentIds: this.deploymentIds,
-      targetDomainName: this.customDomain?.targetDomainName,
-      hostedZoneId: this.customDomain?.hostedZoneId,
-    });
+      this.registerOutputs({
+        region,
+        apiId: this.apiId,
+        apiEndpoint: this.apiEndpoint,
+        endpointHostname: this.endpointHostname,
+        healthCheckId: this.healthCheckId,
+        failoverDetectionSeconds: this.failoverDetectionSeconds,
+        functionNames: this.functionNames,
+        aliasArns: this.aliasArns,
+        deploymentGroupNames: this.deploymentGroupNames,
+        deploymentIds: this.deploymentIds,
+        targetDomainName: this.customDomain?.targetDomainName,
+        hostedZoneId: this.customDomain?.hostedZoneId,
+      });
+    };
+    if (inStepsNow()) {
+      later(...functionKeys.map((key) => () => buildFunction(key)), finish);
+    } else {
+      functionKeys.forEach(buildFunction);
+      finish();
+    }
+  }
+
+  /**
+   * Under `MultiRegionService.create`, waits for the construction's steps: the SDK registers a
+   * component's outputs as `{}` once this settles unless `registerOutputs` was called first
+   * (runtime `ComponentResource.initializeAndRegisterOutputs`), and this service registers
+   * them in its last step. Otherwise returns at once.
+   */
+  protected override async initialize(): Promise<undefined> {
+    if (inStepsNow()) await whenBuilt();
+    return undefined;
   }
 
   /**

@@ -4,8 +4,9 @@ import { MultiRegionService, MultiRegionServiceArgs } from "../../components";
 import { CapturedResource, expectRunFailure, promiseOf, runComponent } from "../../testing";
 import { ALIAS, FUNCTION, RECORD, shape, TABLE } from "./fixtures";
 
-// `MultiRegionService.create` (issue 14): the service of `new`, built one region at a time so
-// that one region's registration work is live at a time (docs/benchmarks.md).
+// `MultiRegionService.create` (issue 14): the service of `new`, built one region at a time, and
+// in each region one function at a time, so that one function's registration work is live at a
+// time (components/constructionSteps.ts, docs/benchmarks.md).
 
 const THREE = ["us-east-1", "eu-west-1", "ap-southeast-1"];
 const activePassive: MultiRegionServiceArgs = {
@@ -113,6 +114,64 @@ describe("MultiRegionService.create (built one region at a time)", () => {
       (name) => named.get(name)!.type === RECORD && regionOf(named.get(name)!) === undefined,
     );
     expect(firstRecord).to.be.greaterThan(lastRegional);
+  });
+
+  it("answers a function's registrations before it builds the region's next function", async () => {
+    const order: string[] = [];
+    const outputs = (request: { name: string }) => {
+      order.push(request.name);
+      return undefined;
+    };
+    const { resources } = await runComponent(
+      () => MultiRegionService.create("orders", activePassive),
+      { outputs },
+    );
+    // The resources of each function (its component's children), but its LambdaDeployment,
+    // which waits for the region's shared deployment role policy, made once every function is.
+    const functionOf = new Map(
+      resources.all
+        .filter((r) => r.urn.includes("TrafficShiftedFunction$") && !r.name.endsWith("-deployment"))
+        // orders-<region>-<function>-...: the function's own name, five parts.
+        .map((r) => [r.name, r.name.split("-").slice(0, 5).join("-")]),
+    );
+    const functions = order.map((name) => functionOf.get(name)).filter((fn) => fn !== undefined);
+    expect(functions.length).to.be.greaterThan(30);
+    // One run per function, in order: no function's answers come after the next one's.
+    const runs = functions.filter((fn, i) => i === 0 || functions[i - 1] !== fn);
+    expect(runs).to.deep.equal(
+      THREE.flatMap((region) => [`orders-${region}-orders`, `orders-${region}-audit`]),
+    );
+  });
+
+  it("gives each regional service the fields and registered outputs of new", async () => {
+    const built = await runComponent(() => new MultiRegionService("orders", activePassive));
+    const inSteps = await runComponent(() => MultiRegionService.create("orders", activePassive));
+    const fields = async (service: MultiRegionService) =>
+      Promise.all(
+        Object.values(service.services).map(async (regional) => ({
+          region: regional.region,
+          api: regional.api.constructor.name,
+          stage: regional.stage.constructor.name,
+          apiEndpoint: await promiseOf(regional.apiEndpoint),
+          healthCheckId: await promiseOf(regional.healthCheckId),
+          failoverDetectionSeconds: regional.failoverDetectionSeconds,
+          functionNames: await promiseOf(regional.functionNames),
+          aliasArns: await promiseOf(regional.aliasArns),
+          deploymentIds: regional.deploymentIds.length,
+          alarmHealthChecks: regional.alarmHealthChecks.length,
+          domainName: regional.domainName?.constructor.name,
+          targetDomainName: await promiseOf(regional.customDomain!.targetDomainName),
+        })),
+      );
+    const expected = await fields(built.result);
+    expect(expected).to.have.length(3);
+    expect(await fields(inSteps.result)).to.deep.equal(expected);
+    const registered = (run: typeof built) =>
+      run.resources.all
+        .filter((r) => r.type === "multiregion-serverless:index:RegionalService")
+        .map((r) => r.outputs);
+    expect(registered(inSteps)).to.deep.equal(registered(built));
+    expect(Object.keys(registered(built)[0])).to.include.members(["apiEndpoint", "deploymentIds"]);
   });
 
   it("rejects with the error of a region that fails after the first, registering what new does", async () => {
