@@ -29,12 +29,9 @@ const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 const VERSION = /^\d+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-function show(value: unknown): string {
-  return value === undefined ? "undefined" : JSON.stringify(value);
-}
-
 function problem(property: string, value: unknown, allowed: string): ArgumentProblem {
-  return { property, reason: `[${property}] is ${show(value)}; allowed: ${allowed}` };
+  // `JSON.stringify(undefined)` is undefined, which the template writes as `undefined`.
+  return { property, reason: `[${property}] is ${JSON.stringify(value)}; allowed: ${allowed}` };
 }
 
 /**
