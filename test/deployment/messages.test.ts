@@ -125,6 +125,8 @@ describe("what an operator reads of a deployment that failed", () => {
     expect(rollbackLine({}, "not found in the deployment group")).to.equal(
       "Rollback: none reported (not found in the deployment group)",
     );
+    // A Failed deployment answered without `rollbackInfo` at all, and the engine's own note.
+    expect(rollbackLine(undefined, "none found")).to.equal("Rollback: none reported (none found)");
     expect(rollbackLine({})).to.equal(undefined);
     expect(rollbackLine(undefined)).to.equal(undefined);
   });
