@@ -275,8 +275,9 @@ describe("LambdaDeployment arguments", () => {
 
 // Pulumi's `customTimeouts` are Go duration strings: the engine reads them with Go's
 // time.ParseDuration (pulumi/pulumi pkg/resource/deploy/source_eval.go,
-// generateTimeoutInSeconds), which knows the units h, m, s, ms, us/µs and ns and refuses "1d"
-// (although the SDK's `CustomTimeouts` TSDoc shows it).
+// generateTimeoutInSeconds), which knows the units h, m, s, ms, us, µs (U+00B5), μs (U+03BC) and
+// ns, reads ".5h" and "2.h", and refuses "1d" (although the SDK's `CustomTimeouts` TSDoc shows
+// it).
 describe("durationMinutes", () => {
   it("reads the minutes of Go duration strings", () => {
     expect(durationMinutes("90m")).to.equal(90);
@@ -288,12 +289,23 @@ describe("durationMinutes", () => {
     expect(durationMinutes("1m30s")).to.equal(1.5);
     expect(durationMinutes("60000ms")).to.equal(1);
     expect(durationMinutes("60000000us")).to.equal(1);
-    expect(durationMinutes("60000000µs")).to.equal(1);
+    expect(durationMinutes("60000000\u00b5s")).to.equal(1);
+    expect(durationMinutes("60000000\u03bcs")).to.equal(1);
+    // A fraction with no digits before or after the point, as Go reads it.
+    expect(durationMinutes(".5h")).to.equal(30);
+    expect(durationMinutes(".25h")).to.equal(15);
+    expect(durationMinutes("12.5m")).to.equal(12.5);
+    expect(durationMinutes("2.h")).to.equal(120);
+    expect(durationMinutes("1h.5m")).to.equal(60.5);
     expect(durationMinutes("60000000000ns")).to.equal(1);
   });
 
   it("is undefined for text that is not a duration, or has anything around one", () => {
-    for (const text of ["", "90", "m", "90 m", "1h 30m", " 90m", "90m ", "1d", "ninety", "h90m"]) {
+    for (const text of [
+      ...["", "90", "m", "90 m", "1h 30m", " 90m", "90m ", "1d", "ninety", "h90m", ".h", "1..5h"],
+      // Go reads these; no deployment waits a negative or zero time.
+      ...["-90m", "+90m", "0"],
+    ]) {
       expect(durationMinutes(text), JSON.stringify(text)).to.equal(undefined);
     }
   });
