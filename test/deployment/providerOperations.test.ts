@@ -91,7 +91,8 @@ describe("LambdaDeployment provider: create and update", () => {
     const { sim, clock, provider } = setUp();
     const olds = { ...ordersInputs("3"), status: "AlreadyAtTarget" } as LambdaDeploymentOutputs;
 
-    // An id of another shape, as a program's `import` option could give one.
+    // An id of another shape: none is made, but a state edited by hand (`pulumi state edit`)
+    // can hold one.
     await clock.drive(
       provider.update!("orders/orders-live/orders-fn/live", olds, ordersInputs("4")),
     );
@@ -177,10 +178,12 @@ describe("LambdaDeployment provider: delete", () => {
         codedeploy: {
           send: async (command: { constructor: { name: string } }) => {
             sent.push(command.constructor.name);
-            // CodeDeploy API reference, ListDeployments errors: ApplicationDoesNotExistException,
-            // "The application does not exist with the user or AWS account." (HTTP 400).
+            // CodeDeploy API reference, ListDeployments errors: ApplicationDoesNotExistException
+            // (HTTP 400). AWS documents no example of its message text; this is the exception's
+            // description in the SDK (`ApplicationDoesNotExistException`, models/errors.d.ts).
             throw new ApplicationDoesNotExistException({
-              message: "The application does not exist with the user or AWS account.",
+              message:
+                "The application does not exist with the user or Amazon Web Services account.",
               $metadata: { httpStatusCode: 400 },
             });
           },
