@@ -47,10 +47,11 @@ export function assumeRoleChain(credentials: DeploymentCredentials): {
   PolicyArns?: { arn: string }[];
   SourceIdentity?: string;
 }[] {
-  const roles = [
-    ...(credentials.assumeRole ? [credentials.assumeRole] : []),
-    ...(credentials.assumeRoles ?? []),
-  ].filter((role) => typeof role?.roleArn === "string" && role.roleArn !== "");
+  // No ARN, no role: an absent `assumeRole`, or an empty `roleArn` (an unset value passed on).
+  const roles = [credentials.assumeRole, ...(credentials.assumeRoles ?? [])].filter(
+    (role): role is AssumeRoleCredentials =>
+      typeof role?.roleArn === "string" && role.roleArn !== "",
+  );
   return roles.map(
     (role) =>
       Object.fromEntries(
