@@ -107,13 +107,12 @@ export async function createDeploymentClients(
   } else if (credentials.profile) {
     resolved = providers.fromIni({ profile: credentials.profile });
   }
-  // Each role is assumed with the credentials of the one before it.
+  // Each role is assumed with the credentials of the one before it, through STS in the
+  // deployment's region: the SDK calls STS in the region of the client that asks for the
+  // credentials ("caller client's region", `fromTemporaryCredentials` in
+  // @aws-sdk/credential-providers, which package.json requires at a version that does so).
   for (const params of assumeRoleChain(credentials)) {
-    resolved = providers.fromTemporaryCredentials({
-      masterCredentials: resolved,
-      params,
-      clientConfig: { region },
-    });
+    resolved = providers.fromTemporaryCredentials({ masterCredentials: resolved, params });
   }
   const config = {
     region,

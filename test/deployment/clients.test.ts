@@ -20,6 +20,7 @@ const SDK_ENVIRONMENT = [
   "AWS_SHARED_CREDENTIALS_FILE",
   "AWS_CONFIG_FILE",
   "AWS_ENDPOINT_URL_STS",
+  "AWS_REGION",
 ];
 
 /** The credentials a client built by createDeploymentClients signs with. */
@@ -192,6 +193,8 @@ describe("deployment SDK clients", () => {
 
   it("assume each role with the credentials of the one before, through STS in the deployment's region", async () => {
     const sts = await localSts();
+    // The environment's region (a CI runner's default) is not the deployment's.
+    process.env.AWS_REGION = "us-east-1";
     try {
       const credentials = await signingCredentials({
         accessKey: "AKIAGIVEN",
