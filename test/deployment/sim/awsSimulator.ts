@@ -605,11 +605,16 @@ export class AwsSimulator {
             $fault: "client",
             $metadata: { httpStatusCode: 400 },
           })
-        : Object.assign(new Error("User is not authorized to perform: lambda:GetAlias"), {
-            name: "AccessDeniedException",
-            $fault: "client",
-            $metadata: { httpStatusCode: 403 },
-          });
+        : Object.assign(
+            // The action named is the command's (Lambda's IAM actions are named like its API
+            // operations: Service Authorization Reference, "Actions defined by AWS Lambda").
+            new Error(`User is not authorized to perform: lambda:${name.replace(/Command$/, "")}`),
+            {
+              name: "AccessDeniedException",
+              $fault: "client",
+              $metadata: { httpStatusCode: 403 },
+            },
+          );
     }
     if (fault === "reset") {
       throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
@@ -890,8 +895,20 @@ export class AwsSimulator {
           version in this.alias.weights ||
           Object.values(this.otherAliases).includes(version);
         if (referenced) {
+          // The message names the aliases that reference the version, as public code that
+          // runs against Lambda quotes it (e.g. "Unable to delete version because the following
+          // aliases reference it: [<alias>]"); AWS's API reference documents only the
+          // exception (DeleteFunction: "You can't delete a version that an alias references").
+          const aliases = [
+            ...(this.alias.version === version || version in this.alias.weights
+              ? [setup.aliasName]
+              : []),
+            ...Object.entries(this.otherAliases)
+              .filter(([, aliasVersion]) => aliasVersion === version)
+              .map(([aliasName]) => aliasName),
+          ];
           throw new ResourceConflictException({
-            message: `Unable to delete version because the following aliases reference it: [${setup.aliasName}]`,
+            message: `Unable to delete version because the following aliases reference it: [${aliases.join(", ")}]`,
             $metadata: { httpStatusCode: 409 },
             Type: "User",
           });
