@@ -10,7 +10,11 @@
 // each one saves.
 import * as fs from "fs";
 import * as path from "path";
-import { directDependenciesPatch, plainSerializationPatch } from "./registrationMeasures";
+import {
+  directDependenciesPatch,
+  lightStructsPatch,
+  plainSerializationPatch,
+} from "./registrationMeasures";
 
 /** The environment variable that switches measures off (`all`, or a comma-separated list). */
 export const MEASURES_OFF_ENV = "MULTIREGION_SERVERLESS_PREVIEW_OFF";
@@ -132,6 +136,17 @@ const MEASURES: readonly Measure[] = [
     name: "direct-dependencies",
     install(sdkDir) {
       const patch = directDependenciesPatch(sdkDir);
+      if (typeof patch === "string") return patch;
+      patch.apply();
+      return undefined;
+    },
+  },
+  {
+    // A registration's inputs kept as values until something needs their protobuf Struct
+    // (registrationMeasures.ts lightStructsPatch).
+    name: "light-structs",
+    install(sdkDir) {
+      const patch = lightStructsPatch(sdkDir);
       if (typeof patch === "string") return patch;
       patch.apply();
       return undefined;

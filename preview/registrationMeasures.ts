@@ -4,6 +4,7 @@
 // SDK no longer reads as it was checked (preview/measures.ts installs them; issue 14).
 import * as fs from "fs";
 import * as path from "path";
+import { throughStruct } from "../testing/struct";
 import type { SdkPatch } from "./measures";
 
 /** What a plain copy returns for a value the SDK must serialize itself. */
@@ -287,6 +288,119 @@ export function directDependencyUrns(
     if (kept.length === 0) return new Set();
     return new Set(await Promise.all(kept.map((resource) => resource.urn.promise())));
   };
+}
+
+/** The methods of google-protobuf's `Struct` (3.21) the light Struct must answer. */
+const STRUCT_METHODS = [
+  "constructor",
+  "toObject",
+  "serializeBinary",
+  "getFieldsMap",
+  "clearFieldsMap",
+  "toJavaScript",
+];
+
+/**
+ * The `light-structs` measure for the SDK in `sdkDir`, or why it cannot be made. Every
+ * registration's inputs go to the monitor as a protobuf `Struct` (runtime/resource.js
+ * `req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps))`: a message object per
+ * value, a tenth of the preview's CPU outside the garbage collector at 10 x 50), which the
+ * offline preview's monitor, in the same process, turns back into values at once with
+ * `toJavaScript()`. The replacement `fromJavaScript` keeps the values (as the round trip gives
+ * them, with the same error for a value a Struct cannot hold) and builds the protobuf Struct
+ * only when something asks for more than `toJavaScript()` (its fields, its bytes). Not for a
+ * process that sends its requests over gRPC: a message holding a light Struct serializes it as
+ * empty. The offline preview's monitor is in-process.
+ * @internal
+ */
+export function lightStructsPatch(sdkDir: string): SdkPatch | string {
+  const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js")) ?? "";
+  if (
+    !resourceSource.includes("req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps));")
+  ) {
+    return "runtime/resource.js no longer sends a registration's inputs as Struct.fromJavaScript";
+  }
+  let structs: { Struct?: any };
+  try {
+    // The copy of google-protobuf the SDK loads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    structs = require(
+      require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] }),
+    ) as { Struct?: any };
+  } catch {
+    return "google-protobuf's struct_pb cannot be loaded from @pulumi/pulumi";
+  }
+  const Struct = structs.Struct;
+  if (
+    typeof Struct?.fromJavaScript !== "function" ||
+    JSON.stringify(Object.getOwnPropertyNames(Struct.prototype).sort()) !==
+      JSON.stringify([...STRUCT_METHODS].sort())
+  ) {
+    return "google-protobuf's Struct no longer has the methods the measure answers";
+  }
+  const original = Struct.fromJavaScript as (value: unknown) => any;
+  const light = lightStructClass(Struct, original);
+  let previous: unknown;
+  return {
+    apply() {
+      previous = Struct.fromJavaScript;
+      Struct.fromJavaScript = (value: unknown) => new light(value);
+    },
+    restore() {
+      Struct.fromJavaScript = previous;
+    },
+  };
+}
+
+/**
+ * A `Struct` subclass holding the values (`throughStruct`: what `toJavaScript()` of the real
+ * Struct gives) that builds the real Struct with `original` when a method other than
+ * `toJavaScript` is called, and answers it from there. Exported for its unit test.
+ * @internal
+ */
+export function lightStructClass(
+  Struct: new () => any,
+  original: (value: unknown) => any,
+): new (value: unknown) => any {
+  class LightStruct extends Struct {
+    /** The values `toJavaScript()` answers first, made now. */
+    private readonly values: unknown;
+    private handedOut = false;
+    private real: any;
+
+    /**
+     * @param source What `fromJavaScript` was given: the SDK's serialized inputs, which nothing
+     * changes once the request is made. A second reader and the real Struct are made from it.
+     */
+    constructor(private readonly source: unknown) {
+      super();
+      // Now, so that a value a Struct cannot hold fails here, as `fromJavaScript` does.
+      this.values = throughStruct(source);
+    }
+
+    toJavaScript(): unknown {
+      // The first reader gets the copy made at construction; later ones a copy of their own.
+      if (this.handedOut) return throughStruct(this.source);
+      this.handedOut = true;
+      return this.values;
+    }
+
+    materialized(): any {
+      return (this.real ??= original(this.source));
+    }
+  }
+  for (const method of STRUCT_METHODS) {
+    if (method === "constructor" || method === "toJavaScript") continue;
+    Object.defineProperty(LightStruct.prototype, method, {
+      configurable: true,
+      writable: true,
+      value(this: LightStruct, ...args: unknown[]) {
+        const real = this.materialized();
+        return real[method](...args);
+      },
+    });
+  }
+  return LightStruct as unknown as new (value: unknown) => any;
 }
 
 function readOrUndefined(file: string): string | undefined {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { throughStruct } from "../testing/run";
+import { throughStruct } from "../testing/struct";
 
 // The harness answers registrations without building a protobuf Struct (testing/run.ts,
 // CapturingMonitor.registerResource): what the SDK reads back must be what the Struct gave.

@@ -8,6 +8,7 @@ import { awsxVpcOutputs } from "./awsxOutputs";
 import { awsCall, awsOutputs, MOCK_DEFAULT_REGION } from "./awsOutputs";
 import { CapturedResource, ResourceCapture } from "./capture";
 import { applyHarnessMeasures } from "./measures";
+import { throughStruct } from "./struct";
 import { directAnswers } from "../preview/measures";
 
 // Runtime internals that `setMocks` and `disconnect` use but the typings leave out: the
@@ -381,25 +382,6 @@ class CapturingMonitor extends MockMonitor {
  */
 function asStruct(values: Record<string, unknown>): any {
   return { toJavaScript: () => values };
-}
-
-/**
- * `Struct.fromJavaScript(value).toJavaScript()` without the Struct: the same values, with every
- * object's keys in sorted order (google-protobuf's map iterates its keys sorted), and the same
- * error for a value a Struct cannot hold.
- * @internal
- */
-export function throughStruct(value: unknown): unknown {
-  if (value === null || ["string", "number", "boolean"].includes(typeof value)) return value;
-  if (Array.isArray(value)) return value.map(throughStruct);
-  if (typeof value === "object") {
-    const result: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      result[key] = throughStruct((value as Record<string, unknown>)[key]);
-    }
-    return result;
-  }
-  throw new Error("Unexpected struct type.");
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   isUnknown,
   knownString,
   plain,
+  plainProperty,
   referencedResources,
 } from "./common";
 import { fix } from "./remediation";
@@ -196,23 +197,24 @@ function asyncallyInvoked(
     return targets !== undefined;
   };
   for (const resource of resources) {
-    const props = plain(resource.props) as Record<string, any>;
+    // Only the properties a branch reads, and only for the four types that can invoke
+    // asynchronously (this runs for every resource of the stack).
+    const property = (key: string): any => plainProperty(resource.props, key);
     let attributed = true;
     if (resource.isType(aws.lambda.Permission)) {
-      const principal = knownString(props.principal);
+      const principal = knownString(property("principal"));
       if (principal !== undefined && ASYNC_INVOKING_PRINCIPALS.includes(principal)) {
         attributed = add(resource, "function");
       }
     } else if (resource.isType(aws.sns.TopicSubscription)) {
-      if (knownString(props.protocol) === "lambda") {
+      if (knownString(property("protocol")) === "lambda") {
         attributed = add(resource, "endpoint");
       }
     } else if (resource.isType(aws.cloudwatch.EventTarget)) {
       attributed = add(resource, "arn");
     } else if (resource.isType(aws.s3.BucketNotification)) {
-      for (const notification of Array.isArray(props.lambdaFunctions)
-        ? props.lambdaFunctions
-        : []) {
+      const lambdaFunctions: unknown = property("lambdaFunctions");
+      for (const notification of Array.isArray(lambdaFunctions) ? lambdaFunctions : []) {
         const arn = knownString(notification?.lambdaFunctionArn);
         const targets = arn ? functions.filter((fn) => refersToFunction(fn, arn)) : [];
         targets.forEach((target) => invoked.add(target));

@@ -30,6 +30,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "direct-answers",
       "plain-serialization",
       "direct-dependencies",
+      "light-structs",
       "provider-text",
       "apply-context",
       "promise-debugging",
@@ -77,6 +78,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "direct-answers",
       "plain-serialization",
       "direct-dependencies",
+      "light-structs",
       "provider-text",
       "apply-context",
       "promise-debugging",
@@ -90,6 +92,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
       "direct-answers",
       "plain-serialization",
       "direct-dependencies",
+      "light-structs",
       "provider-text",
       "apply-context",
     ]);
@@ -187,7 +190,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
           {
             [MEASURES_OFF_ENV]:
               "unused-modules,unused-compiler,lazy-outputs,direct-answers,plain-serialization," +
-              "direct-dependencies,provider-text,promise-debugging",
+              "direct-dependencies,light-structs,provider-text,promise-debugging",
           },
           project,
         );
@@ -230,7 +233,7 @@ describe("offline preview speed measures (preview/measures.ts)", () => {
           {
             [MEASURES_OFF_ENV]:
               "unused-compiler,lazy-outputs,direct-answers,plain-serialization,direct-dependencies," +
-              "provider-text,apply-context,promise-debugging",
+              "light-structs,provider-text,apply-context,promise-debugging",
           },
           project,
         );

@@ -37,12 +37,13 @@ const switchedOff = everything
       "direct-answers",
       "plain-serialization",
       "direct-dependencies",
+      "light-structs",
       "apply-context",
       "promise-debugging",
     ]
   : [
       "lazy-outputs,unused-modules,unused-compiler,direct-answers,plain-serialization," +
-        "direct-dependencies,apply-context",
+        "direct-dependencies,light-structs,apply-context",
     ];
 
 /** The report and the printed preview of `stack`, with the measures named in `off` off. */

@@ -8,6 +8,8 @@ import { expect } from "chai";
 import type { SdkPatch } from "../../preview/measures";
 import {
   directDependenciesPatch,
+  lightStructClass,
+  lightStructsPatch,
   plainSerializationPatch,
 } from "../../preview/registrationMeasures";
 import { promiseOf, runComponent } from "../../testing";
@@ -173,12 +175,74 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
     );
   });
 
+  it("light-structs answer as google-protobuf's Struct does, building it only when asked for more than values", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as {
+      Struct: { new (): any; fromJavaScript(value: unknown): any };
+    };
+    let built = 0;
+    const original = (value: unknown) => {
+      built++;
+      return Struct.fromJavaScript(value);
+    };
+    const Light = lightStructClass(Struct, original);
+    const values = {
+      zeta: 1,
+      alpha: { list: [1, "two", null, true, { b: 2, a: 1 }], empty: {} },
+      text: "x",
+      nothing: null,
+    };
+    const real = Struct.fromJavaScript(values);
+    const light = new Light(values);
+    expect(light).to.be.instanceOf(Struct);
+    // Values as the real round trip gives them, keys sorted at every depth.
+    const first = light.toJavaScript();
+    expect(JSON.stringify(first)).to.equal(JSON.stringify(real.toJavaScript()));
+    expect(built).to.equal(0);
+    // A second reader gets its own copy: what the first one changes is not seen.
+    first.zeta = 99;
+    expect(light.toJavaScript().zeta).to.equal(1);
+    // Its fields, object form and bytes come from the real Struct, built once.
+    expect([...light.getFieldsMap().keys()]).to.deep.equal([...real.getFieldsMap().keys()]);
+    expect(light.toObject()).to.deep.equal(real.toObject());
+    expect(
+      Buffer.from(light.serializeBinary()).equals(Buffer.from(real.serializeBinary())),
+    ).to.equal(true);
+    expect(built).to.equal(1);
+    // A value a Struct cannot hold fails at once, with the real error.
+    for (const bad of [{ gone: undefined }, { method: () => 1 }, { list: [BigInt(1)] }]) {
+      expect(() => Struct.fromJavaScript(bad)).to.throw("Unexpected struct type.");
+      expect(() => new Light(bad)).to.throw("Unexpected struct type.");
+    }
+  });
+
+  it("light-structs stand in for Struct.fromJavaScript while in place, and step aside after", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as {
+      Struct: { fromJavaScript(value: unknown): any };
+    };
+    const patch = lightStructsPatch(SDK_DIR);
+    if (typeof patch === "string") throw new Error(patch);
+    const before = Struct.fromJavaScript;
+    patch.apply();
+    try {
+      expect(Struct.fromJavaScript).to.not.equal(before);
+      expect(Struct.fromJavaScript({ a: 1 }).toJavaScript()).to.deep.equal({ a: 1 });
+    } finally {
+      patch.restore();
+    }
+    expect(Struct.fromJavaScript).to.equal(before);
+  });
+
   it("are not made for an SDK whose code no longer reads as they were checked against", () => {
     expect(plainSerializationPatch(path.join(__dirname, "no-such-sdk"))).to.equal(
       "runtime/rpc.js serializeProperty no longer tests values as the measure does",
     );
     expect(directDependenciesPatch(path.join(__dirname, "no-such-sdk"))).to.equal(
       "runtime/dependsOn.js no longer gathers dependencies as the measure does",
+    );
+    expect(lightStructsPatch(path.join(__dirname, "no-such-sdk"))).to.equal(
+      "runtime/resource.js no longer sends a registration's inputs as Struct.fromJavaScript",
     );
   });
 });
