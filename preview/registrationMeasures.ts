@@ -20,6 +20,12 @@ interface SerializationSdk {
     props: Record<string, unknown>,
     opts?: unknown,
   ) => Promise<[Record<string, unknown>, Map<string, Set<unknown>>]>;
+  /** runtime/rpc.js `serializeProperties(label, props, opts)`. */
+  serializeProperties: (
+    label: string,
+    props: Record<string, unknown>,
+    opts?: unknown,
+  ) => Promise<Record<string, unknown>>;
   /** Whether `serializeProperty` treats the value other than as plain data. */
   special: (value: object) => boolean;
 }
@@ -41,6 +47,8 @@ const SERIALIZE_PROPERTY_TESTS = [
 const SERIALIZE_LINES = [
   // Resource properties are every key but `id` and `urn`, each walked on its own.
   'return serializeFilteredProperties(label, props, (key) => key !== "id" && key !== "urn", opts);',
+  // Properties (a mock's state, a component's outputs): every key, the result only.
+  "const [result] = await serializeFilteredProperties(label, props, (_) => true, opts);",
   "for (const k of Object.keys(props)) {",
   "const dependentResources = new Set();",
   "propertyToDependentResources.set(k, dependentResources);",
@@ -68,7 +76,8 @@ const SERIALIZE_LINES = [
  * (functions left out, `undefined` left out of objects and `null` in arrays, no dependencies),
  * and hands a property that holds an Output, a promise, a resource, an asset or an unknown
  * anywhere inside to the SDK's own `serializeResourceProperties`, whole, so that it keeps every
- * rule of the SDK's (labels, errors, dependencies, secrets).
+ * rule of the SDK's (labels, errors, dependencies, secrets). `serializeProperties` (a mock's
+ * answer, a component's outputs) is replaced the same way.
  * @internal
  */
 export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
@@ -94,8 +103,12 @@ export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
   const asset = require(path.join(sdkDir, "asset", "index.js")) as Record<string, any>;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const original = rpc.serializeResourceProperties;
+  const originalProperties = rpc.serializeProperties;
   if (typeof original !== "function" || original.length !== 3) {
     return "runtime/rpc.js has no serializeResourceProperties(label, props, opts)";
+  }
+  if (typeof originalProperties !== "function" || originalProperties.length !== 3) {
+    return "runtime/rpc.js has no serializeProperties(label, props, opts)";
   }
   const tests_ = [
     asset.Asset?.isInstance,
@@ -110,6 +123,7 @@ export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
   }
   const sdk: SerializationSdk = {
     serializeResourceProperties: original as SerializationSdk["serializeResourceProperties"],
+    serializeProperties: originalProperties as SerializationSdk["serializeProperties"],
     special: (value) =>
       asset.Asset.isInstance(value) ||
       asset.Archive.isInstance(value) ||
@@ -119,15 +133,40 @@ export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
       resource.CustomResource.isInstance(value) ||
       resource.ComponentResource.isInstance(value),
   };
-  let previous: unknown;
+  let previous: unknown[] = [];
   return {
     apply() {
-      previous = rpc.serializeResourceProperties;
+      previous = [rpc.serializeResourceProperties, rpc.serializeProperties];
       rpc.serializeResourceProperties = plainFirstSerialization(sdk);
+      rpc.serializeProperties = plainFirstProperties(sdk);
     },
     restore() {
-      rpc.serializeResourceProperties = previous;
+      [rpc.serializeResourceProperties, rpc.serializeProperties] = previous;
     },
+  };
+}
+
+/**
+ * `serializeProperties` (every key, no dependencies) that copies plain properties itself and
+ * hands the others, one at a time and in order, to the SDK's. Exported for its unit test.
+ * @internal
+ */
+export function plainFirstProperties(
+  sdk: SerializationSdk,
+): SerializationSdk["serializeProperties"] {
+  return async (label, props, opts) => {
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(props)) {
+      const value = props[key];
+      const copy = plainCopy(value, sdk.special, 0);
+      if (copy !== NOT_PLAIN) {
+        if (copy !== undefined) result[key] = copy;
+        continue;
+      }
+      const one = await sdk.serializeProperties(label, { [key]: value }, opts);
+      if (Object.prototype.hasOwnProperty.call(one, key)) result[key] = one[key];
+    }
+    return result;
   };
 }
 

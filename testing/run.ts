@@ -430,11 +430,11 @@ function urnOf(req: any): string {
  * @internal
  */
 export function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) {
-    return value.map(unwrapSecrets);
-  }
   if (typeof value !== "object" || value === null) {
     return value;
+  }
+  if (Array.isArray(value)) {
+    return value.map(unwrapSecrets);
   }
   if (value[rpc.specialSigKey] === rpc.specialSecretSig) {
     return unwrapSecrets(value.value);
@@ -442,9 +442,22 @@ export function unwrapSecrets(value: any): any {
   if (rpc.specialSigKey in value) {
     return value; // assets, archives and resource references keep their shape
   }
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [key, unwrapSecrets(child)]),
-  );
+  // A loop, not entries/map/fromEntries: this copies every registration's inputs and outputs.
+  const result: Record<string, any> = {};
+  for (const key of Object.keys(value)) {
+    const child = unwrapSecrets(value[key]);
+    if (key === "__proto__") {
+      Object.defineProperty(result, key, {
+        value: child,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      result[key] = child;
+    }
+  }
+  return result;
 }
 
 /**
@@ -452,16 +465,26 @@ export function unwrapSecrets(value: any): any {
  * @internal
  */
 export function secretPathsOf(value: unknown, prefix = ""): string[] {
+  const paths: string[] = [];
+  collectSecretPaths(value, prefix, paths);
+  return paths;
+}
+
+function collectSecretPaths(value: unknown, prefix: string, paths: string[]): void {
   if (typeof value !== "object" || value === null) {
-    return [];
+    return;
   }
   const record = value as Record<string, unknown>;
   if (record[rpc.specialSigKey] === rpc.specialSecretSig) {
-    return [prefix];
+    paths.push(prefix);
+    return;
   }
-  return Object.entries(record).flatMap(([key, child]) =>
-    secretPathsOf(child, prefix ? `${prefix}.${key}` : key),
-  );
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (typeof child === "object" && child !== null) {
+      collectSecretPaths(child, prefix ? `${prefix}.${key}` : key, paths);
+    }
+  }
 }
 
 /** Runs are serialized: Pulumi's mocks are process-wide. */

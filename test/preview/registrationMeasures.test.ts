@@ -22,6 +22,11 @@ const rpc = require("@pulumi/pulumi/runtime/rpc") as {
     props: Record<string, unknown>,
     opts?: object,
   ): Promise<[Record<string, unknown>, Map<string, Set<pulumi.Resource>>]>;
+  serializeProperties(
+    label: string,
+    props: Record<string, unknown>,
+    opts?: object,
+  ): Promise<Record<string, unknown>>;
 };
 const dependsOn = require("@pulumi/pulumi/runtime/dependsOn") as {
   getAllTransitivelyReferencedResourceURNs(
@@ -114,6 +119,10 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
             plainSerializationPatch(SDK_DIR),
             serialize({ keepOutputValues: true }),
           ),
+          // serializeProperties (a mock's state, a component's outputs): every key, `id` too.
+          properties: await withAndWithout(plainSerializationPatch(SDK_DIR), async () =>
+            rpc.serializeProperties("outputs", props()),
+          ),
         };
       },
       { preview: true, previewUnknowns: true },
@@ -122,6 +131,10 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
     expect((sdk as { keys: string[] }).keys).to.include.members(["tags", "arn", "secret", "last"]);
     expect(measured).to.deep.equal(sdk);
     expect(result.keepingOutputs[0]).to.deep.equal(result.keepingOutputs[1]);
+    const [measuredProperties, sdkProperties] = result.properties;
+    expect(Object.keys(sdkProperties)).to.include.members(["id", "urn", "tags", "arn"]);
+    expect(Object.keys(measuredProperties)).to.deep.equal(Object.keys(sdkProperties));
+    expect(measuredProperties).to.deep.equal(sdkProperties);
   });
 
   it("plain-serialization names the property whose Output failed, as the SDK does", async () => {
