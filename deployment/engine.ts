@@ -519,7 +519,12 @@ async function endedOwnDeployment(
   }
   // Failed or Stopped: never deploy this version again on its own. Started by this operation
   // (a CreateDeployment whose answer was lost): an ordinary failure, with the hook details.
-  const earlier = (ours.info.createTime?.getTime() ?? 0) < run.session.started;
+  // Told without clocks: CodeDeploy's `createTime` and this machine's clock may differ by
+  // minutes. An own deployment that had ended before this run's first CreateDeployment was
+  // found by the observation before it (its recorded id, the group's last attempted
+  // deployment, or the 3-hour listing) and ended the run there, so one found ended only after
+  // a CreateDeployment whose answer was lost is that one's.
+  const earlier = run.uncertainSince === undefined;
   const events = earlier ? [] : await lifecycleEvents(run, ours.id);
   throw deploymentFailure(
     failureMessage(ours.info, events, {

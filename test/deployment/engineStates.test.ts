@@ -686,3 +686,42 @@ describe("deployment engine states: its own deployment stopped before it was fou
     expect(up.recorded).to.include({ status: "Stopped", deploymentId: "d-SIM000001" });
   });
 });
+
+describe("deployment engine states: CodeDeploy's clock and this machine's differ by minutes", () => {
+  it("reports its own deployment, found Failed after a lost create answer, as this update's when CodeDeploy's clock is 3 minutes behind", async () => {
+    const { sim, stack } = world({
+      listLagMs: 20_000,
+      groupLagMs: 20_000,
+      hookMs: 10_000,
+      awsClockSkewMs: -3 * 60_000,
+    });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) Failed.",
+      "CodeDeploy's reason: HOOK_EXECUTION_FAILURE: The deployment failed because one or more of the lifecycle event hooks failed (BeforeAllowTraffic).",
+      "Failed lifecycle event: BeforeAllowTraffic (ScriptFailed; BeforeAllowTraffic hook reported Failed: smoke test got HTTP 500)",
+    ]);
+  });
+
+  it("does not deploy a version again that failed a minute ago in an earlier update when CodeDeploy's clock is 5 minutes ahead", async () => {
+    const { sim, stack } = world({ hookMs: 10_000, awsClockSkewMs: 5 * 60_000 });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+    const first = await stack.up(ordersInputs("4"));
+    expect(first.failureKind).to.equal("failed");
+    expect(first.ended - sim.deployments[0].createTime).to.be.below(2 * 60_000);
+
+    // A change beside the version (the description) makes the next update run the engine.
+    const next = await stack.up(ordersInputs("4", { description: "orders 4, again" }));
+
+    expect(next.failureKind).to.equal("rolled-back-earlier");
+    expect(next.message).to.include(
+      "Version 4 is not deployed again on its own: publish a new version with the fix, or set [retryToken] to a new value to deploy this version once more.",
+    );
+    expect(next.createdDeployments).to.deep.equal([]);
+  });
+});
