@@ -787,7 +787,9 @@ async function lifecycleEvents(run: Run, deploymentId: string): Promise<Lifecycl
       session.clients.codedeploy,
       new sdk.codedeploy.ListDeploymentTargetsCommand({ deploymentId }),
     );
-    const targetIds = (listed.targetIds ?? []).slice(0, 25);
+    // A Lambda deployment has exactly one target (the function: CodeDeploy API reference,
+    // DeploymentTargetListSizeExceededException), well within BatchGetDeploymentTargets' 25.
+    const targetIds = listed.targetIds ?? [];
     if (targetIds.length === 0) {
       return [];
     }

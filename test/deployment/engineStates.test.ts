@@ -508,6 +508,8 @@ describe("deployment engine states: this resource's deployment, found when it al
   });
 
   it("takes a CreateDeployment answer without a deploymentId as unknown, and finds the deployment by its tag", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`CreateDeploymentOutput.deploymentId`). The simulator's `empty` fault.
     const { sim, stack } = world();
     sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "empty" } });
 
@@ -628,7 +630,8 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
     sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
     const lines: string[] = [];
 
-    // ListDeploymentTargetsOutput.targetIds is optional in the SDK's model.
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`ListDeploymentTargetsOutput.targetIds`).
     const error = await clock
       .drive(
         deploy(
@@ -651,7 +654,9 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
     sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
     const lines: string[] = [];
 
-    // BatchGetDeploymentTargetsOutput.deploymentTargets[].lambdaTarget is optional (SDK model).
+    // A defensive path: AWS documents no such answer for a Lambda deployment; the SDK type makes
+    // the member optional (`DeploymentTarget.lambdaTarget`: EC2, ECS and CloudFormation targets
+    // have their own members instead).
     const error = await clock
       .drive(
         deploy(
@@ -723,5 +728,49 @@ describe("deployment engine states: CodeDeploy's clock and this machine's differ
       "Version 4 is not deployed again on its own: publish a new version with the fix, or set [retryToken] to a new value to deploy this version once more.",
     );
     expect(next.createdDeployments).to.deep.equal([]);
+  });
+});
+
+describe("deployment engine states: statuses and answers the ordinary canary does not show", () => {
+  it("says when CodeDeploy holds the deployment Queued, and reads no traffic share until it runs", async () => {
+    const { sim, stack } = world({ queuedMs: 2 * 60_000 });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    const deployment = progress(up).filter((line) => line.startsWith("d-SIM000001: "));
+    expect(deployment.slice(0, 4)).to.deep.equal([
+      "d-SIM000001: Created",
+      "d-SIM000001: Queued",
+      "d-SIM000001: InProgress",
+      "d-SIM000001: 0% of traffic on version 4",
+    ]);
+    // The alias is read for a share only once the deployment runs.
+    const queued = sim.deployments[0].createTime + 1_000;
+    const aliasReads = sim.requests.filter(
+      (request) =>
+        request.command === "GetAliasCommand" &&
+        request.at > queued &&
+        request.at < queued + 2 * 60_000,
+    );
+    expect(aliasReads).to.deep.equal([]);
+  });
+
+  it("fails with CodeDeploy's reason and no rollback line when the group does not roll back", async () => {
+    const { sim, stack } = world({ autoRollback: false });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) Failed.",
+      "CodeDeploy's reason: HOOK_EXECUTION_FAILURE: The deployment failed because one or more of the lifecycle event hooks failed (BeforeAllowTraffic).",
+      "Failed lifecycle event: BeforeAllowTraffic (ScriptFailed; BeforeAllowTraffic hook reported Failed: smoke test got HTTP 500)",
+      "Alias live now serves version 3.",
+      "Fix the cause, then publish a new version (or set [retryToken] to a new value to retry version 4) and run `pulumi up` again.",
+      "Details: https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
+    ]);
+    expect(sim.deployments.map((deployment) => deployment.id)).to.deep.equal(["d-SIM000001"]);
   });
 });

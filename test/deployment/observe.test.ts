@@ -48,7 +48,8 @@ const OURS = "pulumi up: live -> version 4 [pulumi:0badf00d:4:0]";
 interface Scripted {
   /**
    * GetDeployment answers by id (an Error is thrown as the SDK would; "empty" is an answer
-   * without `deploymentInfo`, which the SDK's model allows).
+   * without `deploymentInfo`: AWS documents no such answer; the SDK type makes the member
+   * optional (`GetDeploymentOutput.deploymentInfo`)).
    */
   deployments?: Record<string, DeploymentInfo | Error | "empty">;
   /** ListDeployments pages: the ids the listing shows (active ones when filtered). */
@@ -195,6 +196,8 @@ describe("what the engine reads: the alias", () => {
   });
 
   it("leaves the account unknown when the answer has no ARN, rather than refusing a wrong one", async () => {
+    // A defensive path: AWS documents no such answer (GetAlias always returns AliasArn, Lambda
+    // API reference); the SDK type makes the member optional (`AliasConfiguration.AliasArn`).
     const { clock, session } = scriptedWorld({ alias: { Name: "live", FunctionVersion: "3" } });
 
     const alias = await clock.drive(readAlias(session, sdk, target));
@@ -238,6 +241,8 @@ describe("what the engine reads: the alias", () => {
   });
 
   it("refuses an answer without FunctionVersion, naming the alias and the function", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`AliasConfiguration.FunctionVersion`).
     const { clock, session } = scriptedWorld({ alias: { Name: "live" } });
 
     const error = await clock.drive(readAlias(session, sdk, target)).catch((e: Error) => e);
@@ -384,6 +389,8 @@ describe("what the engine reads: deployments", () => {
   });
 
   it("keeps the id it asked for when the answer has no deploymentInfo", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`GetDeploymentOutput.deploymentInfo`).
     const { clock, session } = scriptedWorld({ deployments: { "d-EMPTY": "empty" } });
 
     const info = await clock.drive(getDeployment(session, sdk, "d-EMPTY"));
@@ -650,8 +657,8 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
   });
 
   it("takes answers without deployments or deploymentGroupInfo as showing none", async () => {
-    // Every output member is optional in the SDK's model (ListDeploymentsOutput,
-    // GetDeploymentGroupOutput); AWS documents no answer without them.
+    // A defensive path: AWS documents no such answer; the SDK types make the members optional
+    // (`ListDeploymentsOutput.deployments`, `GetDeploymentGroupOutput.deploymentGroupInfo`).
     const { clock, session, commands } = scriptedWorld({
       raw: { ListDeployments: {}, GetDeploymentGroup: {} },
     });
@@ -694,6 +701,8 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
   });
 
   it("orders a deployment without createTime first rather than failing", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`DeploymentInfo.createTime`).
     const { clock, session } = scriptedWorld({
       listed: ["d-NEW", "d-UNDATED", "d-OLD"],
       deployments: {

@@ -102,9 +102,10 @@ export type Fault =
   /** Access denied (not transient: the role lost a permission). */
   | "denied"
   /**
-   * The request takes effect and the answer is empty (`{}`): CreateDeployment's output
-   * documents `deploymentId`, but the SDK types every output member as optional and AWS
-   * documents no case without it; the engine must not take it for "nothing happened".
+   * The request takes effect and the answer is empty (`{}`). AWS documents no such answer
+   * (CreateDeployment's output documents `deploymentId`); the SDK type makes the member
+   * optional (`CreateDeploymentOutput.deploymentId`), so the engine must not take it for
+   * "nothing happened". A defensive path, not a state AWS is known to produce.
    */
   | "empty";
 
@@ -181,6 +182,20 @@ export interface SimSetup {
    * nothing corrects the local clock the engine reads.
    */
   readonly awsClockSkewMs?: number;
+  /**
+   * How long a new deployment reports `Queued` between `Created` and `InProgress` @default 0
+   * (not at all). AWS documents the status (`DeploymentStatus` "Queued" in the CodeDeploy API
+   * reference and the SDK) but not when a Lambda deployment passes through it.
+   */
+  readonly queuedMs?: number;
+  /**
+   * Whether a failed or stopped deployment is rolled back @default true. False: the group has
+   * no automatic rollback (`autoRollbackConfiguration.enabled` false, CodeDeploy User Guide,
+   * "Redeploy and roll back a deployment with CodeDeploy": without it nothing is rolled back),
+   * so the deployment ends without `rollbackInfo` (`DeploymentInfo.rollbackInfo` is optional in
+   * the SDK type; AWS shows no example answer without it).
+   */
+  readonly autoRollback?: boolean;
 }
 
 interface Step {
@@ -200,7 +215,7 @@ export interface SimDeployment {
   readonly viaEngine: boolean;
   /** Which process (operation) sent the CreateDeployment. */
   readonly origin?: number;
-  status: "Created" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
+  status: "Created" | "Queued" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
   completeTime?: number;
   errorInformation?: { code: string; message: string };
   rollbackInfo?: {
@@ -244,6 +259,15 @@ const CODEDEPLOY_COMMANDS = new Set([
   "GetDeploymentGroupCommand",
   "GetDeploymentConfigCommand",
 ]);
+
+/** Not finished: Created, Queued or InProgress (the statuses the simulator gives). */
+function isRunning(deployment: SimDeployment): boolean {
+  return (
+    deployment.status === "Created" ||
+    deployment.status === "Queued" ||
+    deployment.status === "InProgress"
+  );
+}
 
 function abortError(): Error {
   // What @smithy/node-http-handler rejects with when the abort signal fires.
@@ -354,7 +378,7 @@ export class AwsSimulator {
       return;
     }
     for (const deployment of this.deployments) {
-      const running = deployment.status === "Created" || deployment.status === "InProgress";
+      const running = isRunning(deployment);
       if (running && deployment.creator === "user") {
         this.fail(
           deployment,
@@ -369,9 +393,7 @@ export class AwsSimulator {
   /** Deployments not finished. */
   active(): SimDeployment[] {
     this.tick();
-    return this.deployments.filter(
-      (deployment) => deployment.status === "Created" || deployment.status === "InProgress",
-    );
+    return this.deployments.filter((deployment) => isRunning(deployment));
   }
 
   /** The alias now (after due steps). */
@@ -502,6 +524,9 @@ export class AwsSimulator {
   ): void {
     this.finish(deployment, status);
     deployment.errorInformation = { code, message };
+    if (this.setup.autoRollback === false) {
+      return;
+    }
     const rollback = this.startDeployment(
       deployment.target,
       deployment.current,
@@ -519,7 +544,12 @@ export class AwsSimulator {
   private schedule(deployment: SimDeployment, fate: Fate): void {
     const { setup } = this;
     let t = deployment.createTime + 1_000;
-    const steps: Step[] = [{ at: t, apply: () => (deployment.status = "InProgress") }];
+    const steps: Step[] = [];
+    if (setup.queuedMs) {
+      steps.push({ at: t, apply: () => (deployment.status = "Queued") });
+      t += setup.queuedMs;
+    }
+    steps.push({ at: t, apply: () => (deployment.status = "InProgress") });
     const hook = (name: "BeforeAllowTraffic" | "AfterAllowTraffic"): boolean => {
       const present = name === "BeforeAllowTraffic" ? setup.hooks.before : setup.hooks.after;
       if (!present) {
@@ -827,7 +857,7 @@ export class AwsSimulator {
       }
       case "StopDeploymentCommand": {
         const deployment = this.find(input.deploymentId);
-        if (deployment.status !== "Created" && deployment.status !== "InProgress") {
+        if (!isRunning(deployment)) {
           throw new DeploymentAlreadyCompletedException({
             message: `The deployment ${deployment.id} has already completed.`,
             $metadata: { httpStatusCode: 400 },
