@@ -481,7 +481,7 @@ export function checkAccount(run: Pick<Run, "request" | "subject">, alias: Alias
           `answer had no AliasArn), and this stack deploys only to ${allowed.join(" or ")}; ` +
           "refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or " +
           "the region's provider).",
-        { subject: run.subject, running: [] },
+        { subject: run.subject, alias, running: [] },
       ),
       "not-started",
       { status: "NotStarted" },
@@ -492,7 +492,7 @@ export function checkAccount(run: Pick<Run, "request" | "subject">, alias: Alias
       `the credentials reach alias ${run.request.aliasName} in account ${alias.accountId}, but this ` +
         `stack deploys to ${allowed.join(" or ")}; refusing to touch it. Check the AWS profile, ` +
         "role or keys (Pulumi config aws:* or the region's provider).",
-      { subject: run.subject, running: [] },
+      { subject: run.subject, alias, running: [] },
     ),
     "not-started",
     { status: "NotStarted" },

@@ -437,7 +437,7 @@ describe("deployment engine states: the account and the settle window", () => {
     expect(refused.recorded).to.deep.include({ status: "NotStarted" });
     expect(refused.message!.split("\n")).to.deep.equal([
       "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the credentials reach alias live in account 999999999999, but this stack deploys to 111122223333 or 444455556666; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
-      "Alias live: could not be read at the end, so where it points is unknown (aws lambda get-alias --function-name orders-fn --name live --region eu-west-1).",
+      "Alias live now serves version 3.",
       "Nothing of this update is running in the deployment group.",
       "Run `pulumi up` again once the cause is fixed.",
     ]);
@@ -772,5 +772,99 @@ describe("deployment engine states: statuses and answers the ordinary canary doe
       "Details: https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
     ]);
     expect(sim.deployments.map((deployment) => deployment.id)).to.deep.equal(["d-SIM000001"]);
+  });
+});
+
+describe("deployment engine states: near the limit, and reads that fail late", () => {
+  it("still says where the alias ended after the limit when Lambda answers slowly then", async () => {
+    const { sim, stack, clock } = world();
+    const limit = clock.now() + 3 * 60_000;
+    // From the limit on, GetAlias takes 3 s to answer: longer than a request gets near the limit
+    // (2 s), shorter than the final read of the alias gets (5 s).
+    sim.faults = ({ command, at }) => {
+      sim.latencyMs = command === "GetAliasCommand" && at >= limit ? 3_000 : 80;
+      return "none";
+    };
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 3 }));
+
+    expect(up.failureKind).to.equal("timeout");
+    expect(up.message).to.include("Alias live now serves version 3 (10% on 4).");
+    expect(up.recorded).to.deep.include({ deployedVersion: "3", routingWeights: { "4": 0.1 } });
+  });
+
+  it("reads no lifecycle events once the limit passed while the rollback ran", async () => {
+    const { sim, stack } = world({ rollbackMs: 10 * 60_000 });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 8 }));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message).to.include(
+      "Rollback: d-SIM000002 - Automatic rollback triggered by HOOK_EXECUTION_FAILURE (rollback still InProgress at the limit of this update; CodeDeploy finishes it on its own)",
+    );
+    expect(up.message).to.not.include("Failed lifecycle event");
+    expect(sim.requests.map((request) => request.command)).to.not.include(
+      "ListDeploymentTargetsCommand",
+    );
+  });
+
+  it("names BatchGetDeploymentTargets when the lifecycle events cannot be read after the targets were listed", async () => {
+    const { sim, stack } = world();
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+    sim.faults = faultsOn({ BatchGetDeploymentTargetsCommand: { 1: "denied" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(progress(up)).to.include(
+      "d-SIM000001: lifecycle events unavailable (BatchGetDeploymentTargets d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:BatchGetDeploymentTargets on resource: * because no identity-based policy allows the codedeploy:BatchGetDeploymentTargets action)",
+    );
+  });
+
+  it("does not wait for a deployment CodeDeploy named in a refusal that has ended by the time it is read", async () => {
+    // Neither listing nor the group shows the other deployment; it ends right after the refusal.
+    const { sim, stack } = world({ listLagMs: 10 * 60_000, groupLagMs: 10 * 60_000 });
+    const foreign = sim.foreignDeployment("5")!;
+    let refused = false;
+    sim.onRequest = (command) => {
+      if (command === "CreateDeploymentCommand") {
+        refused = true;
+      } else if (command === "GetDeploymentCommand" && refused) {
+        sim.completeNow(foreign.id);
+      }
+    };
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(progress(up)).to.include(
+      "CodeDeploy refused a second deployment (The Deployment Group 'orders-live' already has an active Deployment 'd-SIM000001'); checking whose d-SIM000001 is",
+    );
+    expect(progress(up).filter((line) => line.includes("waiting for it to end"))).to.deep.equal([]);
+    expect(up.recorded).to.include({ previousVersion: "5", deployedVersion: "4" });
+  });
+
+  it("holds its decision while the alias moves under a deployment no read shows, and so never collides with it", async () => {
+    // Someone else's one-minute canary, which neither listing nor the group shows (they lag
+    // 10 minutes): its weights hold the engine in the settle window, and the alias moving to
+    // version 5 (91 s after it started) keeps it there while its AfterAllowTraffic hook runs.
+    const { sim, stack, clock } = world({
+      shift: { type: "TimeBasedCanary", percentage: 10, intervalMinutes: 1 },
+      listLagMs: 10 * 60_000,
+      groupLagMs: 10 * 60_000,
+    });
+    const foreign = sim.foreignDeployment("5")!;
+    await clock.advance(50_000);
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(progress(up).slice(0, 3)).to.deep.equal([
+      "alias serves version 3 (10% on 5); no deployment running",
+      "alias serves version 5; no deployment running",
+      "started CodeDeploy deployment d-SIM000002: orders-fn:live version 5 -> 4; https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000002?region=eu-west-1",
+    ]);
+    expect(sim.deployments[1].createTime).to.be.above(foreign.completeTime!);
   });
 });

@@ -211,7 +211,7 @@ describe("what the engine reads: the alias", () => {
     const run = {
       request: {
         aliasName: "live",
-        allowedAccountIds: ["111122223333"],
+        allowedAccountIds: ["111122223333", "444455556666"],
       } as unknown as DeploymentRequest,
       subject: {
         functionName: "orders-fn",
@@ -229,9 +229,13 @@ describe("what the engine reads: the alias", () => {
     }
     expect(isDeploymentFailure(refusal)).to.equal(true);
     expect((refusal as DeploymentFailure).kind).to.equal("not-started");
-    expect((refusal as Error).message.split("\n")[0]).to.equal(
-      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the account of alias live could not be told (Lambda's GetAlias answer had no AliasArn), and this stack deploys only to 111122223333; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
-    );
+    expect((refusal as DeploymentFailure).result).to.deep.equal({ status: "NotStarted" });
+    expect((refusal as Error).message.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the account of alias live could not be told (Lambda's GetAlias answer had no AliasArn), and this stack deploys only to 111122223333 or 444455556666; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
+      "Alias live now serves version 3.",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
     // Without allowedAccountIds there is nothing to check.
     checkAccount(
       { ...run, request: { aliasName: "live" } as unknown as DeploymentRequest },
