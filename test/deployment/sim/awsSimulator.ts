@@ -61,6 +61,7 @@ import {
   CodeDeployServiceException,
   DeploymentAlreadyCompletedException,
   DeploymentDoesNotExistException,
+  DeploymentIdRequiredException,
   DeploymentLimitExceededException,
   ThrottlingException,
 } from "@aws-sdk/client-codedeploy";
@@ -1139,7 +1140,15 @@ export class AwsSimulator {
     }
   }
 
-  private find(deploymentId: string): SimDeployment {
+  private find(deploymentId: string | undefined): SimDeployment {
+    if (deploymentId === undefined) {
+      // A request without the id (SDK DeploymentIdRequiredException: "At least one deployment
+      // ID must be specified."; the message is the exception's documented description).
+      throw new DeploymentIdRequiredException({
+        message: "At least one deployment ID must be specified.",
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
     const deployment = this.deployments.find((candidate) => candidate.id === deploymentId);
     if (!deployment) {
       throw new DeploymentDoesNotExistException({
