@@ -408,6 +408,23 @@ describe("what the engine reads: deployments", () => {
     });
   });
 
+  it("keeps the id it asked for when the answer's deploymentInfo has no deploymentId", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`DeploymentInfo.deploymentId`).
+    const { clock, session } = scriptedWorld({
+      listed: ["d-UNNAMED"],
+      deployments: {
+        "d-UNNAMED": { ...deployment("d-UNNAMED", "InProgress", 1), deploymentId: undefined },
+      },
+    });
+
+    const seen = await clock.drive(observe(session, sdk, request, tag, {}));
+
+    expect(seen.active.map((entry) => [entry.id, entry.status])).to.deep.equal([
+      ["d-UNNAMED", "InProgress"],
+    ]);
+  });
+
   it("takes a deployment created by a rollback, or naming the one it undoes, for a rollback even with our tag", () => {
     const byCreator = deployment("d-R1", "InProgress", 1, {
       creator: "codeDeployRollback",
