@@ -83,10 +83,9 @@ export function buildAppSpec(input: LambdaAppSpecInput): LambdaAppSpec {
  * written `0.0` as in AWS's examples (`JSON.stringify` would write `0`).
  */
 export function appSpecContent(input: LambdaAppSpecInput): string {
-  const text = JSON.stringify(buildAppSpec(input));
-  // `version` is the first key, so the first `"version":0` is it; names cannot contain it
-  // before this point.
-  return text.replace(/^\{"version":0,/, '{"version":0.0,');
+  // `version` is the first key, so the text starts with `{"version":0,` (a string pattern
+  // replaces its first occurrence only).
+  return JSON.stringify(buildAppSpec(input)).replace('{"version":0,', '{"version":0.0,');
 }
 
 /**
@@ -100,7 +99,8 @@ export function appSpecContent(input: LambdaAppSpecInput): string {
 export function appSpecSha256(content: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createHash } = require("crypto") as typeof import("crypto");
-  return createHash("sha256").update(content, "utf8").digest("hex");
+  // A string is hashed as UTF-8 (Node's default `inputEncoding` of `Hash.update`).
+  return createHash("sha256").update(content).digest("hex");
 }
 
 /**
@@ -108,23 +108,22 @@ export function appSpecSha256(content: string): string {
  * compute platform, malformed): used to describe a deployment someone else started.
  */
 export function parseLambdaAppSpec(content: string | undefined): LambdaAppSpecInput | undefined {
-  if (!content) {
-    return undefined;
-  }
   try {
-    const spec = JSON.parse(content) as Partial<LambdaAppSpec>;
-    const resource = Object.values(spec.Resources?.[0] ?? {})[0];
-    const properties = resource?.Properties;
-    if (resource?.Type !== "AWS::Lambda::Function" || !properties) {
-      return undefined;
+    // Any other text throws on the way (no content, not JSON, no `Resources` list or resource,
+    // no `Properties`) and is not a Lambda AppSpec.
+    const spec = JSON.parse(content ?? "") as LambdaAppSpec;
+    const resource = Object.values(spec.Resources[0])[0];
+    const properties = resource.Properties;
+    if (resource.Type === "AWS::Lambda::Function") {
+      return {
+        functionName: properties.Name,
+        aliasName: properties.Alias,
+        currentVersion: String(properties.CurrentVersion),
+        targetVersion: String(properties.TargetVersion),
+      };
     }
-    return {
-      functionName: properties.Name,
-      aliasName: properties.Alias,
-      currentVersion: String(properties.CurrentVersion),
-      targetVersion: String(properties.TargetVersion),
-    };
   } catch {
-    return undefined;
+    // Not a Lambda AppSpec: described as unknown.
   }
+  return undefined;
 }

@@ -31,7 +31,8 @@ const TRANSIENT_ERROR_NAMES = [
   "RequestTimeoutException",
   "AbortError",
 ];
-const TRANSIENT_NETWORK_CODES = [
+/** Node's `code` of a dropped or refused connection (typed `unknown[]`: any `code` is looked up). */
+const TRANSIENT_NETWORK_CODES: readonly unknown[] = [
   "ECONNRESET",
   "ECONNREFUSED",
   "EPIPE",
@@ -78,13 +79,14 @@ export function isThrottlingError(error: unknown): boolean {
 /** True for throttling, 5xx answers, timeouts and dropped connections: worth another try. */
 export function isRetryableError(error: unknown): boolean {
   const e = shape(error);
+  // An HTTP status is three digits (RFC 9110, section 15), so 500 and above is the 5xx class.
   const status = e.$metadata?.httpStatusCode ?? 0;
   return (
     isThrottlingError(error) ||
     e.$retryable !== undefined ||
-    (status >= 500 && status <= 599) ||
+    status >= 500 ||
     TRANSIENT_ERROR_NAMES.includes(errorName(error)) ||
-    (typeof e.code === "string" && TRANSIENT_NETWORK_CODES.includes(e.code))
+    TRANSIENT_NETWORK_CODES.includes(e.code)
   );
 }
 
@@ -95,13 +97,15 @@ export function isRetryableError(error: unknown): boolean {
  * Deployment 'd-ABCDEF123'" (AWS CLI output quoted in CircleCI-Public/aws-ecs-orb#181) and
  * "... is already deploying 'd-ABCDEF123'" (webfactory/create-aws-codedeploy-deployment
  * `src/action.js` matches `(?:is already deploying|already has an active Deployment)
- * '(d-\w+)'` since its PR #24, "AWS changed the error message"). AWS documents neither.
+ * '(d-\w+)'` since its PR #24, "AWS changed the error message"). AWS documents neither. Both
+ * quote the id; a message that does not is read as naming none, and the engine then looks for
+ * the running deployment itself (as after a lost answer).
  */
 export function conflictingDeploymentId(error: unknown): string | undefined {
   if (errorName(error) !== "DeploymentLimitExceededException") {
     return undefined;
   }
-  return /(?:is already deploying|already has an active deployment) '?(d-[A-Z0-9]+)'?/i.exec(
+  return /(?:is already deploying|already has an active deployment) '(d-[A-Z0-9]+)'/i.exec(
     errorMessage(error),
   )?.[1];
 }

@@ -28,8 +28,6 @@ export interface SessionOptions {
   readonly deadline: number;
   /** @default {@link REQUEST_TIMEOUT_MS} */
   readonly requestTimeoutMs?: number;
-  /** Retry transient errors at all (false in quick read-only checks that have a fallback). @default true */
-  readonly retry?: boolean;
 }
 
 /** A request that did not succeed, with what was tried: `name` is AWS's error code. */
@@ -107,8 +105,7 @@ export class Session {
       timeoutMs?: number;
     } = {},
   ): Promise<T> {
-    const retryable =
-      this.options.retry === false ? () => false : (opts.retryable ?? isRetryableError);
+    const retryable = opts.retryable ?? isRetryableError;
     const first = this.clock.now();
     const seen: string[] = [];
     for (let attempt = 0; ; attempt++) {
@@ -146,11 +143,14 @@ export class Session {
     const timerCancel = new AbortController();
     const request: Promise<T> = client.send(command, { abortSignal: controller.signal });
     // The timer only ever rejects: once the request settles it is cancelled and stays pending.
+    // It rejects before it aborts the request: a client that rejects at once when its signal
+    // aborts (`@smithy/node-http-handler` does, with "AbortError: Request aborted") would
+    // otherwise win the race, and the failure would not say that the request timed out.
     const timer = new Promise<never>((_, reject) => {
       void this.clock.sleep(timeoutMs, timerCancel.signal).then(() => {
         if (!timerCancel.signal.aborted) {
-          controller.abort();
           reject(requestTimeout(label, timeoutMs));
+          controller.abort();
         }
       });
     });

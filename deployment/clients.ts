@@ -47,10 +47,11 @@ export function assumeRoleChain(credentials: DeploymentCredentials): {
   PolicyArns?: { arn: string }[];
   SourceIdentity?: string;
 }[] {
-  const roles = [
-    ...(credentials.assumeRole ? [credentials.assumeRole] : []),
-    ...(credentials.assumeRoles ?? []),
-  ].filter((role) => typeof role?.roleArn === "string" && role.roleArn !== "");
+  // No ARN, no role: an absent `assumeRole`, or an empty `roleArn` (an unset value passed on).
+  const roles = [credentials.assumeRole, ...(credentials.assumeRoles ?? [])].filter(
+    (role): role is AssumeRoleCredentials =>
+      typeof role?.roleArn === "string" && role.roleArn !== "",
+  );
   return roles.map(
     (role) =>
       Object.fromEntries(
@@ -106,13 +107,12 @@ export async function createDeploymentClients(
   } else if (credentials.profile) {
     resolved = providers.fromIni({ profile: credentials.profile });
   }
-  // Each role is assumed with the credentials of the one before it.
+  // Each role is assumed with the credentials of the one before it, through STS in the
+  // deployment's region: the SDK calls STS in the region of the client that asks for the
+  // credentials ("caller client's region", `fromTemporaryCredentials` in
+  // @aws-sdk/credential-providers, which package.json requires at a version that does so).
   for (const params of assumeRoleChain(credentials)) {
-    resolved = providers.fromTemporaryCredentials({
-      masterCredentials: resolved,
-      params,
-      clientConfig: { region },
-    });
+    resolved = providers.fromTemporaryCredentials({ masterCredentials: resolved, params });
   }
   const config = {
     region,

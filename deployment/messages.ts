@@ -17,9 +17,12 @@ export function getDeploymentCommand(deploymentId: string, region: string): stri
   return `aws deploy get-deployment --deployment-id ${deploymentId} --region ${region}`;
 }
 
-/** Alarm names from an ALARM_ACTIVE message: "... Activated alarms: <a> <b>". */
+/**
+ * Alarm names from an ALARM_ACTIVE message: "... Activated alarms: <a> <b>" (the wording the
+ * engine's tests assume; AWS documents the code but shows no full message).
+ */
 export function activatedAlarms(message: string | undefined): string[] {
-  const listed = message?.split(/Activated alarms?:/i)[1];
+  const listed = message?.split(/Activated alarms:/i)[1];
   return listed ? [...listed.matchAll(/<([^>]+)>/g)].map((match) => match[1]) : [];
 }
 

@@ -116,28 +116,14 @@ export const defaultProviderEnvironment: ProviderEnvironment = {
   },
 };
 
+/**
+ * False for a value the engine does not know yet. Only the value itself: an object or list
+ * that holds an unknown member is known, and its known members are checked (the checks of
+ * `lambdaDeploymentProblems` ask again for each member), so a preview reports a bad hook name
+ * or account id even beside one that is not known yet.
+ */
 function isKnown(value: unknown): boolean {
-  if (value === UNKNOWN_VALUE) {
-    return false;
-  }
-  if (typeof value === "object" && value !== null) {
-    return Object.values(value).every(isKnown);
-  }
-  return true;
-}
-
-/** JSON with sorted keys, so `{a, b}` and `{b, a}` compare equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map(canonical).join(",")}]`;
-  }
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, child]) => child !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonical(child)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "undefined";
+  return value !== UNKNOWN_VALUE;
 }
 
 /** Drops `undefined` members (protobuf Structs reject them). */
@@ -172,6 +158,15 @@ function inputsOf(props: Record<string, any>): LambdaDeploymentInputs {
     dashboardUrl: props.dashboardUrl,
     credentials: props.credentials,
   });
+}
+
+/**
+ * What went wrong, for a message: a failed call's own message already names the call and AWS's
+ * error code (`ListDeployments orders-live failed: AccessDeniedException: ...`); any other
+ * error gets its name in front.
+ */
+function failureText(error: unknown): string {
+  return isCallFailure(error) ? errorMessage(error) : `${errorName(error)}: ${errorMessage(error)}`;
 }
 
 /** The resource id: `<region>/<function>:<alias>/<marker>`; the marker tags its deployments. */
@@ -319,8 +314,13 @@ export function lambdaDeploymentProvider(
     },
 
     async diff(id, olds, news) {
+      // Both come from protobuf Structs (`toJavaScript()` in the dynamic provider host and in
+      // the plugin's provider server): plain JSON values, never an `undefined` member, and an
+      // unknown one as the sentinel string, which differs from every recorded value.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { isDeepStrictEqual } = require("util") as typeof import("util");
       const changed = LAMBDA_DEPLOYMENT_INPUT_KEYS.filter(
-        (key) => canonical(olds[key]) !== canonical(news[key]),
+        (key) => !isDeepStrictEqual(olds[key], news[key]),
       );
       if (changed.length > 0) {
         return { changes: true };
@@ -338,8 +338,8 @@ export function lambdaDeploymentProvider(
         return { changes: !drift.inSync };
       } catch (error) {
         report(
-          `could not check where alias ${inputs.aliasName} points (${errorName(error)}: ` +
-            `${errorMessage(error)}); planning an update, which checks again before deploying`,
+          `could not check where alias ${inputs.aliasName} points (${failureText(error)}); ` +
+            "planning an update, which checks again before deploying",
         );
         return { changes: true };
       }
@@ -385,7 +385,7 @@ export function lambdaDeploymentProvider(
         }
         throw new Error(
           `LambdaDeployment ${inputs.functionName}:${inputs.aliasName}: could not check for running ` +
-            `deployments to stop before deleting (${name}: ${errorMessage(error)}). Stop them ` +
+            `deployments to stop before deleting (${failureText(error)}). Stop them ` +
             `yourself (aws deploy stop-deployment --auto-rollback-enabled) and retry, or remove ` +
             "the resource from the state with `pulumi state delete`.",
         );
@@ -393,11 +393,11 @@ export function lambdaDeploymentProvider(
     },
 
     async read(id, props) {
-      // `pulumi refresh`: record where the alias really points.
-      if (!props) {
-        return { id };
-      }
-      const inputs = inputsOf(props);
+      // `pulumi refresh`: record where the alias really points. Both hosts always pass the
+      // recorded state: the dynamic provider host reads `req.getProperties().toJavaScript()`
+      // before it calls `read`, and the plugin refuses an import, which has none, first.
+      const recorded = props as LambdaDeploymentOutputs;
+      const inputs = inputsOf(recorded);
       try {
         const alias = await withCurrentCredentials(inputs, (clients) =>
           readAliasState(inputs, clients, env.clock),
@@ -405,14 +405,14 @@ export function lambdaDeploymentProvider(
         return {
           id,
           props: defined({
-            ...props,
+            ...recorded,
             deployedVersion: alias.version,
             routingWeights: { ...alias.weights },
           }),
         };
       } catch (error) {
         reporterFor(inputs)(`refresh could not read the alias: ${errorMessage(error)}`);
-        return { id, props };
+        return { id, props: recorded };
       }
     },
   };

@@ -15,16 +15,22 @@
  * `MaxItems` up to 50), `ListAliases` (`Aliases[]`, `NextMarker`), `DeleteFunction` with
  * `Qualifier` (deletes one version; 204; `ResourceConflictException` 409).
  */
-import { errorMessage, errorName } from "./awsErrors";
-import { DeploymentClients, Reporter, Session } from "./calls";
+import { errorMessage, errorName, isRetryableError } from "./awsErrors";
+import { CallFailure, DeploymentClients, Reporter, Session } from "./calls";
 import { GroupName, listDeployments, loadSdk } from "./observe";
-import { Clock, systemClock } from "./timing";
+import { Clock, formatDuration, systemClock } from "./timing";
 
 /** At most this many versions are deleted per run (each is one `DeleteFunction` call). */
 export const MAX_DELETIONS_PER_RUN = 50;
 
 /** Default number of published versions kept. */
 export const DEFAULT_KEEP_VERSIONS = 5;
+
+/**
+ * How long pruning may take: its requests (throttling retried, see `Session.send`) end within
+ * this, so pruning never holds a `pulumi up` that already succeeded for long.
+ */
+export const PRUNE_BUDGET_MS = 120_000;
 
 /** What to prune. */
 export interface PruneRequest extends GroupName {
@@ -56,7 +62,7 @@ export async function pruneVersions(
     return { deleted: [], skipped: "pruning disabled (keepVersions: 0)" };
   }
   const sdk = await loadSdk();
-  const session = new Session(clients, clock, report, { deadline: clock.now() + 120_000 });
+  const session = new Session(clients, clock, report, { deadline: clock.now() + PRUNE_BUDGET_MS });
   try {
     const running = await listDeployments(session, sdk, request, { activeOnly: true });
     if (running.length > 0) {
@@ -76,12 +82,16 @@ export async function pruneVersions(
         }),
       (page) => page.Versions,
     )) {
+      // Published versions only: the listing also holds `$LATEST` (a version is `$LATEST` or
+      // a number: Lambda API reference, FunctionConfiguration `Version`).
       if (entry.Version && /^\d+$/.test(entry.Version)) {
         versions.push(Number(entry.Version));
       }
     }
 
-    const protectedVersions = new Set(request.protect);
+    // `FunctionVersion` is required in an alias (Lambda API reference, AliasConfiguration), so
+    // each alias adds its version; an absent one would add `undefined`, which no version equals.
+    const protectedVersions = new Set<string | undefined>(request.protect);
     for (const alias of await listAllPages<{
       FunctionVersion?: string;
       RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> };
@@ -96,9 +106,7 @@ export async function pruneVersions(
         }),
       (page) => page.Aliases,
     )) {
-      if (alias.FunctionVersion) {
-        protectedVersions.add(alias.FunctionVersion);
-      }
+      protectedVersions.add(alias.FunctionVersion);
       for (const version of Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {})) {
         protectedVersions.add(version);
       }
@@ -113,7 +121,10 @@ export async function pruneVersions(
     // versions (pruning newly enabled) is cleaned over several updates, not in one long one.
     const candidates = eligible.reverse().slice(0, MAX_DELETIONS_PER_RUN);
     const deleted: string[] = [];
+    let attempted = 0;
+    let budgetSpent = false;
     for (const version of candidates) {
+      attempted++;
       try {
         await session.send(
           `DeleteFunction ${request.functionName}:${version}`,
@@ -127,6 +138,12 @@ export async function pruneVersions(
       } catch (error) {
         // Referenced meanwhile (ResourceConflictException) or already gone: leave it.
         report(`kept version ${version}: ${errorName(error)}: ${errorMessage(error)}`);
+        // A transient error (throttling, 5xx, time-out) fails only once the session's retries
+        // would run past the budget: the other versions wait for the next update too.
+        if (isRetryableError((error as CallFailure).cause)) {
+          budgetSpent = true;
+          break;
+        }
       }
     }
     if (deleted.length > 0) {
@@ -135,9 +152,12 @@ export async function pruneVersions(
           `(${deleted.join(", ")}); keeping the newest ${request.keep} and every version an alias serves`,
       );
     }
-    const left = eligible.length - candidates.length;
+    const left = eligible.length - attempted;
     if (left > 0) {
-      const skipped = `${left} more old version${left > 1 ? "s" : ""} left for the next update (at most ${MAX_DELETIONS_PER_RUN} are deleted per run)`;
+      const why = budgetSpent
+        ? `pruning's ${formatDuration(PRUNE_BUDGET_MS)} budget ran out`
+        : `at most ${MAX_DELETIONS_PER_RUN} are deleted per run`;
+      const skipped = `${left} more old version${left > 1 ? "s" : ""} left for the next update (${why})`;
       report(skipped);
       return { deleted, skipped };
     }

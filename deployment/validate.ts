@@ -29,12 +29,9 @@ const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 const VERSION = /^\d+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-function show(value: unknown): string {
-  return value === undefined ? "undefined" : JSON.stringify(value);
-}
-
 function problem(property: string, value: unknown, allowed: string): ArgumentProblem {
-  return { property, reason: `[${property}] is ${show(value)}; allowed: ${allowed}` };
+  // `JSON.stringify(undefined)` is undefined, which the template writes as `undefined`.
+  return { property, reason: `[${property}] is ${JSON.stringify(value)}; allowed: ${allowed}` };
 }
 
 /**
@@ -180,8 +177,11 @@ export function lambdaDeploymentProblems(
 }
 
 /**
- * Minutes in a Go duration string (`"90m"`, `"1h30m"`, `"45s"`) as Pulumi's `customTimeouts`
- * take them; undefined when it does not parse.
+ * Minutes in a Go duration string (`"90m"`, `"1h30m"`, `".5h"`, `"45s"`) as Pulumi's engine reads
+ * `customTimeouts` (Go's `time.ParseDuration`: numbers with digits before or after the point,
+ * each with a unit `ns`, `us`, `µs` (micro sign), `μs` (Greek mu), `ms`, `s`, `m` or `h`);
+ * undefined when it does not parse. A sign and a bare `"0"`, which Go also reads, are refused:
+ * no deployment can wait a negative or zero time.
  */
 export function durationMinutes(duration: string): number | undefined {
   const units: Record<string, number> = {
@@ -190,10 +190,11 @@ export function durationMinutes(duration: string): number | undefined {
     s: 1 / 60,
     ms: 1 / 60_000,
     us: 1 / 60_000_000,
-    µs: 1 / 60_000_000,
+    "\u00b5s": 1 / 60_000_000,
+    "\u03bcs": 1 / 60_000_000,
     ns: 1 / 60_000_000_000,
   };
-  const parts = [...duration.matchAll(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g)];
+  const parts = [...duration.matchAll(/(\d+\.?\d*|\.\d+)(ms|us|\u00b5s|\u03bcs|ns|h|m|s)/g)];
   if (parts.length === 0 || parts.map((part) => part[0]).join("") !== duration) {
     return undefined;
   }

@@ -27,3 +27,17 @@ export function deniedOnGroup(action: string, application = "orders", group = "o
     `codedeploy:${action} action`
   );
 }
+
+/**
+ * Lambda's implicit-deny text for `lambda:<action>` on the function orders-fn of eu-west-1 (the
+ * same IAM wording; the function is the resource type of GetAlias, ListAliases,
+ * ListVersionsByFunction and DeleteFunction in the Service Authorization Reference), as the
+ * simulator's `denied` fault answers.
+ */
+export function deniedOnFunction(action: string) {
+  return (
+    "User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized " +
+    `to perform: lambda:${action} on resource: arn:aws:lambda:eu-west-1:111122223333:` +
+    `function:orders-fn because no identity-based policy allows the lambda:${action} action`
+  );
+}

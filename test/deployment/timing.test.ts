@@ -8,9 +8,11 @@ import {
 } from "../../deployment/awsErrors";
 import {
   backoffDelayMs,
+  formatDuration,
   POLL_BACKOFF,
   POLL_INTERVAL_MAX_MS,
   pollDelayMs,
+  systemClock,
 } from "../../deployment/timing";
 
 describe("polling", () => {
@@ -96,5 +98,45 @@ describe("AWS error classification", () => {
     expect(conflictingDeploymentId(new Error("already has an active Deployment 'd-1'"))).to.equal(
       undefined,
     );
+  });
+});
+
+describe("durations in progress lines", () => {
+  it("shows seconds with a tenth below 10 s, whole seconds below a minute", () => {
+    expect(formatDuration(250)).to.equal("0.3 s");
+    expect(formatDuration(9_940)).to.equal("9.9 s");
+    expect(formatDuration(10_000)).to.equal("10 s");
+    expect(formatDuration(20_000)).to.equal("20 s");
+    expect(formatDuration(59_400)).to.equal("59 s");
+  });
+
+  it("shows minutes from one minute, and hours with their minutes from one hour", () => {
+    expect(formatDuration(60_000)).to.equal("1 min");
+    expect(formatDuration(59 * 60_000)).to.equal("59 min");
+    expect(formatDuration(60 * 60_000)).to.equal("1 h");
+    expect(formatDuration(90 * 60_000)).to.equal("1 h 30 min");
+    expect(formatDuration(125 * 60_000)).to.equal("2 h 5 min");
+    expect(formatDuration(48 * 60 * 60_000)).to.equal("48 h");
+  });
+});
+
+describe("the real clock", () => {
+  it("sleeps for the time asked, without a cancel signal", async () => {
+    const start = Date.now();
+    await systemClock.sleep(20);
+    expect(Date.now() - start).to.be.at.least(15);
+  });
+
+  it("wakes at once when the wait is cancelled", async () => {
+    const cancel = new AbortController();
+    const start = Date.now();
+    const asleep = systemClock.sleep(60_000, cancel.signal);
+    setTimeout(() => cancel.abort(), 10);
+    const woken = await Promise.race([
+      asleep.then(() => "woken"),
+      new Promise((resolve) => setTimeout(() => resolve("still asleep"), 1_000)),
+    ]);
+    expect(woken).to.equal("woken");
+    expect(Date.now() - start).to.be.below(1_000);
   });
 });

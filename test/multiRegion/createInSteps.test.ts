@@ -133,6 +133,10 @@ describe("MultiRegionService.create (built one region at a time)", () => {
     expect(inSteps.message).to.equal(built.message);
     expect(inSteps.message).to.include(`refused: orders-${THREE[1]}`);
     expect(byUrn(inSteps.resources.all)).to.deep.equal(byUrn(built.resources.all));
+    // The component itself ends as with `new`: registered, with its outputs (none) recorded.
+    const component = (run: typeof built) =>
+      run.resources.all.find((r) => r.type === "multiregion-serverless:index:MultiRegionService");
+    expect(component(inSteps)?.outputs).to.deep.equal(component(built)?.outputs);
     expect(inSteps.resources.all.some((r) => regionOf(r) === THREE[0])).to.equal(true);
   });
 
@@ -161,7 +165,25 @@ describe("MultiRegionService.create (built one region at a time)", () => {
       runComponent(() => MultiRegionService.create("orders", bad)),
     );
     expect(inSteps.message).to.equal(built.message);
+    expect(inSteps.message).to.include('MultiRegionService "orders"');
     expect(inSteps.message).to.include("standbyRegions");
     expect(inSteps.resources.all).to.deep.equal([]);
+  });
+
+  it("leaves the next new MultiRegionService whole after a create refused its arguments", async () => {
+    const bad = { ...activePassive, standbyRegions: [] };
+    const { result, resources } = await runComponent(async () => {
+      const refused = await MultiRegionService.create("orders", bad).then(
+        () => "created",
+        (error: Error) => error.message,
+      );
+      expect(refused).to.include("standbyRegions");
+      return new MultiRegionService("orders", activePassive);
+    });
+    // Every region and the records, as `new` builds them (the first test compares the rest).
+    expect(Object.keys(result.services)).to.deep.equal(THREE);
+    expect(resources.ofType(FUNCTION)).to.have.length(6);
+    expect(resources.ofType(RECORD).length).to.be.greaterThan(0);
+    expect(await promiseOf(result.functionNames)).to.have.keys(THREE);
   });
 });

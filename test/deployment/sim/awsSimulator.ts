@@ -978,8 +978,20 @@ export class AwsSimulator {
           version in this.alias.weights ||
           Object.values(this.otherAliases).includes(version);
         if (referenced) {
+          // The message names the aliases that reference the version, as public code that
+          // runs against Lambda quotes it (e.g. "Unable to delete version because the following
+          // aliases reference it: [<alias>]"); AWS's API reference documents only the
+          // exception (DeleteFunction: "You can't delete a version that an alias references").
+          const aliases = [
+            ...(this.alias.version === version || version in this.alias.weights
+              ? [setup.aliasName]
+              : []),
+            ...Object.entries(this.otherAliases)
+              .filter(([, aliasVersion]) => aliasVersion === version)
+              .map(([aliasName]) => aliasName),
+          ];
           throw new ResourceConflictException({
-            message: `Unable to delete version because the following aliases reference it: [${setup.aliasName}]`,
+            message: `Unable to delete version because the following aliases reference it: [${aliases.join(", ")}]`,
             $metadata: { httpStatusCode: 409 },
             Type: "User",
           });
