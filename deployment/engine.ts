@@ -167,16 +167,21 @@ export function isDeploymentFailure(error: unknown): error is DeploymentFailure 
 // ---------------------------------------------------------------------------------------------
 // deploy
 
-/** One run of {@link deploy}: what it knows besides what it observes. */
+/**
+ * One run of {@link deploy}: what it knows besides what it observes. It holds no deployment
+ * id: until {@link steps} names this request's deployment nothing of it is known to run, and
+ * from then on {@link follow} (or the ended deployment's result) carries the id.
+ */
 interface Run {
   readonly session: Session;
   readonly sdk: Sdk;
   readonly request: DeploymentRequest;
   readonly subject: Subject;
   readonly tag: Required<DeploymentTag>;
-  /** The deployment this run created, or adopted as this request's. */
-  deploymentId?: string;
-  /** When the first CreateDeployment whose outcome is unknown was sent. */
+  /**
+   * When the first CreateDeployment whose outcome is unknown was sent (a lost answer, or a
+   * refusal that names no deployment); undefined while this run sent none of them.
+   */
   uncertainSince?: number;
   /** When the latest one was. */
   lastUncertainAt?: number;
@@ -228,21 +233,16 @@ export async function deploy(
       retry: retryKey(request.retryToken),
     },
   };
+  let decided: Decision;
   try {
-    return await steps(run);
+    decided = await steps(run);
   } catch (error) {
     if (isDeploymentFailure(error)) {
       throw error;
     }
-    // A read or call that failed for good: say whether anything of ours is running.
+    // A read or call that failed for good before this request's deployment was named: nothing
+    // of it is known to run (an unanswered CreateDeployment is said below).
     const alias = await finalAlias(run);
-    if (run.deploymentId) {
-      throw deploymentFailure(
-        lostMessage(run.deploymentId, errorMessage(error), { ...shiftContext(run), alias }),
-        "lost",
-        result(run, "Created", alias),
-      );
-    }
     throw deploymentFailure(
       notStartedMessage(errorMessage(error), { subject: run.subject, alias, running: [] }) +
         (run.uncertainSince !== undefined
@@ -250,10 +250,14 @@ export async function deploy(
             "finds that deployment by its tag and follows it."
           : ""),
       "not-started",
-      result(run, "NotStarted", alias),
+      result(run, undefined, "NotStarted", alias),
     );
   }
+  return "follow" in decided ? follow(run, decided.follow) : decided;
 }
+
+/** What {@link steps} decided: the result, or this request's deployment to follow. */
+type Decision = DeploymentResult | { readonly follow: string };
 
 // Not named `context`: the serializer skips free variables that are globals where it runs, and
 // mocha defines a global `context`.
@@ -263,11 +267,12 @@ function shiftContext(run: Run) {
 
 function result(
   run: Run,
+  deploymentId: string | undefined,
   status: DeploymentOutcome,
   alias: AliasState | undefined,
 ): DeploymentResult {
   return {
-    deploymentId: run.deploymentId,
+    deploymentId,
     status,
     deployedVersion: alias?.version,
     routingWeights: alias ? { ...alias.weights } : undefined,
@@ -291,7 +296,7 @@ function describeObservation(seen: Observation, tag: Required<DeploymentTag>): s
   );
 }
 
-async function steps(run: Run): Promise<DeploymentResult> {
+async function steps(run: Run): Promise<Decision> {
   const { session, request, tag } = run;
   let timeoutResolved = request.timeoutMinutes !== undefined;
   let refusals = 0;
@@ -304,7 +309,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
           { subject: run.subject, alias, running: [] },
         ),
         "timeout",
-        result(run, "NotStarted", alias),
+        result(run, undefined, "NotStarted", alias),
       );
     }
     // Listings read before this instant: what a settle window compares with.
@@ -312,7 +317,6 @@ async function steps(run: Run): Promise<DeploymentResult> {
     const seen = await observe(session, run.sdk, request, tag, {
       ownSince: run.uncertainSince !== undefined ? run.uncertainSince - 60_000 : undefined,
       recordedId: request.recordedDeploymentId,
-      knownOwnId: run.deploymentId,
       groupLastAttempted: true,
     });
     checkAccount(run, seen.alias);
@@ -323,18 +327,15 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     const ours = seen.ours;
     if (ours && !isTerminal(ours.status)) {
-      if (ours.id !== run.deploymentId) {
-        session.report(
-          `deployment ${ours.id} of version ${request.targetVersion} was started for this resource ` +
-            "already; following it instead of starting another",
-        );
-        run.deploymentId = ours.id;
-      }
+      session.report(
+        `deployment ${ours.id} of version ${request.targetVersion} was started for this resource ` +
+          "already; following it instead of starting another",
+      );
       run.previousVersion ??= ours.info.rollbackInfo ? undefined : seen.alias.version;
-      return follow(run, ours.id);
+      return { follow: ours.id };
     }
     if (seen.active.length > 0) {
-      await waitForOthers(run, seen.active);
+      await waitForOthers(run, seen.active[0]);
       continue;
     }
     if (ours) {
@@ -361,9 +362,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
       run.aliasMovedAt ?? -Infinity,
     );
     if (observedAt - unsettled < LISTING_SETTLE_MS) {
-      if (session.remaining() === 0) {
-        continue; // fails at the top: nothing can be decided truthfully any more
-      }
+      // With no time left this sleeps 0 and fails at the top: nothing can be decided truthfully.
       await session.clock.sleep(Math.min(SETTLE_POLL_MS, session.remaining()));
       continue;
     }
@@ -372,8 +371,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
         `alias ${request.aliasName} serves version ${request.targetVersion}; no deployment needed`,
       );
       return {
-        deploymentId: run.deploymentId,
-        status: run.deploymentId ? "Succeeded" : "AlreadyAtTarget",
+        status: "AlreadyAtTarget",
         deployedVersion: seen.alias.version,
         routingWeights: {},
         previousVersion: run.previousVersion ?? seen.alias.version,
@@ -392,7 +390,7 @@ async function steps(run: Run): Promise<DeploymentResult> {
           { subject: run.subject, alias: seen.alias, running: [] },
         ),
         "not-started",
-        result(run, "NotStarted", seen.alias),
+        result(run, undefined, "NotStarted", seen.alias),
       );
     }
     if (!timeoutResolved) {
@@ -403,72 +401,67 @@ async function steps(run: Run): Promise<DeploymentResult> {
     }
     run.previousVersion = seen.alias.version;
     const attempt = await createDeployment(run, seen.alias.version);
-    // Only an answer with an id settles an earlier CreateDeployment that got none. A refusal
-    // (above all one that names no deployment) says nothing about it: it may still have taken
-    // effect, so the uncertainty (and the wider look for this request's deployment) stays.
-    if (attempt.kind === "created") {
-      run.uncertainSince = undefined;
-      run.lastUncertainAt = undefined;
-    }
-    if (attempt.kind === "created") {
-      run.deploymentId = attempt.deploymentId;
-      session.report(
-        `started CodeDeploy deployment ${attempt.deploymentId}: ${request.functionName}:${request.aliasName} ` +
-          `version ${seen.alias.version} -> ${request.targetVersion}; ${consoleUrl(attempt.deploymentId, request.region)}` +
-          (request.dashboardUrl ? `; dashboard: ${request.dashboardUrl}` : ""),
-      );
-      return follow(run, attempt.deploymentId);
-    }
-    if (attempt.kind === "conflict") {
-      // Ours (a lost response retried) or someone else's: the next observation tells by tag.
-      session.report(
-        `CodeDeploy refused a second deployment (${attempt.message}); checking whose ${attempt.conflictingId ?? "the running one"} is`,
-      );
-      if (attempt.conflictingId) {
-        const info = await getDeployment(session, run.sdk, attempt.conflictingId);
-        const conflicting = view(info, attempt.conflictingId);
-        if (isOwnDeployment(info, tag)) {
-          run.deploymentId = attempt.conflictingId;
-          session.report(
-            `${attempt.conflictingId} is this request's own deployment (a lost response); following it`,
-          );
-          return follow(run, attempt.conflictingId);
+    switch (attempt.kind) {
+      case "created":
+        session.report(
+          `started CodeDeploy deployment ${attempt.deploymentId}: ${request.functionName}:${request.aliasName} ` +
+            `version ${seen.alias.version} -> ${request.targetVersion}; ${consoleUrl(attempt.deploymentId, request.region)}` +
+            (request.dashboardUrl ? `; dashboard: ${request.dashboardUrl}` : ""),
+        );
+        return { follow: attempt.deploymentId };
+      case "conflict": {
+        // Ours (a lost response retried) or someone else's: the next observation tells by tag.
+        session.report(
+          `CodeDeploy refused a second deployment (${attempt.message}); checking whose ${attempt.conflictingId ?? "the running one"} is`,
+        );
+        if (attempt.conflictingId) {
+          const info = await getDeployment(session, run.sdk, attempt.conflictingId);
+          const conflicting = view(info, attempt.conflictingId);
+          if (isOwnDeployment(info, tag)) {
+            session.report(
+              `${attempt.conflictingId} is this request's own deployment (a lost response); following it`,
+            );
+            return { follow: attempt.conflictingId };
+          }
+          if (!isTerminal(conflicting.status)) {
+            await waitForOthers(run, conflicting);
+            continue;
+          }
+        } else {
+          // Whose is the running deployment? It may be this request's own (a retried
+          // CreateDeployment that took effect): look for it as after a lost answer. (A refusal
+          // naming someone else's deployment says this one did not take effect.)
+          run.uncertainSince ??= attempt.sentAt;
+          run.lastUncertainAt = attempt.sentAt;
         }
-        if (!isTerminal(conflicting.status)) {
-          await waitForOthers(run, [conflicting]);
-          continue;
+        if (++refusals > 5) {
+          throw new Error(`CodeDeploy refused ${refusals} times: ${attempt.message}`);
         }
+        await session.clock.sleep(
+          Math.min(
+            backoffDelayMs(refusals, () => session.clock.random(), RETRY_BACKOFF),
+            session.remaining(),
+          ),
+        );
+        continue;
       }
-      if (!attempt.conflictingId) {
-        // Whose is the running deployment? It may be this request's own (a retried
-        // CreateDeployment that took effect): look for it as after a lost answer.
+      case "unknown":
+        // Observe again (after a pause) before any new attempt. Only an answer with an id
+        // would settle it; until the tag finds the deployment, the uncertainty (and the wider
+        // look for this request's deployment) stays.
         run.uncertainSince ??= attempt.sentAt;
         run.lastUncertainAt = attempt.sentAt;
-      }
-      if (++refusals > 5) {
-        throw new Error(`CodeDeploy refused ${refusals} times: ${attempt.message}`);
-      }
-      await session.clock.sleep(
-        Math.min(
-          backoffDelayMs(refusals, () => session.clock.random(), RETRY_BACKOFF),
-          session.remaining(),
-        ),
-      );
-      continue;
+        session.report(
+          `CreateDeployment got no clear answer (${attempt.message}); it may have taken effect, so ` +
+            "looking for this request's deployment before trying again",
+        );
+        await session.clock.sleep(
+          Math.min(
+            backoffDelayMs(0, () => session.clock.random(), RETRY_BACKOFF) + 2_000,
+            session.remaining(),
+          ),
+        );
     }
-    // Unknown outcome: observe again (after a pause) before any new attempt.
-    run.uncertainSince ??= attempt.sentAt;
-    run.lastUncertainAt = attempt.sentAt;
-    session.report(
-      `CreateDeployment got no clear answer (${attempt.message}); it may have taken effect, so ` +
-        "looking for this request's deployment before trying again",
-    );
-    await session.clock.sleep(
-      Math.min(
-        backoffDelayMs(0, () => session.clock.random(), RETRY_BACKOFF) + 2_000,
-        session.remaining(),
-      ),
-    );
   }
 }
 
@@ -488,7 +481,7 @@ export function checkAccount(run: Pick<Run, "request" | "subject">, alias: Alias
           `answer had no AliasArn), and this stack deploys only to ${allowed.join(" or ")}; ` +
           "refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or " +
           "the region's provider).",
-        { subject: run.subject, running: [] },
+        { subject: run.subject, alias, running: [] },
       ),
       "not-started",
       { status: "NotStarted" },
@@ -499,7 +492,7 @@ export function checkAccount(run: Pick<Run, "request" | "subject">, alias: Alias
       `the credentials reach alias ${run.request.aliasName} in account ${alias.accountId}, but this ` +
         `stack deploys to ${allowed.join(" or ")}; refusing to touch it. Check the AWS profile, ` +
         "role or keys (Pulumi config aws:* or the region's provider).",
-      { subject: run.subject, running: [] },
+      { subject: run.subject, alias, running: [] },
     ),
     "not-started",
     { status: "NotStarted" },
@@ -515,28 +508,23 @@ async function endedOwnDeployment(
   const { request } = run;
   if (ours.status === "Succeeded") {
     if (servesExactly(alias, request.targetVersion)) {
-      run.deploymentId = ours.id;
       run.session.report(
         `deployment ${ours.id} succeeded; alias serves version ${request.targetVersion}`,
       );
-      return result(run, "Succeeded", alias);
+      return result(run, ours.id, "Succeeded", alias);
     }
-    if (ours.id === run.deploymentId) {
-      throw deploymentFailure(
-        [
-          `Deployment ${ours.id} succeeded, but the alias was moved since: ${aliasLine(run.subject, alias)}`,
-          "Someone else changed it; run `pulumi up` again to deploy the target.",
-        ].join("\n"),
-        "superseded",
-        result(run, "Succeeded", alias),
-      );
-    }
-    return undefined; // an earlier success, since undone by hand: deploy it again
+    // Found ended before this run named it: an earlier update's success, since undone by
+    // hand (this run's own success is judged by `follow`). Deploy it again.
+    return undefined;
   }
   // Failed or Stopped: never deploy this version again on its own. Started by this operation
   // (a CreateDeployment whose answer was lost): an ordinary failure, with the hook details.
-  const earlier = (ours.info.createTime?.getTime() ?? 0) < run.session.started;
-  run.deploymentId = ours.id;
+  // Told without clocks: CodeDeploy's `createTime` and this machine's clock may differ by
+  // minutes. An own deployment that had ended before this run's first CreateDeployment was
+  // found by the observation before it (its recorded id, the group's last attempted
+  // deployment, or the 3-hour listing) and ended the run there, so one found ended only after
+  // a CreateDeployment whose answer was lost is that one's.
+  const earlier = run.uncertainSince === undefined;
   const events = earlier ? [] : await lifecycleEvents(run, ours.id);
   throw deploymentFailure(
     failureMessage(ours.info, events, {
@@ -547,16 +535,16 @@ async function endedOwnDeployment(
       earlier,
     }),
     earlier ? "rolled-back-earlier" : ours.status === "Stopped" ? "stopped" : "failed",
-    result(run, ours.status as DeploymentStatus, alias),
+    result(run, ours.id, ours.status as DeploymentStatus, alias),
   );
 }
 
-/** Waits (within the deadline) for deployments this request did not start. */
-async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promise<void> {
+/** Waits (within the deadline) for a deployment this request did not start, and its rollback. */
+async function waitForOthers(run: Run, first: DeploymentView): Promise<void> {
   const { session } = run;
-  let other = others[0];
+  let otherId = first.id;
   session.report(
-    `deployment ${other.id} (${other.status}) is running in ${run.request.deploymentGroupName} and ` +
+    `deployment ${first.id} (${first.status}) is running in ${run.request.deploymentGroupName} and ` +
       "was not started for this version; waiting for it to end before deciding (CodeDeploy runs " +
       "one deployment per group at a time)",
   );
@@ -566,11 +554,11 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
       throw deploymentFailure(
         notStartedMessage(
           `waited ${formatDuration(session.clock.now() - session.started)} (the limit of this update) ` +
-            `for ${other.id} to end`,
-          { subject: run.subject, alias, running: [other.id] },
+            `for ${otherId} to end`,
+          { subject: run.subject, alias, running: [otherId] },
         ),
         "timeout",
-        result(run, "NotStarted", alias),
+        result(run, undefined, "NotStarted", alias),
       );
     }
     await session.clock.sleep(
@@ -579,16 +567,16 @@ async function waitForOthers(run: Run, others: readonly DeploymentView[]): Promi
         session.remaining(),
       ),
     );
-    const info = await getDeployment(session, run.sdk, other.id);
+    const info = await getDeployment(session, run.sdk, otherId);
     if (isTerminal(info.status)) {
-      session.report(`deployment ${other.id} ended ${info.status}`);
+      session.report(`deployment ${otherId} ended ${info.status}`);
       // Its automatic rollback moves the alias next: wait for that too (a listing may not
       // show it yet).
       const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
-      if (!rollbackId || rollbackId === other.id) {
+      if (!rollbackId || rollbackId === otherId) {
         return;
       }
-      other = view({ deploymentId: rollbackId, status: "Created" }, rollbackId);
+      otherId = rollbackId;
       session.report(`waiting for its rollback ${rollbackId}`);
       attempt = -1;
     }
@@ -655,7 +643,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
       `not waiting (waitForCompletion: false): CodeDeploy shifts traffic and rolls back on its own; ` +
         `follow it with ${getDeploymentCommand(deploymentId, request.region)}`,
     );
-    return result(run, "Created", await finalAlias(run));
+    return result(run, deploymentId, "Created", await finalAlias(run));
   }
   let info: DeploymentInfo;
   let lastStatus: string | undefined;
@@ -683,7 +671,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
             waitedMs: session.clock.now() - session.started,
           }),
           "timeout",
-          result(run, status as DeploymentStatus, alias),
+          result(run, deploymentId, status as DeploymentStatus, alias),
         );
       }
       if (status !== "Created" && status !== "Queued") {
@@ -711,7 +699,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
     throw deploymentFailure(
       lostMessage(deploymentId, errorMessage(error), { ...shiftContext(run), alias }),
       "lost",
-      result(run, "InProgress", alias),
+      result(run, deploymentId, "InProgress", alias),
     );
   }
   const status = info.status as DeploymentStatus;
@@ -722,7 +710,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
         `${deploymentId}: version ${request.targetVersion} serves all traffic of ${request.aliasName} ` +
           `(${formatDuration(session.clock.now() - session.started)})`,
       );
-      return result(run, "Succeeded", alias);
+      return result(run, deploymentId, "Succeeded", alias);
     }
     throw deploymentFailure(
       [
@@ -731,7 +719,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
         `Details: ${consoleUrl(deploymentId, request.region)}`,
       ].join("\n"),
       "superseded",
-      result(run, status, alias),
+      result(run, deploymentId, status, alias),
     );
   }
   // Failed or Stopped: let the automatic rollback finish (within the deadline) so the message
@@ -742,7 +730,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
   throw deploymentFailure(
     failureMessage(info, events, { ...shiftContext(run), alias, rollback: rollbackNote }),
     status === "Stopped" ? "stopped" : "failed",
-    result(run, status, alias),
+    result(run, deploymentId, status, alias),
   );
 }
 
@@ -799,7 +787,9 @@ async function lifecycleEvents(run: Run, deploymentId: string): Promise<Lifecycl
       session.clients.codedeploy,
       new sdk.codedeploy.ListDeploymentTargetsCommand({ deploymentId }),
     );
-    const targetIds = (listed.targetIds ?? []).slice(0, 25);
+    // A Lambda deployment has exactly one target (the function: CodeDeploy API reference,
+    // DeploymentTargetListSizeExceededException), well within BatchGetDeploymentTargets' 25.
+    const targetIds = listed.targetIds ?? [];
     if (targetIds.length === 0) {
       return [];
     }

@@ -287,7 +287,6 @@ export async function observe(
   opts: {
     ownSince?: number;
     recordedId?: string;
-    knownOwnId?: string;
     /** Also read the group's last attempted deployment (a second source to the listings). */
     groupLastAttempted?: boolean;
   },
@@ -309,7 +308,7 @@ export async function observe(
     candidates.add(id);
   }
   // Read directly, so a listing that lags cannot hide them.
-  for (const id of [opts.recordedId, opts.knownOwnId, lastAttempted]) {
+  for (const id of [opts.recordedId, lastAttempted]) {
     if (id) {
       candidates.add(id);
     }

@@ -7,6 +7,7 @@ import * as lambda from "@aws-sdk/client-lambda";
 import { expect } from "chai";
 import { Session } from "../../deployment/calls";
 import { FALLBACK_TIMEOUT_MINUTES, resolveTimeout } from "../../deployment/deadline";
+import { deniedOnGroup } from "./fakes";
 
 const request = { applicationName: "orders-app", deploymentGroupName: "orders-dg" };
 
@@ -119,10 +120,10 @@ describe("the deployment deadline without timeoutMinutes", () => {
     fallback(noInfo.reports, "the deployment group names no deployment configuration");
 
     const denied = session({
-      fail: new Error("User is not authorized to perform: codedeploy:GetDeploymentGroup"),
+      fail: new Error(deniedOnGroup("GetDeploymentGroup", "orders-app", "orders-dg")),
     });
     expect(await resolveTimeout(denied.session, sdk, request)).to.equal(60);
-    fallback(denied.reports, "User is not authorized to perform: codedeploy:GetDeploymentGroup");
+    fallback(denied.reports, deniedOnGroup("GetDeploymentGroup", "orders-app", "orders-dg"));
 
     const noRouting = session({
       group: group("orders-custom"),

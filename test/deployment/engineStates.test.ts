@@ -173,7 +173,7 @@ describe("deployment engine states: what an operator reads", () => {
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("failed");
     expect(progress(up)).to.include(
-      "d-SIM000001: lifecycle events unavailable (ListDeploymentTargets d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:ListDeploymentTargets)",
+      "d-SIM000001: lifecycle events unavailable (ListDeploymentTargets d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:ListDeploymentTargets on resource: * because no identity-based policy allows the codedeploy:ListDeploymentTargets action)",
     );
     expect(up.message).to.include("CodeDeploy's reason: HOOK_EXECUTION_FAILURE");
     expect(up.message).to.not.include("Failed lifecycle event");
@@ -315,7 +315,7 @@ describe("deployment engine states: reads that fail near the end", () => {
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("stopped");
     expect(up.message).to.include(
-      "Rollback: d-SIM000002 - Automatic rollback triggered by ALARM_ACTIVE (rollback status unknown: GetDeployment d-SIM000002 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment)",
+      "Rollback: d-SIM000002 - Automatic rollback triggered by ALARM_ACTIVE (rollback status unknown: GetDeployment d-SIM000002 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:GetDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:GetDeployment action)",
     );
     expect(up.message).to.include("Alarm that stopped it: orders-errors");
   });
@@ -332,7 +332,7 @@ describe("deployment engine states: reads that fail near the end", () => {
     expect(up.outcome).to.equal("failure");
     expect(up.failureKind).to.equal("lost");
     expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
-      "Lost track of CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1): GetDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      "Lost track of CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1): GetDeployment d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:GetDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:GetDeployment action",
       "Alias live now serves version 3.",
       "It was NOT stopped: CodeDeploy keeps shifting traffic, or rolls back on an alarm, on its own.",
     ]);
@@ -437,7 +437,7 @@ describe("deployment engine states: the account and the settle window", () => {
     expect(refused.recorded).to.deep.include({ status: "NotStarted" });
     expect(refused.message!.split("\n")).to.deep.equal([
       "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the credentials reach alias live in account 999999999999, but this stack deploys to 111122223333 or 444455556666; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
-      "Alias live: could not be read at the end, so where it points is unknown (aws lambda get-alias --function-name orders-fn --name live --region eu-west-1).",
+      "Alias live now serves version 3.",
       "Nothing of this update is running in the deployment group.",
       "Run `pulumi up` again once the cause is fixed.",
     ]);
@@ -508,6 +508,8 @@ describe("deployment engine states: this resource's deployment, found when it al
   });
 
   it("takes a CreateDeployment answer without a deploymentId as unknown, and finds the deployment by its tag", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`CreateDeploymentOutput.deploymentId`). The simulator's `empty` fault.
     const { sim, stack } = world();
     sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "empty" } });
 
@@ -572,7 +574,7 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
 
     expect(up.failureKind).to.equal("not-started");
     expect(up.message!.split("\n")[0]).to.equal(
-      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: CreateDeployment orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:CreateDeployment",
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: CreateDeployment orders-live failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:CreateDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:CreateDeployment action",
     );
     expect(sim.requests.filter((r) => r.command === "CreateDeploymentCommand")).to.have.length(1);
     expect(up.ended - up.started).to.be.below(60_000);
@@ -628,7 +630,8 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
     sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
     const lines: string[] = [];
 
-    // ListDeploymentTargetsOutput.targetIds is optional in the SDK's model.
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`ListDeploymentTargetsOutput.targetIds`).
     const error = await clock
       .drive(
         deploy(
@@ -651,7 +654,9 @@ describe("deployment engine states: refusals and gaps in what CodeDeploy answers
     sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
     const lines: string[] = [];
 
-    // BatchGetDeploymentTargetsOutput.deploymentTargets[].lambdaTarget is optional (SDK model).
+    // A defensive path: AWS documents no such answer for a Lambda deployment; the SDK type makes
+    // the member optional (`DeploymentTarget.lambdaTarget`: EC2, ECS and CloudFormation targets
+    // have their own members instead).
     const error = await clock
       .drive(
         deploy(
@@ -684,5 +689,182 @@ describe("deployment engine states: its own deployment stopped before it was fou
       "Alarm that stopped it: orders-errors",
     ]);
     expect(up.recorded).to.include({ status: "Stopped", deploymentId: "d-SIM000001" });
+  });
+});
+
+describe("deployment engine states: CodeDeploy's clock and this machine's differ by minutes", () => {
+  it("reports its own deployment, found Failed after a lost create answer, as this update's when CodeDeploy's clock is 3 minutes behind", async () => {
+    const { sim, stack } = world({
+      listLagMs: 20_000,
+      groupLagMs: 20_000,
+      hookMs: 10_000,
+      awsClockSkewMs: -3 * 60_000,
+    });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message!.split("\n").slice(0, 3)).to.deep.equal([
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) Failed.",
+      "CodeDeploy's reason: HOOK_EXECUTION_FAILURE: The deployment failed because one or more of the lifecycle event hooks failed (BeforeAllowTraffic).",
+      "Failed lifecycle event: BeforeAllowTraffic (ScriptFailed; BeforeAllowTraffic hook reported Failed: smoke test got HTTP 500)",
+    ]);
+  });
+
+  it("does not deploy a version again that failed a minute ago in an earlier update when CodeDeploy's clock is 5 minutes ahead", async () => {
+    const { sim, stack } = world({ hookMs: 10_000, awsClockSkewMs: 5 * 60_000 });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+    const first = await stack.up(ordersInputs("4"));
+    expect(first.failureKind).to.equal("failed");
+    expect(first.ended - sim.deployments[0].createTime).to.be.below(2 * 60_000);
+
+    // A change beside the version (the description) makes the next update run the engine.
+    const next = await stack.up(ordersInputs("4", { description: "orders 4, again" }));
+
+    expect(next.failureKind).to.equal("rolled-back-earlier");
+    expect(next.message).to.include(
+      "Version 4 is not deployed again on its own: publish a new version with the fix, or set [retryToken] to a new value to deploy this version once more.",
+    );
+    expect(next.createdDeployments).to.deep.equal([]);
+  });
+});
+
+describe("deployment engine states: statuses and answers the ordinary canary does not show", () => {
+  it("says when CodeDeploy holds the deployment Queued, and reads no traffic share until it runs", async () => {
+    const { sim, stack } = world({ queuedMs: 2 * 60_000 });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    const deployment = progress(up).filter((line) => line.startsWith("d-SIM000001: "));
+    expect(deployment.slice(0, 4)).to.deep.equal([
+      "d-SIM000001: Created",
+      "d-SIM000001: Queued",
+      "d-SIM000001: InProgress",
+      "d-SIM000001: 0% of traffic on version 4",
+    ]);
+    // The alias is read for a share only once the deployment runs.
+    const queued = sim.deployments[0].createTime + 1_000;
+    const aliasReads = sim.requests.filter(
+      (request) =>
+        request.command === "GetAliasCommand" &&
+        request.at > queued &&
+        request.at < queued + 2 * 60_000,
+    );
+    expect(aliasReads).to.deep.equal([]);
+  });
+
+  it("fails with CodeDeploy's reason and no rollback line when the group does not roll back", async () => {
+    const { sim, stack } = world({ autoRollback: false });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "BeforeAllowTraffic" });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "CodeDeploy deployment d-SIM000001 of orders-fn:live (version 3 -> 4, eu-west-1) Failed.",
+      "CodeDeploy's reason: HOOK_EXECUTION_FAILURE: The deployment failed because one or more of the lifecycle event hooks failed (BeforeAllowTraffic).",
+      "Failed lifecycle event: BeforeAllowTraffic (ScriptFailed; BeforeAllowTraffic hook reported Failed: smoke test got HTTP 500)",
+      "Alias live now serves version 3.",
+      "Fix the cause, then publish a new version (or set [retryToken] to a new value to retry version 4) and run `pulumi up` again.",
+      "Details: https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
+    ]);
+    expect(sim.deployments.map((deployment) => deployment.id)).to.deep.equal(["d-SIM000001"]);
+  });
+});
+
+describe("deployment engine states: near the limit, and reads that fail late", () => {
+  it("still says where the alias ended after the limit when Lambda answers slowly then", async () => {
+    const { sim, stack, clock } = world();
+    const limit = clock.now() + 3 * 60_000;
+    // From the limit on, GetAlias takes 3 s to answer: longer than a request gets near the limit
+    // (2 s), shorter than the final read of the alias gets (5 s).
+    sim.faults = ({ command, at }) => {
+      sim.latencyMs = command === "GetAliasCommand" && at >= limit ? 3_000 : 80;
+      return "none";
+    };
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 3 }));
+
+    expect(up.failureKind).to.equal("timeout");
+    expect(up.message).to.include("Alias live now serves version 3 (10% on 4).");
+    expect(up.recorded).to.deep.include({ deployedVersion: "3", routingWeights: { "4": 0.1 } });
+  });
+
+  it("reads no lifecycle events once the limit passed while the rollback ran", async () => {
+    const { sim, stack } = world({ rollbackMs: 10 * 60_000 });
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+
+    const up = await stack.up(ordersInputs("4", { timeoutMinutes: 8 }));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(up.message).to.include(
+      "Rollback: d-SIM000002 - Automatic rollback triggered by HOOK_EXECUTION_FAILURE (rollback still InProgress at the limit of this update; CodeDeploy finishes it on its own)",
+    );
+    expect(up.message).to.not.include("Failed lifecycle event");
+    expect(sim.requests.map((request) => request.command)).to.not.include(
+      "ListDeploymentTargetsCommand",
+    );
+  });
+
+  it("names BatchGetDeploymentTargets when the lifecycle events cannot be read after the targets were listed", async () => {
+    const { sim, stack } = world();
+    sim.fateOf = () => ({ kind: "hookFails", hook: "AfterAllowTraffic" });
+    sim.faults = faultsOn({ BatchGetDeploymentTargetsCommand: { 1: "denied" } });
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.failureKind).to.equal("failed");
+    expect(progress(up)).to.include(
+      "d-SIM000001: lifecycle events unavailable (BatchGetDeploymentTargets d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:BatchGetDeploymentTargets on resource: * because no identity-based policy allows the codedeploy:BatchGetDeploymentTargets action)",
+    );
+  });
+
+  it("does not wait for a deployment CodeDeploy named in a refusal that has ended by the time it is read", async () => {
+    // Neither listing nor the group shows the other deployment; it ends right after the refusal.
+    const { sim, stack } = world({ listLagMs: 10 * 60_000, groupLagMs: 10 * 60_000 });
+    const foreign = sim.foreignDeployment("5")!;
+    let refused = false;
+    sim.onRequest = (command) => {
+      if (command === "CreateDeploymentCommand") {
+        refused = true;
+      } else if (command === "GetDeploymentCommand" && refused) {
+        sim.completeNow(foreign.id);
+      }
+    };
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(progress(up)).to.include(
+      "CodeDeploy refused a second deployment (The Deployment Group 'orders-live' already has an active Deployment 'd-SIM000001'); checking whose d-SIM000001 is",
+    );
+    expect(progress(up).filter((line) => line.includes("waiting for it to end"))).to.deep.equal([]);
+    expect(up.recorded).to.include({ previousVersion: "5", deployedVersion: "4" });
+  });
+
+  it("holds its decision while the alias moves under a deployment no read shows, and so never collides with it", async () => {
+    // Someone else's one-minute canary, which neither listing nor the group shows (they lag
+    // 10 minutes): its weights hold the engine in the settle window, and the alias moving to
+    // version 5 (91 s after it started) keeps it there while its AfterAllowTraffic hook runs.
+    const { sim, stack, clock } = world({
+      shift: { type: "TimeBasedCanary", percentage: 10, intervalMinutes: 1 },
+      listLagMs: 10 * 60_000,
+      groupLagMs: 10 * 60_000,
+    });
+    const foreign = sim.foreignDeployment("5")!;
+    await clock.advance(50_000);
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome, up.message).to.equal("success");
+    expect(progress(up).slice(0, 3)).to.deep.equal([
+      "alias serves version 3 (10% on 5); no deployment running",
+      "alias serves version 5; no deployment running",
+      "started CodeDeploy deployment d-SIM000002: orders-fn:live version 5 -> 4; https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000002?region=eu-west-1",
+    ]);
+    expect(sim.deployments[1].createTime).to.be.above(foreign.completeTime!);
   });
 });

@@ -10,3 +10,34 @@ export function alias(version: string, weights?: Record<string, number>) {
     RoutingConfig: weights ? { AdditionalVersionWeights: weights } : undefined,
   };
 }
+
+/**
+ * CodeDeploy's implicit-deny text for `codedeploy:<action>` on the deployment group
+ * `<application>/<group>` of eu-west-1 (IAM User Guide, "Troubleshoot access denied error
+ * messages": "User: <caller> is not authorized to perform: <action> on resource: <resource>
+ * because no identity-based policy allows the <action> action"; the deployment group is the
+ * resource type of CreateDeployment, GetDeployment, ListDeployments and GetDeploymentGroup in
+ * the Service Authorization Reference). The caller is an STS assumed-role session.
+ */
+export function deniedOnGroup(action: string, application = "orders", group = "orders-live") {
+  return (
+    "User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized " +
+    `to perform: codedeploy:${action} on resource: arn:aws:codedeploy:eu-west-1:111122223333:` +
+    `deploymentgroup:${application}/${group} because no identity-based policy allows the ` +
+    `codedeploy:${action} action`
+  );
+}
+
+/**
+ * Lambda's implicit-deny text for `lambda:<action>` on the function orders-fn of eu-west-1 (the
+ * same IAM wording; the function is the resource type of GetAlias, ListAliases,
+ * ListVersionsByFunction and DeleteFunction in the Service Authorization Reference), as the
+ * simulator's `denied` fault answers.
+ */
+export function deniedOnFunction(action: string) {
+  return (
+    "User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized " +
+    `to perform: lambda:${action} on resource: arn:aws:lambda:eu-west-1:111122223333:` +
+    `function:orders-fn because no identity-based policy allows the lambda:${action} action`
+  );
+}

@@ -34,7 +34,7 @@ import {
   trafficPercent,
   view,
 } from "../../deployment/observe";
-import { alias as getAliasAnswer } from "./fakes";
+import { deniedOnGroup, alias as getAliasAnswer } from "./fakes";
 import { VirtualClock } from "./sim/virtualClock";
 
 const sdk = { codedeploy, lambda };
@@ -48,7 +48,8 @@ const OURS = "pulumi up: live -> version 4 [pulumi:0badf00d:4:0]";
 interface Scripted {
   /**
    * GetDeployment answers by id (an Error is thrown as the SDK would; "empty" is an answer
-   * without `deploymentInfo`, which the SDK's model allows).
+   * without `deploymentInfo`: AWS documents no such answer; the SDK type makes the member
+   * optional (`GetDeploymentOutput.deploymentInfo`)).
    */
   deployments?: Record<string, DeploymentInfo | Error | "empty">;
   /** ListDeployments pages: the ids the listing shows (active ones when filtered). */
@@ -195,6 +196,8 @@ describe("what the engine reads: the alias", () => {
   });
 
   it("leaves the account unknown when the answer has no ARN, rather than refusing a wrong one", async () => {
+    // A defensive path: AWS documents no such answer (GetAlias always returns AliasArn, Lambda
+    // API reference); the SDK type makes the member optional (`AliasConfiguration.AliasArn`).
     const { clock, session } = scriptedWorld({ alias: { Name: "live", FunctionVersion: "3" } });
 
     const alias = await clock.drive(readAlias(session, sdk, target));
@@ -208,7 +211,7 @@ describe("what the engine reads: the alias", () => {
     const run = {
       request: {
         aliasName: "live",
-        allowedAccountIds: ["111122223333"],
+        allowedAccountIds: ["111122223333", "444455556666"],
       } as unknown as DeploymentRequest,
       subject: {
         functionName: "orders-fn",
@@ -226,9 +229,13 @@ describe("what the engine reads: the alias", () => {
     }
     expect(isDeploymentFailure(refusal)).to.equal(true);
     expect((refusal as DeploymentFailure).kind).to.equal("not-started");
-    expect((refusal as Error).message.split("\n")[0]).to.equal(
-      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the account of alias live could not be told (Lambda's GetAlias answer had no AliasArn), and this stack deploys only to 111122223333; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
-    );
+    expect((refusal as DeploymentFailure).result).to.deep.equal({ status: "NotStarted" });
+    expect((refusal as Error).message.split("\n")).to.deep.equal([
+      "No deployment of version 4 to orders-fn:live (eu-west-1) was started: the account of alias live could not be told (Lambda's GetAlias answer had no AliasArn), and this stack deploys only to 111122223333 or 444455556666; refusing to touch it. Check the AWS profile, role or keys (Pulumi config aws:* or the region's provider).",
+      "Alias live now serves version 3.",
+      "Nothing of this update is running in the deployment group.",
+      "Run `pulumi up` again once the cause is fixed.",
+    ]);
     // Without allowedAccountIds there is nothing to check.
     checkAccount(
       { ...run, request: { aliasName: "live" } as unknown as DeploymentRequest },
@@ -238,6 +245,8 @@ describe("what the engine reads: the alias", () => {
   });
 
   it("refuses an answer without FunctionVersion, naming the alias and the function", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`AliasConfiguration.FunctionVersion`).
     const { clock, session } = scriptedWorld({ alias: { Name: "live" } });
 
     const error = await clock.drive(readAlias(session, sdk, target)).catch((e: Error) => e);
@@ -384,6 +393,8 @@ describe("what the engine reads: deployments", () => {
   });
 
   it("keeps the id it asked for when the answer has no deploymentInfo", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`GetDeploymentOutput.deploymentInfo`).
     const { clock, session } = scriptedWorld({ deployments: { "d-EMPTY": "empty" } });
 
     const info = await clock.drive(getDeployment(session, sdk, "d-EMPTY"));
@@ -395,6 +406,23 @@ describe("what the engine reads: deployments", () => {
       rollback: false,
       tag: undefined,
     });
+  });
+
+  it("keeps the id it asked for when the answer's deploymentInfo has no deploymentId", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`DeploymentInfo.deploymentId`).
+    const { clock, session } = scriptedWorld({
+      listed: ["d-UNNAMED"],
+      deployments: {
+        "d-UNNAMED": { ...deployment("d-UNNAMED", "InProgress", 1), deploymentId: undefined },
+      },
+    });
+
+    const seen = await clock.drive(observe(session, sdk, request, tag, {}));
+
+    expect(seen.active.map((entry) => [entry.id, entry.status])).to.deep.equal([
+      ["d-UNNAMED", "InProgress"],
+    ]);
   });
 
   it("takes a deployment created by a rollback, or naming the one it undoes, for a rollback even with our tag", () => {
@@ -481,20 +509,19 @@ describe("what the engine reads: one observation of the group", () => {
     expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-NEW"]);
   });
 
-  it("reads the recorded and the known deployment even when no listing shows them", async () => {
+  it("reads the recorded deployment even when no listing shows it", async () => {
     const { clock, session } = scriptedWorld({
       deployments: {
-        "d-RECORDED": deployment("d-RECORDED", "InProgress", 3),
-        "d-KNOWN": deployment("d-KNOWN", "Created", 1, { description: OURS }),
+        "d-RECORDED": deployment("d-RECORDED", "InProgress", 3, { description: OURS }),
       },
     });
 
     const seen = await clock.drive(
-      observe(session, sdk, request, tag, { recordedId: "d-RECORDED", knownOwnId: "d-KNOWN" }),
+      observe(session, sdk, request, tag, { recordedId: "d-RECORDED" }),
     );
 
-    expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-RECORDED", "d-KNOWN"]);
-    expect(seen.ours?.id).to.equal("d-KNOWN");
+    expect(seen.active.map((entry) => entry.id)).to.deep.equal(["d-RECORDED"]);
+    expect(seen.ours?.id).to.equal("d-RECORDED");
   });
 
   it("takes a recorded deployment CodeDeploy no longer knows as gone", async () => {
@@ -515,7 +542,7 @@ describe("what the engine reads: one observation of the group", () => {
     const denied = new codedeploy.CodeDeployServiceException({
       // An unmodelled error: the SDK names it by its code (AccessDeniedException, 400).
       name: "AccessDeniedException",
-      message: "User is not authorized to perform: codedeploy:GetDeployment",
+      message: deniedOnGroup("GetDeployment"),
       $fault: "client",
       $metadata: { httpStatusCode: 400 },
     });
@@ -527,7 +554,7 @@ describe("what the engine reads: one observation of the group", () => {
     const error = await clock.drive(observe(session, sdk, request, tag, {})).catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "GetDeployment d-A failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      `GetDeployment d-A failed: AccessDeniedException: ${deniedOnGroup("GetDeployment")}`,
     );
   });
 
@@ -611,11 +638,14 @@ describe("what the engine reads: one observation of the group", () => {
 });
 
 describe("what the engine reads: answers that lack a part, and failed reads", () => {
-  /** CodeDeploy's answer to a caller without the permission (unmodelled: named by its code). */
+  /**
+   * CodeDeploy's answer to a caller without the permission (unmodelled: named by its code),
+   * in IAM's implicit-deny wording (`deniedOnGroup`).
+   */
   const denied = (action: string) =>
     new codedeploy.CodeDeployServiceException({
       name: "AccessDeniedException",
-      message: `User is not authorized to perform: codedeploy:${action}`,
+      message: deniedOnGroup(action),
       $fault: "client",
       $metadata: { httpStatusCode: 400 },
     });
@@ -628,7 +658,7 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
     const error = await clock.drive(observe(session, sdk, request, tag, {})).catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "ListDeployments orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:ListDeployments",
+      `ListDeployments orders-live failed: AccessDeniedException: ${deniedOnGroup("ListDeployments")}`,
     );
   });
 
@@ -642,14 +672,14 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
       .catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "GetDeploymentGroup orders-live failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeploymentGroup",
+      `GetDeploymentGroup orders-live failed: AccessDeniedException: ${deniedOnGroup("GetDeploymentGroup")}`,
     );
     expect(requests[0].input).to.deep.equal(group);
   });
 
   it("takes answers without deployments or deploymentGroupInfo as showing none", async () => {
-    // Every output member is optional in the SDK's model (ListDeploymentsOutput,
-    // GetDeploymentGroupOutput); AWS documents no answer without them.
+    // A defensive path: AWS documents no such answer; the SDK types make the members optional
+    // (`ListDeploymentsOutput.deployments`, `GetDeploymentGroupOutput.deploymentGroupInfo`).
     const { clock, session, commands } = scriptedWorld({
       raw: { ListDeployments: {}, GetDeploymentGroup: {} },
     });
@@ -692,6 +722,8 @@ describe("what the engine reads: answers that lack a part, and failed reads", ()
   });
 
   it("orders a deployment without createTime first rather than failing", async () => {
+    // A defensive path: AWS documents no such answer; the SDK type makes the member optional
+    // (`DeploymentInfo.createTime`).
     const { clock, session } = scriptedWorld({
       listed: ["d-NEW", "d-UNDATED", "d-OLD"],
       deployments: {

@@ -13,6 +13,7 @@ import {
   lambdaDeploymentProvider,
 } from "../../deployment/provider";
 import { ordersInputs, world } from "./sim/scenario";
+import { deniedOnFunction, deniedOnGroup } from "./fakes";
 
 const id = "eu-west-1/orders-fn:live/0badf00d";
 const prefix = "LambdaDeployment orders-fn:live (eu-west-1): ";
@@ -206,8 +207,8 @@ describe("LambdaDeployment provider: delete", () => {
 
     expect(error.message).to.equal(
       "LambdaDeployment orders-fn:live: could not check for running deployments to stop before " +
-        "deleting (ListDeployments orders-live failed: AccessDeniedException: User is not " +
-        "authorized to perform: codedeploy:ListDeployments). Stop them yourself (aws deploy " +
+        `deleting (ListDeployments orders-live failed: AccessDeniedException: ${deniedOnGroup("ListDeployments")}). ` +
+        "Stop them yourself (aws deploy " +
         "stop-deployment --auto-rollback-enabled) and retry, or remove the resource from the " +
         "state with `pulumi state delete`.",
     );
@@ -271,7 +272,8 @@ describe("LambdaDeployment provider: refresh", () => {
     expect(read).to.deep.equal({ id, props: state });
     expect(lines).to.deep.equal([
       `${prefix}refresh could not read the alias: GetAlias orders-fn:live failed: ` +
-        "AccessDeniedException: User is not authorized to perform: lambda:GetAlias",
+        "AccessDeniedException: " +
+        deniedOnFunction("GetAlias"),
     ]);
   });
 

