@@ -530,66 +530,105 @@ function lazyTransferProperties(sdk: {
   isGrpcError: (error: unknown) => boolean;
   debuggable: { debuggablePromise: <T>(p: Promise<T>, label: string) => Promise<T> };
 }) {
+  /**
+   * One property of one resource: what the SDK resolved it to, until its Output is made, then
+   * how to settle that Output. Kept per resource in `slotsOf`, so that each property's getter
+   * and setter can be one function shared by every resource with that property (at 10 x 50,
+   * a quarter of a million properties, most never read).
+   */
+  interface Slot {
+    readonly label: string;
+    readonly key: string;
+    resolution?: Parameters<Resolver>;
+    settle?: Resolver;
+  }
+  const slotsOf = new WeakMap<object, Record<string, Slot>>();
+  const keep = (onto: object, key: string, value: unknown): void => {
+    Object.defineProperty(onto, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  };
+  const make = (onto: Record<string, unknown>, slot: Slot): unknown => {
+    const parts: [(v: unknown) => void, (e: unknown) => void][] = [];
+    const promise = <T>(what: string): Promise<T> =>
+      sdk.debuggable.debuggablePromise(
+        new Promise<T>((resolve, reject) => parts.push([resolve as (v: unknown) => void, reject])),
+        `${what}(${slot.label}, ${slot.key})`,
+      );
+    const made = new sdk.Output(
+      onto,
+      promise("transferProperty"),
+      promise<boolean>("transferIsStable"),
+      promise<boolean>("transferIsSecret"),
+      promise("transferDeps"),
+    );
+    slot.settle = (value, isKnown, isSecret, deps, err) => {
+      const values = [value, isKnown, isSecret, deps];
+      parts.forEach(([resolve, reject], i) => (err ? reject(err) : resolve(values[i])));
+    };
+    if (slot.resolution) slot.settle(...slot.resolution);
+    slot.resolution = undefined;
+    return made;
+  };
+  /** The resource that holds the property: `from`, or one `from` inherits it from. */
+  const holderOf = (
+    from: Record<string, unknown>,
+    key: string,
+  ): Record<string, unknown> | undefined => {
+    for (let at: Record<string, unknown> | null = from; at; at = Object.getPrototypeOf(at)) {
+      if (slotsOf.get(at)?.[key]) return at;
+    }
+    return undefined;
+  };
+  /** The property's descriptor: a getter and setter shared by every resource. */
+  const descriptors = new Map<string, PropertyDescriptor>();
+  const descriptorOf = (key: string): PropertyDescriptor => {
+    let descriptor = descriptors.get(key);
+    if (!descriptor) {
+      descriptor = {
+        enumerable: true,
+        configurable: true,
+        get(this: Record<string, unknown>) {
+          const onto = holderOf(this, key);
+          if (!onto) return undefined;
+          const made = make(onto, slotsOf.get(onto)![key]);
+          keep(onto, key, made);
+          return made;
+        },
+        set(this: Record<string, unknown>, value: unknown) {
+          keep(holderOf(this, key) ?? this, key, value);
+        },
+      };
+      descriptors.set(key, descriptor);
+    }
+    return descriptor;
+  };
   return function transferProperties(
     onto: Record<string, unknown>,
     label: string,
     props: Record<string, unknown>,
   ): Record<string, Resolver> {
     const resolvers: Record<string, Resolver> = {};
+    const slots: Record<string, Slot> = Object.create(null) as Record<string, Slot>;
     for (const key of Object.keys(props)) {
       // "id" and "urn" are handled by the SDK itself.
       if (key === "id" || key === "urn") continue;
       if (Object.prototype.hasOwnProperty.call(onto, key)) {
         throw new Error(`Property '${key}' is already initialized on target '${label}`);
       }
-      let resolution: Parameters<Resolver> | undefined;
-      let settle: Resolver | undefined;
+      const slot: Slot = { label, key };
+      slots[key] = slot;
       resolvers[key] = (value, isKnown, isSecret, deps = [], err) => {
         if (err && sdk.isGrpcError(err)) return; // as the SDK: left unresolved
-        if (settle) settle(value, isKnown, isSecret, deps, err);
-        else resolution = [value, isKnown, isSecret, deps, err];
+        if (slot.settle) slot.settle(value, isKnown, isSecret, deps, err);
+        else slot.resolution = [value, isKnown, isSecret, deps, err];
       };
-      const make = (): unknown => {
-        const parts: [(v: unknown) => void, (e: unknown) => void][] = [];
-        const promise = <T>(what: string): Promise<T> =>
-          sdk.debuggable.debuggablePromise(
-            new Promise<T>((resolve, reject) =>
-              parts.push([resolve as (v: unknown) => void, reject]),
-            ),
-            `${what}(${label}, ${key})`,
-          );
-        const made = new sdk.Output(
-          onto,
-          promise("transferProperty"),
-          promise<boolean>("transferIsStable"),
-          promise<boolean>("transferIsSecret"),
-          promise("transferDeps"),
-        );
-        settle = (value, isKnown, isSecret, deps, err) => {
-          const values = [value, isKnown, isSecret, deps];
-          parts.forEach(([resolve, reject], i) => (err ? reject(err) : resolve(values[i])));
-        };
-        if (resolution) settle(...resolution);
-        return made;
-      };
-      const keep = (value: unknown) =>
-        Object.defineProperty(onto, key, {
-          value,
-          writable: true,
-          enumerable: true,
-          configurable: true,
-        });
-      Object.defineProperty(onto, key, {
-        enumerable: true,
-        configurable: true,
-        get() {
-          const made = make();
-          keep(made);
-          return made;
-        },
-        set: keep,
-      });
+      Object.defineProperty(onto, key, descriptorOf(key));
     }
+    slotsOf.set(onto, slots);
     return resolvers;
   };
 }

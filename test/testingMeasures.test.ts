@@ -138,6 +138,31 @@ describe("testing harness: speed measures change nothing a run reports (issue 14
     expect(on.displayName).to.deep.include({ value: "Orders", secret: true });
   });
 
+  it("the same property Outputs through an object that inherits from a resource, and the same own keys", async () => {
+    const read = async (options: MockRunOptions) => {
+      const run = await runComponent(() => {
+        const topic = new aws.sns.Topic("orders", { displayName: "Orders" });
+        // Read through an object that inherits from the resource, then assigned over.
+        const view = Object.create(topic) as aws.sns.Topic;
+        const inherited = view.displayName;
+        (topic as unknown as { fifoTopic: unknown }).fifoTopic = "replaced";
+        return { topic, inherited, same: inherited === topic.displayName };
+      }, options);
+      const { topic, inherited, same } = run.result;
+      return {
+        same,
+        inherited: await promiseOf(inherited),
+        fifoTopic: (topic as unknown as { fifoTopic: unknown }).fifoTopic,
+        ownKeys: Object.keys(topic)
+          .filter((key) => !key.startsWith("__"))
+          .sort(),
+      };
+    };
+    const on = await read({ speedMeasures: true });
+    expect(on).to.deep.equal(await read({ speedMeasures: false }));
+    expect(on).to.deep.include({ same: true, inherited: "Orders", fifoTopic: "replaced" });
+  });
+
   it("the same error and resources when the provider refuses a resource nobody reads", async () => {
     const on = await sameWithAndWithout((options) =>
       runComponent(
