@@ -1,6 +1,7 @@
 // The synthetic program of the offline preview benchmark (bench/preview.ts): a production
 // MultiRegionService at `bench:regions` x `bench:functions` (bench/generatedService.ts, shape
-// `production`).
-import { generatedProgram } from "./generatedService";
+// `production`), built with `MultiRegionService.create` (one region and one function at a time),
+// as docs/multi-region.md recommends for a service of many regions and functions.
+import { generatedProgramInSteps } from "./generatedService";
 
-export const regionOrder = generatedProgram("production").regionOrder;
+export default () => generatedProgramInSteps("production");
