@@ -513,8 +513,14 @@ async function endedOwnDeployment(
       );
       return result(run, ours.id, "Succeeded", alias);
     }
-    // Found ended before this run named it: an earlier update's success, since undone by
-    // hand (this run's own success is judged by `follow`). Deploy it again.
+    if (run.uncertainSince !== undefined) {
+      // This run's own (see below): a CreateDeployment whose answer was lost took effect and
+      // succeeded, and the alias was moved since (an operator's rollback, say). `follow` says
+      // the same of it; deploying again would fight whoever moved it.
+      throw supersededFailure(run, ours.id, alias);
+    }
+    // Found ended with no create of this run in doubt: an earlier update's success, since
+    // undone by hand. Deploy it again.
     return undefined;
   }
   // Failed or Stopped: never deploy this version again on its own. Started by this operation
@@ -712,15 +718,7 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
       );
       return result(run, deploymentId, "Succeeded", alias);
     }
-    throw deploymentFailure(
-      [
-        `CodeDeploy reports deployment ${deploymentId} Succeeded, but ${aliasLine(run.subject, alias)}`,
-        "Someone or something moved the alias since; run `pulumi up` again to check and deploy.",
-        `Details: ${consoleUrl(deploymentId, request.region)}`,
-      ].join("\n"),
-      "superseded",
-      result(run, deploymentId, status, alias),
-    );
+    throw supersededFailure(run, deploymentId, alias);
   }
   // Failed or Stopped: let the automatic rollback finish (within the deadline) so the message
   // and the outputs say where the alias ended.
@@ -731,6 +729,23 @@ async function follow(run: Run, deploymentId: string): Promise<DeploymentResult>
     failureMessage(info, events, { ...shiftContext(run), alias, rollback: rollbackNote }),
     status === "Stopped" ? "stopped" : "failed",
     result(run, deploymentId, status, alias),
+  );
+}
+
+/** This run's deployment succeeded, but the alias no longer serves its target: moved since. */
+function supersededFailure(
+  run: Run,
+  deploymentId: string,
+  alias: AliasState | undefined,
+): DeploymentFailure {
+  return deploymentFailure(
+    [
+      `CodeDeploy reports deployment ${deploymentId} Succeeded, but ${aliasLine(run.subject, alias)}`,
+      "Someone or something moved the alias since; run `pulumi up` again to check and deploy.",
+      `Details: ${consoleUrl(deploymentId, run.request.region)}`,
+    ].join("\n"),
+    "superseded",
+    result(run, deploymentId, "Succeeded", alias),
   );
 }
 

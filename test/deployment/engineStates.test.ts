@@ -692,6 +692,41 @@ describe("deployment engine states: its own deployment stopped before it was fou
   });
 });
 
+describe("deployment engine states: its own deployment succeeded before it was found, and was undone", () => {
+  it("fails as superseded, naming its deployment, when an operator moved the alias back after its lost-answer deployment succeeded", async () => {
+    // The listing and the group show the deployment only after 20 s; all at once with 2 s
+    // hooks, it succeeds within about 5 s, and an operator moves the alias back to 3 at once:
+    // the first read that finds this update's deployment finds it Succeeded and undone.
+    const { sim, stack } = world({
+      shift: { type: "AllAtOnce" },
+      deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
+      listLagMs: 20_000,
+      groupLagMs: 20_000,
+      hookMs: 2_000,
+    });
+    sim.faults = faultsOn({ CreateDeploymentCommand: { 1: "lost" } });
+    let rolledBack = false;
+    sim.onRequest = () => {
+      if (!rolledBack && sim.deployments[0]?.status === "Succeeded") {
+        rolledBack = true;
+        sim.alias = { version: "3", weights: {} }; // aws lambda update-alias ... --function-version 3
+      }
+    };
+
+    const up = await stack.up(ordersInputs("4"));
+
+    expect(up.outcome).to.equal("failure");
+    expect(up.failureKind).to.equal("superseded");
+    expect(up.message!.split("\n")).to.deep.equal([
+      "CodeDeploy reports deployment d-SIM000001 Succeeded, but Alias live now serves version 3.",
+      "Someone or something moved the alias since; run `pulumi up` again to check and deploy.",
+      "Details: https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-SIM000001?region=eu-west-1",
+    ]);
+    expect(up.createdDeployments).to.deep.equal(["d-SIM000001"]);
+    expect(up.recorded).to.include({ deploymentId: "d-SIM000001", status: "Succeeded" });
+  });
+});
+
 describe("deployment engine states: CodeDeploy's clock and this machine's differ by minutes", () => {
   it("reports its own deployment, found Failed after a lost create answer, as this update's when CodeDeploy's clock is 3 minutes behind", async () => {
     const { sim, stack } = world({
