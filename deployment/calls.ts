@@ -47,6 +47,15 @@ export function isCallFailure(error: unknown): error is CallFailure {
   return typeof (error as CallFailure)?.call === "string" && "attempts" in (error as object);
 }
 
+/**
+ * What went wrong, for a message: a failed call's own message already names the call and AWS's
+ * error code (`ListDeployments orders-live failed: AccessDeniedException: ...`); any other
+ * error gets its name in front.
+ */
+export function failureText(error: unknown): string {
+  return isCallFailure(error) ? errorMessage(error) : `${errorName(error)}: ${errorMessage(error)}`;
+}
+
 /** The timeout of a read made after the deadline (where the alias ended). */
 export const FINAL_READ_TIMEOUT_MS = 5_000;
 

@@ -15,7 +15,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { AppSpecHooks } from "./appSpec";
 import { errorMessage, errorName } from "./awsErrors";
-import { DeploymentClients, isCallFailure, Reporter } from "./calls";
+import { DeploymentClients, failureText, isCallFailure, Reporter } from "./calls";
 import { createDeploymentClients, DeploymentCredentials } from "./clients";
 import {
   deploy,
@@ -158,15 +158,6 @@ function inputsOf(props: Record<string, any>): LambdaDeploymentInputs {
     dashboardUrl: props.dashboardUrl,
     credentials: props.credentials,
   });
-}
-
-/**
- * What went wrong, for a message: a failed call's own message already names the call and AWS's
- * error code (`ListDeployments orders-live failed: AccessDeniedException: ...`); any other
- * error gets its name in front.
- */
-function failureText(error: unknown): string {
-  return isCallFailure(error) ? errorMessage(error) : `${errorName(error)}: ${errorMessage(error)}`;
 }
 
 /** The resource id: `<region>/<function>:<alias>/<marker>`; the marker tags its deployments. */

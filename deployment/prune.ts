@@ -15,8 +15,8 @@
  * `MaxItems` up to 50), `ListAliases` (`Aliases[]`, `NextMarker`), `DeleteFunction` with
  * `Qualifier` (deletes one version; 204; `ResourceConflictException` 409).
  */
-import { errorMessage, errorName, isRetryableError } from "./awsErrors";
-import { CallFailure, DeploymentClients, Reporter, Session } from "./calls";
+import { isRetryableError } from "./awsErrors";
+import { CallFailure, DeploymentClients, failureText, Reporter, Session } from "./calls";
 import { GroupName, listDeployments, loadSdk } from "./observe";
 import { Clock, formatDuration, systemClock } from "./timing";
 
@@ -137,7 +137,7 @@ export async function pruneVersions(
         deleted.push(version);
       } catch (error) {
         // Referenced meanwhile (ResourceConflictException) or already gone: leave it.
-        report(`kept version ${version}: ${errorName(error)}: ${errorMessage(error)}`);
+        report(`kept version ${version}: ${failureText(error)}`);
         // A transient error (throttling, 5xx, time-out) fails only once the session's retries
         // would run past the budget: the other versions wait for the next update too.
         if (isRetryableError((error as CallFailure).cause)) {
@@ -163,7 +163,7 @@ export async function pruneVersions(
     }
     return { deleted };
   } catch (error) {
-    const skipped = `${errorName(error)}: ${errorMessage(error)}`;
+    const skipped = failureText(error);
     report(`could not prune old versions (${skipped}); the deployment itself is unaffected`);
     return { deleted: [], skipped };
   }
