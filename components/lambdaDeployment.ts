@@ -225,14 +225,13 @@ function isPlain(value: unknown): boolean {
 }
 
 function problemsOf(args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptions): string[] {
-  const problems = lambdaDeploymentProblems(args as unknown as Record<string, unknown>, (value) => {
-    if (!isPlain(value)) {
-      return false;
-    }
-    return typeof value !== "object" || value === null
-      ? true
-      : Object.values(value).every((child) => isPlain(child));
-  }).map((problem) => problem.reason);
+  // Known: the value itself, not every member. An object or list holding an output is checked
+  // member by member (`lambdaDeploymentProblems` asks again for each), as the provider's `check`
+  // does, so a bad hook name beside an output fails here, before any resource is registered.
+  const problems = lambdaDeploymentProblems(
+    args as unknown as Record<string, unknown>,
+    isPlain,
+  ).map((problem) => problem.reason);
   const timeouts = opts.customTimeouts;
   for (const operation of ["create", "update"] as const) {
     const duration = timeouts?.[operation];

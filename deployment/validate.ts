@@ -161,18 +161,28 @@ export function lambdaDeploymentProblems(
         value <= MAX_KEEP_VERSIONS),
     `a whole number from 0 (keep every version) to ${MAX_KEEP_VERSIONS}`,
   );
-  check(
-    "allowedAccountIds",
-    values.allowedAccountIds,
-    (value) =>
-      value === undefined ||
-      (Array.isArray(value) &&
-        value.every(
-          (account) =>
-            !isKnown(account) || (typeof account === "string" && /^\d{12}$/.test(account)),
-        )),
-    "a list of 12-digit AWS account ids",
-  );
+  const accounts = values.allowedAccountIds;
+  if (Array.isArray(accounts) && isKnown(accounts)) {
+    // Each id on its own: a list may hold ids not known yet beside a bad one, and printing
+    // those would print an output's or the engine's placeholder text.
+    accounts.forEach((account, index) => {
+      if (isKnown(account) && !(typeof account === "string" && /^\d{12}$/.test(account))) {
+        const { reason } = problem(
+          `allowedAccountIds[${index}]`,
+          account,
+          "a 12-digit AWS account id",
+        );
+        problems.push({ property: "allowedAccountIds", reason });
+      }
+    });
+  } else {
+    check(
+      "allowedAccountIds",
+      accounts,
+      (value) => value === undefined,
+      "a list of 12-digit AWS account ids",
+    );
+  }
   return problems;
 }
 

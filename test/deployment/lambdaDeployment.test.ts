@@ -113,6 +113,31 @@ describe("LambdaDeployment component", () => {
     expect(failure.resources.all).to.have.length(0);
   });
 
+  it("rejects a bad hook name or account id beside one that is an output not resolved yet", async () => {
+    const failure = await expectRunFailure(
+      runComponent(
+        () =>
+          new LambdaDeployment("orders-deployment", {
+            ...args,
+            hooks: {
+              beforeAllowTraffic: pulumi.output("orders-smoke"),
+              afterAllowTraffic: "orders smoke!",
+            },
+            allowedAccountIds: [pulumi.output("111122223333"), "1234"],
+          }),
+      ),
+    );
+
+    expect(failure.message).to.equal(
+      [
+        'LambdaDeployment "orders-deployment" has invalid arguments:',
+        '  - [hooks.afterAllowTraffic] is "orders smoke!"; allowed: a Lambda function name (1-64 letters, digits, - or _)',
+        '  - [allowedAccountIds[1]] is "1234"; allowed: a 12-digit AWS account id',
+      ].join("\n"),
+    );
+    expect(failure.resources.all).to.have.length(0);
+  });
+
   it("rejects customTimeouts shorter than timeoutMinutes", async () => {
     const failure = await expectRunFailure(
       runComponent(

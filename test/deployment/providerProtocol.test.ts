@@ -102,9 +102,7 @@ describe("LambdaDeployment provider: check during a preview", () => {
     expect(result.failures).to.deep.equal([
       {
         property: "allowedAccountIds",
-        reason:
-          '[allowedAccountIds] is ["04da6b54-80e4-46f7-96ec-b56ff0331ba9","1111-2222-3333"]; ' +
-          "allowed: a list of 12-digit AWS account ids",
+        reason: '[allowedAccountIds[1]] is "1111-2222-3333"; allowed: a 12-digit AWS account id',
       },
     ]);
   });
