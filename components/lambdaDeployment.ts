@@ -235,10 +235,16 @@ function problemsOf(args: LambdaDeploymentArgs, opts: pulumi.CustomResourceOptio
   const timeouts = opts.customTimeouts;
   for (const operation of ["create", "update"] as const) {
     const duration = timeouts?.[operation];
-    if (duration === undefined) {
+    // As Pulumi's engine reads them (pkg/resource/deploy/source_eval.go): an empty string is
+    // skipped (`if customTimeouts.Create != ""`), and a zero duration sets 0 seconds, which is
+    // no custom timeout. Neither cuts the deployment's wait short.
+    if (duration === undefined || duration === "") {
       continue;
     }
     const minutes = durationMinutes(duration);
+    if (minutes === 0) {
+      continue;
+    }
     if (minutes === undefined) {
       problems.push(
         `[customTimeouts.${operation}] is ${JSON.stringify(duration)}; allowed: a duration such as "90m" or "2h"`,

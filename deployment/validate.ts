@@ -190,8 +190,8 @@ export function lambdaDeploymentProblems(
  * Minutes in a Go duration string (`"90m"`, `"1h30m"`, `".5h"`, `"45s"`) as Pulumi's engine reads
  * `customTimeouts` (Go's `time.ParseDuration`: numbers with digits before or after the point,
  * each with a unit `ns`, `us`, `µs` (micro sign), `μs` (Greek mu), `ms`, `s`, `m` or `h`);
- * undefined when it does not parse. A sign and a bare `"0"`, which Go also reads, are refused:
- * no deployment can wait a negative or zero time.
+ * undefined when it does not parse. A bare `"0"` is 0, as in Go; a sign, which Go also reads, is
+ * refused: no deployment can wait a negative time.
  */
 export function durationMinutes(duration: string): number | undefined {
   const units: Record<string, number> = {
@@ -204,6 +204,9 @@ export function durationMinutes(duration: string): number | undefined {
     "\u03bcs": 1 / 60_000_000,
     ns: 1 / 60_000_000_000,
   };
+  if (duration === "0") {
+    return 0;
+  }
   const parts = [...duration.matchAll(/(\d+\.?\d*|\.\d+)(ms|us|\u00b5s|\u03bcs|ns|h|m|s)/g)];
   if (parts.length === 0 || parts.map((part) => part[0]).join("") !== duration) {
     return undefined;

@@ -155,6 +155,27 @@ describe("LambdaDeployment component", () => {
     );
   });
 
+  it("takes an empty or zero customTimeouts as unset, as Pulumi's engine does, whatever timeoutMinutes is", async () => {
+    for (const customTimeouts of [
+      { create: "", update: "0" },
+      { create: "0s", update: "0m" },
+    ]) {
+      const { resources } = await runComponent(
+        () =>
+          new LambdaDeployment(
+            "orders-deployment",
+            { ...args, timeoutMinutes: 90 },
+            { customTimeouts },
+          ),
+      );
+
+      expect(
+        resources.ofType(LAMBDA_DEPLOYMENT_TYPE),
+        JSON.stringify(customTimeouts),
+      ).to.have.length(1);
+    }
+  });
+
   it("chains regional deployments into waves: each depends on the previous region's", async () => {
     const { result, resources } = await runComponent(() =>
       chainWaves(

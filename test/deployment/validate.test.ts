@@ -298,13 +298,16 @@ describe("durationMinutes", () => {
     expect(durationMinutes("2.h")).to.equal(120);
     expect(durationMinutes("1h.5m")).to.equal(60.5);
     expect(durationMinutes("60000000000ns")).to.equal(1);
+    // Go's time.ParseDuration reads a bare "0" (and only that number) without a unit.
+    expect(durationMinutes("0")).to.equal(0);
+    expect(durationMinutes("0s")).to.equal(0);
   });
 
   it("is undefined for text that is not a duration, or has anything around one", () => {
     for (const text of [
       ...["", "90", "m", "90 m", "1h 30m", " 90m", "90m ", "1d", "ninety", "h90m", ".h", "1..5h"],
-      // Go reads these; no deployment waits a negative or zero time.
-      ...["-90m", "+90m", "0"],
+      // Go reads these; no deployment waits a negative time.
+      ...["-90m", "+90m"],
     ]) {
       expect(durationMinutes(text), JSON.stringify(text)).to.equal(undefined);
     }
