@@ -32,7 +32,11 @@ export function deniedOnGroup(action: string, application = "orders", group = "o
  * Lambda's implicit-deny text for `lambda:<action>` on the function orders-fn of eu-west-1 (the
  * same IAM wording; the function is the resource type of GetAlias, ListAliases,
  * ListVersionsByFunction and DeleteFunction in the Service Authorization Reference), as the
- * simulator's `denied` fault answers.
+ * simulator's `denied` fault answers. For DeleteFunction with a Qualifier the unqualified ARN is
+ * assumed (see the simulator's `deniedMessage`: no captured denial of a qualified delete). The
+ * wording matches real captures, e.g. awslabs/aws-deployment-framework#460 ("... is not
+ * authorized to perform: lambda:InvokeFunction on resource: arn:aws:lambda:...:function:X
+ * because no identity-based policy allows the lambda:InvokeFunction action").
  */
 export function deniedOnFunction(action: string) {
   return (

