@@ -99,7 +99,9 @@ export function isRetryableError(error: unknown): boolean {
  * `src/action.js` matches `(?:is already deploying|already has an active Deployment)
  * '(d-\w+)'` since its PR #24, "AWS changed the error message"). AWS documents neither. Both
  * quote the id; a message that does not is read as naming none, and the engine then looks for
- * the running deployment itself (as after a lost answer).
+ * the running deployment itself (as after a lost answer): up to 5 such refusals, so an update
+ * whose listings keep lagging ends at the sixth ("CodeDeploy refused 6 times";
+ * docs/deployments.md).
  */
 export function conflictingDeploymentId(error: unknown): string | undefined {
   if (errorName(error) !== "DeploymentLimitExceededException") {

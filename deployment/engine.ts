@@ -315,6 +315,10 @@ async function steps(run: Run): Promise<Decision> {
     // Listings read before this instant: what a settle window compares with.
     const observedAt = session.clock.now();
     const seen = await observe(session, run.sdk, request, tag, {
+      // Kept although the settle window and the group's last attempted deployment find a lost
+      // create's deployment within a minute: an update may wait up to 48 hours (timeoutMinutes
+      // 2880) for someone else's deployments, so an unresolved create can be older than the
+      // 3-hour listing, and widening the listing then costs one filter value.
       ownSince: run.uncertainSince !== undefined ? run.uncertainSince - 60_000 : undefined,
       recordedId: request.recordedDeploymentId,
       groupLastAttempted: true,
@@ -530,6 +534,12 @@ async function endedOwnDeployment(
   // found by the observation before it (its recorded id, the group's last attempted
   // deployment, or the 3-hour listing) and ended the run there, so one found ended only after
   // a CreateDeployment whose answer was lost is that one's.
+  // Assumed: that first observation is complete. CodeDeploy documents the consistency of
+  // neither ListDeployments nor lastAttemptedDeployment, and the first observation does not
+  // settle (45 s on every update). Were an earlier, crashed update's fast failure missed by
+  // both, and this run's create answer then lost, the earlier failure would be reported as
+  // this update's (hook details, this run's previous version): still a failure, and the
+  // version is not deployed again either way; only the message is wrong.
   const earlier = run.uncertainSince === undefined;
   const events = earlier ? [] : await lifecycleEvents(run, ours.id);
   throw deploymentFailure(
@@ -579,7 +589,10 @@ async function waitForOthers(run: Run, first: DeploymentView): Promise<void> {
       // Its automatic rollback moves the alias next: wait for that too (a listing may not
       // show it yet).
       const rollbackId = info.rollbackInfo?.rollbackDeploymentId;
-      if (!rollbackId || rollbackId === otherId) {
+      // A rollback is a deployment of its own with a new id (CodeDeploy API reference,
+      // RollbackInfo.rollbackDeploymentId; the simulator's rollbacks are new deployments), so
+      // no check for one naming itself: were it ever so, the wait would end at the deadline.
+      if (!rollbackId) {
         return;
       }
       otherId = rollbackId;
