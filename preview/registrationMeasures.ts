@@ -4,7 +4,7 @@
 // SDK no longer reads as it was checked (preview/measures.ts installs them; issue 14).
 import * as fs from "fs";
 import * as path from "path";
-import { throughStruct } from "../testing/struct";
+import { structValues } from "../testing/struct";
 import type { SdkPatch } from "./measures";
 
 /** What a plain copy returns for a value the SDK must serialize itself. */
@@ -158,13 +158,16 @@ export function plainFirstProperties(
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(props)) {
       const value = props[key];
-      const copy = plainCopy(value, sdk.special, 0);
+      const copy = copied(value, sdk.special);
       if (copy !== NOT_PLAIN) {
         if (copy !== undefined) result[key] = copy;
         continue;
       }
       const one = await sdk.serializeProperties(label, { [key]: value }, opts);
-      if (Object.prototype.hasOwnProperty.call(one, key)) result[key] = one[key];
+      // "__proto__": what the SDK's `result[k] = v` did to its object, done to this one.
+      if (Object.prototype.hasOwnProperty.call(one, key) || key === "__proto__") {
+        result[key] = one[key];
+      }
     }
     return result;
   };
@@ -184,7 +187,7 @@ export function plainFirstSerialization(
     for (const key of Object.keys(props)) {
       if (key === "id" || key === "urn") continue;
       const value = props[key];
-      const copy = plainCopy(value, sdk.special, 0);
+      const copy = copied(value, sdk.special);
       if (copy !== NOT_PLAIN) {
         if (copy !== undefined) {
           result[key] = copy;
@@ -197,13 +200,27 @@ export function plainFirstSerialization(
         { [key]: value },
         opts,
       );
-      if (Object.prototype.hasOwnProperty.call(one, key)) {
+      // The SDK records a property it kept in the map (its `result[k] = v` makes a
+      // "__proto__" value the object's prototype rather than a key; so does this).
+      if (oneDependencies.has(key)) {
         result[key] = one[key];
-        dependencies.set(key, oneDependencies.get(key) ?? new Set());
+        dependencies.set(key, oneDependencies.get(key)!);
       }
     }
     return [result, dependencies];
   };
+}
+
+/**
+ * `plainCopy`, or NOT_PLAIN when reading the value throws (a getter): the SDK then reads it
+ * itself and fails with its own message, which names the property.
+ */
+function copied(value: unknown, special: (value: object) => boolean): unknown {
+  try {
+    return plainCopy(value, special, 0);
+  } catch {
+    return NOT_PLAIN;
+  }
 }
 
 /** `value` as runtime/rpc.js `serializeProperty` serializes plain data, or NOT_PLAIN. */
@@ -347,9 +364,11 @@ const STRUCT_METHODS = [
  * offline preview's monitor, in the same process, turns back into values at once with
  * `toJavaScript()`. The replacement `fromJavaScript` keeps the values (as the round trip gives
  * them, with the same error for a value a Struct cannot hold) and builds the protobuf Struct
- * only when something asks for more than `toJavaScript()` (its fields, its bytes). Not for a
- * process that sends its requests over gRPC: a message holding a light Struct serializes it as
- * empty. The offline preview's monitor is in-process.
+ * only when something asks for more than `toJavaScript()` (its fields, its bytes: a request
+ * holding one still serializes to the same bytes: struct_pb.js `Struct.serializeBinaryToWriter`
+ * reads the message's `getFieldsMap()`, which the real Struct answers). Installed
+ * only in the offline preview's process, whose monitor is in-process: nothing there sends a
+ * request over gRPC.
  * @internal
  */
 export function lightStructsPatch(sdkDir: string): SdkPatch | string {
@@ -392,7 +411,7 @@ export function lightStructsPatch(sdkDir: string): SdkPatch | string {
 }
 
 /**
- * A `Struct` subclass holding the values (`throughStruct`: what `toJavaScript()` of the real
+ * A `Struct` subclass holding the values (`structValues`: what `toJavaScript()` of the real
  * Struct gives) that builds the real Struct with `original` when a method other than
  * `toJavaScript` is called, and answers it from there. Exported for its unit test.
  * @internal
@@ -414,12 +433,12 @@ export function lightStructClass(
     constructor(private readonly source: unknown) {
       super();
       // Now, so that a value a Struct cannot hold fails here, as `fromJavaScript` does.
-      this.values = throughStruct(source);
+      this.values = structValues(source as object);
     }
 
     toJavaScript(): unknown {
       // The first reader gets the copy made at construction; later ones a copy of their own.
-      if (this.handedOut) return throughStruct(this.source);
+      if (this.handedOut) return structValues(this.source as object);
       this.handedOut = true;
       return this.values;
     }

@@ -55,16 +55,11 @@ async function described(
   serialized: [Record<string, unknown>, Map<string, Set<pulumi.Resource>>],
 ): Promise<unknown> {
   const [result, dependencies] = serialized;
-  const byKey: Record<string, string[]> = {};
+  const byKey: [string, string[]][] = [];
   for (const [key, resources] of dependencies) {
-    byKey[key] = await Promise.all([...resources].map((resource) => promiseOf(resource.urn)));
+    byKey.push([key, await Promise.all([...resources].map((resource) => promiseOf(resource.urn)))]);
   }
-  return {
-    keys: Object.keys(result),
-    result,
-    dependencies: byKey,
-    order: [...dependencies.keys()],
-  };
+  return { keys: Object.keys(result), result, dependencies: byKey };
 }
 
 class Group extends pulumi.ComponentResource {
@@ -109,9 +104,18 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
           unknownValue: unknown,
           last: "end",
         });
+        // A "__proto__" key (JSON.parse makes one): the SDK's `result[k] = v` sets the
+        // result's prototype, and records the property's dependencies all the same.
+        const withProto = (): Record<string, unknown> =>
+          Object.defineProperty(props(), "__proto__", {
+            value: topic.arn,
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
         const serialize = (opts?: object) => async () =>
           described(
-            await rpc.serializeResourceProperties("test:index:Thing::thing", props(), opts),
+            await rpc.serializeResourceProperties("test:index:Thing::thing", withProto(), opts),
           );
         return {
           plain: await withAndWithout(plainSerializationPatch(SDK_DIR), serialize()),
@@ -129,6 +133,10 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
     );
     const [measured, sdk] = result.plain;
     expect((sdk as { keys: string[] }).keys).to.include.members(["tags", "arn", "secret", "last"]);
+    const dependencyKeys = (sdk as { dependencies: [string, string[]][] }).dependencies.map(
+      ([key]) => key,
+    );
+    expect(dependencyKeys).to.include.members(["__proto__", "arn", "tags"]);
     expect(measured).to.deep.equal(sdk);
     expect(result.keepingOutputs[0]).to.deep.equal(result.keepingOutputs[1]);
     const [measuredProperties, sdkProperties] = result.properties;
@@ -150,6 +158,27 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
         );
     const [measured, sdk] = await withAndWithout(plainSerializationPatch(SDK_DIR), failing);
     expect(measured).to.equal(sdk);
+    // A plain object whose getter throws: the SDK's message, naming the property where it does.
+    const getterFails = () =>
+      rpc
+        .serializeResourceProperties("test:index:Thing::thing", {
+          fine: "plain",
+          bad: {
+            get value(): string {
+              throw new Error("getter failed");
+            },
+          },
+        })
+        .then(
+          () => "serialized",
+          (error: Error) => error.message,
+        );
+    const [measuredGetter, sdkGetter] = await withAndWithout(
+      plainSerializationPatch(SDK_DIR),
+      getterFails,
+    );
+    expect(measuredGetter).to.equal(sdkGetter);
+    expect(sdkGetter).to.match(/getter failed$/);
     // 3.248 names the property ("error serializing property \"broken\": no value"); 3.204 did not.
     expect(sdk).to.match(/no value$/);
   });
