@@ -2,10 +2,64 @@
 // runtime/dependsOn.js): the same request reaches the monitor with less work, in the preview's
 // own processes only. Each is checked against the installed SDK's text and steps aside when the
 // SDK no longer reads as it was checked (preview/measures.ts installs them; issue 14).
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { structValues } from "../testing/struct";
 import type { SdkPatch } from "./measures";
+
+/**
+ * The first 16 hex digits of the SHA-256 of each function's text the measures repeat or rely
+ * on, in the releases they were checked against (@pulumi/pulumi 3.204.0 and 3.248.0, whose
+ * runtime/rpc.js differ in `serializeFilteredProperties` only; google-protobuf 3.21.4). Any
+ * other text, even one changed line, and the measure steps aside.
+ */
+const CHECKED_BODIES = {
+  rpc: {
+    serializeFilteredProperties: ["4825649fa1b3ee6d", "472c23fd6cf3eb51"],
+    serializeResourceProperties: ["323ff97784ec007d"],
+    serializeProperties: ["36dcb1806159d31d"],
+    serializeProperty: ["b188085760580d48"],
+  },
+  dependsOn: {
+    getAllTransitivelyReferencedResources: ["47ee31e001eddba3"],
+    getAllTransitivelyReferencedResourceURNs: ["2e495cbdb1f62613"],
+    getTransitivelyReferencedChildResourcesOfComponentResources: ["c085e1578e1ed2ae"],
+    addTransitivelyReferencedChildResourcesOfComponentResources: ["4a2916856cb57024"],
+  },
+  struct: {
+    "Struct.fromJavaScript": ["074268fecc94a838"],
+    "Value.fromJavaScript": ["bc350941f120d58c"],
+    "ListValue.fromJavaScript": ["75fc11c40c01dd18"],
+    "Struct.prototype.toJavaScript": ["6fce143dd522e1a1"],
+    "Value.prototype.toJavaScript": ["cc2d8a5304177198"],
+    "ListValue.prototype.toJavaScript": ["e61c0b95e33f2021"],
+  },
+} as const;
+
+/**
+ * The first function of `bodies` whose text in `source` (from `start(name)` to the next `end`)
+ * is missing or not one of its checked fingerprints; undefined when all are as checked.
+ * @internal
+ */
+export function changedBody(
+  source: string,
+  bodies: Readonly<Record<string, readonly string[]>>,
+  start: (name: string) => string,
+  end: string,
+): string | undefined {
+  for (const [name, fingerprints] of Object.entries(bodies)) {
+    const from = source.indexOf(start(name));
+    const to = from < 0 ? -1 : source.indexOf(end, from);
+    const text = to < 0 ? undefined : source.slice(from, to);
+    const fingerprint =
+      text === undefined
+        ? undefined
+        : crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+    if (fingerprint === undefined || !fingerprints.includes(fingerprint)) return name;
+  }
+  return undefined;
+}
 
 /** What a plain copy returns for a value the SDK must serialize itself. */
 const NOT_PLAIN: unique symbol = Symbol("not plain data");
@@ -95,6 +149,15 @@ export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
   }
   if (!SERIALIZE_LINES.every((line) => source.includes(line))) {
     return "runtime/rpc.js no longer serializes resource properties as the measure copies them";
+  }
+  const changedRpc = changedBody(
+    source,
+    CHECKED_BODIES.rpc,
+    (name) => `async function ${name}(`,
+    "\n}\n",
+  );
+  if (changedRpc) {
+    return `runtime/rpc.js ${changedRpc} is not a text the measure was checked against`;
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const rpc = require(rpcFile) as Record<string, unknown>;
@@ -283,6 +346,15 @@ export function directDependenciesPatch(sdkDir: string): SdkPatch | string {
   if (!DEPENDS_ON_LINES.every((line) => source.includes(line))) {
     return "runtime/dependsOn.js no longer gathers dependencies as the measure does";
   }
+  const changedDependsOn = changedBody(
+    source,
+    CHECKED_BODIES.dependsOn,
+    (name) => `async function ${name}(`,
+    "\n}\n",
+  );
+  if (changedDependsOn) {
+    return `runtime/dependsOn.js ${changedDependsOn} is not a text the measure was checked against`;
+  }
   const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js")) ?? "";
   if (!resourceSource.includes("dependsOn_1.getAllTransitivelyReferencedResourceURNs(")) {
     return "runtime/resource.js no longer calls dependsOn.getAllTransitivelyReferencedResourceURNs";
@@ -379,14 +451,23 @@ export function lightStructsPatch(sdkDir: string): SdkPatch | string {
     return "runtime/resource.js no longer sends a registration's inputs as Struct.fromJavaScript";
   }
   let structs: { Struct?: any };
+  let structFile: string;
   try {
     // The copy of google-protobuf the SDK loads.
+    structFile = require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    structs = require(
-      require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] }),
-    ) as { Struct?: any };
+    structs = require(structFile) as { Struct?: any };
   } catch {
     return "google-protobuf's struct_pb cannot be loaded from @pulumi/pulumi";
+  }
+  const changedStruct = changedBody(
+    readOrUndefined(structFile) ?? "",
+    CHECKED_BODIES.struct,
+    (name) => `proto.google.protobuf.${name} = function`,
+    "\n};\n",
+  );
+  if (changedStruct) {
+    return `google-protobuf's ${changedStruct} is not a text the measure was checked against`;
   }
   const Struct = structs.Struct;
   if (

@@ -1,6 +1,8 @@
 // The offline preview's registration measures (preview/registrationMeasures.ts) give the SDK's
 // own answers: each is compared, value by value, with the installed @pulumi/pulumi's function it
 // stands in for, under the harness's mocks (the preview runs its program under the same mocks).
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -274,6 +276,38 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
       patch.restore();
     }
     expect(Struct.fromJavaScript).to.equal(before);
+  });
+
+  it("step aside for an SDK whose functions differ from the checked text by one line", () => {
+    // A copy of the installed SDK's runtime files, one line of each function changed in turn.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "registration-measures-"));
+    try {
+      fs.mkdirSync(path.join(copy, "runtime"));
+      for (const file of ["rpc.js", "dependsOn.js", "resource.js"]) {
+        fs.copyFileSync(path.join(SDK_DIR, "runtime", file), path.join(copy, "runtime", file));
+      }
+      const edit = (file: string, from: string, to: string) => {
+        const target = path.join(copy, "runtime", file);
+        const source = fs.readFileSync(path.join(SDK_DIR, "runtime", file), "utf8");
+        expect(source.includes(from), from).to.equal(true);
+        fs.writeFileSync(target, source.replace(from, to));
+      };
+      // In serializeAllKeys, nested in serializeProperty: no line check sees it.
+      edit(
+        "rpc.js",
+        "            if (v !== undefined) {\n                obj[k] = v;",
+        '            if (v !== undefined && k !== "x") {\n                obj[k] = v;',
+      );
+      expect(plainSerializationPatch(copy)).to.equal(
+        "runtime/rpc.js serializeProperty is not a text the measure was checked against",
+      );
+      edit("dependsOn.js", "if (exclude.has(resource)) {", "if (exclude.has(resource) || true) {");
+      expect(directDependenciesPatch(copy)).to.equal(
+        "runtime/dependsOn.js addTransitivelyReferencedChildResourcesOfComponentResources is not a text the measure was checked against",
+      );
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it("are not made for an SDK whose code no longer reads as they were checked against", () => {
