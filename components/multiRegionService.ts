@@ -349,16 +349,21 @@ export class MultiRegionService extends pulumi.ComponentResource {
   }
 
   /**
-   * The same service as `new MultiRegionService(...)`, built one region at a time: the first
-   * region at once, then each next region, and last the records and outputs that need every
-   * region, one event-loop turn (`setImmediate`) apart. The resources, names, inputs and outputs
-   * are those of `new`; only the order of registration differs (region by region). Under the
-   * offline preview and the test harness, whose answers come back within that turn, one
-   * region's registration work is in memory at a time rather than every region's: at 10 regions
-   * x 50 functions the preview's peak memory and CPU time drop (docs/benchmarks.md). Under a
-   * real engine a child's registration also waits for its parent's URN, so regions overlap more.
-   * Code that runs between the steps (another part of the program, a stack transform
-   * registered meanwhile) sees the service half built and applies to the later regions only.
+   * The same service as `new MultiRegionService(...)`, built one region at a time, and in each
+   * region one function at a time: the first region's service at once, then each of its
+   * functions, then what needs every function of the region (API, routes, health checks,
+   * outputs), then the next region the same way, and last the records and outputs that need
+   * every region, one event-loop turn (`setImmediate`) apart (components/constructionSteps.ts).
+   * The resources, names, inputs and outputs are those of `new`; only the order of registration
+   * differs. Under the offline preview and the test harness, whose answers come back within
+   * that turn, one function's registration work is in memory at a time rather than every
+   * region's: at 10 regions x 50 functions the preview's peak memory and CPU time drop
+   * (docs/benchmarks.md). Under a real engine a child's registration also waits for its
+   * parent's URN, so steps overlap more. Code that runs between the steps (another part of the
+   * program, a stack transform registered meanwhile) sees the service half built and applies to
+   * the later parts only; a subclass's constructor, and a transformation, see every region's
+   * `RegionalService` without the fields that need its functions (`api`, `apiEndpoint`,
+   * `healthCheckId`, `functionNames`, ...) until `create` resolves.
    *
    * @param name The _unique_ name of the component; child names derive from it.
    * @param args As for the constructor.

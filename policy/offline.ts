@@ -360,18 +360,20 @@ export async function runPolicies(
   const views = resources.map((resource) =>
     stackResource(resource, providerOf(resource, byUrn, options.stackName)),
   );
-  const objectOf = new Map(views.map((view) => [view.resource.urn, view.object]));
+  const viewOf = new Map(views.map((view) => [view.resource.urn, view]));
   for (const view of views) {
     view.link(
-      view.resource.parent ? objectOf.get(view.resource.parent) : undefined,
+      view.resource.parent ? viewOf.get(view.resource.parent) : undefined,
       view.resource.dependencies
-        .map((urn) => objectOf.get(urn))
-        .filter((dependency): dependency is PolicyResource => dependency !== undefined),
+        .map((urn) => viewOf.get(urn))
+        .filter((dependency): dependency is StackResourceView => dependency !== undefined),
     );
   }
   for (const { policy, level, getConfig } of stackPolicies) {
+    for (const view of views) view.prepare();
+    for (const view of views) view.connect();
     const args: StackValidationArgs = {
-      resources: views.map((view) => view.fresh()),
+      resources: views.map((view) => view.object),
       stackTags: new Map(),
       getConfig,
       notApplicable,
@@ -384,67 +386,119 @@ export async function runPolicies(
 }
 
 /**
- * A resource's `ResourceValidationArgs`, one object per resource made fresh for each validation
- * (`fresh`): CrossGuard's analyzer makes new arguments for every validation it calls (@pulumi/
- * policy server.js `makeAnalyzeRpcFun`), so what one validation reads, replaces or changes is
- * never seen by the next; here the same object is put back to its first state instead of made
- * again (validations run one after another, each awaited), and `props`, `opts` and `provider`
- * are made when first read. At 10 regions x 50 functions, a new object per validation (with
- * its getters, the provider's and two methods) was a tenth of the preview's garbage. Every key
- * is an own, enumerable property, as in the engine's arguments, so `{ ...args }` copies them.
+ * A resource's `ResourceValidationArgs`, made fresh for each validation (`fresh`). CrossGuard's
+ * analyzer makes new arguments for every validation it calls (@pulumi/policy server.js
+ * `makeAnalyzeRpcFun`), so what one validation reads, replaces or changes is never seen by the
+ * next. Here the object of the previous validation is put back to its first state instead of made
+ * again, when that is possible: when the validation only read it or assigned its keys (almost
+ * every rule). When it added, deleted or redefined a key, froze it or replaced `stackTags` by
+ * something else, a new object is made. `props`, `opts` and `provider` are made when first read.
+ * At 10 regions x 50 functions, a new object per validation (with its getters, the provider's
+ * and two methods) was a tenth of the preview's garbage. Every key is an own, enumerable
+ * property, as in the engine's arguments, so `{ ...args }` copies them.
  */
 function resourceArgs(
   resource: CapturedResource,
   provider: ProviderOf | undefined,
 ): { fresh(getConfig: ResourceValidationArgs["getConfig"]): ResourceValidationArgs } {
-  let props: Record<string, any> | undefined;
-  let opts: PolicyResourceOptions | undefined;
-  let providerView: PolicyProviderResource | undefined;
-  const isType = (resourceClass: unknown): boolean => isTypeOf(resource.type, resourceClass);
-  const asType = (resourceClass: unknown): any => (isType(resourceClass) ? args.props : undefined);
-  const args = {
-    type: resource.type,
-    get props() {
-      return (props ??= engineProps(resource.inputs));
-    },
-    set props(value) {
-      props = value;
-    },
-    urn: resource.urn,
-    name: resource.name,
-    get opts() {
-      return (opts ??= optionsOf(resource));
-    },
-    set opts(value) {
-      opts = value;
-    },
-    stackTags: new Map<string, string>(),
-    isType,
-    asType,
-    getConfig: undefined as unknown as ResourceValidationArgs["getConfig"],
-    notApplicable,
-  } as ResourceValidationArgs;
-  if (provider) {
-    Object.defineProperty(args, "provider", {
-      enumerable: true,
-      configurable: true,
-      get: () => (providerView ??= providerResource(provider)),
-      set: (value: PolicyProviderResource) => (providerView = value),
-    });
-  }
+  const make = () => {
+    let props: Record<string, any> | undefined;
+    let opts: PolicyResourceOptions | undefined;
+    let providerView: PolicyProviderResource | undefined;
+    const isType = (resourceClass: unknown): boolean => isTypeOf(resource.type, resourceClass);
+    const asType = (resourceClass: unknown): any =>
+      isType(resourceClass) ? args.props : undefined;
+    const args = {
+      type: resource.type,
+      get props() {
+        return (props ??= engineProps(resource.inputs));
+      },
+      set props(value) {
+        props = value;
+      },
+      urn: resource.urn,
+      name: resource.name,
+      get opts() {
+        return (opts ??= optionsOf(resource));
+      },
+      set opts(value) {
+        opts = value;
+      },
+      stackTags: new Map<string, string>(),
+      isType,
+      asType,
+      getConfig: undefined as unknown as ResourceValidationArgs["getConfig"],
+      notApplicable,
+    } as ResourceValidationArgs;
+    if (provider) {
+      Object.defineProperty(args, "provider", {
+        enumerable: true,
+        configurable: true,
+        get: () => (providerView ??= providerResource(provider)),
+        set: (value: PolicyProviderResource) => (providerView = value),
+      });
+    }
+    const shape = shapeOf(args, ["props", "opts", "provider"]);
+    return {
+      args,
+      /** Puts `args` back to its first state; false when it cannot be (make a new one). */
+      reset(getConfig: ResourceValidationArgs["getConfig"]): boolean {
+        if (!shape.unchanged(args) || !(args.stackTags instanceof Map)) return false;
+        props = opts = providerView = undefined;
+        try {
+          args.type = resource.type;
+          args.urn = resource.urn;
+          args.name = resource.name;
+          if (args.stackTags.size > 0) args.stackTags = new Map();
+          args.isType = isType;
+          args.asType = asType;
+          args.getConfig = getConfig;
+          args.notApplicable = notApplicable;
+        } catch {
+          return false; // a key made read-only
+        }
+        return true;
+      },
+    };
+  };
+  let current: ReturnType<typeof make> | undefined;
   return {
     fresh(getConfig) {
-      props = opts = providerView = undefined;
-      // What a validation may have replaced or changed.
-      args.type = resource.type;
-      args.urn = resource.urn;
-      args.name = resource.name;
-      if (args.stackTags.size > 0) args.stackTags = new Map();
-      args.isType = isType;
-      args.asType = asType;
-      args.getConfig = getConfig;
-      args.notApplicable = notApplicable;
-      return args;
+      if (!current?.reset(getConfig)) {
+        current = make();
+        current.reset(getConfig);
+      }
+      return current.args;
+    },
+  };
+}
+
+/**
+ * The keys of a fresh object, in order, and its getters: `unchanged` tells whether a policy
+ * left the object's shape as made (extensible, the same own keys, string and symbol, in the same
+ * order, the same getters), so that putting its values back gives what a new object would be.
+ */
+function shapeOf(
+  target: object,
+  accessors: readonly string[],
+): { unchanged(target: object): boolean } {
+  const keys = Reflect.ownKeys(target);
+  const getters = accessors
+    .map((key) => [key, Object.getOwnPropertyDescriptor(target, key)?.get] as const)
+    .filter(([, get]) => get !== undefined);
+  return {
+    unchanged(candidate) {
+      if (!Object.isExtensible(candidate)) return false;
+      const own = Reflect.ownKeys(candidate);
+      if (own.length !== keys.length) return false;
+      for (let i = 0; i < keys.length; i++) {
+        if (own[i] !== keys[i]) return false;
+      }
+      for (const [key, get] of getters) {
+        const descriptor = Object.getOwnPropertyDescriptor(candidate, key);
+        if (descriptor?.get !== get || descriptor?.enumerable !== true) return false;
+      }
+      return true;
     },
   };
 }
@@ -452,81 +506,108 @@ function resourceArgs(
 /** A stack policy's view of one resource, put back to its first state for each stack policy. */
 interface StackResourceView {
   readonly resource: CapturedResource;
-  /** The object stack policies see; the same one each time. */
+  /** The object stack policies see (a new one when a policy changed the last one's shape). */
   readonly object: PolicyResource;
-  /** Its parent's and dependencies' objects, once every view exists. */
-  link(parent: PolicyResource | undefined, dependencies: PolicyResource[]): void;
-  /** `object`, put back to its first state. */
-  fresh(): PolicyResource;
+  /** Its parent's and dependencies' views, once every view exists. */
+  link(parent: StackResourceView | undefined, dependencies: StackResourceView[]): void;
+  /** `object` put back to its first state, or made again; before `connect`. */
+  prepare(): void;
+  /** Points `object` at its parent's and dependencies' objects; after every view's `prepare`. */
+  connect(): void;
 }
 
 /**
  * A resource as stack policies see it (with its outputs: the mocks' state, which echoes the
- * inputs), one object per resource made fresh for each stack policy as `resourceArgs` does.
+ * inputs), put back to its first state for each stack policy as `resourceArgs` does.
  */
 function stackResource(
   resource: CapturedResource,
   provider: ProviderOf | undefined,
 ): StackResourceView {
-  let props: Record<string, any> | undefined;
-  let opts: PolicyResourceOptions | undefined;
-  let providerView: PolicyProviderResource | undefined;
-  let parent: PolicyResource | undefined;
-  let dependencies: PolicyResource[] = [];
-  const isType = (resourceClass: unknown): boolean => isTypeOf(resource.type, resourceClass);
-  const asType = (resourceClass: unknown): any =>
-    isType(resourceClass) ? object.props : undefined;
-  const object = {
-    type: resource.type,
-    get props() {
-      return (props ??= engineProps(
-        Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
-      ));
-    },
-    set props(value) {
-      props = value;
-    },
-    urn: resource.urn,
-    name: resource.name,
-    get opts() {
-      return (opts ??= optionsOf(resource));
-    },
-    set opts(value) {
-      opts = value;
-    },
-    dependencies: [] as PolicyResource[],
-    // The capture records dependencies but not which property each came from.
-    propertyDependencies: {} as Record<string, PolicyResource[]>,
-    isType,
-    asType,
-  } as PolicyResource;
-  if (provider) {
-    Object.defineProperty(object, "provider", {
-      enumerable: true,
-      configurable: true,
-      get: () => (providerView ??= providerResource(provider)),
-      set: (value: PolicyProviderResource) => (providerView = value),
-    });
-  }
-  return {
+  let parentView: StackResourceView | undefined;
+  let dependencyViews: StackResourceView[] = [];
+  const make = () => {
+    let props: Record<string, any> | undefined;
+    let opts: PolicyResourceOptions | undefined;
+    let providerView: PolicyProviderResource | undefined;
+    const isType = (resourceClass: unknown): boolean => isTypeOf(resource.type, resourceClass);
+    const asType = (resourceClass: unknown): any =>
+      isType(resourceClass) ? object.props : undefined;
+    const object = {
+      type: resource.type,
+      get props() {
+        return (props ??= engineProps(
+          Object.keys(resource.outputs).length > 0 ? resource.outputs : resource.inputs,
+        ));
+      },
+      set props(value) {
+        props = value;
+      },
+      urn: resource.urn,
+      name: resource.name,
+      get opts() {
+        return (opts ??= optionsOf(resource));
+      },
+      set opts(value) {
+        opts = value;
+      },
+      dependencies: [] as PolicyResource[],
+      // The capture records dependencies but not which property each came from.
+      propertyDependencies: {} as Record<string, PolicyResource[]>,
+      isType,
+      asType,
+    } as PolicyResource;
+    if (provider) {
+      Object.defineProperty(object, "provider", {
+        enumerable: true,
+        configurable: true,
+        get: () => (providerView ??= providerResource(provider)),
+        set: (value: PolicyProviderResource) => (providerView = value),
+      });
+    }
+    if (parentView) object.parent = undefined; // set by `connect`
+    const shape = shapeOf(object, ["props", "opts", "provider"]);
+    return {
+      object,
+      reset(): boolean {
+        if (!shape.unchanged(object)) return false;
+        props = opts = providerView = undefined;
+        try {
+          object.type = resource.type;
+          object.urn = resource.urn;
+          object.name = resource.name;
+          object.isType = isType;
+          object.asType = asType;
+          object.propertyDependencies = {};
+        } catch {
+          return false; // a key made read-only
+        }
+        return true;
+      },
+    };
+  };
+  let current: ReturnType<typeof make> | undefined;
+  const view: StackResourceView = {
     resource,
-    object,
-    link(parentObject, dependencyObjects) {
-      parent = parentObject;
-      dependencies = dependencyObjects;
+    get object() {
+      return current!.object;
     },
-    fresh() {
-      props = opts = providerView = undefined;
-      object.type = resource.type;
-      object.urn = resource.urn;
-      object.name = resource.name;
-      object.isType = isType;
-      object.asType = asType;
-      object.dependencies = dependencies.length > 0 ? [...dependencies] : [];
-      object.propertyDependencies = {};
-      if (parent) object.parent = parent;
-      else delete object.parent;
-      return object;
+    link(parent, dependencies) {
+      parentView = parent;
+      dependencyViews = dependencies;
+    },
+    prepare() {
+      if (!current?.reset()) current = make();
+    },
+    connect() {
+      const object = current!.object;
+      try {
+        object.dependencies = dependencyViews.map((dependency) => dependency.object);
+        if (parentView) object.parent = parentView.object;
+      } catch {
+        // a key made read-only since `prepare`: cannot happen, `prepare` checked the shape
+      }
     },
   };
+  return view;
 }

@@ -599,7 +599,9 @@ function lazyTransferProperties(sdk: {
           return made;
         },
         set(this: Record<string, unknown>, value: unknown) {
-          keep(holderOf(this, key) ?? this, key, value);
+          // As on the SDK's writable data property: onto the object assigned to (an object
+          // that inherits from the resource gets its own property; the resource keeps its own).
+          keep(this, key, value);
         },
       };
       descriptors.set(key, descriptor);

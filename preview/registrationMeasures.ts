@@ -2,10 +2,64 @@
 // runtime/dependsOn.js): the same request reaches the monitor with less work, in the preview's
 // own processes only. Each is checked against the installed SDK's text and steps aside when the
 // SDK no longer reads as it was checked (preview/measures.ts installs them; issue 14).
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { throughStruct } from "../testing/struct";
+import { structValues } from "../testing/struct";
 import type { SdkPatch } from "./measures";
+
+/**
+ * The first 16 hex digits of the SHA-256 of each function's text the measures repeat or rely
+ * on, in the releases they were checked against (@pulumi/pulumi 3.204.0 and 3.248.0, whose
+ * runtime/rpc.js differ in `serializeFilteredProperties` only; google-protobuf 3.21.4). Any
+ * other text, even one changed line, and the measure steps aside.
+ */
+const CHECKED_BODIES = {
+  rpc: {
+    serializeFilteredProperties: ["4825649fa1b3ee6d", "472c23fd6cf3eb51"],
+    serializeResourceProperties: ["323ff97784ec007d"],
+    serializeProperties: ["36dcb1806159d31d"],
+    serializeProperty: ["b188085760580d48"],
+  },
+  dependsOn: {
+    getAllTransitivelyReferencedResources: ["47ee31e001eddba3"],
+    getAllTransitivelyReferencedResourceURNs: ["2e495cbdb1f62613"],
+    getTransitivelyReferencedChildResourcesOfComponentResources: ["c085e1578e1ed2ae"],
+    addTransitivelyReferencedChildResourcesOfComponentResources: ["4a2916856cb57024"],
+  },
+  struct: {
+    "Struct.fromJavaScript": ["074268fecc94a838"],
+    "Value.fromJavaScript": ["bc350941f120d58c"],
+    "ListValue.fromJavaScript": ["75fc11c40c01dd18"],
+    "Struct.prototype.toJavaScript": ["6fce143dd522e1a1"],
+    "Value.prototype.toJavaScript": ["cc2d8a5304177198"],
+    "ListValue.prototype.toJavaScript": ["e61c0b95e33f2021"],
+  },
+} as const;
+
+/**
+ * The first function of `bodies` whose text in `source` (from `start(name)` to the next `end`)
+ * is missing or not one of its checked fingerprints; undefined when all are as checked.
+ * @internal
+ */
+export function changedBody(
+  source: string,
+  bodies: Readonly<Record<string, readonly string[]>>,
+  start: (name: string) => string,
+  end: string,
+): string | undefined {
+  for (const [name, fingerprints] of Object.entries(bodies)) {
+    const from = source.indexOf(start(name));
+    const to = from < 0 ? -1 : source.indexOf(end, from);
+    const text = to < 0 ? undefined : source.slice(from, to);
+    const fingerprint =
+      text === undefined
+        ? undefined
+        : crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+    if (fingerprint === undefined || !fingerprints.includes(fingerprint)) return name;
+  }
+  return undefined;
+}
 
 /** What a plain copy returns for a value the SDK must serialize itself. */
 const NOT_PLAIN: unique symbol = Symbol("not plain data");
@@ -96,6 +150,15 @@ export function plainSerializationPatch(sdkDir: string): SdkPatch | string {
   if (!SERIALIZE_LINES.every((line) => source.includes(line))) {
     return "runtime/rpc.js no longer serializes resource properties as the measure copies them";
   }
+  const changedRpc = changedBody(
+    source,
+    CHECKED_BODIES.rpc,
+    (name) => `async function ${name}(`,
+    "\n}\n",
+  );
+  if (changedRpc) {
+    return `runtime/rpc.js ${changedRpc} is not a text the measure was checked against`;
+  }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const rpc = require(rpcFile) as Record<string, unknown>;
   const output = require(path.join(sdkDir, "output.js")) as Record<string, any>;
@@ -158,13 +221,16 @@ export function plainFirstProperties(
     const result: Record<string, unknown> = {};
     for (const key of Object.keys(props)) {
       const value = props[key];
-      const copy = plainCopy(value, sdk.special, 0);
+      const copy = copied(value, sdk.special);
       if (copy !== NOT_PLAIN) {
         if (copy !== undefined) result[key] = copy;
         continue;
       }
       const one = await sdk.serializeProperties(label, { [key]: value }, opts);
-      if (Object.prototype.hasOwnProperty.call(one, key)) result[key] = one[key];
+      // "__proto__": what the SDK's `result[k] = v` did to its object, done to this one.
+      if (Object.prototype.hasOwnProperty.call(one, key) || key === "__proto__") {
+        result[key] = one[key];
+      }
     }
     return result;
   };
@@ -184,7 +250,7 @@ export function plainFirstSerialization(
     for (const key of Object.keys(props)) {
       if (key === "id" || key === "urn") continue;
       const value = props[key];
-      const copy = plainCopy(value, sdk.special, 0);
+      const copy = copied(value, sdk.special);
       if (copy !== NOT_PLAIN) {
         if (copy !== undefined) {
           result[key] = copy;
@@ -197,13 +263,27 @@ export function plainFirstSerialization(
         { [key]: value },
         opts,
       );
-      if (Object.prototype.hasOwnProperty.call(one, key)) {
+      // The SDK records a property it kept in the map (its `result[k] = v` makes a
+      // "__proto__" value the object's prototype rather than a key; so does this).
+      if (oneDependencies.has(key)) {
         result[key] = one[key];
-        dependencies.set(key, oneDependencies.get(key) ?? new Set());
+        dependencies.set(key, oneDependencies.get(key)!);
       }
     }
     return [result, dependencies];
   };
+}
+
+/**
+ * `plainCopy`, or NOT_PLAIN when reading the value throws (a getter): the SDK then reads it
+ * itself and fails with its own message, which names the property.
+ */
+function copied(value: unknown, special: (value: object) => boolean): unknown {
+  try {
+    return plainCopy(value, special, 0);
+  } catch {
+    return NOT_PLAIN;
+  }
 }
 
 /** `value` as runtime/rpc.js `serializeProperty` serializes plain data, or NOT_PLAIN. */
@@ -265,6 +345,15 @@ export function directDependenciesPatch(sdkDir: string): SdkPatch | string {
   const source = readOrUndefined(dependsOnFile) ?? "";
   if (!DEPENDS_ON_LINES.every((line) => source.includes(line))) {
     return "runtime/dependsOn.js no longer gathers dependencies as the measure does";
+  }
+  const changedDependsOn = changedBody(
+    source,
+    CHECKED_BODIES.dependsOn,
+    (name) => `async function ${name}(`,
+    "\n}\n",
+  );
+  if (changedDependsOn) {
+    return `runtime/dependsOn.js ${changedDependsOn} is not a text the measure was checked against`;
   }
   const resourceSource = readOrUndefined(path.join(sdkDir, "runtime", "resource.js")) ?? "";
   if (!resourceSource.includes("dependsOn_1.getAllTransitivelyReferencedResourceURNs(")) {
@@ -347,9 +436,11 @@ const STRUCT_METHODS = [
  * offline preview's monitor, in the same process, turns back into values at once with
  * `toJavaScript()`. The replacement `fromJavaScript` keeps the values (as the round trip gives
  * them, with the same error for a value a Struct cannot hold) and builds the protobuf Struct
- * only when something asks for more than `toJavaScript()` (its fields, its bytes). Not for a
- * process that sends its requests over gRPC: a message holding a light Struct serializes it as
- * empty. The offline preview's monitor is in-process.
+ * only when something asks for more than `toJavaScript()` (its fields, its bytes: a request
+ * holding one still serializes to the same bytes: struct_pb.js `Struct.serializeBinaryToWriter`
+ * reads the message's `getFieldsMap()`, which the real Struct answers). Installed
+ * only in the offline preview's process, whose monitor is in-process: nothing there sends a
+ * request over gRPC.
  * @internal
  */
 export function lightStructsPatch(sdkDir: string): SdkPatch | string {
@@ -360,14 +451,23 @@ export function lightStructsPatch(sdkDir: string): SdkPatch | string {
     return "runtime/resource.js no longer sends a registration's inputs as Struct.fromJavaScript";
   }
   let structs: { Struct?: any };
+  let structFile: string;
   try {
     // The copy of google-protobuf the SDK loads.
+    structFile = require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    structs = require(
-      require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] }),
-    ) as { Struct?: any };
+    structs = require(structFile) as { Struct?: any };
   } catch {
     return "google-protobuf's struct_pb cannot be loaded from @pulumi/pulumi";
+  }
+  const changedStruct = changedBody(
+    readOrUndefined(structFile) ?? "",
+    CHECKED_BODIES.struct,
+    (name) => `proto.google.protobuf.${name} = function`,
+    "\n};\n",
+  );
+  if (changedStruct) {
+    return `google-protobuf's ${changedStruct} is not a text the measure was checked against`;
   }
   const Struct = structs.Struct;
   if (
@@ -392,7 +492,7 @@ export function lightStructsPatch(sdkDir: string): SdkPatch | string {
 }
 
 /**
- * A `Struct` subclass holding the values (`throughStruct`: what `toJavaScript()` of the real
+ * A `Struct` subclass holding the values (`structValues`: what `toJavaScript()` of the real
  * Struct gives) that builds the real Struct with `original` when a method other than
  * `toJavaScript` is called, and answers it from there. Exported for its unit test.
  * @internal
@@ -414,12 +514,12 @@ export function lightStructClass(
     constructor(private readonly source: unknown) {
       super();
       // Now, so that a value a Struct cannot hold fails here, as `fromJavaScript` does.
-      this.values = throughStruct(source);
+      this.values = structValues(source as object);
     }
 
     toJavaScript(): unknown {
       // The first reader gets the copy made at construction; later ones a copy of their own.
-      if (this.handedOut) return throughStruct(this.source);
+      if (this.handedOut) return structValues(this.source as object);
       this.handedOut = true;
       return this.values;
     }

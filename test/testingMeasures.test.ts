@@ -146,11 +146,15 @@ describe("testing harness: speed measures change nothing a run reports (issue 14
         const view = Object.create(topic) as aws.sns.Topic;
         const inherited = view.displayName;
         (topic as unknown as { fifoTopic: unknown }).fifoTopic = "replaced";
-        return { topic, inherited, same: inherited === topic.displayName };
+        // Assigned through the inheriting object: its own property; the topic keeps its Output.
+        (view as unknown as { policy: unknown }).policy = "on view";
+        return { topic, view, inherited, same: inherited === topic.displayName };
       }, options);
-      const { topic, inherited, same } = run.result;
+      const { topic, view, inherited, same } = run.result;
       return {
         same,
+        viewOwnsPolicy: Object.prototype.hasOwnProperty.call(view, "policy"),
+        topicPolicyIsOutput: pulumi.Output.isInstance(topic.policy),
         inherited: await promiseOf(inherited),
         fifoTopic: (topic as unknown as { fifoTopic: unknown }).fifoTopic,
         ownKeys: Object.keys(topic)
@@ -160,7 +164,13 @@ describe("testing harness: speed measures change nothing a run reports (issue 14
     };
     const on = await read({ speedMeasures: true });
     expect(on).to.deep.equal(await read({ speedMeasures: false }));
-    expect(on).to.deep.include({ same: true, inherited: "Orders", fifoTopic: "replaced" });
+    expect(on).to.deep.include({
+      same: true,
+      inherited: "Orders",
+      fifoTopic: "replaced",
+      viewOwnsPolicy: true,
+      topicPolicyIsOutput: true,
+    });
   });
 
   it("the same error and resources when the provider refuses a resource nobody reads", async () => {

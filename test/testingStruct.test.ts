@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { throughStruct } from "../testing/struct";
+import { structValues, throughStruct } from "../testing/struct";
 
 // The harness answers registrations without building a protobuf Struct (testing/run.ts,
 // CapturingMonitor.registerResource): what the SDK reads back must be what the Struct gave.
@@ -31,8 +31,36 @@ describe("the harness's answers without a protobuf Struct", () => {
     }
   });
 
+  it("walks inherited keys as struct_pb.js's for...in does", () => {
+    // What the SDK's serializer makes of an input with a "__proto__" key (it assigns
+    // `obj[k] = v`): an object that inherits the value's keys.
+    const tags: Record<string, unknown> = { Env: "prod" };
+    Object.setPrototypeOf(tags, { Owner: "x" });
+    const value = { tags };
+    const viaStruct = Struct.fromJavaScript(value as never).toJavaScript();
+    expect(viaStruct).to.deep.equal({ tags: { Env: "prod", Owner: "x" } });
+    expect(throughStruct(value)).to.deep.equal(viaStruct);
+    expect(structValues(value)).to.deep.equal(viaStruct);
+  });
+
+  it("makes a Struct of what is not an object as Struct.fromJavaScript does", () => {
+    for (const value of [null, undefined, "ab", 7]) {
+      expect(structValues(value as never), String(value)).to.deep.equal(
+        Struct.fromJavaScript(value as never).toJavaScript(),
+      );
+    }
+  });
+
   it("refuses what a Struct cannot hold, with the Struct's error", () => {
-    for (const value of [{ a: undefined }, { f: () => 1 }, { list: [undefined] }]) {
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [1, , 2];
+    for (const value of [
+      { a: undefined },
+      { f: () => 1 },
+      { list: [undefined] },
+      { list: sparse },
+      { big: BigInt(1) },
+    ]) {
       expect(() => Struct.fromJavaScript(value as never)).to.throw("Unexpected struct type.");
       expect(() => throughStruct(value)).to.throw("Unexpected struct type.");
     }

@@ -426,6 +426,94 @@ describe("offline policy runner", () => {
     ]);
   });
 
+  it("gives each validation arguments of the engine's shape, whatever an earlier one added, deleted or froze", async () => {
+    // CrossGuard makes new arguments per validation (@pulumi/policy server.js); a validation
+    // that changes the shape of its own must not change the next one's, nor fail the run.
+    const changes: Record<string, (args: Record<string, unknown>) => void> = {
+      "adds a key": (args) => (args.seenBy = "earlier policy"),
+      "deletes props": (args) => delete args.props,
+      "deletes and re-adds urn": (args) => {
+        const urn = args.urn;
+        delete args.urn;
+        args.urn = urn;
+      },
+      "replaces stackTags": (args) => (args.stackTags = undefined),
+      "freezes them": (args) => Object.freeze(args),
+      "makes type read-only": (args) =>
+        Object.defineProperty(args, "type", { value: "aws:fake/fake:Fake", writable: false }),
+      "redefines props": (args) => Object.defineProperty(args, "props", { value: { name: "x" } }),
+    };
+    const { resources } = await runComponent(() => new aws.sqs.Queue("jobs", { name: "jobs" }));
+    for (const [change, apply] of Object.entries(changes)) {
+      const seen: string[] = [];
+      const changer: ResourceValidationPolicy = {
+        name: "changer",
+        description: "Changes its arguments.",
+        validateResource: (args) => apply(args as unknown as Record<string, unknown>),
+      };
+      const reader: ResourceValidationPolicy = {
+        name: "reader",
+        description: "Reads its arguments.",
+        validateResource: (args) => {
+          seen.push(
+            `${Object.keys(args).join(",")} ${args.type} ${args.props.name} ` +
+              `${args.stackTags instanceof Map} ${Object.isFrozen(args)}`,
+          );
+        },
+      };
+      await runPolicies(resources.all, { policies: [changer, reader, changer, reader] });
+      const fresh =
+        "type,props,urn,name,opts,stackTags,isType,asType,getConfig,notApplicable,provider " +
+        "aws:sqs/queue:Queue jobs true false";
+      expect(seen, change).to.deep.equal([fresh, fresh]);
+    }
+  });
+
+  it("gives each stack policy resources of the engine's shape, whatever an earlier one added, deleted or froze", async () => {
+    const seen: string[] = [];
+    const changer: StackValidationPolicy = {
+      name: "stack-changer",
+      description: "Changes the resources it was given.",
+      validateStack: (args) => {
+        for (const resource of args.resources) {
+          (resource as unknown as Record<string, unknown>).seenBy = "earlier policy";
+          delete (resource as unknown as Record<string, unknown>).props;
+          Object.freeze(resource);
+        }
+      },
+    };
+    const reader: StackValidationPolicy = {
+      name: "stack-reader",
+      description: "Reads the resources it was given.",
+      validateStack: (args) => {
+        seen.push(
+          ...args.resources.map(
+            (r) =>
+              `${r.name} ${Object.keys(r).includes("seenBy")} ${r.props?.name ?? "-"} ` +
+              `parent=${r.parent?.name} deps=${r.dependencies.map((d) => d.name).join(",")} ` +
+              `${Object.isFrozen(r)} ${r.parent === undefined || args.resources.includes(r.parent)}`,
+          ),
+        );
+      },
+    };
+    class Group extends pulumi.ComponentResource {
+      constructor() {
+        super("test:index:Group", "group", {});
+        const first = new aws.sqs.Queue("first", { name: "first" }, { parent: this });
+        new aws.sqs.Queue("second", { name: "second" }, { parent: this, dependsOn: [first] });
+        this.registerOutputs({});
+      }
+    }
+    const { resources } = await runComponent(() => new Group());
+    await runPolicies(resources.all, { policies: [changer, reader, changer, reader] });
+    const fresh = [
+      "group false - parent=undefined deps= false true",
+      "first false first parent=group deps= false true",
+      "second false second parent=group deps=first false true",
+    ];
+    expect(seen).to.deep.equal([...fresh, ...fresh]);
+  });
+
   it("gives each stack policy the resources as first made, whatever an earlier one replaced", async () => {
     const seen: string[] = [];
     const vandal: StackValidationPolicy = {

@@ -1,6 +1,8 @@
 // The offline preview's registration measures (preview/registrationMeasures.ts) give the SDK's
 // own answers: each is compared, value by value, with the installed @pulumi/pulumi's function it
 // stands in for, under the harness's mocks (the preview runs its program under the same mocks).
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -55,16 +57,11 @@ async function described(
   serialized: [Record<string, unknown>, Map<string, Set<pulumi.Resource>>],
 ): Promise<unknown> {
   const [result, dependencies] = serialized;
-  const byKey: Record<string, string[]> = {};
+  const byKey: [string, string[]][] = [];
   for (const [key, resources] of dependencies) {
-    byKey[key] = await Promise.all([...resources].map((resource) => promiseOf(resource.urn)));
+    byKey.push([key, await Promise.all([...resources].map((resource) => promiseOf(resource.urn)))]);
   }
-  return {
-    keys: Object.keys(result),
-    result,
-    dependencies: byKey,
-    order: [...dependencies.keys()],
-  };
+  return { keys: Object.keys(result), result, dependencies: byKey };
 }
 
 class Group extends pulumi.ComponentResource {
@@ -109,9 +106,18 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
           unknownValue: unknown,
           last: "end",
         });
+        // A "__proto__" key (JSON.parse makes one): the SDK's `result[k] = v` sets the
+        // result's prototype, and records the property's dependencies all the same.
+        const withProto = (): Record<string, unknown> =>
+          Object.defineProperty(props(), "__proto__", {
+            value: topic.arn,
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
         const serialize = (opts?: object) => async () =>
           described(
-            await rpc.serializeResourceProperties("test:index:Thing::thing", props(), opts),
+            await rpc.serializeResourceProperties("test:index:Thing::thing", withProto(), opts),
           );
         return {
           plain: await withAndWithout(plainSerializationPatch(SDK_DIR), serialize()),
@@ -129,6 +135,10 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
     );
     const [measured, sdk] = result.plain;
     expect((sdk as { keys: string[] }).keys).to.include.members(["tags", "arn", "secret", "last"]);
+    const dependencyKeys = (sdk as { dependencies: [string, string[]][] }).dependencies.map(
+      ([key]) => key,
+    );
+    expect(dependencyKeys).to.include.members(["__proto__", "arn", "tags"]);
     expect(measured).to.deep.equal(sdk);
     expect(result.keepingOutputs[0]).to.deep.equal(result.keepingOutputs[1]);
     const [measuredProperties, sdkProperties] = result.properties;
@@ -150,6 +160,27 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
         );
     const [measured, sdk] = await withAndWithout(plainSerializationPatch(SDK_DIR), failing);
     expect(measured).to.equal(sdk);
+    // A plain object whose getter throws: the SDK's message, naming the property where it does.
+    const getterFails = () =>
+      rpc
+        .serializeResourceProperties("test:index:Thing::thing", {
+          fine: "plain",
+          bad: {
+            get value(): string {
+              throw new Error("getter failed");
+            },
+          },
+        })
+        .then(
+          () => "serialized",
+          (error: Error) => error.message,
+        );
+    const [measuredGetter, sdkGetter] = await withAndWithout(
+      plainSerializationPatch(SDK_DIR),
+      getterFails,
+    );
+    expect(measuredGetter).to.equal(sdkGetter);
+    expect(sdkGetter).to.match(/getter failed$/);
     // 3.248 names the property ("error serializing property \"broken\": no value"); 3.204 did not.
     expect(sdk).to.match(/no value$/);
   });
@@ -245,6 +276,38 @@ describe("offline preview registration measures (preview/registrationMeasures.ts
       patch.restore();
     }
     expect(Struct.fromJavaScript).to.equal(before);
+  });
+
+  it("step aside for an SDK whose functions differ from the checked text by one line", () => {
+    // A copy of the installed SDK's runtime files, one line of each function changed in turn.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "registration-measures-"));
+    try {
+      fs.mkdirSync(path.join(copy, "runtime"));
+      for (const file of ["rpc.js", "dependsOn.js", "resource.js"]) {
+        fs.copyFileSync(path.join(SDK_DIR, "runtime", file), path.join(copy, "runtime", file));
+      }
+      const edit = (file: string, from: string, to: string) => {
+        const target = path.join(copy, "runtime", file);
+        const source = fs.readFileSync(path.join(SDK_DIR, "runtime", file), "utf8");
+        expect(source.includes(from), from).to.equal(true);
+        fs.writeFileSync(target, source.replace(from, to));
+      };
+      // In serializeAllKeys, nested in serializeProperty: no line check sees it.
+      edit(
+        "rpc.js",
+        "            if (v !== undefined) {\n                obj[k] = v;",
+        '            if (v !== undefined && k !== "x") {\n                obj[k] = v;',
+      );
+      expect(plainSerializationPatch(copy)).to.equal(
+        "runtime/rpc.js serializeProperty is not a text the measure was checked against",
+      );
+      edit("dependsOn.js", "if (exclude.has(resource)) {", "if (exclude.has(resource) || true) {");
+      expect(directDependenciesPatch(copy)).to.equal(
+        "runtime/dependsOn.js addTransitivelyReferencedChildResourcesOfComponentResources is not a text the measure was checked against",
+      );
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it("are not made for an SDK whose code no longer reads as they were checked against", () => {
