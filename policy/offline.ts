@@ -270,18 +270,25 @@ export async function runPolicies(
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const violations: Violation[] = [];
 
+  const reportViolation = (
+    policyName: string,
+    enforcementLevel: EnforcementLevel,
+    message: string,
+    urn: string | undefined,
+  ): void => {
+    const target = byUrn.get(urn ?? "");
+    violations.push({
+      policyName,
+      enforcementLevel,
+      message,
+      ...(urn ? { urn } : {}),
+      ...(target ? { resourceType: target.type, resourceName: target.name } : {}),
+    });
+  };
   const reporter =
-    (policyName: string, enforcementLevel: EnforcementLevel, fallbackUrn?: string) =>
-    (message: string, urn?: string): void => {
-      const target = byUrn.get(urn ?? fallbackUrn ?? "");
-      violations.push({
-        policyName,
-        enforcementLevel,
-        message,
-        ...((urn ?? fallbackUrn) ? { urn: urn ?? fallbackUrn } : {}),
-        ...(target ? { resourceType: target.type, resourceName: target.name } : {}),
-      });
-    };
+    (policyName: string, enforcementLevel: EnforcementLevel) =>
+    (message: string, urn?: string): void =>
+      reportViolation(policyName, enforcementLevel, message, urn);
 
   const failed = (policyName: string, urn: string | undefined, error: unknown): void => {
     if (error instanceof NotApplicable) {
@@ -341,8 +348,8 @@ export async function runPolicies(
         continue; // the engine's fast path for validateResourceOfType
       }
       // A resource validation's violations are about its resource (the urn argument is ignored).
-      const toReport = reporter(policy.name, level, resource.urn);
-      const report = (message: string): void => toReport(message);
+      const report = (message: string): void =>
+        reportViolation(policy.name, level, message, resource.urn);
       for (const validation of validations) {
         const args = view.fresh(getConfig);
         const pending = run(policy.name, resource.urn, validation, args, report);
@@ -475,28 +482,34 @@ function resourceArgs(
 
 /**
  * The keys of a fresh object, in order, and its getters: `unchanged` tells whether a policy
- * left the object's shape as made (extensible, the same own keys, string and symbol, in the same
- * order, the same getters), so that putting its values back gives what a new object would be.
+ * left the object's shape as made (extensible, the same enumerable keys in the same order, the
+ * same getters), so that putting its values back gives what a new object would be. It runs for
+ * every validation, so it allocates nothing: `for...in` (the object inherits no enumerable key)
+ * and `__lookupGetter__` rather than lists of keys and descriptors. (A key added as
+ * non-enumerable or as a symbol goes unseen: neither is among the engine's arguments, and no
+ * rule reads one.)
  */
 function shapeOf(
   target: object,
   accessors: readonly string[],
 ): { unchanged(target: object): boolean } {
-  const keys = Reflect.ownKeys(target);
+  const keys: string[] = [];
+  for (const key in target) keys.push(key);
+  const lookupGetter = (Object.prototype as unknown as { __lookupGetter__(key: string): unknown })
+    .__lookupGetter__;
   const getters = accessors
-    .map((key) => [key, Object.getOwnPropertyDescriptor(target, key)?.get] as const)
+    .map((key) => [key, lookupGetter.call(target, key) as unknown] as const)
     .filter(([, get]) => get !== undefined);
   return {
     unchanged(candidate) {
       if (!Object.isExtensible(candidate)) return false;
-      const own = Reflect.ownKeys(candidate);
-      if (own.length !== keys.length) return false;
-      for (let i = 0; i < keys.length; i++) {
-        if (own[i] !== keys[i]) return false;
+      let index = 0;
+      for (const key in candidate) {
+        if (key !== keys[index++]) return false;
       }
+      if (index !== keys.length) return false;
       for (const [key, get] of getters) {
-        const descriptor = Object.getOwnPropertyDescriptor(candidate, key);
-        if (descriptor?.get !== get || descriptor?.enumerable !== true) return false;
+        if (lookupGetter.call(candidate, key) !== get) return false;
       }
       return true;
     },
