@@ -84,6 +84,23 @@ describe("policy prod-functions-have-failure-destination, asynchronous functions
     ]);
   });
 
+  it("does not count an invoke config that sets only its retries", async () => {
+    // destinationConfig is optional (Pulumi AWS registry, aws.lambda.FunctionEventInvokeConfig);
+    // a config that only limits retries still drops the events that fail.
+    const violations = await check(
+      prodFunctionsHaveFailureDestination,
+      [
+        lambdaFunction("retries-only"),
+        resource("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "retries", {
+          functionName: "retries-only-fn",
+          maximumRetryAttempts: 0,
+        }),
+      ],
+      { asyncFunctions: ["retries-only"] },
+    );
+    expect(messages(violations)).to.deep.equal([reported("retries-only")]);
+  });
+
   it("lists a function in asyncFunctions by its physical name too", async () => {
     const violations = await check(
       prodFunctionsHaveFailureDestination,
