@@ -84,6 +84,23 @@ describe("policy prod-functions-have-failure-destination, asynchronous functions
     ]);
   });
 
+  it("does not count an invoke config that sets only its retries", async () => {
+    // destinationConfig is optional (Pulumi AWS registry, aws.lambda.FunctionEventInvokeConfig);
+    // a config that only limits retries still drops the events that fail.
+    const violations = await check(
+      prodFunctionsHaveFailureDestination,
+      [
+        lambdaFunction("retries-only"),
+        resource("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "retries", {
+          functionName: "retries-only-fn",
+          maximumRetryAttempts: 0,
+        }),
+      ],
+      { asyncFunctions: ["retries-only"] },
+    );
+    expect(messages(violations)).to.deep.equal([reported("retries-only")]);
+  });
+
   it("lists a function in asyncFunctions by its physical name too", async () => {
     const violations = await check(
       prodFunctionsHaveFailureDestination,
@@ -135,6 +152,32 @@ describe("policy prod-functions-have-failure-destination, asynchronous functions
       "from-sns",
       "from-topic",
     ]);
+  });
+
+  it("makes no function asynchronous through an S3 notification that sends to a queue only", async () => {
+    // A BucketNotification with `queue` and no `lambdaFunctions` (Pulumi AWS registry,
+    // aws.s3.BucketNotification: "Add notification configuration to SQS Queue"): S3 invokes no
+    // function, so the synchronous function beside it needs no failure destination.
+    const violations = await check(prodFunctionsHaveFailureDestination, [
+      lambdaFunction("api"),
+      resource("aws:s3/bucketNotification:BucketNotification", "to-queue", {
+        bucket: "orders-uploads",
+        queues: [{ queueArn, events: ["s3:ObjectCreated:*"] }],
+      }),
+    ]);
+    expect(violations).to.deep.equal([]);
+  });
+
+  it("reads a function's environment from its tagsAll output when its own tags do not name it", async () => {
+    // Stack policies see outputs: `tagsAll` is the provider's default_tags merged with the
+    // resource's own tags (Pulumi AWS registry, aws.lambda.Function outputs, "tagsAll"); here no
+    // provider is captured, so tagsAll is the only place the environment tag is found.
+    const fromDefaults = lambdaFunction("from-defaults", { tags: {} });
+    fromDefaults.outputs.tagsAll = prodTags;
+    const violations = await check(prodFunctionsHaveFailureDestination, [fromDefaults], {
+      asyncFunctions: ["from-defaults"],
+    });
+    expect(messages(violations)).to.deep.equal([reported("from-defaults")]);
   });
 
   it("checks every function when an S3 notification's function cannot be told, and none when an invoke config cannot", async () => {

@@ -128,6 +128,23 @@ describe("policy prod-functions-no-debug-logging", () => {
     expect(await check(prodFunctionsNoDebugLogging, [fn], config)).to.have.length(1);
   });
 
+  it("checks the loggingConfig level of a prod function without environment variables", async () => {
+    // `environment` and its `variables` are optional (Pulumi AWS registry, aws.lambda.Function):
+    // a function may set neither, or an environment block without variables.
+    const violations = await check(prodFunctionsNoDebugLogging, [
+      lambdaFunction("bare", {
+        environment: undefined,
+        loggingConfig: { logFormat: "JSON", applicationLogLevel: "DEBUG" },
+      }),
+      lambdaFunction("empty", {
+        environment: {},
+        loggingConfig: { logFormat: "JSON", applicationLogLevel: "DEBUG" },
+      }),
+    ]);
+    expect(violations.map((v) => v.resourceName)).to.deep.equal(["bare", "empty"]);
+    expect(messages(violations)[0]).to.match(/loggingConfig.applicationLogLevel is DEBUG/);
+  });
+
   it("does not report log levels that are unknown at preview", async () => {
     const violations = await check(prodFunctionsNoDebugLogging, [
       lambdaFunction("orders", { environment: { variables: UNKNOWN_INPUT } }),
