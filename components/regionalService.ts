@@ -662,16 +662,6 @@ export class RegionalService extends pulumi.ComponentResource {
   }
 
   /**
-   * The certificate for the global name in this region, validated by DNS, and the API Gateway
-   * domain name serving it.
-   *
-   * ACM's validation CNAME for a name is the same in every region of an account, so every
-   * region writes the same record: `allowOverwrite` turns the second write into an upsert of
-   * identical values, and `retainOnDelete` keeps the record when one region (or another stack
-   * serving the same name) is removed, because the other regions' certificates still need it to
-   * renew. The cost: the record stays in the zone after the last region is destroyed.
-   */
-  /**
    * An alarm on the region's health check: Route 53 publishes `HealthCheckStatus` (1 healthy,
    * 0 unhealthy) with the dimension `HealthCheckId` to CloudWatch in us-east-1 only (Route 53
    * Developer Guide, "Monitoring health checks using CloudWatch"), so the alarm and the topics
@@ -705,6 +695,16 @@ export class RegionalService extends pulumi.ComponentResource {
     );
   }
 
+  /**
+   * The certificate for the global name in this region, validated by DNS, and the API Gateway
+   * domain name serving it.
+   *
+   * ACM's validation CNAME for a name is the same in every region of an account, so every
+   * region writes the same record: `allowOverwrite` turns the second write into an upsert of
+   * identical values, and `retainOnDelete` keeps the record when one region (or another stack
+   * serving the same name) is removed, because the other regions' certificates still need it to
+   * renew. The cost: the record stays in the zone after the last region is destroyed.
+   */
   private createCustomDomain(
     name: string,
     domain: ServiceDomain,

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { MultiRegionService, MultiRegionServiceArgs } from "../../components";
+import {
+  MultiRegionService,
+  MultiRegionServiceArgs,
+  MultiRegionServiceOptions,
+} from "../../components";
 import { CapturedResource, expectRunFailure, promiseOf, runComponent } from "../../testing";
 import { ALIAS, FUNCTION, RECORD, shape, TABLE } from "./fixtures";
 
@@ -244,5 +248,37 @@ describe("MultiRegionService.create (built one region at a time)", () => {
     expect(resources.ofType(FUNCTION)).to.have.length(6);
     expect(resources.ofType(RECORD).length).to.be.greaterThan(0);
     expect(await promiseOf(result.functionNames)).to.have.keys(THREE);
+  });
+
+  it("settles a subclass's getData() once create has built every region, and when a region fails", async () => {
+    // ComponentResource.getData() settles when `initialize` does, and the SDK sends the
+    // component's RegisterResourceOutputs then (@pulumi/pulumi resource.js,
+    // `initializeAndRegisterOutputs`): after a failed region that is the component's only
+    // `registerOutputs`, as with `new` throwing.
+    const settled: string[] = [];
+    class ObservedService extends MultiRegionService {
+      constructor(name: string, args: MultiRegionServiceArgs, opts?: MultiRegionServiceOptions) {
+        super(name, args, opts);
+        void this.getData().then(() => settled.push(name));
+      }
+    }
+    const afterCreate = async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return [...settled];
+    };
+    await runComponent(() => ObservedService.create("orders", activePassive));
+    expect(await afterCreate()).to.deep.equal(["orders"]);
+
+    const refuseEuWest: pulumi.ResourceTransformation = (resource) => {
+      if (resource.name.startsWith(`billing-${THREE[1]}`)) throw new Error("refused");
+      return undefined;
+    };
+    const failed = await expectRunFailure(
+      runComponent(() =>
+        ObservedService.create("billing", activePassive, { transformations: [refuseEuWest] }),
+      ),
+    );
+    expect(failed.message).to.include("refused");
+    expect(await afterCreate()).to.deep.equal(["orders", "billing"]);
   });
 });
